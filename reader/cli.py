@@ -1,0 +1,214 @@
+"""The ``newsreader`` command: argument parsing and the subcommands for scripts.
+
+The reader itself (Textual) is imported only when it is launched, so
+``newsreader list`` stays quick. Every expected failure ends as one line on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reader import __version__
+from reader.index import ScanResult
+from reader.library import Collection, SortKey, Source
+from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
+
+IMPORT_HINT = "newsreader import PATH"
+
+
+def _locations(ctx: click.Context) -> Locations:
+    locations = ctx.find_object(Locations)
+    return locations if locations is not None else resolve()
+
+
+class _Progress:
+    """A one-line progress counter on stderr, shown only on a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled and total >= 200:
+            self.shown = True
+            click.echo(f"\r{self.label} {done:,}/{total:,} files…", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
+def _scan(locations: Locations) -> tuple[Source, ScanResult]:
+    """Index the cache (quietly updating only what changed) and return it."""
+    source = Source(locations)
+    progress = _Progress("Indexing")
+    try:
+        result = source.index.scan(progress)
+    finally:
+        progress.close()
+    return source, result
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=True, dir_okay=True, path_type=Path),
+    help=f"Folder of article files (default: the platform cache dir; env {CACHE_ENV}).",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="newsreader")
+@click.pass_context
+def main(ctx: click.Context, cache_dir: Path | None) -> None:
+    """A fast terminal reader for folders of Markdown news articles.
+
+    Run without a command to open the reader. Articles are Markdown files
+    with YAML front matter anywhere below the cache directory; when it holds
+    none, the reader opens on bundled sample articles.
+    """
+    explicit = cache_dir is not None or bool(os.environ.get(CACHE_ENV, "").strip())
+    locations = resolve(cache_dir)
+    ctx.obj = locations
+    creating = ctx.invoked_subcommand in ("import", "fetch", "feeds", "paths")
+    try:
+        check_cache_dir(locations.cache, must_exist=explicit and not creating)
+    except PathError as exc:
+        raise click.ClickException(str(exc)) from None
+    if ctx.invoked_subcommand is None:
+        from reader.app import make_app
+
+        app = make_app(locations)
+        app.run()
+        if app.return_code:
+            ctx.exit(app.return_code)
+
+
+@main.command("list")
+@click.argument("query", required=False, default="")
+@click.option("--sort", "sort", type=click.Choice(["date", "quality"]), default="date", show_default=True,
+              help="Newest first, or highest quality first (no quality last, ties newest first).")
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--topic", metavar="T", help="Only articles with this topic (case-insensitive).")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
+@click.pass_context
+def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, topic: str | None,
+                 limit: int | None, as_json: bool) -> None:
+    """Print the articles in the cache, for scripts.
+
+    QUERY, when given, keeps the articles whose title, excerpt or provider
+    contain every word of it.
+    """
+    source, _ = _scan(_locations(ctx))
+    collection: Collection = source.load()
+    if not len(collection):
+        click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
+        return
+    chosen = None
+    if topic:
+        names = {t.name.casefold(): t.name for t in collection.topics()}
+        chosen = names.get(topic.casefold(), topic)
+    rows = collection.view(SortKey(sort), reverse, chosen, query)
+    if limit is not None:
+        rows = rows[:limit]
+    for entry in rows:
+        published = (
+            dt.datetime.fromtimestamp(entry.published, dt.timezone.utc) if entry.published is not None else None
+        )
+        if as_json:
+            record = {
+                "title": entry.title,
+                "url": entry.url,
+                "published": published.isoformat().replace("+00:00", "Z") if published else None,
+                "quality": entry.quality,
+                "heat": entry.heat,
+                "provider": entry.provider,
+                "domain": entry.domain,
+                "type": entry.type,
+                "topics": entry.topic_list,
+                "path": str(source.path_of(entry)),
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            when = published.strftime("%Y-%m-%d %H:%M") if published else "-".ljust(16)
+            quality = "" if entry.quality is None else str(entry.quality)
+            click.echo(f"{when}  {quality:>3}  {entry.provider[:24]:<24}  {entry.title}")
+
+
+@main.command("check")
+@click.pass_context
+def check_command(ctx: click.Context) -> None:
+    """Parse every article file and list those that cannot be read, with why.
+
+    Exits 1 when any file was skipped.
+    """
+    source, result = _scan(_locations(ctx))
+    for skip in result.skipped:
+        click.echo(f"{source.root / skip.path}: {skip.reason}")
+    count = source.index.count()
+    click.echo(f"{count:,} articles loaded, {len(result.skipped):,} files skipped in {source.cache}", err=True)
+    if result.skipped:
+        ctx.exit(1)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def import_command(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Copy article files (files or folders, recursively) into the cache.
+
+    Each file is validated first; files already in the cache (same URL or
+    same content) are not copied again. Exits 1 when any file was rejected.
+    """
+    from reader.importer import import_paths
+
+    locations = _locations(ctx)
+    try:
+        ensure_dir(locations.cache)
+    except PathError as exc:
+        raise click.ClickException(str(exc)) from None
+    report = import_paths(list(paths), locations.cache)
+    for source_path, reason in report.rejected:
+        click.echo(f"rejected {source_path}: {reason}", err=True)
+    click.echo(
+        f"{len(report.imported)} imported, {len(report.present)} already present, "
+        f"{len(report.rejected)} rejected (into {locations.cache})"
+    )
+    if report.rejected:
+        ctx.exit(1)
+
+
+@main.command("paths")
+@click.pass_context
+def paths_command(ctx: click.Context) -> None:
+    """Print the cache, config and data directories in use."""
+    locations = _locations(ctx)
+    click.echo(f"cache:  {locations.cache}")
+    click.echo(f"index:  {locations.index_path}")
+    click.echo(f"config: {locations.config}")
+    click.echo(f"data:   {locations.data}")
+
+
+def run() -> None:
+    """Run the command line, turning a closed pipe or an unexpected error into one line."""
+    try:
+        main(prog_name="newsreader")
+    except BrokenPipeError:
+        # `newsreader list | head -1`: the reader of our output left; exit quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug still deserves one readable line
+        if os.environ.get("NEWSREADER_DEBUG"):
+            raise
+        click.echo(f"newsreader: unexpected error: {type(exc).__name__}: {exc} "
+                   "(set NEWSREADER_DEBUG=1 to see the traceback)", err=True)
+        sys.exit(2)

@@ -1,0 +1,175 @@
+"""Write feed entries as article files under ``<cache>/feeds/<domain>/``.
+
+Each entry becomes ``<stable id>.md``, the id being a short hash of the
+entry's id (or link), so the same entry maps to the same file on every
+fetch. A file is only ever created, never replaced: an entry whose file
+exists, or whose URL any file under ``feeds/`` already has, is skipped, and
+files the program did not write are left exactly as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from reader.atomic import write_text
+from reader.feeds.parse import FeedEntry
+from reader.feeds.text import excerpt, line, shorten
+
+FEEDS_DIR = "feeds"
+"""The folder under the cache that holds fetched articles."""
+
+ID_CHARS = 16
+"""Hex digits of the SHA-256 kept as the stable id (64 bits)."""
+
+TITLE_CHARS = 200
+"""A title longer than this is trimmed; an untitled entry borrows this much of its text."""
+
+_HEAD_BYTES = 64 * 1024
+_WEB_URL_LINE = re.compile(r"^webUrl:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+_UNSAFE_DOMAIN = re.compile(r"[^a-z0-9.\-_]")
+
+
+def stable_id(key: str) -> str:
+    """The file stem for an entry: a short hash of its id or link."""
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:ID_CHARS]
+
+
+def site_domain(*urls: str | None) -> str:
+    """The host of the first usable URL, lower-case, without ``www.``, safe as a folder name."""
+    for url in urls:
+        if not url:
+            continue
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            continue
+        host = host.lower().removeprefix("www.")
+        host = _UNSAFE_DOMAIN.sub("_", host).strip(".")
+        if host and host not in (".", ".."):
+            return host
+    return "unknown"
+
+
+def existing_urls(cache: Path) -> set[str]:
+    """Every ``webUrl`` found in the front matter of files under ``<cache>/feeds``.
+
+    Only the head of each file is read and only the ``webUrl`` line is
+    parsed, so a large cache is scanned quickly; unreadable files are ignored.
+    """
+    root = cache / FEEDS_DIR
+    urls: set[str] = set()
+    if not root.is_dir():
+        return urls
+    for path in root.rglob("*.md"):
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_HEAD_BYTES).decode("utf-8", "replace")
+        except OSError:
+            continue
+        url = _front_matter_url(head)
+        if url:
+            urls.add(url)
+    return urls
+
+
+def _front_matter_url(head: str) -> str | None:
+    if not head.startswith("---"):
+        return None
+    end = head.find("\n---", 3)
+    block = head if end < 0 else head[:end]
+    match = _WEB_URL_LINE.search(block)
+    if not match:
+        return None
+    try:
+        value = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return None
+    return line(value) or None
+
+
+def article_data(
+    entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
+) -> dict[str, object]:
+    """The front matter for one entry, keys in the order the seed articles use."""
+    summary = entry.summary
+    title = shorten(entry.title, TITLE_CHARS) or shorten(summary, 80) or entry.url or "Untitled"
+    data: dict[str, object] = {"category": "news", "title": title}
+    text = excerpt(summary)
+    if text:
+        data["excerpt"] = text
+    if entry.published is not None:
+        data["publishedDateTime"] = format_datetime(entry.published)
+    if entry.url:
+        data["webUrl"] = entry.url
+    data["type"] = "article"
+    data["provider"] = {"name": feed_title or domain, "domain": domain}
+    merged = unique_topics([*topics, *entry.categories])
+    if merged:
+        data["topics"] = merged
+    if entry.images:
+        data["images"] = [{"url": url} for url in entry.images]
+    return data
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """ISO 8601 in UTC with a ``Z`` suffix, to the second."""
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unique_topics(topics: Iterable[str]) -> list[str]:
+    """Clean topics, first spelling kept, duplicates (ignoring case) dropped."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for topic in topics:
+        text = line(topic)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            result.append(text)
+    return result
+
+
+def render(data: dict[str, object]) -> str:
+    """An article file: YAML front matter, nothing else."""
+    body = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000
+    )
+    return f"---\n{body}---\n"
+
+
+class ArticleWriter:
+    """Writes entries into one cache, remembering what is already there.
+
+    Not thread-safe: one writer is used from one thread during a fetch.
+    """
+
+    def __init__(self, cache: Path) -> None:
+        self.root = cache / FEEDS_DIR
+        self._urls = existing_urls(cache)
+
+    def write(
+        self, entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
+    ) -> Path | None:
+        """Write ``entry`` and return its path, or None when it is already present.
+
+        Raises OSError when the file cannot be written.
+        """
+        if not (entry.title or entry.summary or entry.url):
+            return None
+        if entry.url and entry.url in self._urls:
+            return None
+        path = self.root / domain / f"{stable_id(entry.key)}.md"
+        if os.path.lexists(path):
+            return None
+        data = article_data(entry, feed_title=feed_title, domain=domain, topics=topics)
+        write_text(path, render(data))
+        if entry.url:
+            self._urls.add(entry.url)
+        return path

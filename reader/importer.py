@@ -1,0 +1,105 @@
+"""``newsreader import``: copy validated article files into the cache.
+
+Each file is parsed before it is copied, so the cache only ever gains files
+the reader can show; the copy is written atomically and a file whose URL (or
+exact content) is already in the cache is reported as present, not copied.
+The source files are only read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader import atomic
+from reader.articles import ArticleError, parse_text, read_text
+from reader.index import Index, index_path_for
+
+
+@dataclass
+class ImportReport:
+    """Counts and reasons, for the summary the command prints."""
+
+    imported: list[Path] = field(default_factory=list)
+    present: list[Path] = field(default_factory=list)
+    rejected: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _sources(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
+    """Yield ``(source file, destination relative to the cache)`` for every input.
+
+    A folder contributes its ``*.md`` files (recursively, dot-folders left out)
+    under a folder of its own name; a file named on the command line is taken
+    whatever its suffix and stored as ``.md``.
+    """
+    for path in paths:
+        if path.is_dir():
+            base = Path(path.resolve().name or "imported")
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.endswith(".md") and not name.startswith("."):
+                        full = Path(folder) / name
+                        yield full, base / full.relative_to(path)
+        else:
+            yield path, Path(path.stem + ".md") if path.suffix != ".md" else Path(path.name)
+
+
+def _free_name(cache: Path, rel: Path, data: bytes) -> tuple[Path, bool]:
+    """A destination for ``rel`` that does not overwrite another file.
+
+    Returns ``(path, same)`` where ``same`` says an identical file is already there.
+    """
+    candidate = cache / rel
+    digest = hashlib.sha256(data).digest()
+    n = 1
+    while candidate.exists() or candidate.is_symlink():
+        try:
+            if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).digest() == digest:
+                return candidate, True
+        except OSError:
+            pass
+        candidate = cache / rel.with_name(f"{rel.stem}-{n}{rel.suffix}")
+        n += 1
+    return candidate, False
+
+
+def import_paths(paths: list[Path], cache: Path) -> ImportReport:
+    """Validate and copy ``paths`` into ``cache``; see :class:`ImportReport`."""
+    report = ImportReport()
+    index = Index(cache, index_path_for(cache))
+    try:
+        index.scan()
+        known_urls = index.urls()
+    finally:
+        index.close()
+    for source, rel in _sources(paths):
+        if not source.exists() and not source.is_symlink():
+            report.rejected.append((source, "no such file or folder"))
+            continue
+        try:
+            text = read_text(source)
+            article = parse_text(text, source)
+        except ArticleError as exc:
+            report.rejected.append((source, str(exc)))
+            continue
+        if article.url and article.url in known_urls:
+            report.present.append(source)
+            continue
+        data = text.encode("utf-8")
+        target, same = _free_name(cache, rel, data)
+        if same:
+            report.present.append(source)
+            continue
+        try:
+            atomic.write_bytes(target, data)
+        except OSError as exc:
+            report.rejected.append((source, f"cannot write {target}: {exc.strerror or exc}"))
+            continue
+        if article.url:
+            known_urls.add(article.url)
+        report.imported.append(target)
+    return report

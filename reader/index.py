@@ -1,0 +1,341 @@
+"""The persistent SQLite index of a cache directory.
+
+Parsing every file at each start would take half a minute on a big cache, so
+what the sidebar and the list need is kept in ``.newsreader/index.sqlite3``,
+keyed by the file's path relative to the cache with its size and mtime. A
+scan re-parses only files whose size or mtime changed, in worker processes
+when there are many. An index from another schema version, or one SQLite
+cannot read, is thrown away and rebuilt: it is a cache, never the truth.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from reader.articles import Article, ArticleError, load_article
+from reader.paths import OWN_DIR_NAME
+
+SCHEMA_VERSION = 3
+TOPIC_SEP = "\x1f"
+POOL_THRESHOLD = 400
+"""Below this many files to parse, a process pool costs more than it saves."""
+
+_COLUMNS = "path, title, excerpt, published, quality, heat, provider, domain, url, type, topics"
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS articles (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    published REAL,
+    quality INTEGER,
+    heat INTEGER,
+    provider TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    url TEXT,
+    type TEXT NOT NULL,
+    topics TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS skipped (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+class Entry(NamedTuple):
+    """What the list and the sidebar need of one article, as stored in the index."""
+
+    path: str
+    """Relative to the cache directory, with ``/`` separators."""
+    title: str
+    excerpt: str
+    published: float | None
+    """POSIX timestamp, or None when the file gives no usable date."""
+    quality: int | None
+    heat: int | None
+    provider: str
+    domain: str
+    url: str | None
+    type: str
+    topics: str
+    """Topic names joined by ``TOPIC_SEP`` (cheap to store and to load)."""
+
+    @property
+    def topic_list(self) -> list[str]:
+        """The topics as a list."""
+        return self.topics.split(TOPIC_SEP) if self.topics else []
+
+
+class Skip(NamedTuple):
+    """A file that was not loaded, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    """What a scan changed; the caller reloads entries when ``changed``."""
+
+    parsed: int = 0
+    removed: int = 0
+    total_files: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether the index differs from before the scan."""
+        return bool(self.parsed or self.removed)
+
+
+ProgressFn = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while files are parsed."""
+
+
+def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> tuple:
+    """The ``articles`` row for a parsed article."""
+    return (
+        rel,
+        size,
+        mtime_ns,
+        article.title,
+        article.excerpt,
+        article.published.timestamp() if article.published else None,
+        article.quality,
+        article.heat,
+        article.provider.name,
+        article.provider.domain,
+        article.url,
+        article.type,
+        TOPIC_SEP.join(article.topics),
+    )
+
+
+def _parse_one(job: tuple[str, str, int, int]) -> tuple[bool, tuple]:
+    """Parse one file for the index; top level so worker processes can run it."""
+    root, rel, size, mtime_ns = job
+    try:
+        article = load_article(Path(root) / rel)
+    except ArticleError as exc:
+        return False, (rel, size, mtime_ns, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan
+        return False, (rel, size, mtime_ns, f"unexpected error: {type(exc).__name__}")
+    return True, entry_row(rel, size, mtime_ns, article)
+
+
+def walk(root: Path) -> Iterator[tuple[str, int, int, str | None]]:
+    """Yield ``(relative path, size, mtime_ns, problem)`` for every ``*.md`` below ``root``.
+
+    Dot-folders (the program's own among them) are not entered and symlinked
+    folders are not followed, so a link loop cannot trap the scan. ``problem``
+    is set for names that cannot be articles: folders, broken or looping links.
+    """
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                stack.append(Path(entry.path))
+            if not name.endswith(".md"):
+                continue
+            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            if is_dir:
+                yield rel, 0, 0, "is a directory"
+                continue
+            try:
+                info = entry.stat()
+            except OSError as exc:
+                reason = "symlink loop" if exc.errno == 40 else "broken symlink"
+                yield rel, 0, 0, reason if entry.is_symlink() else f"cannot stat: {exc.strerror}"
+                continue
+            if entry.is_symlink() and os.path.isdir(entry.path):
+                yield rel, 0, 0, "is a directory"
+                continue
+            yield rel, info.st_size, info.st_mtime_ns, None
+
+
+class Index:
+    """The index of one folder of articles, on disk or (for read-only places) in memory."""
+
+    def __init__(self, root: Path, db_path: Path | None) -> None:
+        self.root = root
+        self.db_path = db_path
+        self.conn = self._open()
+
+    # --- opening ---------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        target = str(self.db_path) if self.db_path else ":memory:"
+        conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if self.db_path:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        """Open the index, rebuilding it when it is corrupt or of another version."""
+        if self.db_path:
+            try:
+                self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                self.db_path = None  # a read-only cache still gets an index, in memory
+        try:
+            conn = self._connect()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                if version != 0:
+                    conn.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;")
+                conn.executescript(_SCHEMA)
+            conn.execute("SELECT count(*) FROM articles").fetchone()
+            return conn
+        except sqlite3.DatabaseError:
+            return self._recreate()
+
+    def _recreate(self) -> sqlite3.Connection:
+        """Delete an unreadable index file (and its WAL) and start afresh."""
+        if self.db_path:
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{self.db_path}{suffix}")
+                except FileNotFoundError:
+                    pass
+        conn = self._connect()
+        conn.executescript(_SCHEMA)
+        return conn
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.conn.close()
+
+    # --- reading ----------------------------------------------------------------
+
+    def entries(self) -> list[Entry]:
+        """Every indexed article, in no particular order."""
+        rows = self.conn.execute(f"SELECT {_COLUMNS} FROM articles").fetchall()
+        return list(map(Entry._make, rows))
+
+    def skipped(self) -> list[Skip]:
+        """Every file the last scan could not load, with its reason."""
+        rows = self.conn.execute("SELECT path, reason FROM skipped ORDER BY path").fetchall()
+        return list(map(Skip._make, rows))
+
+    def urls(self) -> set[str]:
+        """The URLs of every indexed article (the importer's duplicate check)."""
+        return {row[0] for row in self.conn.execute("SELECT url FROM articles WHERE url IS NOT NULL")}
+
+    def count(self) -> int:
+        """How many articles the index holds."""
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    # --- scanning ---------------------------------------------------------------
+
+    def scan(self, progress: ProgressFn | None = None, *, workers: int | None = None) -> ScanResult:
+        """Bring the index up to date with the files, re-parsing only what changed."""
+        started = time.perf_counter()
+        result = ScanResult()
+        known: dict[str, tuple[int, int]] = {}
+        for path, size, mtime in self.conn.execute(
+            "SELECT path, size, mtime_ns FROM articles UNION ALL SELECT path, size, mtime_ns FROM skipped"
+        ):
+            known[path] = (size, mtime)
+        seen: set[str] = set()
+        jobs: list[tuple[str, str, int, int]] = []
+        instant_skips: list[tuple] = []
+        root = str(self.root)
+        if self.root.is_dir():
+            for rel, size, mtime, problem in walk(self.root):
+                seen.add(rel)
+                result.total_files += 1
+                if known.get(rel) == (size, mtime) and problem is None:
+                    continue
+                if problem is not None:
+                    instant_skips.append((rel, size, mtime, problem))
+                else:
+                    jobs.append((root, rel, size, mtime))
+        gone = [path for path in known if path not in seen]
+        with self.conn:
+            self.conn.executemany("DELETE FROM articles WHERE path = ?", ((p,) for p in gone))
+            self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
+            self._store_skips(instant_skips)
+        result.removed = len(gone)
+        result.parsed = len(instant_skips)
+        self._parse_all(jobs, result, progress, workers)
+        result.skipped = self.skipped()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _store_skips(self, skips: list[tuple]) -> None:
+        self.conn.executemany("DELETE FROM articles WHERE path = ?", ((s[0],) for s in skips))
+        self.conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skips)
+
+    def _store_rows(self, rows: list[tuple]) -> None:
+        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((r[0],) for r in rows))
+        self.conn.executemany(f"INSERT OR REPLACE INTO articles VALUES ({','.join('?' * 13)})", rows)
+
+    def _parse_all(
+        self, jobs: list[tuple[str, str, int, int]], result: ScanResult, progress: ProgressFn | None, workers: int | None
+    ) -> None:
+        """Parse ``jobs`` (in worker processes when there are many) and store them in batches."""
+        total = len(jobs)
+        if not total:
+            return
+        workers = workers or os.cpu_count() or 1
+        pool = None
+        if total >= POOL_THRESHOLD and workers > 1:
+            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            results = pool.map(_parse_one, jobs, chunksize=128)
+        else:
+            results = map(_parse_one, jobs)
+        rows: list[tuple] = []
+        skips: list[tuple] = []
+        done = 0
+        last_report = 0.0
+        try:
+            for ok, row in results:
+                (rows if ok else skips).append(row)
+                done += 1
+                if len(rows) + len(skips) >= 2000 or done == total:
+                    with self.conn:
+                        self._store_rows(rows)
+                        self._store_skips(skips)
+                    rows, skips = [], []
+                now = time.monotonic()
+                if progress and (now - last_report > 0.1 or done == total):
+                    last_report = now
+                    progress(done, total)
+        finally:
+            if pool:
+                pool.shutdown(cancel_futures=True)
+        result.parsed += total
+
+
+def index_path_for(root: Path) -> Path:
+    """Where the index of ``root`` lives."""
+    return root / OWN_DIR_NAME / "index.sqlite3"
