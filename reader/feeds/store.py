@@ -21,7 +21,7 @@ import yaml
 
 from reader.atomic import write_text
 from reader.feeds.parse import FeedEntry
-from reader.feeds.text import excerpt, line, shorten
+from reader.feeds.text import excerpt, line, shorten, unique_lines
 
 FEEDS_DIR = "feeds"
 """The folder under the cache that holds fetched articles."""
@@ -111,7 +111,7 @@ def article_data(
         data["webUrl"] = entry.url
     data["type"] = "article"
     data["provider"] = {"name": feed_title or domain, "domain": domain}
-    merged = unique_topics([*topics, *entry.categories])
+    merged = unique_lines([*topics, *entry.categories])
     if merged:
         data["topics"] = merged
     if entry.images:
@@ -122,18 +122,6 @@ def article_data(
 def format_datetime(value: dt.datetime) -> str:
     """ISO 8601 in UTC with a ``Z`` suffix, to the second."""
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def unique_topics(topics: Iterable[str]) -> list[str]:
-    """Clean topics, first spelling kept, duplicates (ignoring case) dropped."""
-    seen: set[str] = set()
-    result: list[str] = []
-    for topic in topics:
-        text = line(topic)
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            result.append(text)
-    return result
 
 
 def render(data: dict[str, object]) -> str:

@@ -10,6 +10,7 @@ as a control character, what counts as a web URL) live in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -118,3 +119,15 @@ def absolute_web_url(value: object, base: str | None = None) -> str | None:
         except ValueError:
             return None
     return web_url(text)
+
+
+def unique_lines(values: Iterable[object]) -> list[str]:
+    """Each value as a clean line; empties and repeats (ignoring case) dropped, first spelling kept."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for value in values:
+        text = line(value)
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            result.append(text)
+    return result

@@ -1,0 +1,189 @@
+"""The ``newsreader feeds ...`` and ``newsreader fetch`` commands.
+
+Thin click wrappers over :mod:`reader.feeds`: they find the run's
+:class:`~reader.paths.Locations`, call one function and turn its errors
+into one clear line (``click.ClickException``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reader import paths
+from reader.feeds.config import Feed, FeedConfigError, check_url, clean_topics, find, load_feeds, save_feeds
+from reader.feeds.fetcher import FetchReport, fetch_feeds
+from reader.feeds.http import Limits
+from reader.feeds.opml import OpmlError, parse_opml, to_opml
+from reader.feeds.text import line
+from reader.paths import Locations
+
+
+def _locations(ctx: click.Context) -> Locations:
+    """The Locations the root group put in ``ctx.obj``, or the defaults."""
+    found = ctx.find_object(Locations)
+    return found if found is not None else paths.resolve()
+
+
+def _config_path(ctx: click.Context) -> Path:
+    return _locations(ctx).feeds_config_path
+
+
+def _load(path: Path) -> list[Feed]:
+    try:
+        return load_feeds(path)
+    except FeedConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _save(path: Path, feeds: list[Feed]) -> None:
+    try:
+        save_feeds(path, feeds)
+    except FeedConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group()
+def feeds() -> None:
+    """Manage the list of subscribed feeds (RSS, Atom, JSON Feed).
+
+    The list lives in config.toml in the user config directory.
+    Run `newsreader fetch` to download new articles from them.
+    """
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--topic", "-t", "topics", multiple=True, metavar="TOPIC",
+              help="Topic given to every article of this feed; repeat for several.")
+@click.option("--name", "-n", default="", metavar="NAME",
+              help="Name to show for this feed instead of the feed's own title.")
+@click.pass_context
+def add_command(ctx: click.Context, url: str, topics: tuple[str, ...], name: str) -> None:
+    """Subscribe to the feed at URL (http:// or https://).
+
+    Example: newsreader feeds add https://example.org/feed.xml --topic Science
+    """
+    try:
+        url = check_url(url)
+    except FeedConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    path = _config_path(ctx)
+    current = _load(path)
+    if find(current, url) is not None:
+        raise click.ClickException(f"{url} is already in the feed list")
+    current.append(Feed(url=url, name=line(name), topics=clean_topics(topics)))
+    _save(path, current)
+    click.echo(f"Added {url}")
+
+
+@feeds.command("list")
+@click.pass_context
+def list_command(ctx: click.Context) -> None:
+    """Show the subscribed feeds: URL, name and topics, one per line."""
+    current = _load(_config_path(ctx))
+    if not current:
+        click.echo("No feeds yet. Add one with: newsreader feeds add URL", err=True)
+        return
+    for feed in current:
+        parts = [feed.url]
+        if feed.name:
+            parts.append(f"name: {feed.name}")
+        if feed.topics:
+            parts.append(f"topics: {', '.join(feed.topics)}")
+        click.echo("  ".join(parts))
+
+
+@feeds.command("remove")
+@click.argument("url")
+@click.pass_context
+def remove_command(ctx: click.Context, url: str) -> None:
+    """Unsubscribe from the feed at URL. Articles already fetched stay in the cache."""
+    path = _config_path(ctx)
+    current = _load(path)
+    feed = find(current, url)
+    if feed is None:
+        raise click.ClickException(f"{line(url)} is not in the feed list (see `newsreader feeds list`)")
+    _save(path, [other for other in current if other is not feed])
+    click.echo(f"Removed {feed.url}")
+
+
+@feeds.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_command(ctx: click.Context, file: Path) -> None:
+    """Add the feeds listed in an OPML FILE (exported by another feed reader).
+
+    Feeds already subscribed are skipped; folder names become topics.
+    """
+    try:
+        imported = parse_opml(file.read_bytes())
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from None
+    except OpmlError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    path = _config_path(ctx)
+    current = _load(path)
+    new = [feed for feed in imported if find(current, feed.url) is None]
+    if new:
+        _save(path, current + new)
+    skipped = len(imported) - len(new)
+    click.echo(f"Imported {len(new)} feed{'s' * (len(new) != 1)}"
+               + (f" ({skipped} already subscribed)" if skipped else ""))
+
+
+@feeds.command("export")
+@click.pass_context
+def export_command(ctx: click.Context) -> None:
+    """Print the feed list as OPML 2.0, for another feed reader.
+
+    Example: newsreader feeds export > feeds.opml
+    """
+    click.echo(to_opml(_load(_config_path(ctx))), nl=False)
+
+
+@click.command()
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.timeout, show_default=True,
+              metavar="SECONDS", help="Give up on a feed that is silent this long.")
+@click.pass_context
+def fetch(ctx: click.Context, timeout: float) -> None:
+    """Download new articles from every subscribed feed into the cache.
+
+    Feeds are fetched at the same time; a feed that fails is reported on one
+    line and does not stop the others. Exits with status 1 if any feed failed.
+    """
+    locations = _locations(ctx)
+    current = _load(locations.feeds_config_path)
+    if not current:
+        click.echo("No feeds yet. Add one with: newsreader feeds add URL", err=True)
+        return
+    report = _fetch_with_bar(locations, current, Limits(timeout=timeout))
+    for url, reason in report.failures:
+        click.echo(f"failed: {url}: {reason}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(_summary(report))
+    if report.failures:
+        ctx.exit(1)
+
+
+def _fetch_with_bar(locations: Locations, current: list[Feed], limits: Limits) -> FetchReport:
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(
+        length=len(current), label="Fetching feeds", file=stderr, show_pos=True,
+        hidden=not stderr.isatty(),  # not even the label when stderr is a file or pipe
+    ) as bar:
+        def progress(done: int, total: int, url: str) -> None:
+            bar.update(1)
+
+        return fetch_feeds(locations, progress, limits=limits, feeds=current)
+
+
+def _summary(report: FetchReport) -> str:
+    new = len(report.new_paths)
+    text = (f"Fetched {report.fetched} of {report.total} feed{'s' * (report.total != 1)}: "
+            f"{new} new article{'s' * (new != 1)}, {len(report.failures)} failed.")
+    if report.unchanged:
+        text += f" ({report.unchanged} unchanged since last fetch)"
+    return text

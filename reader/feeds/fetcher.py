@@ -1,0 +1,174 @@
+"""Fetch every configured feed at once and write the new entries as articles.
+
+:func:`fetch_feeds` is a plain blocking function: the CLI calls it directly
+and the TUI calls it from a worker thread. Downloads run concurrently on an
+asyncio loop of its own; each feed succeeds or fails alone, and a failure is
+recorded as one line, never raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from reader.feeds.config import Feed, load_feeds
+from reader.feeds.http import (
+    STATE_FILE,
+    DownloadError,
+    HttpState,
+    Limits,
+    download,
+    make_client,
+)
+from reader.feeds.parse import FeedParseError, ParsedFeed, parse_document
+from reader.feeds.store import ArticleWriter, site_domain
+from reader.feeds.text import line
+from reader.paths import Locations
+
+Progress = Callable[[int, int, str], None]
+"""``progress(done, total, feed_url)``, called each time a feed finishes."""
+
+
+@dataclass
+class FetchReport:
+    """What one fetch did."""
+
+    new_paths: list[Path] = field(default_factory=list)
+    """Article files written, in the order they were written."""
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    """``(feed url, one-line reason)`` for each feed that failed, in config order."""
+    fetched: int = 0
+    """Feeds that answered with a feed (or with 304 Not Modified)."""
+    unchanged: int = 0
+    """Of those, how many said 304 Not Modified."""
+    total: int = 0
+    """Feeds in the config."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems that are not any one feed's fault (e.g. the HTTP cache file could not be saved)."""
+
+
+class _FeedFailed(Exception):
+    """Internal: this feed failed for the reason in ``str()``."""
+
+
+def fetch_feeds(
+    locations: Locations,
+    progress: Progress | None = None,
+    *,
+    limits: Limits | None = None,
+    feeds: list[Feed] | None = None,
+) -> FetchReport:
+    """Fetch the feeds in the config (or ``feeds``) and write new articles to the cache.
+
+    Raises :class:`reader.feeds.config.FeedConfigError` only when the config
+    file itself cannot be read; everything that goes wrong with one feed is in
+    :attr:`FetchReport.failures`.
+    """
+    if feeds is None:
+        feeds = load_feeds(locations.feeds_config_path)
+    run = _Run(locations, feeds, limits or Limits(), progress)
+    _run_coroutine(run.run)
+    return run.report
+
+
+def _run_coroutine(factory: Callable[[], object]) -> None:
+    """Run an async function to completion, even if this thread already has a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(factory())  # type: ignore[arg-type]
+        return
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(factory())  # type: ignore[arg-type]
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, name="newsreader-fetch")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+class _Run:
+    """The state of one fetch: config, HTTP cache, writer, report."""
+
+    def __init__(
+        self, locations: Locations, feeds: list[Feed], limits: Limits, progress: Progress | None
+    ) -> None:
+        self.feeds = feeds
+        self.limits = limits
+        self.progress = progress
+        self.state = HttpState(locations.data / STATE_FILE, locations.cache)
+        self.writer = ArticleWriter(locations.cache)
+        self.report = FetchReport(total=len(feeds))
+        self._failed: dict[str, str] = {}
+        self._done = 0
+
+    async def run(self) -> None:
+        if self.feeds:
+            semaphore = asyncio.Semaphore(max(1, self.limits.concurrency))
+            async with make_client(self.limits) as client:
+                await asyncio.gather(*(self._one(client, semaphore, feed) for feed in self.feeds))
+        order = {feed.url: number for number, feed in enumerate(self.feeds)}
+        self.report.failures = sorted(self._failed.items(), key=lambda item: order.get(item[0], 0))
+        try:
+            self.state.save()
+        except OSError as exc:
+            self.report.warnings.append(
+                f"could not save the HTTP cache state {self.state.path}: {exc.strerror or exc}"
+            )
+
+    async def _one(self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, feed: Feed) -> None:
+        try:
+            await self._fetch(client, semaphore, feed)
+        except _FeedFailed as exc:
+            self._failed[feed.url] = str(exc)
+        except Exception as exc:  # a bug or a surprise must not stop the other feeds
+            self._failed[feed.url] = f"unexpected error: {type(exc).__name__}: {line(str(exc))[:160]}"
+        self._done += 1
+        if self.progress is not None:
+            self.progress(self._done, len(self.feeds), feed.url)
+
+    async def _fetch(
+        self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, feed: Feed
+    ) -> None:
+        async with semaphore:
+            try:
+                result = await download(client, feed.url, self.state.get(feed.url), self.limits)
+            except DownloadError as exc:
+                raise _FeedFailed(str(exc)) from None
+        if result.body is None:
+            self.report.fetched += 1
+            self.report.unchanged += 1
+            return
+        try:
+            parsed = await asyncio.to_thread(
+                parse_document, result.body, result.url, result.content_type
+            )
+        except FeedParseError as exc:
+            raise _FeedFailed(str(exc)) from None
+        self._write(feed, parsed, result.url)
+        self.report.fetched += 1
+        self.state.set(feed.url, result.validators)
+
+    def _write(self, feed: Feed, parsed: ParsedFeed, final_url: str) -> None:
+        """Write the new entries of one feed (synchronous: one feed at a time)."""
+        domain = site_domain(parsed.site_url, final_url, feed.url)
+        title = feed.name or parsed.title or domain
+        for entry in parsed.entries:
+            try:
+                path = self.writer.write(entry, feed_title=title, domain=domain, topics=feed.topics)
+            except OSError as exc:
+                where = exc.filename or self.writer.root / domain
+                raise _FeedFailed(f"cannot write articles to {where}: {exc.strerror or exc}") from None
+            if path is not None:
+                self.report.new_paths.append(path)

@@ -1,0 +1,244 @@
+"""Download one feed politely and safely: conditional GET, caps and clear errors.
+
+Every way a download can go wrong ends in :class:`DownloadError` whose text
+is a one-line reason for the user ("HTTP 404 Not Found", "timed out after
+20 s"); nothing else escapes :func:`download`. The ETag / Last-Modified of
+each feed are kept in a small JSON file (:class:`HttpState`) so the next
+fetch can be answered with ``304 Not Modified``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from reader import __version__
+from reader.atomic import write_text
+from reader.feeds.text import line
+
+USER_AGENT = f"newsreader/{__version__} (terminal feed reader)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+STATE_FILE = "feed_http_state.json"
+_MAX_VALIDATOR = 512
+
+
+class DownloadError(Exception):
+    """A feed could not be downloaded; ``str()`` is the one-line reason."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How patient and how generous one fetch is."""
+
+    timeout: float = 20.0
+    """Seconds allowed for connecting and for each read; the whole download gets three times this."""
+    max_bytes: int = 5 * 1024 * 1024
+    """A body (after decompression) larger than this is abandoned and reported."""
+    max_redirects: int = 5
+    concurrency: int = 8
+    """How many feeds are downloaded at once."""
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server told us last time, sent back for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """Request headers for a conditional GET."""
+        headers: dict[str, str] = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> Validators:
+        """The validators a response carries (header values kept only if sane)."""
+        return cls(
+            etag=_validator(response.headers.get("etag")),
+            last_modified=_validator(response.headers.get("last-modified")),
+        )
+
+
+def _validator(value: str | None) -> str | None:
+    if not value or len(value) > _MAX_VALIDATOR or not value.isascii() or not value.isprintable():
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class Download:
+    """The outcome of one successful request."""
+
+    url: str
+    """The final URL, after redirects."""
+    body: bytes | None
+    """None when the server said 304 Not Modified."""
+    content_type: str
+    validators: Validators
+
+
+def describe_error(exc: BaseException, limits: Limits) -> str:
+    """A one-line, user-facing reason for an httpx or asyncio failure."""
+    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError)):
+        return f"timed out after {limits.timeout:g} s"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"too many redirects (more than {limits.max_redirects})"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "not an http(s) URL (or redirected to one that is not)"
+    if isinstance(exc, httpx.InvalidURL):
+        return "invalid URL"
+    message = line(str(exc))
+    lowered = message.lower()
+    if isinstance(exc, httpx.ConnectError):
+        if any(
+            marker in lowered
+            for marker in (
+                "name or service not known",
+                "nodename nor servname",
+                "getaddrinfo failed",
+                "no address associated",
+                "temporary failure in name resolution",
+                "name resolution",
+            )
+        ):
+            return "cannot resolve the host name (DNS)"
+        if "refused" in lowered:
+            return "connection refused"
+        if "ssl" in lowered or "certificate" in lowered:
+            return f"TLS error: {message[:160]}"
+        return f"cannot connect: {message[:160] or type(exc).__name__}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the server broke the HTTP protocol: {message[:160] or 'no details'}"
+    if isinstance(exc, httpx.DecodingError):
+        return "could not decode the response body"
+    if isinstance(exc, httpx.TransportError):
+        return f"connection failed: {message[:160] or type(exc).__name__}"
+    return f"download failed: {message[:160] or type(exc).__name__}"
+
+
+def _size(limit: int) -> str:
+    if limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MiB"
+    if limit % 1024 == 0:
+        return f"{limit // 1024} KiB"
+    return f"{limit} bytes"
+
+
+def make_client(limits: Limits) -> httpx.AsyncClient:
+    """One client shared by all downloads of a fetch."""
+    return httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=limits.max_redirects,
+        timeout=httpx.Timeout(limits.timeout),
+        limits=httpx.Limits(max_connections=limits.concurrency * 2),
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+    )
+
+
+async def download(
+    client: httpx.AsyncClient, url: str, validators: Validators, limits: Limits
+) -> Download:
+    """GET ``url`` within ``limits``; raise :class:`DownloadError` on any failure."""
+    try:
+        return await asyncio.wait_for(
+            _download(client, url, validators, limits), timeout=limits.timeout * 3
+        )
+    except DownloadError:
+        raise
+    except (httpx.HTTPError, httpx.InvalidURL, asyncio.TimeoutError, TimeoutError, OSError) as exc:
+        raise DownloadError(describe_error(exc, limits)) from None
+
+
+async def _download(
+    client: httpx.AsyncClient, url: str, validators: Validators, limits: Limits
+) -> Download:
+    async with client.stream("GET", url, headers=validators.headers()) as response:
+        final_url = str(response.url)
+        if response.status_code == 304:
+            return Download(final_url, None, "", validators)
+        if response.status_code >= 400 or response.status_code < 200:
+            reason = line(response.reason_phrase)
+            raise DownloadError(f"HTTP {response.status_code}{' ' + reason if reason else ''}")
+        if response.status_code != 200:
+            raise DownloadError(f"unexpected HTTP status {response.status_code}")
+        too_large = f"response larger than {_size(limits.max_bytes)}"
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limits.max_bytes:
+            raise DownloadError(too_large)
+        chunks: list[bytes] = []
+        received = 0
+        async for chunk in response.aiter_bytes():
+            received += len(chunk)
+            if received > limits.max_bytes:
+                raise DownloadError(too_large)
+            chunks.append(chunk)
+        return Download(
+            final_url,
+            b"".join(chunks),
+            response.headers.get("content-type", ""),
+            Validators.from_response(response),
+        )
+
+
+class HttpState:
+    """ETag / Last-Modified per feed, per cache directory, in one JSON file.
+
+    Keyed by cache as well as URL: a 304 only means "nothing new" for the
+    cache the earlier fetch wrote into, so another ``--cache-dir`` starts fresh.
+    """
+
+    def __init__(self, path: Path, cache: Path) -> None:
+        self.path = path
+        self._cache_key = str(cache.expanduser().absolute())
+        self._data = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {"version": 1, "caches": {}}
+        if not isinstance(data, dict) or not isinstance(data.get("caches"), dict):
+            return {"version": 1, "caches": {}}
+        return data
+
+    def _feeds(self) -> dict[str, Any]:
+        feeds = self._data["caches"].setdefault(self._cache_key, {})
+        if not isinstance(feeds, dict):
+            feeds = self._data["caches"][self._cache_key] = {}
+        return feeds
+
+    def get(self, url: str) -> Validators:
+        """What to send for ``url``; empty when we know nothing."""
+        entry = self._feeds().get(url)
+        if not isinstance(entry, dict):
+            return Validators()
+        etag, modified = entry.get("etag"), entry.get("last_modified")
+        return Validators(
+            etag=_validator(etag) if isinstance(etag, str) else None,
+            last_modified=_validator(modified) if isinstance(modified, str) else None,
+        )
+
+    def set(self, url: str, validators: Validators) -> None:
+        """Remember ``validators`` for ``url`` (forgetting it when both are empty)."""
+        feeds = self._feeds()
+        if validators.etag or validators.last_modified:
+            feeds[url] = {"etag": validators.etag, "last_modified": validators.last_modified}
+        else:
+            feeds.pop(url, None)
+
+    def save(self) -> None:
+        """Write the file atomically; raises OSError when that is impossible."""
+        write_text(self.path, json.dumps(self._data, indent=1, sort_keys=True) + "\n")
