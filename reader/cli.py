@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from reader import __version__
+from reader.feeds.commands import feeds, fetch
 from reader.index import ScanResult
 from reader.library import Collection, SortKey, Source
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
@@ -193,6 +194,10 @@ def paths_command(ctx: click.Context) -> None:
     click.echo(f"index:  {locations.index_path}")
     click.echo(f"config: {locations.config}")
     click.echo(f"data:   {locations.data}")
+
+
+main.add_command(feeds)
+main.add_command(fetch)
 
 
 def run() -> None:
