@@ -1,0 +1,73 @@
+"""The Textual application and the factory that the CLI, tests and scripts share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader import __version__
+from reader.paths import Locations, resolve
+from reader.screens.help import HelpScreen
+from reader.screens.main import MainScreen
+from reader.settings import load_settings
+
+
+def local_now() -> dt.datetime:
+    """The current time in the local zone (what relative dates count from)."""
+    return dt.datetime.now().astimezone()
+
+
+class NewsReaderApp(App[None]):
+    """A terminal news reader over a folder of Markdown articles."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    SUB_TITLE = __version__
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(self, locations: Locations, clock: Callable[[], dt.datetime] = local_now) -> None:
+        super().__init__()
+        self.locations = locations
+        self.clock = clock
+        self.settings = load_settings(locations.settings_path)
+
+    def get_default_screen(self) -> Screen:
+        """The main screen is the app's base screen; help and skipped files go over it."""
+        return MainScreen(self.locations, self.settings, self.clock)
+
+    def action_help(self) -> None:
+        """Show every key (generated from the live bindings)."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers the same actions as the keys."""
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for title, help_text, action in (
+                ("Sort: date / quality", "Switch the list between date and quality order (s)", "toggle_sort"),
+                ("Reverse order", "Flip the list's order (r)", "reverse"),
+                ("Filter articles", "Filter the list by words (/)", "filter"),
+                ("Clear filter", "Show every article of the topic again (escape)", "clear_filter"),
+                ("Open in browser", "Open the highlighted article or related item (o)", "open"),
+                ("Copy link", "Copy the highlighted link to the clipboard (y)", "copy_link"),
+                ("Skipped files", "List files that could not be read, and why (!)", "skipped"),
+            ):
+                yield SystemCommand(title, help_text, partial(screen.run_action, action))
+        yield SystemCommand("Help: keys", "Show every key binding (?)", self.action_help)
+
+
+def make_app(locations: Locations | None = None, *, clock: Callable[[], dt.datetime] = local_now) -> NewsReaderApp:
+    """Build the app for ``locations`` (default: resolved from the environment)."""
+    return NewsReaderApp(locations or resolve(), clock=clock)

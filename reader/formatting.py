@@ -1,0 +1,55 @@
+"""Turning entry fields into short display text: dates, numbers, fitted columns.
+
+No Textual here, so the rules (``3h``, ``2d``, then ``12 Mar 2024``) are
+unit-tested on their own. Widths are terminal cells, not characters: a CJK
+character or an emoji takes two, and a column must never spill over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len, set_cell_size
+
+DATE_WIDTH = 11
+"""Cells the list's date column takes (``12 Mar 2024``)."""
+
+
+def relative_date(timestamp: float | None, now: dt.datetime) -> str:
+    """A short, natural age: ``5m``, ``3h``, ``2d`` within a week, then ``12 Mar 2024``."""
+    if timestamp is None:
+        return "—"
+    when = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc)
+    seconds = (now - when).total_seconds()
+    if 0 <= seconds < 3600:
+        return f"{max(1, int(seconds // 60))}m"
+    if 0 <= seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if 0 <= seconds < 7 * 86400:
+        return f"{int(seconds // 86400)}d"
+    local = when.astimezone(now.tzinfo)
+    return f"{local.day} {local:%b %Y}"
+
+
+def long_date(when: dt.datetime | None, now: dt.datetime) -> str:
+    """Local date and time plus the relative age, for the detail pane."""
+    if when is None:
+        return "date unknown"
+    local = when.astimezone(now.tzinfo)
+    age = relative_date(when.timestamp(), now)
+    suffix = f" ({age} ago)" if age[-1] in "mhd" and age[0].isdigit() else ""
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}{suffix}"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` cells, ending in ``…`` when cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def quality_text(quality: int | None) -> str:
+    """The quality column: the score, or blank when unknown."""
+    return "" if quality is None else str(quality)

@@ -1,0 +1,72 @@
+"""The help screen, generated from the bindings the app really has."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+# Each section names a node whose bindings it lists: the app, the screen, or a pane.
+_SECTIONS = (
+    ("Everywhere", "app"),
+    ("Main screen", "screen"),
+    ("Topic sidebar", "#sidebar"),
+    ("Article list", "#articles"),
+    ("Related items", "#related"),
+)
+
+
+def _key_names(node: DOMNode, key: str) -> str:
+    return node.app.get_key_display(Binding(key, ""))
+
+
+def bindings_table(title: str, node: DOMNode) -> Table | None:
+    """A two-column table of ``node``'s bindings (keys grouped by action)."""
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for key, bindings in node._bindings.key_to_bindings.items():
+        for binding in bindings:
+            description = binding.description or binding.action.replace("_", " ")
+            keys, _ = by_action.setdefault(binding.action, ([], description))
+            keys.append(_key_names(node, key))
+    if not by_action:
+        return None
+    table = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for keys, description in by_action.values():
+        table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, read from the live bindings of the app, the screen and each pane."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, screen: DOMNode) -> None:
+        super().__init__()
+        self.target = screen
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static("newsreader — keys", id="help-title", markup=False)
+            for title, where in _SECTIONS:
+                if where == "app":
+                    node: DOMNode | None = self.target.app
+                elif where == "screen":
+                    node = self.target
+                else:
+                    found = self.target.query(where)
+                    node = found.first() if found else None
+                if node is None:
+                    continue
+                table = bindings_table(title, node)
+                if table is not None:
+                    yield Static(table, classes="help-section")
+            yield Static("ctrl+p opens the command palette with the same actions. Press escape to close.",
+                         id="help-footer", markup=False)

@@ -1,0 +1,174 @@
+"""The article list: a virtual list that renders only the rows on screen.
+
+A DataTable of 100,000 rows takes seconds to paint; this widget keeps the
+sorted entries in a plain list and builds a :class:`Strip` for each visible
+line on demand (Textual's line API), so a huge cache costs what a screenful
+does. Text is never parsed as markup: each cell is a plain segment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.formatting import DATE_WIDTH, fit, quality_text, relative_date
+from reader.index import Entry
+
+PROVIDER_WIDTH = 16
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """The middle pane: one row per article, a cursor, and keyboard movement."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--date",
+        "article-list--quality",
+        "article-list--provider",
+        "article-list--title",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    ArticleList > .article-list--cursor { background: $primary 30%; text-style: bold; }
+    ArticleList:focus > .article-list--cursor { background: $primary 70%; }
+    ArticleList > .article-list--date { color: $text-muted; }
+    ArticleList > .article-list--quality { color: $warning; }
+    ArticleList > .article-list--provider { color: $accent; }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    """Index of the highlighted row in :attr:`entries`."""
+
+    class Highlighted(Message):
+        """The highlighted article changed (or the list was emptied: ``entry`` is None)."""
+
+        def __init__(self, entry: Entry | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.entries: list[Entry] = []
+        self._clock = clock
+        self._now = clock()
+
+    # --- data in --------------------------------------------------------------
+
+    def set_entries(self, entries: list[Entry], keep: Entry | None = None) -> None:
+        """Show ``entries``; keep the cursor on ``keep`` when it is still there."""
+        self.entries = entries
+        self._now = self._clock()
+        self._resize_virtual()
+        index = 0
+        if keep is not None and entries:
+            try:
+                index = entries.index(keep)
+            except ValueError:
+                index = 0
+        self.cursor = index
+        self.refresh()
+
+    @property
+    def highlighted(self) -> Entry | None:
+        """The entry under the cursor, if any."""
+        if 0 <= self.cursor < len(self.entries):
+            return self.entries[self.cursor]
+        return None
+
+    # --- cursor ---------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.entries) - 1)) if self.entries else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self.post_message(self.Highlighted(self.highlighted))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height or self.size.height
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif height and self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.entries) - 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.size.height - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.size.height - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        """Clicking a row highlights it (the mouse as a bonus)."""
+        row = event.y + int(self.scroll_y)
+        if 0 <= row < len(self.entries):
+            self.cursor = row
+
+    def _resize_virtual(self) -> None:
+        """One virtual line per entry, exactly as wide as the visible area."""
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.entries))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._resize_virtual()
+        self._scroll_to_cursor()
+
+    # --- rendering ------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Build the strip for screen line ``y`` from the entry it shows."""
+        index = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        if index >= len(self.entries):
+            return Strip.blank(width, base)
+        entry = self.entries[index]
+        cursor = self.get_component_rich_style("article-list--cursor") if index == self.cursor else Style()
+
+        def style(name: str) -> Style:
+            return base + self.get_component_rich_style(name, partial=True) + cursor
+
+        title_width = max(0, width - (1 + DATE_WIDTH + 1 + 3 + 2 + PROVIDER_WIDTH + 2))
+        segments = [
+            Segment(" " + relative_date(entry.published, self._now).rjust(DATE_WIDTH), style("article-list--date")),
+            Segment(" " + quality_text(entry.quality).rjust(3) + "  ", style("article-list--quality")),
+            Segment(fit(entry.provider or entry.domain, PROVIDER_WIDTH) + "  ", style("article-list--provider")),
+            Segment(fit(entry.title, title_width), style("article-list--title")),
+        ]
+        return Strip(segments).adjust_cell_length(width, base + cursor)

@@ -1,0 +1,102 @@
+"""The detail pane: everything about the highlighted article, and its related items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Markdown, Static
+
+from reader.articles import Article
+from reader.formatting import long_date
+from reader.widgets.related_list import RelatedList
+
+
+def _meta(article: Article, now: dt.datetime) -> Text:
+    """Provider, date, quality, heat, type and topics as dim labelled lines."""
+    text = Text()
+
+    def line(label: str, value: str, style: str = "") -> None:
+        if text:
+            text.append("\n")
+        text.append(f"{label:<9}", style="dim")
+        text.append(value, style=style)
+
+    provider = article.provider
+    source = " · ".join(p for p in (provider.name, provider.domain) if p) or "unknown"
+    line("Source", source, "bold")
+    line("Published", long_date(article.published, now))
+    scores = []
+    if article.quality is not None:
+        scores.append(f"quality {article.quality}")
+    if article.heat is not None:
+        scores.append(f"heat {article.heat}")
+    scores.append(article.type)
+    line("Score", " · ".join(scores))
+    if article.topics:
+        line("Topics", ", ".join(article.topics))
+    return text
+
+
+class DetailPane(VerticalScroll, can_focus=False):
+    """Shows one :class:`Article`; all text is shown literally, never as markup."""
+
+    class OpenLink(Message):
+        """A link inside the article body was clicked."""
+
+        def __init__(self, url: str) -> None:
+            super().__init__()
+            self.url = url
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._clock = clock
+        self.article: Article | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-title", markup=False)
+        yield Static("", id="detail-meta", markup=False)
+        yield Static("", id="detail-excerpt", markup=False)
+        yield Markdown("", id="detail-body", open_links=False)
+        yield Static("", id="detail-url", markup=False)
+        yield Static("", id="detail-related-title", markup=False)
+        yield RelatedList(clock=self._clock, id="related")
+
+    def show(self, article: Article | None, note: str = "") -> None:
+        """Display ``article``, or ``note`` alone when there is nothing to show."""
+        self.article = article
+        title = self.query_one("#detail-title", Static)
+        related = self.query_one(RelatedList)
+        body = self.query_one("#detail-body", Markdown)
+        for widget_id in ("#detail-meta", "#detail-excerpt", "#detail-url", "#detail-related-title"):
+            self.query_one(widget_id, Static).update("")
+        if article is None:
+            title.update(Text(note or "Nothing selected", style="dim italic"))
+            related.set_items(())
+            body.display = False
+            return
+        title.update(Text(article.title))
+        self.query_one("#detail-meta", Static).update(_meta(article, self._clock()))
+        self.query_one("#detail-excerpt", Static).update(Text(article.excerpt or "No excerpt.", style="" if article.excerpt else "dim italic"))
+        body.display = bool(article.body)
+        body.update(article.body)
+        url = Text("Link     ", style="dim")
+        url.append(article.url or "none", style="underline" if article.url else "dim")
+        if note:
+            url.append(f"\n{note}", style="italic yellow")
+        self.query_one("#detail-url", Static).update(url)
+        if article.related:
+            self.query_one("#detail-related-title", Static).update(Text(f"Related ({len(article.related)})", style="bold"))
+        related.set_items(article.related)
+        self.scroll_home(animate=False)
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Body links go up to the screen, which opens only http(s) like every other link."""
+        event.stop()
+        self.post_message(self.OpenLink(event.href))

@@ -1,0 +1,72 @@
+"""The related items of the shown article, focusable and movable through."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.articles import Related
+from reader.formatting import relative_date
+
+
+def _prompt(item: Related, now: dt.datetime) -> Text:
+    text = Text(item.title, style="bold")
+    details = [item.provider.name or item.provider.domain or "unknown source"]
+    if item.published:
+        details.append(relative_date(item.published.timestamp(), now))
+    if item.quality is not None:
+        details.append(f"quality {item.quality}")
+    text.append("\n" + " · ".join(details), style="dim")
+    return text
+
+
+class RelatedList(OptionList):
+    """One option per related item; ``enter`` or ``o`` opens it in the browser."""
+
+    BINDINGS = [
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
+
+    class Open(Message):
+        """The user asked to open a related item."""
+
+        def __init__(self, item: Related) -> None:
+            super().__init__()
+            self.item = item
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.items: tuple[Related, ...] = ()
+        self._clock = clock
+
+    def set_items(self, items: tuple[Related, ...]) -> None:
+        """Show ``items`` (an empty tuple hides the list)."""
+        self.items = items
+        now = self._clock()
+        self.set_options(Option(_prompt(item, now)) for item in items)
+        self.display = bool(items)
+        if items:
+            self.highlighted = 0
+
+    @property
+    def current(self) -> Related | None:
+        """The highlighted related item."""
+        if self.highlighted is not None and 0 <= self.highlighted < len(self.items):
+            return self.items[self.highlighted]
+        return None
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.items):
+            self.post_message(self.Open(self.items[event.option_index]))
