@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,25 +103,8 @@ def describe_error(exc: BaseException, limits: Limits) -> str:
     if isinstance(exc, httpx.InvalidURL):
         return "invalid URL"
     message = line(str(exc))
-    lowered = message.lower()
     if isinstance(exc, httpx.ConnectError):
-        if any(
-            marker in lowered
-            for marker in (
-                "name or service not known",
-                "nodename nor servname",
-                "getaddrinfo failed",
-                "no address associated",
-                "temporary failure in name resolution",
-                "name resolution",
-            )
-        ):
-            return "cannot resolve the host name (DNS)"
-        if "refused" in lowered:
-            return "connection refused"
-        if "ssl" in lowered or "certificate" in lowered:
-            return f"TLS error: {message[:160]}"
-        return f"cannot connect: {message[:160] or type(exc).__name__}"
+        return _connect_reason(exc, message)
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"the server broke the HTTP protocol: {message[:160] or 'no details'}"
     if isinstance(exc, httpx.DecodingError):
@@ -127,6 +112,32 @@ def describe_error(exc: BaseException, limits: Limits) -> str:
     if isinstance(exc, httpx.TransportError):
         return f"connection failed: {message[:160] or type(exc).__name__}"
     return f"download failed: {message[:160] or type(exc).__name__}"
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from (httpx wraps httpcore wraps the OSError)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _connect_reason(exc: BaseException, message: str) -> str:
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return "cannot resolve the host name (DNS)"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error: {line(str(cause))[:160]}"
+    lowered = message.lower()
+    if "name or service not known" in lowered or "name resolution" in lowered:
+        return "cannot resolve the host name (DNS)"
+    if "refused" in lowered:
+        return "connection refused"
+    return f"cannot connect: {message[:160] or type(exc).__name__}"
 
 
 def _size(limit: int) -> str:

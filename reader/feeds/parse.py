@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,8 @@ def parse_xml_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
 def _bozo_reason(result: Any) -> str:
     exc = result.get("bozo_exception")
     text = line(str(exc)) if exc is not None else ""
+    # SAX says "<unknown>:3:1: not well-formed"; say where in words instead.
+    text = re.sub(r"^<unknown>:(\d+):(\d+):\s*", r"line \1, column \2: ", text)
     return text[:160] or "unreadable document"
 
 
