@@ -83,7 +83,9 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     if ctx.invoked_subcommand is None:
         from reader.app import make_app
+        from reader.index import prepare_workers
 
+        prepare_workers()
         app = make_app(locations)
         app.run()
         if app.return_code:

@@ -23,7 +23,8 @@ from typing import NamedTuple
 from reader.articles import Article, ArticleError, load_article
 from reader.paths import OWN_DIR_NAME
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+"""Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
 TOPIC_SEP = "\x1f"
 POOL_THRESHOLD = 400
 """Below this many files to parse, a process pool costs more than it saves."""
@@ -137,6 +138,34 @@ def _parse_one(job: tuple[str, str, int, int]) -> tuple[bool, tuple]:
     return True, entry_row(rel, size, mtime_ns, article)
 
 
+def prepare_workers() -> None:
+    """Start multiprocessing's helper process while the real stderr is in place.
+
+    A full-screen app replaces ``sys.stderr`` with an object without a file
+    descriptor, and the helper cannot be started after that; the CLI calls
+    this before the app takes over the terminal.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass
+
+
+def _start_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
+    """A pool of parser processes, or None (parse in this process) when one cannot start."""
+    pool = None
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(abs, 0).result(timeout=60)  # processes start on first use: fail here, not mid-scan
+        return pool
+    except Exception:  # noqa: BLE001 - any failure to start means: parse here instead
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        return None
+
+
 def walk(root: Path) -> Iterator[tuple[str, int, int, str | None]]:
     """Yield ``(relative path, size, mtime_ns, problem)`` for every ``*.md`` below ``root``.
 
@@ -213,7 +242,9 @@ class Index:
                 if version != 0:
                     conn.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;")
                 conn.executescript(_SCHEMA)
-            conn.execute("SELECT count(*) FROM articles").fetchone()
+            # Every column we use must be there: an unversioned or foreign file is rebuilt too.
+            conn.execute(f"SELECT {_COLUMNS}, size, mtime_ns FROM articles LIMIT 0").fetchall()
+            conn.execute("SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0").fetchall()
             return conn
         except sqlite3.DatabaseError:
             return self._recreate()
@@ -265,6 +296,7 @@ class Index:
             "SELECT path, size, mtime_ns FROM articles UNION ALL SELECT path, size, mtime_ns FROM skipped"
         ):
             known[path] = (size, mtime)
+        known_problems = dict(self.conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0"))
         seen: set[str] = set()
         jobs: list[tuple[str, str, int, int]] = []
         instant_skips: list[tuple] = []
@@ -273,8 +305,8 @@ class Index:
             for rel, size, mtime, problem in walk(self.root):
                 seen.add(rel)
                 result.total_files += 1
-                if known.get(rel) == (size, mtime) and problem is None:
-                    continue
+                if known.get(rel) == (size, mtime) and problem == known_problems.get(rel):
+                    continue  # unchanged file, or the same broken link / folder as last time
                 if problem is not None:
                     instant_skips.append((rel, size, mtime, problem))
                 else:
@@ -309,10 +341,8 @@ class Index:
         workers = workers or os.cpu_count() or 1
         pool = None
         if total >= POOL_THRESHOLD and workers > 1:
-            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-            results = pool.map(_parse_one, jobs, chunksize=128)
-        else:
-            results = map(_parse_one, jobs)
+            pool = _start_pool(workers)
+        results = pool.map(_parse_one, jobs, chunksize=128) if pool else map(_parse_one, jobs)
         rows: list[tuple] = []
         skips: list[tuple] = []
         done = 0

@@ -24,7 +24,7 @@ def _meta(article: Article, now: dt.datetime) -> Text:
     def line(label: str, value: str, style: str = "") -> None:
         if text:
             text.append("\n")
-        text.append(f"{label:<9}", style="dim")
+        text.append(f"{label:<11}", style="dim")
         text.append(value, style=style)
 
     provider = article.provider
@@ -85,7 +85,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.query_one("#detail-excerpt", Static).update(Text(article.excerpt or "No excerpt.", style="" if article.excerpt else "dim italic"))
         body.display = bool(article.body)
         body.update(article.body)
-        url = Text("Link     ", style="dim")
+        url = Text("Link       ", style="dim")
         url.append(article.url or "none", style="underline" if article.url else "dim")
         if note:
             url.append(f"\n{note}", style="italic yellow")
