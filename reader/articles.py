@@ -139,6 +139,10 @@ def parse_datetime(value: Any) -> dt.datetime | None:
         return None
     if result.tzinfo is None:
         result = result.replace(tzinfo=dt.timezone.utc)
+    try:  # 9999-12-31T23:59-05:00 is year 10000 in UTC: unusable by everything downstream
+        result.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return None
     return result
 
 
@@ -218,21 +222,47 @@ def _heat(value: Any) -> int | None:
 # --- parsing -----------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (``2020-13-45``) as text instead of failing the file."""
+
+
+def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+
+
+class _YAMLHandler(frontmatter.YAMLHandler):
+    """Front matter parsed with :class:`_Loader` (still safe: no Python tags)."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        kwargs.setdefault("Loader", _Loader)
+        return super().load(fm, **kwargs)
+
+
+# ``frontmatter.parse`` rather than ``loads``: ``loads`` passes the metadata as
+# keyword arguments, so a field named ``content`` or a numeric key broke the file.
+_YAML = _YAMLHandler()
+
+
 def parse_text(text: str, path: Path | None = None) -> Article:
     """Build an :class:`Article` from the text of a file, or raise :class:`ArticleError`."""
     text = clean_raw(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     if not text.startswith("---"):
         raise ArticleError("no front matter (the file must start with a '---' line)")
     try:
-        post = frontmatter.loads(text)
+        data, content = frontmatter.parse(text, handler=_YAML)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ArticleError(f"front matter is not valid YAML{where}: {clean_line(str(problem))}") from None
-    except (ValueError, TypeError) as exc:  # e.g. a front matter that is a bare list
-        raise ArticleError(f"front matter is not a mapping: {clean_line(str(exc))[:80]}") from None
-    data = post.metadata
+    except (ValueError, TypeError) as exc:  # a safety net: one odd value must not escape as a crash
+        raise ArticleError(f"front matter cannot be read: {clean_line(str(exc))[:80]}") from None
     if not isinstance(data, dict) or not data:
         raise ArticleError("front matter is empty or not a mapping")
     title = _text(data.get("title"))
@@ -258,7 +288,7 @@ def parse_text(text: str, path: Path | None = None) -> Article:
         tags=_str_list(data.get("tags")),
         images=_images(data.get("images")),
         related=_related(data.get("related")),
-        body=clean(post.content).strip(),
+        body=clean(content).strip(),
     )
 
 

@@ -55,6 +55,8 @@ def _walk(element: ET.Element, folders: list[str], feeds: list[Feed], seen: set[
             continue
         if url in seen:
             continue
+        if name == url:  # exporters fill the required text attribute with the URL
+            name = ""
         seen.add(url)
         categories = [part.strip().strip("/") for part in (outline.get("category") or "").split(",")]
         feeds.append(Feed(url=url, name=name, topics=clean_topics([*folders, *categories])))

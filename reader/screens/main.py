@@ -187,7 +187,7 @@ class MainScreen(Screen):
         if self.settings.sort is SortKey.DATE:
             order = "oldest first" if self.settings.reverse else "newest first"
         else:
-            order = "lowest quality first" if self.settings.reverse else "highest quality first"
+            order = "lowest first" if self.settings.reverse else "highest first"
         count = f"{shown:,} of {total:,}" if self.filter_text else f"{shown:,}"
         title = Text.assemble((where, "bold"), f" · {count} · by {self.settings.sort.value}, {order}")
         if self.filter_text:
