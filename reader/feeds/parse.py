@@ -25,6 +25,13 @@ MAX_CATEGORIES = 25
 
 JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
 
+# feedparser's "bozo" warnings that say nothing about whether the XML is broken.
+_HARMLESS = (
+    feedparser.CharacterEncodingOverride,
+    feedparser.NonXMLContentType,
+    feedparser.UndeclaredNamespace,
+)
+
 
 class FeedParseError(Exception):
     """The document is not a feed we can read; ``str()`` is a one-line reason."""
@@ -78,7 +85,7 @@ def parse_xml_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     result = feedparser.parse(io.BytesIO(body), response_headers=headers)
     entries = result.get("entries") or []
     if not entries:
-        if result.get("bozo"):
+        if result.get("bozo") and not isinstance(result.get("bozo_exception"), _HARMLESS):
             raise FeedParseError(f"not valid XML: {_bozo_reason(result)}")
         if not result.get("version"):
             raise FeedParseError("not a feed: no RSS, RDF or Atom document found")

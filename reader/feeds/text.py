@@ -19,6 +19,8 @@ from reader.sanitize import clean_line, web_url
 EXCERPT_CHARS = 400
 """Excerpts are trimmed to about this many characters, on a word boundary."""
 
+# Every Unicode space (NBSP, line separator, ...), not only ASCII whitespace.
+_WHITESPACE = re.compile(r"\s+")
 # Lone surrogates (possible from JSON "\ud800") cannot be encoded as UTF-8.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -39,7 +41,7 @@ def line(value: object) -> str:
     """``value`` as one clean line of text: no controls, whitespace collapsed."""
     if not isinstance(value, str):
         return ""
-    return clean_line(_SURROGATES.sub("", value))
+    return _WHITESPACE.sub(" ", clean_line(_SURROGATES.sub("", value))).strip()
 
 
 class _TextExtractor(HTMLParser):
