@@ -222,11 +222,14 @@ def _heat(value: Any) -> int | None:
 # --- parsing -----------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
+
+
+class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader that keeps an impossible date (``2020-13-45``) as text instead of failing the file."""
 
 
-def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+def _lenient_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):

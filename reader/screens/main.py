@@ -10,6 +10,7 @@ is indexed.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
 from rich.text import Text
@@ -35,6 +36,7 @@ from reader.widgets.topic_sidebar import TopicSidebar
 
 IMPORT_HINT = "newsreader import PATH"
 NARROW_WIDTH = 100
+PARTIAL_FILL_SECONDS = 2.0
 
 
 class MainScreen(Screen):
@@ -133,7 +135,17 @@ class MainScreen(Screen):
         first = source.load()
         if len(first):
             self.post_message(self.Loaded(first, False, None))
-        result = source.scan(lambda done, total: self.post_message(self.ScanProgress(done, total)))
+        last_fill = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            # A long first scan fills the list as it goes, every couple of seconds.
+            nonlocal last_fill
+            self.post_message(self.ScanProgress(done, total))
+            if time.monotonic() - last_fill > PARTIAL_FILL_SECONDS and done < total:
+                last_fill = time.monotonic()
+                self.post_message(self.Loaded(source.load(), False, None))
+
+        result = source.scan(progress)
         if result.changed or not len(first) or source.is_samples:
             self.post_message(self.Loaded(source.load(), source.is_samples, result.skipped))
         else:
