@@ -33,6 +33,7 @@ TYPES = {
     ".xml": "application/rss+xml; charset=utf-8",
     ".rdf": "application/rdf+xml",
     ".json": "application/feed+json",
+    ".atom": "application/atom+xml",
     ".html": "text/html; charset=utf-8",
 }
 ETAG = '"v1-abc"'
@@ -228,6 +229,14 @@ def test_all_four_formats_become_article_files(server, locations):
     untitled = articles["https://elsewhere.example.org/story"]
     assert untitled["title"].startswith("An untitled micro post")
     assert "https://json.example.com/posts/3" in articles
+
+
+def test_a_feed_without_a_site_link_is_filed_under_its_entries_host(server, locations):
+    _configure(locations, Feed(server.url("/nolink.atom")))
+    report = fetch_feeds(locations, limits=FAST)
+    assert {p.parent.name for p in report.new_paths} == {"blog.nolink.example"}
+    assert frontmatter.load(report.new_paths[0])["provider"] == {"name": "No Site Link",
+                                                                  "domain": "blog.nolink.example"}
 
 
 def test_second_fetch_is_conditional_and_writes_nothing_new(server, locations):

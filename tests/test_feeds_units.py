@@ -118,7 +118,7 @@ def test_json_feed_rejections():
 
 def test_json_feed_1_0_and_odd_items():
     body = json.dumps({
-        "version": "https://jsonfeed.org/version/1",
+        "version": "http://jsonfeed.org/version/1",  # as many 1.0 feeds say
         "title": "Old",
         "items": [
             {"id": "a", "url": "https://x.example/a", "title": "A", "date_published": "2020-01-01T00:00:00"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,15 @@ class FetchReport:
     """Feeds in the config."""
     warnings: list[str] = field(default_factory=list)
     """Problems that are not any one feed's fault (e.g. the HTTP cache file could not be saved)."""
+
+
+def _usual_entry_url(parsed: ParsedFeed) -> str | None:
+    """A link from the host most entries point at: the site, when the feed does not name it."""
+    hosts = Counter(site_domain(entry.url) for entry in parsed.entries if entry.url)
+    if not hosts:
+        return None
+    host = hosts.most_common(1)[0][0]
+    return next(e.url for e in parsed.entries if e.url and site_domain(e.url) == host)
 
 
 class _FeedFailed(Exception):
@@ -162,7 +172,7 @@ class _Run:
 
     def _write(self, feed: Feed, parsed: ParsedFeed, final_url: str) -> None:
         """Write the new entries of one feed (synchronous: one feed at a time)."""
-        domain = site_domain(parsed.site_url, final_url, feed.url)
+        domain = site_domain(parsed.site_url, _usual_entry_url(parsed), final_url, feed.url)
         title = feed.name or parsed.title or domain
         for entry in parsed.entries:
             try:

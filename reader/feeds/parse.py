@@ -23,7 +23,8 @@ from reader.feeds.text import absolute_web_url, html_to_text, line
 MAX_CATEGORIES = 25
 """An entry's own categories beyond this many are ignored (some feeds list hundreds)."""
 
-JSON_FEED_PREFIX = "https://jsonfeed.org/version/"
+JSON_FEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/")
+"""Version 1 feeds in the wild often say ``http://``."""
 
 # feedparser's "bozo" warnings that say nothing about whether the XML is broken.
 _HARMLESS = (
@@ -169,10 +170,10 @@ def _unique_urls(candidates: list[Any], base: str | None) -> tuple[str, ...]:
 def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
     """Parse a JSON Feed (https://jsonfeed.org/version/1.1, also 1.0)."""
     try:
-        data = json.loads(body.decode("utf-8-sig"))
+        data = json.loads(body.decode("utf-8-sig"), strict=False)  # tolerate raw tabs in strings
     except (UnicodeDecodeError, ValueError) as exc:
         raise FeedParseError(f"not valid JSON: {line(str(exc))[:160]}") from None
-    if not isinstance(data, dict) or not str(data.get("version", "")).startswith(JSON_FEED_PREFIX):
+    if not isinstance(data, dict) or not JSON_FEED_VERSION.match(str(data.get("version", ""))):
         raise FeedParseError("not a feed: JSON without a JSON Feed version")
     items = data.get("items")
     if not isinstance(items, list):
