@@ -1,0 +1,333 @@
+"""Benchmark newsreader on a synthetic cache of N seed-format articles.
+
+Usage:  python benchmarks/bench.py [--articles 100000] [--runs 3] [--workdir DIR]
+
+Start-up figures are measured through the real entry point: ``newsreader``
+runs in a pseudo-terminal and the clock stops when the painted screen shows
+what a person waits for (the list's title with the article count; the status
+line once the scan is done). Interaction figures (sort, topic, filter
+keystroke, cursor step) are measured in a headless app on the same index.
+A plain ``DataTable`` holding every row is measured the same way as the
+baseline. Medians over ``--runs``; the machine is printed with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import pty
+import random
+import re
+import resource
+import select
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import fcntl
+import time
+from pathlib import Path
+
+TOPICS = [
+    "AI", "Computer Vision", "Machine Learning", "Robotics", "Climate", "Energy", "Space", "Health",
+    "Markets", "Security", "Open Source", "Transport", "Science", "Policy", "Education", "Agriculture",
+    "Semiconductors", "Cloud", "Mobile", "Gaming", "Biotech", "Startups", "Privacy", "Quantum",
+]
+PROVIDERS = [(f"Outlet {i}", f"outlet{i}.example") for i in range(300)]
+WORDS = ("city council model network solar grid launch rover vaccine market chip data privacy "
+         "open source agency report study climate policy battery rail port satellite quantum "
+         "robot startup funding cloud mobile research court trial farm crop water storm").split()
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07|\x1bP[^\x1b]*\x1b\\")
+
+
+# --- the synthetic cache ------------------------------------------------------------------
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize()
+
+
+def _article(rng: random.Random, i: int, start: dt.datetime) -> str:
+    title = f"{_sentence(rng, rng.randint(5, 12))} {i}"
+    name, domain = rng.choice(PROVIDERS)
+    when = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 3))
+    url = f"https://{domain}/news/{i}-{rng.randint(1000, 9999)}"
+    topics = rng.sample(TOPICS, rng.randint(1, 3))
+    lines = [
+        "---",
+        "category: news",
+        f'title: "{title}"',
+        f'excerpt: "{_sentence(rng, rng.randint(25, 50))}."',
+        f"publishedDateTime: {when:%Y-%m-%dT%H:%M:%SZ}",
+        f'originalUrl: "{url}"',
+        f'webUrl: "{url}"',
+        f'ampWebUrl: "{url}/amp/"',
+        "type: article",
+    ]
+    if rng.random() > 0.05:
+        lines.append(f"quality: {rng.randint(1, 180)}")
+    lines += [f"heat: {rng.choice([-1, rng.randint(0, 200)])}", "published: false", "", "provider:",
+              f"  name: {name}", f"  domain: {domain}", "", "topics:"]
+    lines += [f"  - {t}" for t in topics]
+    lines += ["", "related:"]
+    for _ in range(rng.randint(0, 5)):
+        rname, rdomain = rng.choice(PROVIDERS)
+        rwhen = when - dt.timedelta(hours=rng.randint(1, 200))
+        lines += [
+            f'  - title: "{_sentence(rng, rng.randint(5, 12))}"',
+            f'    excerpt: "{_sentence(rng, 20)}."',
+            f"    publishedDateTime: {rwhen:%Y-%m-%dT%H:%M:%SZ}",
+            f'    webUrl: "https://{rdomain}/story/{rng.randint(1, 10**9)}"',
+            "    type: article",
+            "    provider:",
+            f"      name: {rname}",
+            f"      domain: {rdomain}",
+            f"    quality: {rng.randint(1, 150)}",
+        ]
+    lines += ["", 'secured: "' + "x" * 200 + '"', "---", ""]
+    return "\n".join(lines)
+
+
+def make_cache(root: Path, count: int) -> Path:
+    """Write ``count`` articles in 100 folders below ``root`` (kept between runs)."""
+    marker = root / f".complete-{count}"
+    if marker.exists():
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    rng = random.Random(20261126)
+    start = dt.datetime(2023, 1, 1)
+    for i in range(count):
+        folder = root / f"batch{i % 100:03d}"
+        if i < 100:
+            folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"article-{i:06d}.md").write_text(_article(rng, i, start), encoding="utf-8")
+    marker.touch()
+    return root
+
+
+# --- driving the real program in a pseudo-terminal ------------------------------------------------
+
+
+class Run:
+    """One ``newsreader`` process in a 160x45 pseudo-terminal."""
+
+    def __init__(self, cache: Path, home: Path) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="45",
+                   XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
+                   XDG_CACHE_HOME=str(home / "cache"))
+        env.pop("NEWSREADER_CACHE_DIR", None)
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reader", "--cache-dir", str(cache)],
+            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+        )
+        os.close(slave)
+        self.screen = ""
+
+    def wait_for(self, pattern: str, timeout: float = 300.0) -> float:
+        """Seconds from process start until ``pattern`` (a regex) appears on screen."""
+        regex = re.compile(pattern)
+        deadline = time.perf_counter() + timeout
+        raw = b""
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 1 << 16)
+                except OSError:
+                    break
+                raw += chunk
+                self.screen = ANSI.sub("", raw[-200_000:].decode("utf-8", "replace"))
+                if regex.search(self.screen):
+                    return time.perf_counter() - self.started
+        raise TimeoutError(f"{pattern!r} did not appear; last screen text: {self.screen[-400:]!r}")
+
+    def quit(self) -> int:
+        """Press q and return the process's peak resident memory in MiB."""
+        os.write(self.master, b"q")
+        try:
+            _, status, usage = os.wait4(self.proc.pid, 0)
+        finally:
+            os.close(self.master)
+        self.proc.returncode = status
+        return usage.ru_maxrss // 1024
+
+
+def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, list[float]]:
+    """Cold, warm and incremental start-up, each from process start."""
+    total = f"{count:,}"
+    listed = rf"All articles · {total} ·"
+    done = rf"{total} articles in"
+    out: dict[str, list[float]] = {k: [] for k in (
+        "cold: first paint", "cold: full index", "cold: CPU/wall", "warm: usable screen",
+        "warm: scan checked", "incremental (100 files): done", "peak memory MiB (warm)")}
+    index_dir = cache / ".newsreader"
+    for _ in range(runs):
+        shutil.rmtree(index_dir, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run = Run(cache, home)
+        out["cold: first paint"].append(run.wait_for(r"Topics"))
+        wall = run.wait_for(done)
+        out["cold: full index"].append(wall)
+        run.quit()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        out["cold: CPU/wall"].append(cpu / wall)
+    for _ in range(runs):
+        run = Run(cache, home)
+        out["warm: usable screen"].append(run.wait_for(listed))
+        out["warm: scan checked"].append(run.wait_for(done))
+        out["peak memory MiB (warm)"].append(run.quit())
+    for r in range(runs):
+        touch_100(cache, r)
+        run = Run(cache, home)
+        out["incremental (100 files): done"].append(run.wait_for(done))
+        run.quit()
+    return out
+
+
+def touch_100(cache: Path, seed: int) -> None:
+    """Change 40 files, add 30 and remove 30 (the count stays the same)."""
+    rng = random.Random(seed)
+    files = sorted((cache / "batch000").glob("*.md"))
+    for path in rng.sample(files, 40):
+        path.write_text(path.read_text(encoding="utf-8").replace("published: false", "published: true "),
+                        encoding="utf-8")
+    removed = rng.sample([f for f in files if "added" not in f.name], 30)
+    for n, path in enumerate(removed):
+        new = path.with_name(f"added-{seed}-{n}.md")
+        path.rename(new)  # removes one path and adds another
+        os.utime(new)
+
+
+# --- interaction figures, in-process -------------------------------------------------------------
+
+
+async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
+    from reader.app import make_app
+    from reader.paths import Locations
+    from reader.widgets.article_list import ArticleList
+
+    app = make_app(Locations(cache, home / "config", home / "data"))
+    out: dict[str, list[float]] = {k: [] for k in (
+        "sort toggle", "reverse", "topic switch", "filter keystroke", "cursor step")}
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        articles = screen.query_one(ArticleList)
+        for _ in range(600):
+            await pilot.pause(0.1)
+            if not screen.scanning and articles.entries:
+                break
+        topics = [t.name for t in screen.collection.topics()[:runs * 2]]
+
+        async def timed(name: str, action) -> None:
+            started = time.perf_counter()
+            action()
+            for y in range(articles.size.height):  # what the next paint costs
+                articles.render_line(y)
+            out[name].append((time.perf_counter() - started) * 1000)
+            await pilot.pause()
+
+        for i in range(runs * 3):
+            await timed("sort toggle", screen.action_toggle_sort)
+            await timed("reverse", screen.action_reverse)
+            await timed("topic switch", lambda: setattr(screen, "topic", topics[i % len(topics)]) or screen._refresh_view())
+        screen.topic = None
+        for word in ("c", "ci", "cit", "city", "city ", "city c", "city co"):
+            def keystroke(text: str = word) -> None:
+                screen.filter_text = text
+                screen._refresh_view()
+            await timed("filter keystroke", keystroke)
+        screen.filter_text = ""
+        screen._refresh_view()
+        for _ in range(runs * 10):
+            await timed("cursor step", articles.action_cursor_down)
+    return out
+
+
+async def _datatable_baseline(cache: Path, home: Path) -> float:
+    """Seconds to fill and paint a plain DataTable with every indexed row."""
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    from reader.library import Source, SortKey
+    from reader.paths import Locations
+
+    source = Source(Locations(cache, home / "config", home / "data"))
+    rows = source.load().sorted(SortKey.DATE)
+
+    class Baseline(App):
+        def compose(self):
+            yield DataTable()
+
+    app = Baseline()
+    async with app.run_test(size=(160, 45)) as pilot:
+        started = time.perf_counter()
+        table = app.query_one(DataTable)
+        table.add_columns("date", "quality", "provider", "title")
+        table.add_rows((str(e.published), str(e.quality), e.provider, e.title) for e in rows)
+        await pilot.pause()
+        app.save_screenshot(str(home / "baseline.svg"))  # forces a full paint
+        return time.perf_counter() - started
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="size of the synthetic cache")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "newsreader-bench",
+                        help="where the synthetic cache is kept between runs")
+    parser.add_argument("--skip-baseline", action="store_true", help="do not measure the DataTable baseline")
+    args = parser.parse_args()
+
+    cache = args.workdir / f"cache-{args.articles}"
+    home = Path(tempfile.mkdtemp(prefix="newsreader-bench-home-"))
+    print(f"machine: {machine()}")
+    started = time.perf_counter()
+    make_cache(cache, args.articles)
+    print(f"synthetic cache: {args.articles:,} articles in {cache} ({time.perf_counter() - started:.1f} s to make)")
+
+    figures = start_figures(cache, args.articles, home, args.runs)
+    figures.update(asyncio.run(_interaction(cache, home, args.runs)))
+    if not args.skip_baseline:
+        figures["baseline: DataTable first paint"] = [asyncio.run(_datatable_baseline(cache, home))]
+
+    print()
+    print(f"| figure ({args.articles:,} articles) | median | min | max | runs |")
+    print("|---|---|---|---|---|")
+    for name, values in figures.items():
+        unit = "" if "CPU" in name or "MiB" in name else (" ms" if max(values) < 5 and "cold" not in name and "warm" not in name and "incremental" not in name and "baseline" not in name else " s")
+        if name in ("sort toggle", "reverse", "topic switch", "filter keystroke", "cursor step"):
+            unit = " ms"
+        fmt = (lambda v: f"{v:.1f}") if unit == " ms" else (lambda v: f"{v:.2f}")
+        print(f"| {name} | {fmt(statistics.median(values))}{unit} | {fmt(min(values))} | {fmt(max(values))} | {len(values)} |")
+    shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
