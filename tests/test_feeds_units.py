@@ -100,6 +100,20 @@ def test_rendered_article_is_valid_yaml_whatever_the_title():
                             "provider", "topics"]
 
 
+def test_escaped_markup_in_a_summary_is_text_not_html():
+    parsed = parse_document(
+        b'<rss version="2.0"><channel><title>T</title><link>https://t.example/</link><item>'
+        b"<title>Use &amp;lt;b&amp;gt; tags</title><link>https://t.example/1</link>"
+        b"<description>Write &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;amp; more</description>"
+        b"</item></channel></rss>",
+        "https://t.example/feed",
+        "application/rss+xml",
+    )
+    data = article_data(parsed.entries[0], feed_title="T", domain="t.example", topics=[])
+    assert data["title"] == "Use <b> tags"
+    assert data["excerpt"] == "Write <b>bold</b> &amp; more"
+
+
 def test_long_urls_stay_on_one_line_so_the_url_index_finds_them():
     url = "https://example.org/" + "a" * 300
     entry = FeedEntry(key="k", title="t", summary="", url=url, published=None)

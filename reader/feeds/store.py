@@ -21,7 +21,7 @@ import yaml
 
 from reader.atomic import write_text
 from reader.feeds.parse import FeedEntry
-from reader.feeds.text import excerpt, line, shorten, unique_lines
+from reader.feeds.text import line, shorten, unique_lines
 
 FEEDS_DIR = "feeds"
 """The folder under the cache that holds fetched articles."""
@@ -102,7 +102,7 @@ def article_data(
     summary = entry.summary
     title = shorten(entry.title, TITLE_CHARS) or shorten(summary, 80) or entry.url or "Untitled"
     data: dict[str, object] = {"category": "news", "title": title}
-    text = excerpt(summary)
+    text = shorten(summary)  # already plain text: parsing it as HTML again would eat "<b>"
     if text:
         data["excerpt"] = text
     if entry.published is not None:
