@@ -1,0 +1,280 @@
+"""Pilot tests: what the main screen shows (sidebar, list, detail pane, layouts).
+
+Each test runs the real app from ``make_app`` on a copy of
+``tests/fixtures/ui/cache`` (or the bundled samples) with a fixed clock,
+and reads what is on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.cells import cell_len
+from textual.widgets import Markdown, Static
+
+from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_pane import DetailPane
+from reader.widgets.related_list import RelatedList
+from reader.widgets.topic_sidebar import TopicSidebar
+from ui_helpers import (  # noqa: F401 - fixtures are used by name
+    SIZE,
+    build_app,
+    fixture_locations,
+    list_rows,
+    samples_locations,
+    screen_lines,
+    screen_text,
+    utc_local_zone,
+    wait_loaded,
+    widget_text,
+)
+
+TITLE_COLUMN = 36
+"""Cell where the title column starts: space, date (11), space, quality (3), 2 spaces, provider (16), 2 spaces."""
+PROVIDER_COLUMN = 18
+
+
+def sidebar_lines(app) -> list[str]:
+    sidebar = app.screen.query_one(TopicSidebar)
+    return [line.split() for line in widget_text(sidebar).splitlines() if line.strip()]
+
+
+def static_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+async def test_sidebar_lists_all_articles_then_topics_by_count_then_name(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        lines = sidebar_lines(app)
+        # Climate, Energy and Space tie at 3: alphabetical among themselves.
+        assert lines == [
+            ["All", "articles", "12"],
+            ["Security", "4"],
+            ["Climate", "3"],
+            ["Energy", "3"],
+            ["Space", "3"],
+            ["Health", "1"],
+        ]
+        assert "Topics" in screen_lines(app)[0]
+
+
+async def test_sidebar_on_samples_is_sorted_by_count(samples_locations):
+    app = build_app(samples_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        lines = sidebar_lines(app)
+        assert lines[0] == ["All", "articles", "49"]
+        counts = [(-int(line[-1]), " ".join(line[:-1]).casefold()) for line in lines[1:]]
+        assert counts == sorted(counts)
+        assert len(lines) > 5
+
+
+async def test_choosing_a_topic_filters_the_list_and_retitles_it(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        assert static_text(app, "#list-title").startswith("All articles · 12 · ")
+        await pilot.press("h", "j")  # to the sidebar, then down to "Security"
+        assert screen.focused is screen.query_one(TopicSidebar)
+        assert static_text(app, "#list-title") == "Security · 4 · by date, newest first"
+        assert {e.title for e in articles.entries} == {
+            "[@click=app.quit]x[/]",
+            "[bold]x[/]",
+            "Article whose link is a script",
+            "Article whose link is a local file",
+        }
+        assert len(list_rows(app)) == 4
+        await pilot.press("j", "j", "j")  # Climate, Energy, Space
+        assert static_text(app, "#list-title") == "Space · 3 · by date, newest first"
+        assert [e.path for e in articles.entries] == ["cjk.md", "emoji.md", "long-title.md"]
+        await pilot.press("g")
+        assert static_text(app, "#list-title").startswith("All articles · 12 ")
+        assert len(articles.entries) == 12
+
+
+async def test_rows_show_date_quality_provider_title(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        rows = list_rows(app)
+        assert len(rows) == 12
+        by_start = {row[TITLE_COLUMN:TITLE_COLUMN + 12]: row for row in rows}
+        fresh = by_start["Fresh mornin"]
+        assert fresh.split()[:4] == ["3h", "70", "Morning", "Wire"]
+        assert by_start["Storage auct"].split()[:3] == ["2d", "90", "Signal"]
+        assert by_start["Archive piec"].split()[:4] == ["12", "Mar", "2024", "Archive"]
+        script = next(row for row in rows if "is a scr" in row)
+        assert script.split()[:4] == ["13", "Nov", "2026", "10"]
+        # No quality: the column is blank, the provider still starts in its column.
+        local_file = next(row for row in rows if "a loc" in row)
+        assert local_file[13:16] == "   " and local_file[PROVIDER_COLUMN:].startswith("File Host")
+        undated = rows[-1]
+        assert undated.split()[:2] == ["—", "50"] and "Undated clinic notice" in undated
+        # Dates are right-aligned: every date ends at the same cell.
+        assert all(row[12] == " " and row[11] != " " for row in rows)
+
+
+async def test_long_titles_and_providers_end_in_an_ellipsis(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        rows = list_rows(app)
+        long_row = next(row for row in rows if "A remarkably long" in row)
+        assert long_row.rstrip().endswith("…")
+        assert "must be cut" not in long_row
+        assert long_row[PROVIDER_COLUMN:TITLE_COLUMN].rstrip() == "The Extremely L…"
+        cjk_row = next(row for row in rows if "東京の" in row)
+        assert cjk_row.rstrip().endswith("…")
+        # The detail pane has the whole title.
+        await pilot.press("G", "k", "k")
+        assert screen.query_one(ArticleList).highlighted.path == "long-title.md"
+        assert "so that it must be cut" in static_text(app, "#detail-title")
+
+
+async def test_cjk_emoji_and_rtl_titles_keep_the_columns_aligned(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        width = articles.scrollable_content_region.width
+        rows = list_rows(app)
+        titles = [entry.title for entry in articles.entries]
+        assert any("東京" in t for t in titles) and any("🚀" in t for t in titles) and any("محطة" in t for t in titles)
+        for row, entry in zip(rows, articles.entries, strict=True):
+            assert cell_len(row) == width, row
+            start = row.rfind(entry.title[:4])
+            assert start > 0, (row, entry.title)
+            assert cell_len(row[:start]) == TITLE_COLUMN, row
+            provider = entry.provider[:4]
+            assert cell_len(row[:row.find(provider)]) == PROVIDER_COLUMN, row
+        # On the screen itself, the list's right border is in the same cell on every row.
+        left = articles.region.x
+        border_cells = set()
+        for line in screen_lines(app)[articles.region.y:articles.region.y + len(rows)]:
+            inside = line[left:]  # the sidebar and left border are ASCII/box characters: 1 cell each
+            border_cells.add(left + cell_len(inside[:inside.index("│")]))
+        assert len(border_cells) == 1
+
+
+async def test_title_over_the_list_says_sort_and_direction(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert static_text(app, "#list-title") == "All articles · 12 · by date, newest first"
+        await pilot.press("r")
+        assert static_text(app, "#list-title") == "All articles · 12 · by date, oldest first"
+        await pilot.press("s")
+        assert static_text(app, "#list-title") == "All articles · 12 · by quality, highest first"
+        await pilot.press("r")
+        assert static_text(app, "#list-title") == "All articles · 12 · by quality, lowest first"
+        assert "by quality, lowest first" in screen_text(app)
+
+
+async def test_detail_pane_shows_everything_about_the_article(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert screen.query_one(ArticleList).highlighted.path == "fresh.md"
+        assert static_text(app, "#detail-title") == "Fresh morning briefing on offshore turbines"
+        meta = static_text(app, "#detail-meta").splitlines()
+        assert meta == [
+            "Source     Morning Wire · morningwire.example",
+            "Published  Thu 26 Nov 2026, 09:00 (3h ago)",
+            "Score      quality 70 · heat 12 · analysis",
+            "Topics     Energy, Climate",
+        ]
+        assert static_text(app, "#detail-excerpt") == "Briefing excerpt: turbine makers report a record quarter."
+        assert static_text(app, "#detail-url") == "Link       https://morningwire.example/2026/11/26/fresh-briefing"
+        # The Markdown body is rendered, not shown as source.
+        body = screen.query_one("#detail-body", Markdown)
+        assert body.display
+        assert len(body.query("MarkdownH2")) == 1 and len(body.query("MarkdownBulletList")) == 1
+        text = screen_text(app)
+        assert "Turbine orders" in text and "## Turbine" not in text
+        assert "record orders for" in text and "**" not in text
+        assert "• Order book up a third" in text
+        # Related: each item with title, provider, date and quality.
+        assert static_text(app, "#detail-related-title") == "Related (3)"
+        related = widget_text(screen.query_one(RelatedList))
+        assert "Grid battery tender opens to bidders\nSignal Desk · 1d · quality 80" in related
+        assert "Wind farm output sets a monthly record\nMorning Wire · 1 Nov 2026 · quality 65" in related
+        assert "Related item whose only link is a script\nSketchy Relay · 6d" in related
+
+
+async def test_detail_pane_without_body_quality_or_related(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("G", "k")  # the 2024 article: no quality, no heat, no body, no related
+        assert screen.query_one(ArticleList).highlighted.path == "old.md"
+        assert static_text(app, "#detail-title") == "Archive piece on glacier retreat"
+        meta = static_text(app, "#detail-meta")
+        assert "Published  Tue 12 Mar 2024, 10:00" in meta and "ago" not in meta
+        assert "Score      article" in meta and "quality" not in meta and "heat" not in meta
+        assert not screen.query_one("#detail-body", Markdown).display
+        assert not screen.query_one(RelatedList).display
+        assert static_text(app, "#detail-related-title") == ""
+        await pilot.press("G")  # no date at all
+        assert "Published  date unknown" in static_text(app, "#detail-meta")
+
+
+async def test_detail_pane_uses_the_local_time_zone(fixture_locations, monkeypatch):
+    # The same instant shown in a zone 5 hours behind UTC (the clock's zone is the local one).
+    zone = dt.timezone(dt.timedelta(hours=-5))
+    app = build_app(fixture_locations)
+    app.clock = lambda: dt.datetime(2026, 11, 26, 7, 0, tzinfo=zone)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert "Published  Thu 26 Nov 2026, 04:00 (3h ago)" in static_text(app, "#detail-meta")
+
+
+async def test_detail_follows_the_highlighted_article_at_once(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        for key in ("j", "down", "j", "k", "end", "home", "pagedown", "pageup"):
+            await pilot.press(key)
+            assert static_text(app, "#detail-title") == articles.highlighted.title, key
+        await pilot.press("j")
+        assert static_text(app, "#detail-title") == "Storage auction clears at a record low price"
+
+
+async def test_wide_layout_puts_the_detail_pane_on_the_right(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        middle, detail = screen.query_one("#middle").region, screen.query_one(DetailPane).region
+        sidebar = screen.query_one(TopicSidebar).region
+        assert sidebar.right <= middle.x and middle.right <= detail.x
+        assert detail.y == middle.y
+        assert not screen.has_class("-narrow")
+
+
+async def test_narrow_layout_puts_the_detail_pane_below_the_list(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=(90, 40)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert screen.has_class("-narrow")
+        middle, detail = screen.query_one("#middle").region, screen.query_one(DetailPane).region
+        assert detail.y >= middle.bottom and detail.x == middle.x
+        assert static_text(app, "#detail-title") in screen_text(app)
+        rows = list_rows(app)
+        assert rows and all(cell_len(r) == screen.query_one(ArticleList).scrollable_content_region.width for r in rows)
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause()
+        assert not screen.has_class("-narrow")
+        assert screen.query_one(DetailPane).region.x >= screen.query_one("#middle").region.right
+
+
+async def test_footer_shows_the_main_bindings(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        footer = screen_lines(app)[-1]
+        for key, label in (("s", "Sort"), ("r", "Reverse"), ("/", "Filter"), ("o", "Open"),
+                           ("y", "Copy link"), ("q", "Quit"), ("?", "Help")):
+            assert f"{key} {label}" in footer, (key, footer)

@@ -1,0 +1,172 @@
+"""Helpers and fixtures for the Pilot and snapshot tests of the reader UI.
+
+Every app here is built with :func:`reader.app.make_app` on temporary
+locations and a fixed clock (2026-11-26 12:00 UTC), with the local zone set
+to UTC, so dates, relative ages and snapshots never depend on when or where
+the tests run. Test modules import what they use from here (``tests`` is on
+``sys.path`` under pytest's default import mode).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from reader.app import NewsReaderApp, make_app
+from reader.paths import Locations
+from reader.screens.main import MainScreen
+from reader.widgets.article_list import ArticleList
+
+UI_FIXTURES = Path(__file__).parent / "fixtures" / "ui"
+CACHE_FIXTURE = UI_FIXTURES / "cache"
+"""Twelve readable articles and one broken file."""
+BROKEN_FIXTURE = UI_FIXTURES / "broken"
+"""Three files that cannot be read, nothing else."""
+
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+SIZE = (140, 40)
+"""The default terminal size of the Pilot tests (wide layout)."""
+
+
+def fixed_clock() -> dt.datetime:
+    """The tests' "now"."""
+    return NOW
+
+
+@pytest.fixture(autouse=True)
+def utc_local_zone() -> Iterator[None]:
+    """Make the local time zone UTC for the test, and restore the real one after."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+def locations_for(tmp_path: Path, fixture: Path | None = None) -> Locations:
+    """Temporary locations; the cache holds a copy of ``fixture`` (or is empty)."""
+    cache = tmp_path / "cache"
+    if fixture is not None:
+        shutil.copytree(fixture, cache)
+    else:
+        cache.mkdir(parents=True, exist_ok=True)
+    return Locations(cache=cache, config=tmp_path / "config", data=tmp_path / "data")
+
+
+def build_app(locations: Locations) -> NewsReaderApp:
+    """The real app on ``locations`` with the fixed clock."""
+    return make_app(locations, clock=fixed_clock)
+
+
+@pytest.fixture
+def samples_locations(tmp_path: Path) -> Locations:
+    """An empty cache: the app shows the bundled samples."""
+    return locations_for(tmp_path)
+
+
+@pytest.fixture
+def fixture_locations(tmp_path: Path) -> Locations:
+    """A cache holding ``tests/fixtures/ui/cache``."""
+    return locations_for(tmp_path, CACHE_FIXTURE)
+
+
+@pytest.fixture
+def broken_locations(tmp_path: Path) -> Locations:
+    """A cache holding only unreadable files."""
+    return locations_for(tmp_path, BROKEN_FIXTURE)
+
+
+async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
+    """Wait (bounded) until the scan has finished and the list has rows; return the main screen."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = app.screen
+        if isinstance(screen, MainScreen) and not screen.scanning and screen.query_one(ArticleList).entries:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.02)
+    raise AssertionError("the article list did not load in time")
+
+
+async def wait_until(pilot: Pilot, condition, timeout: float = 5.0, what: str = "condition") -> None:
+    """Pause until ``condition()`` is true (bounded), e.g. a worker's effect."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def screen_lines(app: NewsReaderApp) -> list[str]:
+    """The text of every line of the active screen, as the terminal would show it."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: NewsReaderApp) -> str:
+    """All of :func:`screen_lines` joined with newlines."""
+    return "\n".join(screen_lines(app))
+
+
+def widget_text(widget: Any) -> str:
+    """The plain text a widget renders (its own lines, without borders)."""
+    height = widget.size.height
+    return "\n".join(widget.render_line(y).text.rstrip() for y in range(height)).rstrip()
+
+
+def list_rows(app: NewsReaderApp) -> list[str]:
+    """The text of each rendered row of the article list that shows an entry."""
+    articles = app.screen.query_one(ArticleList)
+    rows = min(articles.size.height, len(articles.entries) - int(articles.scroll_y))
+    return [articles.render_line(y).text for y in range(rows)]
+
+
+class Recorder:
+    """A stand-in for a function: remembers the positional arguments of each call."""
+
+    def __init__(self, result: Any = True) -> None:
+        self.calls: list[tuple] = []
+        self.result = result
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append(args)
+        return self.result
+
+
+class Notes:
+    """Records every notification the app raises (message, title, severity)."""
+
+    def __init__(self, app: NewsReaderApp) -> None:
+        self.items: list[tuple[str, str, str]] = []
+        original = app.notify
+
+        def notify(message: str, *, title: str = "", severity: str = "information", **kwargs: Any) -> None:
+            self.items.append((message, title, severity))
+            original(message, title=title, severity=severity, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
+
+    def messages(self) -> list[str]:
+        """Every message so far."""
+        return [message for message, _, _ in self.items]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers (the browser launch) finish and their messages be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await asyncio.sleep(0)
