@@ -1,0 +1,213 @@
+"""The views over the cache (``reader.library``): sorting, topics, filtering, samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reader.library as library_module
+from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
+from reader.index import TOPIC_SEP, Entry
+from reader.library import Collection, SortKey, Source, sort_entries
+from reader.paths import SAMPLES_DIR, resolve
+
+
+def entry(path: str, published: float | None = None, quality: int | None = None, *, title: str = "",
+          excerpt: str = "", provider: str = "", domain: str = "", topics: tuple[str, ...] = ()) -> Entry:
+    return Entry(path, title or path, excerpt, published, quality, None, provider, domain, None, "article",
+                 TOPIC_SEP.join(topics))
+
+
+def order(rows: list[Entry]) -> list[str]:
+    return [row.path for row in rows]
+
+
+DAY = 86400.0
+ENTRIES = [
+    entry("old", 1 * DAY, 50),
+    entry("undated-high", None, 90),
+    entry("new", 3 * DAY, 50),
+    entry("mid", 2 * DAY, None),
+    entry("undated-none", None, None),
+    entry("newest-low", 4 * DAY, 5),
+    entry("undated-50", None, 50),
+]
+
+
+# --- sorting ---------------------------------------------------------------------
+
+
+def test_date_sort_is_newest_first_with_undated_last() -> None:
+    rows = sort_entries(ENTRIES, SortKey.DATE)
+    assert order(rows)[:4] == ["newest-low", "new", "mid", "old"]
+    assert set(order(rows)[4:]) == {"undated-high", "undated-none", "undated-50"}
+
+
+def test_quality_sort_is_highest_first_no_quality_last_ties_newest_first() -> None:
+    rows = sort_entries(ENTRIES, SortKey.QUALITY)
+    assert order(rows) == [
+        "undated-high",            # 90
+        "new", "old", "undated-50",  # 50: newest first, undated last
+        "newest-low",              # 5
+        "mid", "undated-none",     # no quality: newest first among them too
+    ]
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_reverse_flips_the_order(key: SortKey) -> None:
+    forward = sort_entries(ENTRIES, key)
+    assert sort_entries(ENTRIES, key, reverse=True) == forward[::-1]
+    collection = Collection(list(ENTRIES))
+    assert collection.sorted(key) == forward
+    assert collection.sorted(key, True) == forward[::-1]
+    assert collection.sorted(key) == forward  # the cached orders do not alias each other
+
+
+def test_sorting_does_not_reorder_the_input() -> None:
+    entries = list(ENTRIES)
+    sort_entries(entries, SortKey.QUALITY, reverse=True)
+    assert entries == ENTRIES
+
+
+def test_sort_key_toggles() -> None:
+    assert SortKey.DATE.other is SortKey.QUALITY
+    assert SortKey.QUALITY.other is SortKey.DATE
+    assert SortKey("quality") is SortKey.QUALITY
+
+
+# --- topics ---------------------------------------------------------------------
+
+
+def test_topics_count_most_first_ties_by_name() -> None:
+    collection = Collection([
+        entry("a", topics=("Robotics", "AI")),
+        entry("b", topics=("AI",)),
+        entry("c", topics=("Zoology", "AI", "Biology")),
+        entry("d", topics=("Robotics",)),
+        entry("e"),
+    ])
+    assert [(t.name, t.count) for t in collection.topics()] == [
+        ("AI", 3), ("Robotics", 2), ("Biology", 1), ("Zoology", 1),
+    ]
+    assert Collection([]).topics() == []
+
+
+# --- view: topic and text --------------------------------------------------------
+
+
+@pytest.fixture
+def collection() -> Collection:
+    return Collection([
+        entry("ferries", 3 * DAY, 40, title="Harbour city pilots autonomous ferries",
+              excerpt="Electric boats without a crew", provider="Example News", topics=("Robotics", "Transport")),
+        entry("ethics", 2 * DAY, 70, title="Panel on machine ethics", excerpt="Who is responsible?",
+              provider="Ethics Weekly", topics=("AI Ethics",)),
+        entry("speech", 1 * DAY, 10, title="Speech benchmark released", excerpt="Forty languages",
+              provider="Example Lab", topics=("AI", "Speech")),
+        entry("demo", None, 90, title="Démo complète", excerpt="Straße und Ampel", provider="Démo Studio",
+              topics=("AI",)),
+    ])
+
+
+def test_view_by_topic_matches_whole_topics_only(collection: Collection) -> None:
+    assert order(collection.view(SortKey.DATE, topic="AI")) == ["speech", "demo"]  # not "AI Ethics"
+    assert order(collection.view(SortKey.DATE, topic="AI Ethics")) == ["ethics"]
+    assert collection.view(SortKey.DATE, topic="Nope") == []
+    assert len(collection.view(SortKey.DATE, topic=None)) == 4
+
+
+def test_view_by_text_searches_title_excerpt_and_provider(collection: Collection) -> None:
+    def find(text: str) -> set[str]:
+        return set(order(collection.view(SortKey.DATE, text=text)))
+
+    assert find("ferries") == {"ferries"}            # title
+    assert find("crew") == {"ferries"}               # excerpt
+    assert find("weekly") == {"ethics"}              # provider
+    assert find("EXAMPLE") == {"ferries", "speech"}  # case-insensitive
+    assert find("example lab") == {"speech"}         # every word must match
+    assert find("speech news") == set()              # ... in the same article
+    assert find("harbour  CREW   example") == {"ferries"}  # words from different fields, any spacing
+    assert find("démo") == {"demo"}
+    assert find("STRASSE") == {"demo"}               # casefold, not just lower()
+    assert find("") == find("   ") == {"ferries", "ethics", "speech", "demo"}
+    assert find("zebra") == set()
+
+
+def test_view_combines_topic_text_and_order(collection: Collection) -> None:
+    assert order(collection.view(SortKey.QUALITY, topic="AI")) == ["demo", "speech"]
+    assert order(collection.view(SortKey.QUALITY, reverse=True, topic="AI")) == ["speech", "demo"]
+    assert order(collection.view(SortKey.DATE, topic="AI", text="benchmark")) == ["speech"]
+    assert collection.view(SortKey.DATE, topic="Robotics", text="benchmark") == []
+
+
+# --- Source: the cache, or the samples --------------------------------------------
+
+
+def test_source_reads_the_cache(good_cache: Path) -> None:
+    source = Source(resolve(good_cache))
+    try:
+        result = source.scan()
+        collection = source.load()
+        assert not source.is_samples
+        assert source.root == good_cache
+        assert len(collection) == len(list(GOOD_ARTICLES.glob("*.md"))) == source.index.count()
+        assert result.changed
+        first = collection.entries[0]
+        assert source.path_of(first) == good_cache / first.path and source.path_of(first).is_file()
+        assert (good_cache / ".newsreader" / "index.sqlite3").is_file()
+    finally:
+        source.index.close()
+
+
+@pytest.mark.parametrize("state", ["empty", "missing", "only-bad-files"])
+def test_source_switches_to_samples_when_the_cache_has_no_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str
+) -> None:
+    samples = tmp_path / "samples"
+    copy_articles(GOOD_ARTICLES, samples)
+    monkeypatch.setattr(library_module, "SAMPLES_DIR", samples)
+    cache = tmp_path / "cache"
+    if state != "missing":
+        cache.mkdir()
+    if state == "only-bad-files":
+        copy_articles(BAD_ARTICLES, cache)
+    source = Source(resolve(cache))
+    try:
+        source.scan()
+        assert source.is_samples
+        assert source.root == samples
+        assert len(source.load()) == len(list(samples.glob("*.md")))
+        assert not (samples / ".newsreader").exists()  # samples are indexed in memory
+        assert source.scan().parsed == 0  # staying on the samples: no second switch
+        assert source.is_samples
+    finally:
+        source.index.close()
+
+
+def test_source_stays_on_the_cache_when_it_has_one_article(cache: Path) -> None:
+    write_article(cache, "only.md", title="The only one")
+    source = Source(resolve(cache))
+    try:
+        source.scan()
+        assert not source.is_samples
+        assert [e.title for e in source.load().entries] == ["The only one"]
+    finally:
+        source.index.close()
+
+
+def test_bundled_samples_all_load(cache: Path) -> None:
+    files = list(SAMPLES_DIR.glob("*.md"))
+    if not files:
+        pytest.skip("reader/samples/ holds no sample articles yet")
+    source = Source(resolve(cache))
+    try:
+        source.scan()
+        collection = source.load()
+        assert source.is_samples
+        assert source.index.skipped() == [], "every bundled sample must load"
+        assert len(collection) == len(files)
+        assert collection.topics(), "samples should carry topics for the sidebar"
+        assert all(entry.title for entry in collection.entries)
+    finally:
+        source.index.close()
