@@ -97,18 +97,35 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 @click.option("--sort", "sort", type=click.Choice(["date", "quality"]), default="date", show_default=True,
               help="Newest first, or highest quality first (no quality last, ties newest first).")
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--unread", is_flag=True, help="Only articles not read yet (same as is:unread).")
 @click.option("--topic", metavar="T", help="Only articles with this topic (case-insensitive).")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
 @click.pass_context
-def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, topic: str | None,
+def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unread: bool, topic: str | None,
                  limit: int | None, as_json: bool) -> None:
     """Print the articles in the cache, for scripts.
 
-    QUERY, when given, keeps the articles whose title, excerpt or provider
-    contain every word of it.
+    QUERY takes the reader's search language: free words match title,
+    excerpt, provider and body; qualifiers narrow it down, e.g.
+    'topic:AI is:unread provider:rt.com after:2024-01-01 before:2024-02-01
+    quality:>50 is:starred'.
     """
-    source, _ = _scan(_locations(ctx))
+    from reader.query import parse_query
+    from reader.state import StateStore
+
+    locations = _locations(ctx)
+    if unread:
+        query = f"{query} is:unread".strip()
+    parsed = parse_query(query)
+    for problem in parsed.errors:
+        click.echo(f"newsreader: ignoring a qualifier: {problem}", err=True)
+    read = starred = None
+    if parsed.needs_state:
+        state = StateStore(locations.state_path)
+        read, starred = state.read, state.starred
+        state.close()
+    source, _ = _scan(locations)
     collection: Collection = source.load()
     if not len(collection):
         click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
@@ -117,7 +134,7 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, topic
     if topic:
         names = {t.name.casefold(): t.name for t in collection.topics()}
         chosen = names.get(topic.casefold(), topic)
-    rows = collection.view(SortKey(sort), reverse, chosen, query)
+    rows = collection.view(SortKey(sort), reverse, chosen, query, read=read, starred=starred)
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:

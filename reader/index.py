@@ -14,6 +14,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import NamedTuple
 from reader.articles import Article, ArticleError, load_article
 from reader.paths import OWN_DIR_NAME
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
 TOPIC_SEP = "\x1f"
 POOL_THRESHOLD = 400
@@ -32,7 +33,8 @@ POOL_THRESHOLD = 400
 _COLUMNS = "path, title, excerpt, published, quality, heat, provider, domain, url, type, topics"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
-    path TEXT PRIMARY KEY,
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     title TEXT NOT NULL,
@@ -45,6 +47,11 @@ CREATE TABLE IF NOT EXISTS articles (
     url TEXT,
     type TEXT NOT NULL,
     topics TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    title, excerpt, provider, body,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
 );
 CREATE TABLE IF NOT EXISTS skipped (
     path TEXT PRIMARY KEY,
@@ -108,7 +115,7 @@ ProgressFn = Callable[[int, int], None]
 
 
 def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> tuple:
-    """The ``articles`` row for a parsed article."""
+    """The ``articles`` row for a parsed article, with the body (for search only) last."""
     return (
         rel,
         size,
@@ -123,6 +130,7 @@ def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> tuple:
         article.url,
         article.type,
         TOPIC_SEP.join(article.topics),
+        article.body,
     )
 
 
@@ -215,6 +223,7 @@ class Index:
     def __init__(self, root: Path, db_path: Path | None) -> None:
         self.root = root
         self.db_path = db_path
+        self._lock = threading.RLock()  # one connection, shared by the scan worker and searches
         self.conn = self._open()
 
     # --- opening ---------------------------------------------------------------
@@ -240,11 +249,14 @@ class Index:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 if version != 0:
-                    conn.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;")
+                    conn.executescript(
+                        "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped; DROP TABLE IF EXISTS search;"
+                    )
                 conn.executescript(_SCHEMA)
             # Every column we use must be there: an unversioned or foreign file is rebuilt too.
             conn.execute(f"SELECT {_COLUMNS}, size, mtime_ns FROM articles LIMIT 0").fetchall()
             conn.execute("SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0").fetchall()
+            conn.execute("SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0").fetchall()
             return conn
         except sqlite3.DatabaseError:
             return self._recreate()
@@ -281,6 +293,19 @@ class Index:
         """The URLs of every indexed article (the importer's duplicate check)."""
         return {row[0] for row in self.conn.execute("SELECT url FROM articles WHERE url IS NOT NULL")}
 
+    def search(self, expression: str) -> list[str]:
+        """Paths of the articles matching an FTS5 ``expression``, best match first."""
+        try:
+            with self._lock:
+                rows = self.conn.execute(
+                    "SELECT a.path FROM search JOIN articles a ON a.id = search.rowid"
+                    " WHERE search MATCH ? ORDER BY rank",
+                    (expression,),
+                ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # an expression FTS5 cannot read matches nothing
+        return [row[0] for row in rows]
+
     def count(self) -> int:
         """How many articles the index holds."""
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -312,8 +337,8 @@ class Index:
                 else:
                     jobs.append((root, rel, size, mtime))
         gone = [path for path in known if path not in seen]
-        with self.conn:
-            self.conn.executemany("DELETE FROM articles WHERE path = ?", ((p,) for p in gone))
+        with self._lock, self.conn:
+            self._delete_articles(gone)
             self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
             self._store_skips(instant_skips)
         result.removed = len(gone)
@@ -323,13 +348,30 @@ class Index:
         result.seconds = time.perf_counter() - started
         return result
 
+    def _delete_articles(self, paths: list[str]) -> None:
+        """Remove articles and their search rows (found through the rowid, not a table scan)."""
+        params = [(p,) for p in paths]
+        self.conn.executemany("DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = ?)", params)
+        self.conn.executemany("DELETE FROM articles WHERE path = ?", params)
+
     def _store_skips(self, skips: list[tuple]) -> None:
-        self.conn.executemany("DELETE FROM articles WHERE path = ?", ((s[0],) for s in skips))
+        self._delete_articles([s[0] for s in skips])
         self.conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skips)
 
     def _store_rows(self, rows: list[tuple]) -> None:
-        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((r[0],) for r in rows))
-        self.conn.executemany(f"INSERT OR REPLACE INTO articles VALUES ({','.join('?' * 13)})", rows)
+        paths = [r[0] for r in rows]
+        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
+        self._delete_articles(paths)
+        self.conn.executemany(
+            "INSERT INTO articles (path, size, mtime_ns, title, excerpt, published, quality, heat, provider,"
+            f" domain, url, type, topics) VALUES ({','.join('?' * 13)})",
+            (r[:13] for r in rows),
+        )
+        self.conn.executemany(
+            "INSERT INTO search (rowid, title, excerpt, provider, body)"
+            " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
+            ((r[13], r[0]) for r in rows),
+        )
 
     def _parse_all(
         self, jobs: list[tuple[str, str, int, int]], result: ScanResult, progress: ProgressFn | None, workers: int | None
@@ -352,7 +394,7 @@ class Index:
                 (rows if ok else skips).append(row)
                 done += 1
                 if len(rows) + len(skips) >= 2000 or done == total:
-                    with self.conn:
+                    with self._lock, self.conn:
                         self._store_rows(rows)
                         self._store_skips(skips)
                     rows, skips = [], []

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from reader.index import TOPIC_SEP, Entry, Index, ProgressFn, ScanResult, index_path_for
 from reader.paths import SAMPLES_DIR, Locations
+from reader.query import entry_filter, fts_expression, parse_query
 
 
 class SortKey(str, Enum):
@@ -61,12 +63,15 @@ class TopicCount:
 
 
 class Collection:
-    """Loaded entries with cached sorted orders and lower-cased search text."""
+    """Loaded entries with cached sorted orders, and the search over them."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: list[Entry], search: Callable[[str], list[str]] | None = None) -> None:
         self.entries = entries
+        self._search = search
+        """Full-text search (FTS5 expression -> paths, best first); substring matching without it."""
         self._sorted: dict[tuple[SortKey, bool], list[Entry]] = {}
         self._haystacks: dict[str, str] | None = None
+        self._paths: dict[str, Entry] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -97,17 +102,52 @@ class Collection:
             }
         return self._haystacks
 
-    def view(self, key: SortKey, reverse: bool = False, topic: str | None = None, text: str = "") -> list[Entry]:
-        """The entries for one sort, topic (None for all) and filter text."""
-        rows = self.sorted(key, reverse)
+    def _matching_paths(self, words: tuple[str, ...]) -> list[str]:
+        """Paths matching every free word, best first: full-text search when the index offers it."""
+        if self._search is not None:
+            return self._search(fts_expression(words))
+        hay = self._haystack()
+        needles = [w.casefold() for w in words]
+        return [e.path for e in self.entries if all(n in hay[e.path] for n in needles)]
+
+    def view(
+        self,
+        key: SortKey,
+        reverse: bool = False,
+        topic: str | None = None,
+        text: str = "",
+        *,
+        read: set[str] | None = None,
+        starred: set[str] | None = None,
+        relevance: bool = False,
+    ) -> list[Entry]:
+        """The entries for one sort, topic (None for all) and query (see :mod:`reader.query`).
+
+        With ``relevance`` and free words in the query, the best matches come first
+        instead of the sort order.
+        """
+        query = parse_query(text) if text.strip() else None
+        if query is not None and query.words and relevance:
+            by_path = self._by_path()
+            rows = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
+            if reverse:
+                rows.reverse()
+        else:
+            rows = self.sorted(key, reverse)
+            if query is not None and query.words:
+                hits = set(self._matching_paths(query.words))
+                rows = [e for e in rows if e.path in hits]
         if topic is not None:
             rows = [e for e in rows if topic in e.topics and topic in e.topics.split(TOPIC_SEP)]
-        needle = text.strip().casefold()
-        if needle:
-            hay = self._haystack()
-            words = needle.split()
-            rows = [e for e in rows if all(w in hay[e.path] for w in words)]
+        check = entry_filter(query, read, starred) if query is not None else None
+        if check is not None:
+            rows = [e for e in rows if check(e)]
         return rows
+
+    def _by_path(self) -> dict[str, Entry]:
+        if self._paths is None:
+            self._paths = {e.path: e for e in self.entries}
+        return self._paths
 
 
 class Source:
@@ -126,7 +166,7 @@ class Source:
 
     def load(self) -> Collection:
         """What the index holds now, without touching the files (fast)."""
-        return Collection(self.index.entries())
+        return Collection(self.index.entries(), self.index.search)
 
     def scan(self, progress: ProgressFn | None = None) -> ScanResult:
         """Update the index from the files; switch to the samples when there are no articles."""

@@ -51,6 +51,11 @@ class Locations:
         return self.data / "settings.json"
 
     @property
+    def state_path(self) -> Path:
+        """Read marks, stars and saved searches."""
+        return self.data / "state.sqlite3"
+
+    @property
     def feeds_config_path(self) -> Path:
         """The feed list."""
         return self.config / "config.toml"

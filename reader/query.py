@@ -1,0 +1,161 @@
+"""The search language of ``/`` and ``newsreader list QUERY``.
+
+Free words match title, excerpt, provider and body (through the index's
+full-text table); qualifiers narrow the result and combine with each other:
+``topic:AI provider:rt.com is:unread is:starred after:2024-01-01
+before:2024-02-01 quality:>50``. Values with spaces take quotes:
+``topic:"Machine Learning"``. Anything that is not a valid qualifier is a
+free word, so a typo never makes a query fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from reader.index import TOPIC_SEP, Entry
+
+_COMPARE = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+)$")
+_OPS: dict[str, Callable[[int, int], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq,
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query; an empty one matches everything."""
+
+    words: tuple[str, ...] = ()
+    """Free words, matched by full-text search."""
+    topics: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
+    unread: bool = False
+    starred: bool = False
+    after: float | None = None
+    """Only articles published at or after this timestamp."""
+    before: float | None = None
+    """Only articles published before this timestamp."""
+    quality: tuple[tuple[str, int], ...] = ()
+    """(operator, value) pairs, all of which must hold."""
+    errors: tuple[str, ...] = field(default=(), compare=False)
+    """Qualifiers that were recognised but had a bad value (shown to the user)."""
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the query filters nothing."""
+        return not (self.words or self.topics or self.providers or self.unread or self.starred
+                    or self.after is not None or self.before is not None or self.quality)
+
+    @property
+    def needs_state(self) -> bool:
+        """Whether read/star state is needed to evaluate it."""
+        return self.unread or self.starred
+
+
+def _date(value: str) -> float | None:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+
+
+def _split(text: str) -> list[str]:
+    """Split on spaces, honouring quotes; an unbalanced quote is taken literally."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def parse_query(text: str) -> Query:
+    """Parse ``text`` into a :class:`Query`."""
+    words: list[str] = []
+    topics: list[str] = []
+    providers: list[str] = []
+    quality: list[tuple[str, int]] = []
+    errors: list[str] = []
+    unread = starred = False
+    after = before = None
+    for token in _split(text):
+        name, sep, value = token.partition(":")
+        name = name.casefold()
+        if not sep or not value:
+            words.append(token)
+            continue
+        if name == "topic":
+            topics.append(value)
+        elif name == "provider":
+            providers.append(value)
+        elif name == "is" and value.casefold() in ("unread", "starred", "read"):
+            state = value.casefold()
+            unread = unread or state == "unread"
+            starred = starred or state == "starred"
+        elif name in ("after", "before"):
+            stamp = _date(value)
+            if stamp is None:
+                errors.append(f"{name}: wants a date like 2024-01-31")
+            elif name == "after":
+                after = stamp
+            else:
+                before = stamp
+        elif name == "quality":
+            match = _COMPARE.match(value)
+            if match:
+                quality.append((match.group(1) or "=", int(match.group(2))))
+            else:
+                errors.append("quality: wants a number, e.g. quality:>50")
+        else:
+            words.append(token)
+    return Query(tuple(words), tuple(topics), tuple(providers), unread, starred, after, before,
+                 tuple(quality), tuple(errors))
+
+
+def fts_expression(words: tuple[str, ...], prefix_last: bool = True) -> str:
+    """An FTS5 MATCH expression: every word must match; the last may be a prefix (as you type)."""
+    parts = []
+    for i, word in enumerate(words):
+        quoted = '"' + word.replace('"', '""') + '"'
+        if prefix_last and i == len(words) - 1:
+            quoted += "*"
+        parts.append(quoted)
+    return " AND ".join(parts)
+
+
+def entry_filter(query: Query, read: set[str] | None = None,
+                 starred: set[str] | None = None) -> Callable[[Entry], bool] | None:
+    """A predicate for the qualifiers of ``query`` (None when there are none).
+
+    ``read`` and ``starred`` are the keys (see :func:`entry_key`) in each state.
+    """
+    checks: list[Callable[[Entry], bool]] = []
+    for topic in query.topics:
+        wanted = topic.casefold()
+        checks.append(lambda e, w=wanted: any(t.casefold() == w for t in e.topics.split(TOPIC_SEP)) if e.topics else False)
+    for provider in query.providers:
+        wanted = provider.casefold()
+        checks.append(lambda e, w=wanted: w in e.provider.casefold() or w in e.domain.casefold())
+    if query.unread:
+        done = read or set()
+        checks.append(lambda e: entry_key(e) not in done)
+    if query.starred:
+        stars = starred or set()
+        checks.append(lambda e: entry_key(e) in stars)
+    if query.after is not None:
+        checks.append(lambda e, t=query.after: e.published is not None and e.published >= t)
+    if query.before is not None:
+        checks.append(lambda e, t=query.before: e.published is not None and e.published < t)
+    for op, value in query.quality:
+        checks.append(lambda e, f=_OPS[op], v=value: e.quality is not None and f(e.quality, v))
+    if not checks:
+        return None
+    return lambda e: all(check(e) for check in checks)
+
+
+def entry_key(entry: Entry) -> str:
+    """What read/star state is keyed by: the URL, else the path (survives re-indexing)."""
+    return entry.url or entry.path

@@ -1,0 +1,148 @@
+"""Read marks, stars and saved searches, in SQLite in the user data dir.
+
+Kept out of the cache so that clearing it, re-importing or rebuilding the
+index never loses them, and keyed by the article's URL (its path when it has
+none) so they survive renames. Every change is one small transaction of
+upserts, so two running instances never overwrite each other's marks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS marks (
+    key TEXT PRIMARY KEY,
+    read_at REAL,
+    starred_at REAL
+);
+CREATE TABLE IF NOT EXISTS views (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    created REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A named search shown in the sidebar."""
+
+    name: str
+    query: str
+
+
+class StateStore:
+    """Read/starred marks and saved views; safe to use from several threads."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self.conn = self._open()
+        self.read: set[str] = set()
+        """Keys of read articles (kept in memory: the list asks per row)."""
+        self.starred: set[str] = set()
+        """Keys of starred articles."""
+        self.reload()
+
+    def _open(self) -> sqlite3.Connection:
+        target = ":memory:"
+        if self.path is not None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                target = str(self.path)
+            except OSError:
+                target = ":memory:"  # an unwritable data dir: marks last for this run only
+        try:
+            conn = sqlite3.connect(target, timeout=30, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if target != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError:
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            conn.executescript(_SCHEMA)
+        return conn
+
+    def reload(self) -> None:
+        """Re-read the marks (another instance may have changed them)."""
+        with self._lock:
+            rows = self.conn.execute("SELECT key, read_at, starred_at FROM marks").fetchall()
+        self.read = {key for key, read_at, _ in rows if read_at is not None}
+        self.starred = {key for key, _, starred_at in rows if starred_at is not None}
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self.conn.close()
+
+    # --- marks ------------------------------------------------------------------------
+
+    def set_read(self, keys: Iterable[str], read: bool = True) -> int:
+        """Mark ``keys`` read (or unread); returns how many changed."""
+        keys = [k for k in keys if (k in self.read) != read]
+        if not keys:
+            return 0
+        stamp = time.time() if read else None
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.executemany(
+                    "INSERT INTO marks (key, read_at) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET read_at = excluded.read_at",
+                    ((k, stamp) for k in keys),
+                )
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        if read:
+            self.read.update(keys)
+        else:
+            self.read.difference_update(keys)
+        return len(keys)
+
+    def toggle_read(self, key: str) -> bool:
+        """Flip one article's read mark; returns the new state."""
+        now_read = key not in self.read
+        self.set_read([key], now_read)
+        return now_read
+
+    def toggle_star(self, key: str) -> bool:
+        """Flip one article's star; returns the new state."""
+        starred = key not in self.starred
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO marks (key, starred_at) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET starred_at = excluded.starred_at",
+                (key, time.time() if starred else None),
+            )
+        (self.starred.add if starred else self.starred.discard)(key)
+        return starred
+
+    # --- saved views -----------------------------------------------------------------------
+
+    def views(self) -> list[SavedView]:
+        """Saved searches, oldest first."""
+        with self._lock:
+            rows = self.conn.execute("SELECT name, query FROM views ORDER BY created").fetchall()
+        return [SavedView(name, query) for name, query in rows]
+
+    def save_view(self, name: str, query: str) -> None:
+        """Save (or replace) a named search."""
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO views (name, query, created) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                (name, query, time.time()),
+            )
+
+    def delete_view(self, name: str) -> None:
+        """Forget a saved search."""
+        with self._lock:
+            self.conn.execute("DELETE FROM views WHERE name = ?", (name,))
