@@ -21,6 +21,20 @@ _SECTIONS = (
 )
 
 
+_SIDEWAYS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
+"""Horizontal scroll actions: a pane that cannot scroll sideways skips them."""
+
+
+def _applies(node: DOMNode, action: str) -> bool:
+    """Whether the binding does something on ``node``.
+
+    A pane that cannot scroll sideways skips its inherited ``left``/``right``
+    scroll bindings, so those keys reach the screen (they move between
+    panes); listing them as "Scroll Left" would contradict the screen's line.
+    """
+    return action not in _SIDEWAYS or getattr(node, "allow_horizontal_scroll", True)
+
+
 def _key_names(node: DOMNode, key: str) -> str:
     return node.app.get_key_display(Binding(key, ""))
 
@@ -30,6 +44,8 @@ def bindings_table(title: str, node: DOMNode) -> Table | None:
     by_action: dict[str, tuple[list[str], str]] = {}
     for key, bindings in node._bindings.key_to_bindings.items():
         for binding in bindings:
+            if not _applies(node, binding.action):
+                continue
             description = binding.description or binding.action.replace("_", " ")
             keys, _ = by_action.setdefault(binding.action, ([], description))
             keys.append(_key_names(node, key))

@@ -35,6 +35,7 @@ class RelatedList(OptionList):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
+        Binding("enter", "select", "Open in browser", show=False),
     ]
 
     class Open(Message):

@@ -1,0 +1,363 @@
+"""Pilot tests: the keys of the main screen, the help screen and the command palette."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from rich.console import Console
+
+from textual.command import CommandPalette
+from textual.widgets import Input, Static
+
+from reader.screens.help import HelpScreen
+from reader.screens.main import MainScreen
+from reader.widgets.article_list import ArticleList
+from reader.widgets.related_list import RelatedList
+from reader.widgets.topic_sidebar import TopicSidebar
+from ui_helpers import (  # noqa: F401 - fixtures are used by name
+    SIZE,
+    build_app,
+    fixture_locations,
+    list_rows,
+    samples_locations,
+    screen_text,
+    utc_local_zone,
+    wait_loaded,
+    wait_until,
+    widget_text,
+)
+
+DATE_ORDER = [
+    "fresh.md", "two-days.md", "cjk.md", "emoji.md", "rtl.md", "click-markup.md", "bold-markup.md",
+    "js-url.md", "file-url.md", "long-title.md", "old.md", "no-date.md",
+]
+"""The fixture cache newest first (the undated article last)."""
+QUALITY_ORDER = [
+    "two-days.md", "emoji.md",  # 90 and 90: the newer first
+    "fresh.md", "cjk.md", "long-title.md", "no-date.md", "rtl.md", "click-markup.md", "bold-markup.md", "js-url.md",
+    "file-url.md", "old.md",  # no quality: last, newest first
+]
+
+
+def paths(screen: MainScreen) -> list[str]:
+    return [entry.path for entry in screen.query_one(ArticleList).entries]
+
+
+def title(screen: MainScreen) -> str:
+    return str(screen.query_one("#list-title", Static).content)
+
+
+# --- focus -----------------------------------------------------------------------------
+
+
+async def test_tab_cycles_sidebar_list_related(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar, articles, related = screen.query_one(TopicSidebar), screen.query_one(ArticleList), screen.query_one(RelatedList)
+        assert screen.focused is articles
+        seen = []
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.append(screen.focused)
+        assert seen == [related, sidebar, articles, related]
+        seen = []
+        for _ in range(3):
+            await pilot.press("shift+tab")
+            seen.append(screen.focused)
+        assert seen == [articles, sidebar, related]
+
+
+async def test_h_l_and_arrows_move_between_panes(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar, articles, related = screen.query_one(TopicSidebar), screen.query_one(ArticleList), screen.query_one(RelatedList)
+        steps = [("h", sidebar), ("l", articles), ("l", related), ("h", articles), ("left", sidebar),
+                 ("right", articles), ("right", related), ("left", articles)]
+        for key, expected in steps:
+            await pilot.press(key)
+            assert screen.focused is expected, key
+        # The article list and the sidebar did not move while the focus went through them.
+        assert articles.cursor == 0 and sidebar.highlighted == 0
+
+
+async def test_without_related_items_the_cycle_skips_them(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("j")  # the storage article has no related items
+        assert not screen.query_one(RelatedList).display
+        await pilot.press("tab")
+        assert screen.focused is screen.query_one(TopicSidebar)
+        await pilot.press("l")
+        assert screen.focused is screen.query_one(ArticleList)
+
+
+# --- moving inside a pane -------------------------------------------------------------------
+
+
+async def test_list_movement_keys(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=(140, 12)) as pilot:  # a short list: pages of a few rows
+        screen = await wait_loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        page = articles.size.height - 1
+        assert 2 <= page < 11
+        expected = [("j", 1), ("down", 2), ("k", 1), ("up", 0), ("up", 0), ("G", 11), ("j", 11), ("g", 0),
+                    ("end", 11), ("home", 0), ("pagedown", page), ("pagedown", min(11, 2 * page)),
+                    ("pageup", min(11, 2 * page) - page)]
+        for key, cursor in expected:
+            await pilot.press(key)
+            assert articles.cursor == cursor, key
+        # The highlighted row is always on screen.
+        await pilot.press("G")
+        assert articles.scroll_y > 0
+        assert "Undated clinic notice" in list_rows(app)[-1]
+
+
+async def test_sidebar_and_related_movement_keys(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar, related = screen.query_one(TopicSidebar), screen.query_one(RelatedList)
+        await pilot.press("h")
+        for key, index in (("j", 1), ("down", 2), ("G", 5), ("k", 4), ("up", 3), ("g", 0), ("end", 5), ("home", 0)):
+            await pilot.press(key)
+            assert sidebar.highlighted == index, key
+        await pilot.press("pagedown")
+        assert sidebar.highlighted == 5
+        await pilot.press("home", "l", "l")
+        assert screen.focused is related and related.highlighted == 0
+        for key, index in (("j", 1), ("down", 2), ("k", 1), ("g", 0), ("G", 2), ("up", 1), ("home", 0), ("end", 2)):
+            await pilot.press(key)
+            assert related.highlighted == index, key
+            assert related.current.title == related.items[index].title
+        # Moving through related items leaves the article alone.
+        assert screen.query_one(ArticleList).highlighted.path == "fresh.md"
+
+
+# --- sorting ------------------------------------------------------------------------------
+
+
+async def test_s_toggles_date_and_quality_and_r_reverses(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert paths(screen) == DATE_ORDER
+        await pilot.press("s")
+        assert paths(screen) == QUALITY_ORDER
+        assert title(screen).endswith("by quality, highest first")
+        # The rows on screen follow: the first shows quality 90, the last two none.
+        rows = list_rows(app)
+        assert rows[0].split()[:3] == ["2d", "90", "Signal"]
+        assert rows[-1][13:16] == rows[-2][13:16] == "   "
+        await pilot.press("r")
+        assert paths(screen) == QUALITY_ORDER[::-1]
+        assert title(screen).endswith("by quality, lowest first")
+        await pilot.press("s")  # back to date: the direction starts over
+        assert paths(screen) == DATE_ORDER
+        await pilot.press("r")
+        assert paths(screen) == DATE_ORDER[::-1]
+        assert title(screen).endswith("by date, oldest first")
+        # The highlight stays on the same article, now the last row, and is scrolled into view.
+        articles = screen.query_one(ArticleList)
+        assert articles.highlighted.path == "fresh.md" and articles.cursor == 11
+        assert str(screen.query_one("#detail-title", Static).content).startswith("Fresh morning")
+        await pilot.press("g")
+        assert str(screen.query_one("#detail-title", Static).content) == "Undated clinic notice"
+
+
+async def test_sort_applies_inside_a_topic(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("h", "j", "s")  # Security, by quality
+        assert paths(screen) == ["click-markup.md", "bold-markup.md", "js-url.md", "file-url.md"]
+        assert title(screen) == "Security · 4 · by quality, highest first"
+
+
+async def test_sort_is_remembered_for_the_next_start(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("s", "r")
+        await pilot.press("q")
+    assert app.return_code == 0
+    saved = json.loads(fixture_locations.settings_path.read_text(encoding="utf-8"))
+    assert saved == {"sort": "quality", "reverse": True}
+
+    again = build_app(fixture_locations)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert title(screen) == "All articles · 12 · by quality, lowest first"
+        assert paths(screen) == QUALITY_ORDER[::-1]
+        await pilot.press("s")
+    saved = json.loads(fixture_locations.settings_path.read_text(encoding="utf-8"))
+    assert saved == {"sort": "date", "reverse": False}
+
+
+async def test_a_damaged_settings_file_gives_the_default_order(fixture_locations):
+    fixture_locations.data.mkdir(parents=True)
+    fixture_locations.settings_path.write_text('{"sort": "popularity", "reverse": "yes"', encoding="utf-8")
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert title(screen).endswith("by date, newest first")
+        await pilot.press("s")
+        assert title(screen).endswith("by quality, highest first")
+
+
+# --- filter -----------------------------------------------------------------------------------
+
+
+async def test_slash_filters_live_and_escape_clears(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        box = screen.query_one("#filter", Input)
+        assert not box.display
+        await pilot.press("slash")
+        assert box.display and screen.focused is box
+        await pilot.press("r", "e", "c", "o", "r", "d")
+        # "record" is in two titles and one excerpt, while typing the list already shrank.
+        assert set(paths(screen)) == {"fresh.md", "two-days.md"}
+        assert title(screen) == "All articles · 2 of 12 · by date, newest first · filter “record”"
+        await pilot.press("space", "q")
+        assert paths(screen) == ["fresh.md"]  # only its excerpt says "record quarter"
+        assert str(screen.query_one("#detail-title", Static).content).startswith("Fresh morning")
+        await pilot.press("escape")
+        assert not box.display and box.value == ""
+        assert screen.focused is screen.query_one(ArticleList)
+        assert paths(screen) == DATE_ORDER
+        assert title(screen) == "All articles · 12 · by date, newest first"
+
+
+async def test_filter_matches_provider_case_insensitively_and_enter_returns_to_the_list(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("slash", *"ARCHIVE desk", "enter")
+        assert paths(screen) == ["old.md"]
+        assert screen.focused is screen.query_one(ArticleList)
+        # Keys are the list's again (not typed into the box); escape from the list clears the filter.
+        await pilot.press("s")
+        assert title(screen) == "All articles · 1 of 12 · by quality, highest first · filter “ARCHIVE desk”"
+        await pilot.press("escape")
+        assert len(paths(screen)) == 12
+
+
+async def test_filter_works_within_a_topic(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("h", "j", "slash", *"script")
+        assert paths(screen) == ["js-url.md"]
+        assert title(screen) == "Security · 1 of 4 · by date, newest first · filter “script”"
+
+
+async def test_letters_typed_in_the_filter_are_not_commands(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("slash", "q", "s", "r", "o", "question_mark")
+        assert screen.query_one("#filter", Input).value == "qsro?"
+        assert app.is_running and app.screen is screen
+        assert "by date, newest first" in title(screen)
+
+
+# --- quit, help, palette --------------------------------------------------------------------------
+
+
+async def test_q_quits(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, what="the app to exit")
+    assert app.return_code == 0
+
+
+def help_text(app) -> str:
+    """Everything the help screen lists, scrolled into view or not."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    for section in app.screen.query(".help-section"):
+        console.print(section.content)
+    return console.export_text()
+
+
+def has_row(text: str, keys: str, description: str) -> bool:
+    return re.search(rf"^\s*{re.escape(keys)}\s+{re.escape(description)}\s*$", text, re.MULTILINE) is not None
+
+
+async def test_help_screen_lists_the_live_bindings(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        # A binding added at run time shows up: the help is built from the live bindings.
+        app.bind("x", "bell", description="Ring the test bell")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "newsreader — keys" in screen_text(app)
+        text = help_text(app)
+        for keys, description in (("s", "Sort"), ("r", "Reverse"), ("/", "Filter"), ("o", "Open"),
+                                  ("y", "Copy link"), ("!", "Skipped files"), ("esc", "Clear filter"),
+                                  ("h ←", "Pane left"), ("l →", "Pane right"), ("tab", "Next pane"),
+                                  ("x", "Ring the test bell"), ("?", "Help"), ("↓ j", "Down"), ("end G", "Last")):
+            assert has_row(text, keys, description), (keys, description)
+        assert re.search(r"^\s*(\^q )?q\s+Quit\s*$", text, re.MULTILINE)
+        related = text[text.index("Related items"):]
+        assert has_row(related, "⏎", "Open in browser")
+        for section in ("Everywhere", "Main screen", "Topic sidebar", "Article list", "Related items"):
+            assert re.search(rf"^{section}\s*$", text, re.MULTILINE), section
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert app.screen is screen and app.is_running
+
+
+async def test_help_does_not_promise_scrolling_for_arrows_that_move_panes(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("question_mark")
+        text = help_text(app)
+        # ← and → move between panes (checked above); the help must not also say they scroll.
+        assert has_row(text, "h ←", "Pane left")
+        assert "Scroll Left" not in text and "Scroll Right" not in text
+        assert "Page Left" not in text and "Page Right" not in text
+
+
+async def test_command_palette_runs_the_same_actions(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"Sort: date")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, what="the palette to close")
+        await wait_until(pilot, lambda: "by quality" in title(screen), what="the sort to change")
+        assert paths(screen) == QUALITY_ORDER
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"Reverse order")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "lowest first" in title(screen), what="the order to flip")
+        assert paths(screen) == QUALITY_ORDER[::-1]
+
+
+async def test_command_palette_lists_every_screen_action(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        for name in ("Sort: date / quality", "Reverse order", "Filter articles", "Clear filter",
+                     "Open in browser", "Copy link", "Skipped files", "Help: keys", "Quit"):
+            assert name in titles, name
