@@ -7,9 +7,12 @@ file must never reach a browser.
 
 from __future__ import annotations
 
+import re
 import webbrowser
 
-from reader.sanitize import web_url
+from reader.sanitize import clean_line, web_url
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,19}")
 
 
 class RefusedURL(ValueError):
@@ -18,12 +21,21 @@ class RefusedURL(ValueError):
 
 def check_url(url: str | None) -> str:
     """Return ``url`` when it may be opened, else raise :class:`RefusedURL`."""
-    if not url:
+    if not url or not url.strip():
         raise RefusedURL("this item has no link")
     safe = web_url(url)
     if safe is None:
-        scheme = url.split(":", 1)[0][:20] if ":" in url else "relative"
-        raise RefusedURL(f"refused to open a {scheme!s} link: only http and https are opened")
+        # The message names the scheme only when it is one: never echo escapes or markup from the URL.
+        scheme, colon, _ = clean_line(url).partition(":")
+        if not colon:
+            kind = "relative"
+        elif _SCHEME.fullmatch(scheme):
+            kind = scheme.lower()
+        else:
+            kind = "malformed"
+        if kind in ("http", "https"):
+            raise RefusedURL(f"refused to open a malformed {kind} link (no host, or spaces in it)")
+        raise RefusedURL(f"refused to open a {kind} link: only http and https are opened")
     return safe
 
 

@@ -24,7 +24,10 @@ def load_settings(path: Path) -> Settings:
     """Read the settings; a missing or damaged file gives the defaults."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Settings(sort=SortKey(data.get("sort", "date")), reverse=bool(data.get("reverse", False)))
+        reverse = data.get("reverse", False)
+        if not isinstance(reverse, bool):  # bool("false") is True: a damaged value gives the default
+            reverse = False
+        return Settings(sort=SortKey(data.get("sort", "date")), reverse=reverse)
     except (OSError, ValueError, TypeError, AttributeError):
         return Settings()
 
