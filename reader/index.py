@@ -244,6 +244,7 @@ class Index:
                 self.db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError:
                 self.db_path = None  # a read-only cache still gets an index, in memory
+        conn = None
         try:
             conn = self._connect()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -258,7 +259,16 @@ class Index:
             conn.execute("SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0").fetchall()
             conn.execute("SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0").fetchall()
             return conn
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                # Another process holds the index for longer than the timeout: never delete a
+                # file in use; this run indexes in memory instead.
+                self.db_path = None
+                conn = self._connect()
+                conn.executescript(_SCHEMA)
+                return conn
             return self._recreate()
 
     def _recreate(self) -> sqlite3.Connection:
