@@ -124,11 +124,11 @@ async def test_sidebar_and_related_movement_keys(fixture_locations):
         screen = await wait_loaded(pilot)
         sidebar, related = screen.query_one(TopicSidebar), screen.query_one(RelatedList)
         await pilot.press("h")
-        for key, index in (("j", 1), ("down", 2), ("G", 5), ("k", 4), ("up", 3), ("g", 0), ("end", 5), ("home", 0)):
+        for key, index in (("j", 1), ("down", 2), ("G", 6), ("k", 5), ("up", 4), ("g", 0), ("end", 6), ("home", 0)):
             await pilot.press(key)
             assert sidebar.highlighted == index, key
         await pilot.press("pagedown")
-        assert sidebar.highlighted == 5
+        assert sidebar.highlighted == 6
         await pilot.press("home", "l", "l")
         assert screen.focused is related and related.highlighted == 0
         for key, index in (("j", 1), ("down", 2), ("k", 1), ("g", 0), ("G", 2), ("up", 1), ("home", 0), ("end", 2)):

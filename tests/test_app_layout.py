@@ -55,6 +55,7 @@ async def test_sidebar_lists_all_articles_then_topics_by_count_then_name(fixture
             ["Climate", "3"],
             ["Energy", "3"],
             ["Space", "3"],
+            ["[b]Hostile[/b]", "1"],  # shown literally; "[" sorts before letters
             ["Health", "1"],
         ]
         assert "Topics" in screen_lines(app)[0]
@@ -198,10 +199,16 @@ async def test_detail_pane_shows_everything_about_the_article(fixture_locations)
         assert "• Order book up a third" in text
         # Related: each item with title, provider, date and quality.
         assert static_text(app, "#detail-related-title") == "Related (3)"
-        related = widget_text(screen.query_one(RelatedList))
-        assert "Grid battery tender opens to bidders\nSignal Desk · 1d · quality 80" in related
-        assert "Wind farm output sets a monthly record\nMorning Wire · 1 Nov 2026 · quality 65" in related
-        assert "Related item whose only link is a script\nSketchy Relay · 6d" in related
+        related = screen.query_one(RelatedList)
+        assert [str(option.prompt) for option in related.options] == [
+            "Grid battery tender opens to bidders\nSignal Desk · 1d · quality 80",
+            "Wind farm output sets a monthly record\nMorning Wire · 1 Nov 2026 · quality 65",
+            "Related item whose only link is a script\nSketchy Relay · 6d",
+        ]
+        # Focusing the related list brings all of it into view.
+        await pilot.press("l")
+        text = screen_text(app)
+        assert "Sketchy Relay · 6d" in text and "Morning Wire · 1 Nov 2026 · quality 65" in text
 
 
 async def test_detail_pane_without_body_quality_or_related(fixture_locations):

@@ -96,6 +96,7 @@ async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
     while time.monotonic() < deadline:
         screen = app.screen
         if isinstance(screen, MainScreen) and not screen.scanning and screen.query_one(ArticleList).entries:
+            await pilot.pause()  # the last messages and the layout they cause (a scrollbar may appear)
             await pilot.pause()
             return screen
         await pilot.pause(0.02)

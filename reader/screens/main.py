@@ -160,8 +160,14 @@ class MainScreen(Screen):
             self.skipped = message.skipped
         banner = self.query_one("#samples-banner", Static)
         banner.display = self.is_samples
-        banner.update(Text.assemble(("Sample articles", "bold"), " — your cache is empty. Bring your own: ",
-                                    (IMPORT_HINT, "bold")))
+        if self.skipped:  # the cache has files, but none could be read: "empty" would mislead
+            count = len(self.skipped)
+            why = f" — none of the {count:,} files in your cache could be read (press ! to see why). "
+            if count == 1:
+                why = " — the one file in your cache could not be read (press ! to see why). "
+        else:
+            why = " — your cache is empty. "
+        banner.update(Text.assemble(("Sample articles", "bold"), why, "Bring your own: ", (IMPORT_HINT, "bold")))
         sidebar = self.query_one(TopicSidebar)
         topics = self.collection.topics()
         if self.topic is not None and self.topic not in {t.name for t in topics}:
@@ -369,5 +375,5 @@ class MainScreen(Screen):
         """List the files that could not be read, and why."""
         from reader.screens.skipped import SkippedScreen
 
-        root = self.source.root if self.source else self.locations.cache
-        self.app.push_screen(SkippedScreen(self.skipped, root))
+        # Skipped paths are relative to the cache, even when the samples are shown instead.
+        self.app.push_screen(SkippedScreen(self.skipped, self.locations.cache))

@@ -1,0 +1,243 @@
+"""Pilot tests: hostile text, skipped files and every "nothing to show" state.
+
+No file may crash the app or change what a key or a click does, and no pane
+is ever left blank without saying why.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+
+from rich.cells import cell_len
+from textual.widgets import OptionList, Static
+
+from reader.screens.main import MainScreen
+from reader.screens.skipped import SkippedScreen
+from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_pane import DetailPane
+from reader.widgets.topic_sidebar import TopicSidebar
+from ui_helpers import (  # noqa: F401 - fixtures are used by name
+    SIZE,
+    Recorder,
+    broken_locations,
+    build_app,
+    fixture_locations,
+    list_rows,
+    samples_locations,
+    screen_text,
+    settle,
+    utc_local_zone,
+    wait_loaded,
+    widget_text,
+)
+
+
+def text_of(screen: MainScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def highlight(pilot, screen: MainScreen, path: str) -> int:
+    """Move the cursor to ``path`` with the keyboard; return its row."""
+    articles = screen.query_one(ArticleList)
+    await pilot.press("g")
+    while articles.highlighted.path != path:
+        assert articles.cursor < len(articles.entries) - 1, f"{path} not found"
+        await pilot.press("j")
+    return articles.cursor
+
+
+# --- hostile text -----------------------------------------------------------------------------
+
+
+async def test_action_markup_in_a_title_is_literal_and_inert(fixture_locations, monkeypatch):
+    browser = Recorder()
+    monkeypatch.setattr(webbrowser, "open", browser)
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        row = await highlight(pilot, screen, "click-markup.md")
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/]" in text  # in the list and as the detail title
+        assert "[@click=app.quit]Provider[/]" in text  # the detail pane's source line
+        assert text_of(screen, "#detail-title") == "[@click=app.quit]x[/]"
+        # Click the title in the list and in the detail pane: nothing but a highlight happens.
+        articles = screen.query_one(ArticleList)
+        line = list_rows(app)[row]
+        await pilot.click(articles, offset=(cell_len(line[:line.rindex("[@click")]) + 2, row))
+        await pilot.click("#detail-title", offset=(2, 0))
+        await pilot.click("#detail-meta", offset=(14, 0))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert app.screen is screen and articles.highlighted.path == "click-markup.md"
+        # Keys still do what they say: o opens this article's real link.
+        await pilot.press("o")
+        await settle(pilot)
+        assert [call[0] for call in browser.calls] == ["https://hostile.example/click"]
+        assert app.is_running
+
+
+async def test_style_markup_in_title_provider_excerpt_and_topic_is_literal(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        row = await highlight(pilot, screen, "bold-markup.md")
+        text = screen_text(app)
+        for literal in ("[bold]x[/]", "[red]Red Provid…", "[red]Red Provider[/red]", "[italic]not italic[/italic]",
+                        "[b]Hostile[/b]"):
+            assert literal in text, literal
+        assert "[bold]x[/]" in list_rows(app)[row]
+        # Not styled either: the title cell of an unhighlighted row is not bold.
+        await pilot.press("k")
+        strip = screen.query_one(ArticleList).render_line(row)
+        title_segments = [seg for seg in strip if "x[/]" in seg.text]
+        assert title_segments and not any(seg.style and seg.style.bold for seg in title_segments)
+        # Choosing the markup-named topic filters by its literal name.
+        await pilot.press("h", "j", "j", "j", "j", "j")
+        assert screen.query_one(TopicSidebar).highlighted == 5
+        assert [e.path for e in screen.query_one(ArticleList).entries] == ["bold-markup.md"]
+        assert text_of(screen, "#list-title").startswith("[b]Hostile[/b] · 1 · ")
+
+
+# --- skipped files ----------------------------------------------------------------------------------
+
+
+async def test_skipped_files_are_counted_and_listed_with_reasons(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        status = text_of(screen, "#status")
+        assert "12 articles in " in status and "1 file skipped (press ! to see why)" in status
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, SkippedScreen)
+        modal = app.screen
+        assert text_of(modal, "#skipped-title") == f"1 file skipped in {fixture_locations.cache}"
+        listed = widget_text(modal.query_one(OptionList))
+        assert "broken-notes.md" in listed and "no front matter" in listed
+        await pilot.press("escape")
+        assert app.screen is screen and app.is_running
+
+
+async def test_a_cache_of_broken_files_shows_the_samples_and_says_why(broken_locations):
+    app = build_app(broken_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        # Something to read (the samples), and a banner that does not pretend the cache is empty.
+        assert len(screen.query_one(ArticleList).entries) == 49
+        banner = text_of(screen, "#samples-banner")
+        assert screen.query_one("#samples-banner").display
+        assert "none of the 3 files in your cache could be read" in banner
+        assert "newsreader import PATH" in banner and "empty" not in banner
+        status = text_of(screen, "#status")
+        assert status == "49 articles in sample articles · 3 files skipped (press ! to see why)"
+        await pilot.press("exclamation_mark")
+        modal = app.screen
+        assert isinstance(modal, SkippedScreen)
+        # The skipped paths are the cache's, so the heading names the cache, not the samples folder.
+        assert text_of(modal, "#skipped-title") == f"3 files skipped in {broken_locations.cache}"
+        listed = widget_text(modal.query_one(OptionList))
+        for name, reason in (("bad-yaml.md", "not valid YAML"), ("no-title.md", "no usable title"),
+                             ("notes.md", "no front matter")):
+            assert name in listed and reason in listed, name
+        await pilot.press("j", "j", "k", "q")
+        assert app.screen is screen and app.is_running
+
+
+async def test_skipped_screen_when_nothing_was_skipped(samples_locations):
+    app = build_app(samples_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert "skipped" not in text_of(screen, "#status")
+        await pilot.press("exclamation_mark")
+        assert text_of(app.screen, "#skipped-title") == "No file was skipped."
+        await pilot.press("exclamation_mark")
+        assert app.screen is screen
+
+
+# --- nothing to show ------------------------------------------------------------------------------------
+
+
+async def test_an_empty_cache_opens_on_the_samples_with_a_banner(samples_locations):
+    app = build_app(samples_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert len(screen.query_one(ArticleList).entries) == 49
+        assert screen.query_one("#samples-banner").display
+        banner = text_of(screen, "#samples-banner")
+        assert banner == "Sample articles — your cache is empty. Bring your own: newsreader import PATH"
+        assert "newsreader import PATH" in screen_text(app)
+        assert text_of(screen, "#status") == "49 articles in sample articles"
+        assert text_of(screen, "#detail-title")  # the first sample is shown at once
+
+
+async def test_a_cache_with_articles_has_no_banner(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert not screen.query_one("#samples-banner").display
+        assert "Sample articles" not in screen_text(app)
+
+
+async def test_a_filter_with_no_match_says_so(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("slash", *"zebra", "enter")
+        empty = screen.query_one("#list-empty", Static)
+        assert empty.display and not screen.query_one(ArticleList).display
+        assert text_of(screen, "#list-empty") == "No articles match “zebra”.\nPress escape to clear the filter."
+        text = screen_text(app)
+        assert "No articles match “zebra”." in text and "Press escape to clear the filter." in text
+        assert "All articles · 0 of 12" in text
+        assert text_of(screen, "#detail-title") == "No article selected."
+        # Keys with nothing to act on do not crash; escape brings the list back.
+        await pilot.press("o", "y", "s", "r", "j", "G")
+        await pilot.press("escape")
+        assert screen.query_one(ArticleList).display and not empty.display
+        assert len(screen.query_one(ArticleList).entries) == 12
+        assert text_of(screen, "#detail-title") != "No article selected."
+
+
+async def test_an_empty_topic_says_so(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        # The sidebar only offers topics that exist; a topic emptied under it reads like this.
+        screen.query_one(TopicSidebar).post_message(TopicSidebar.Chosen("Gardening"))
+        await pilot.pause()
+        assert text_of(screen, "#list-empty") == "No articles in “Gardening”.\nChoose another topic on the left."
+        assert "No articles in “Gardening”." in screen_text(app)
+        assert text_of(screen, "#detail-title") == "No article selected."
+
+
+async def test_an_article_deleted_after_indexing_says_it_cannot_be_read(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        (fixture_locations.cache / "two-days.md").unlink()
+        await pilot.press("j")
+        detail = text_of(screen, "#detail-title")
+        assert detail.startswith("Storage auction clears at a record low price")
+        assert "This file can no longer be read" in detail
+        await pilot.press("j", "k")
+        assert app.is_running
+
+
+async def test_keys_before_the_list_has_loaded_do_not_crash(samples_locations):
+    app = build_app(samples_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        # Straight away, perhaps before the worker has posted anything.
+        await pilot.press("j", "o", "y", "s", "r", "tab", "l", "h", "G", "exclamation_mark", "escape")
+        screen = await wait_loaded(pilot)
+        assert app.is_running and app.screen is screen
+        assert len(screen.query_one(ArticleList).entries) == 49
+
+
+async def test_the_detail_pane_never_shows_a_blank(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        for _ in range(len(screen.query_one(ArticleList).entries)):
+            assert text_of(screen, "#detail-title").strip()
+            assert text_of(screen, "#detail-excerpt").strip()
+            assert screen.query_one(DetailPane).article is not None
+            await pilot.press("j")
