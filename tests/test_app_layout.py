@@ -32,6 +32,16 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
 TITLE_COLUMN = 36
 """Cell where the title column starts: space, date (11), space, quality (3), 2 spaces, provider (16), 2 spaces."""
 PROVIDER_COLUMN = 18
+SIDEBAR = [
+    ["All", "articles", "12"],
+    ["Security", "4"],
+    ["Climate", "3"],  # Climate, Energy and Space tie at 3: alphabetical among themselves
+    ["Energy", "3"],
+    ["Space", "3"],
+    ["[b]Hostile[/b]", "1"],  # shown literally; "[" sorts before letters
+    ["Health", "1"],
+]
+"""The fixture cache's sidebar, one list of words per line."""
 
 
 def sidebar_lines(app) -> list[str]:
@@ -47,17 +57,7 @@ async def test_sidebar_lists_all_articles_then_topics_by_count_then_name(fixture
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        lines = sidebar_lines(app)
-        # Climate, Energy and Space tie at 3: alphabetical among themselves.
-        assert lines == [
-            ["All", "articles", "12"],
-            ["Security", "4"],
-            ["Climate", "3"],
-            ["Energy", "3"],
-            ["Space", "3"],
-            ["[b]Hostile[/b]", "1"],  # shown literally; "[" sorts before letters
-            ["Health", "1"],
-        ]
+        assert sidebar_lines(app) == SIDEBAR
         assert "Topics" in screen_lines(app)[0]
 
 
@@ -266,6 +266,8 @@ async def test_narrow_layout_puts_the_detail_pane_below_the_list(fixture_locatio
     async with app.run_test(size=(90, 40)) as pilot:
         screen = await wait_loaded(pilot)
         assert screen.has_class("-narrow")
+        # The narrower sidebar still gives each topic one line, its count included.
+        assert sidebar_lines(app) == SIDEBAR
         middle, detail = screen.query_one("#middle").region, screen.query_one(DetailPane).region
         assert detail.y >= middle.bottom and detail.x == middle.x
         assert static_text(app, "#detail-title") in screen_text(app)
@@ -285,3 +287,19 @@ async def test_footer_shows_the_main_bindings(fixture_locations):
         for key, label in (("s", "Sort"), ("r", "Reverse"), ("/", "Filter"), ("o", "Open"),
                            ("y", "Copy link"), ("q", "Quit"), ("?", "Help")):
             assert f"{key} {label}" in footer, (key, footer)
+
+
+async def test_long_topic_names_are_cut_but_keep_their_count(fixture_locations):
+    (fixture_locations.cache / "long-topic.md").write_text(
+        "---\ntitle: Long topic\ntopics: [An extraordinarily long topic name for any sidebar]\n---\n", encoding="utf-8"
+    )
+    for size in (SIZE, (90, 40)):
+        app = build_app(fixture_locations)
+        async with app.run_test(size=size) as pilot:
+            await wait_loaded(pilot)
+            sidebar = app.screen.query_one(TopicSidebar)
+            rows = [line for line in widget_text(sidebar).splitlines() if line.strip()]
+            assert len(rows) == 8, rows
+            long_row = next(row for row in rows if row.startswith("An extra"))
+            assert "…" in long_row and long_row.rstrip().endswith(" 1"), long_row
+            assert "sidebar" not in long_row

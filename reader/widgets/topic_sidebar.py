@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -9,17 +10,18 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.formatting import fit
 from reader.library import TopicCount
 
 ALL_ID = "topic:*"
-NAME_WIDTH = 18
 
 
-def _prompt(name: str, count: int) -> Text:
-    text = Text(fit(name, NAME_WIDTH))
-    text.append(f"{count:>7,}", style="dim")
-    return text
+def _prompt(name: str, count: int) -> Table:
+    """One line at any sidebar width: the name, cut with an ellipsis, then the count on the right."""
+    line = Table.grid(expand=True)
+    line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    line.add_column(justify="right", no_wrap=True)
+    line.add_row(Text(name), Text(f" {count:,}", style="dim"))
+    return line
 
 
 class TopicSidebar(OptionList):

@@ -1,0 +1,64 @@
+"""Snapshot tests: how the reader looks, on the bundled samples.
+
+Each test builds the app with ``make_app`` on an empty temporary cache (so
+the samples are shown) and the fixed clock, waits for the list to load, acts
+like a user, and compares an SVG screenshot with the one stored in
+``tests/__snapshots__/``. After a deliberate change of looks, regenerate with
+``pytest tests/test_snapshots.py --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from ui_helpers import SIZE, build_app, samples_locations, utc_local_zone, wait_loaded  # noqa: F401
+
+
+def after_loading(*keys: str):
+    """A ``run_before`` that waits for the samples, then presses ``keys``."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_loaded(pilot)
+        for input_box in pilot.app.screen.query(Input):
+            input_box.cursor_blink = False  # a blinking cursor would make the picture depend on timing
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_main_screen(snap_compare, samples_locations):
+    """Sidebar, list by date, detail pane and the samples banner."""
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading())
+
+
+def test_quality_sort(snap_compare, samples_locations):
+    """`s`: highest quality first, said in the list title."""
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("s"))
+
+
+def test_topic_chosen(snap_compare, samples_locations):
+    """The third topic chosen in the sidebar (which has the focus)."""
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("h", "j", "j"))
+
+
+def test_related_item_focused(snap_compare, samples_locations):
+    """The related list has the focus, on its second item."""
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("l", "j"))
+
+
+def test_help_screen(snap_compare, samples_locations):
+    """`?`: every key, from the live bindings."""
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("question_mark"))
+
+
+def test_narrow_layout(snap_compare, samples_locations):
+    """Under 100 columns the detail pane goes below the list."""
+    assert snap_compare(build_app(samples_locations), terminal_size=(90, 40), run_before=after_loading())
+
+
+def test_filter_without_match(snap_compare, samples_locations):
+    """A filter that matches nothing explains itself instead of leaving a blank pane."""
+    keys = ("slash", *"zebra crossing", "enter")
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys))
