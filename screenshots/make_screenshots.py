@@ -1,0 +1,83 @@
+"""Write SVG screenshots of the reader's main states into this folder.
+
+Run from anywhere: ``python screenshots/make_screenshots.py``. Each picture
+comes from a fresh app built by ``make_app`` on an empty temporary cache (so
+the bundled samples are shown), temporary config and data folders (the
+user's own are never read or written) and a fixed clock, so running the
+script again gives the same files unless the app's looks changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from reader.app import make_app
+from reader.paths import Locations
+from reader.screens.main import MainScreen
+from reader.widgets.article_list import ArticleList
+
+HERE = Path(__file__).resolve().parent
+SIZE = (140, 40)
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+"""The day after the newest sample, so the list shows hours, days and dates."""
+
+SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
+    ("main", SIZE, ()),
+    ("quality-sort", SIZE, ("s", "g")),
+    ("topic", SIZE, ("h", "j", "j")),
+    ("related", SIZE, ("l", "j")),
+    ("filter", SIZE, ("slash", *"solar")),
+    ("help", SIZE, ("question_mark",)),
+    ("narrow", (90, 40), ()),
+]
+"""File name, terminal size and the keys pressed once the samples are loaded."""
+
+
+async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
+    """Wait until the scan is done and the list has rows."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = pilot.app.screen
+        if isinstance(screen, MainScreen) and not screen.scanning and screen.query_one(ArticleList).entries:
+            await pilot.pause()
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise RuntimeError("the samples did not load")
+
+
+async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], out: Path) -> Path:
+    """Run a fresh app, press ``keys``, and save ``out/name.svg``."""
+    with tempfile.TemporaryDirectory(prefix="newsreader-shots-") as tmp:
+        base = Path(tmp)
+        locations = Locations(cache=base / "cache", config=base / "config", data=base / "data")
+        locations.cache.mkdir()
+        app = make_app(locations, clock=lambda: NOW)
+        async with app.run_test(size=size) as pilot:
+            await wait_loaded(pilot)
+            for box in app.screen.query(Input):
+                box.cursor_blink = False  # the cursor is drawn, not caught mid-blink
+            await pilot.press(*keys)
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            path = app.save_screenshot(f"{name}.svg", path=str(out))
+    return Path(path)
+
+
+async def main(out: Path = HERE) -> None:
+    for name, size, keys in SHOTS:
+        path = await shoot(name, size, keys, out)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE))
