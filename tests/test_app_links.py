@@ -10,6 +10,7 @@ from __future__ import annotations
 import webbrowser
 
 import pytest
+from textual.command import CommandPalette
 from textual.geometry import Offset
 
 from reader.widgets.article_list import ArticleList
@@ -24,6 +25,7 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
     settle,
     utc_local_zone,
     wait_loaded,
+    wait_until,
 )
 
 FRESH_URL = "https://morningwire.example/2026/11/26/fresh-briefing"
@@ -210,3 +212,17 @@ async def test_y_copies_the_current_link(fixture_locations, monkeypatch):
         await pilot.press("y")
         assert len(clipboard.calls) == 2
         assert [m for m in notes.messages() if "no link" in m] == ["This item has no link."] * 2
+
+
+async def test_palette_open_uses_the_pane_that_had_the_focus(fixture_locations, browser):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("l", "j", "ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        await pilot.press(*"Open in browser")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, what="the palette to close")
+        await settle(pilot)
+        assert opened(browser) == ["https://morningwire.example/2026/11/01/wind-record"]

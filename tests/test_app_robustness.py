@@ -18,6 +18,7 @@ from reader.widgets.detail_pane import DetailPane
 from reader.widgets.topic_sidebar import TopicSidebar
 from ui_helpers import (  # noqa: F401 - fixtures are used by name
     SIZE,
+    Notes,
     Recorder,
     broken_locations,
     build_app,
@@ -189,8 +190,10 @@ async def test_a_filter_with_no_match_says_so(fixture_locations):
         assert "No articles match “zebra”." in text and "Press escape to clear the filter." in text
         assert "All articles · 0 of 12" in text
         assert text_of(screen, "#detail-title") == "No article selected."
-        # Keys with nothing to act on do not crash; escape brings the list back.
+        # Keys with nothing to act on say so, or do nothing; escape brings the list back.
+        notes = Notes(app)
         await pilot.press("o", "y", "s", "r", "j", "G")
+        assert notes.messages()[:2] == ["Nothing to open.", "This item has no link."]
         await pilot.press("escape")
         assert screen.query_one(ArticleList).display and not empty.display
         assert len(screen.query_one(ArticleList).entries) == 12
