@@ -126,19 +126,23 @@ async def test_a_cache_of_broken_files_shows_the_samples_and_says_why(broken_loc
         assert len(screen.query_one(ArticleList).entries) == 49
         banner = text_of(screen, "#samples-banner")
         assert screen.query_one("#samples-banner").display
-        assert "none of the 3 files in your cache could be read" in banner
+        assert "none of the 4 files in your cache could be read" in banner
         assert "newsreader import PATH" in banner and "empty" not in banner
         status = text_of(screen, "#status")
-        assert status == "49 articles in sample articles · 3 files skipped (press ! to see why)"
+        assert status == "49 articles in sample articles · 4 files skipped (press ! to see why)"
         await pilot.press("exclamation_mark")
         modal = app.screen
         assert isinstance(modal, SkippedScreen)
         # The skipped paths are the cache's, so the heading names the cache, not the samples folder.
-        assert text_of(modal, "#skipped-title") == f"3 files skipped in {broken_locations.cache}"
+        assert text_of(modal, "#skipped-title") == f"4 files skipped in {broken_locations.cache}"
         listed = widget_text(modal.query_one(OptionList))
         for name, reason in (("bad-yaml.md", "not valid YAML"), ("no-title.md", "no usable title"),
-                             ("notes.md", "no front matter")):
+                             ("notes.md", "no front matter"), ("[@click=app.quit]notes.md", "no front matter")):
             assert name in listed and reason in listed, name
+        # The file named like an action is listed literally, and clicking it does nothing.
+        await pilot.click(modal.query_one(OptionList), offset=(4, 1))
+        await pilot.pause()
+        assert app.is_running and app.screen is modal
         await pilot.press("j", "j", "k", "q")
         assert app.screen is screen and app.is_running
 
