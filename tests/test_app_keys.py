@@ -21,12 +21,10 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
     build_app,
     fixture_locations,
     list_rows,
-    samples_locations,
     screen_text,
     utc_local_zone,
     wait_loaded,
     wait_until,
-    widget_text,
 )
 
 DATE_ORDER = [
