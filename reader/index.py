@@ -30,7 +30,7 @@ TOPIC_SEP = "\x1f"
 POOL_THRESHOLD = 400
 """Below this many files to parse, a process pool costs more than it saves."""
 
-_COLUMNS = "path, title, excerpt, published, quality, heat, provider, domain, url, type, topics"
+_COLUMNS = "path, title, excerpt, published, quality, heat, provider, domain, url, type, topics, id"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -80,6 +80,8 @@ class Entry(NamedTuple):
     type: str
     topics: str
     """Topic names joined by ``TOPIC_SEP`` (cheap to store and to load)."""
+    id: int | None = None
+    """The index's row id: what full-text matches are reported as (None outside an index)."""
 
     @property
     def topic_list(self) -> list[str]:
@@ -315,6 +317,14 @@ class Index:
         except sqlite3.OperationalError:
             return []  # an expression FTS5 cannot read matches nothing
         return [row[0] for row in rows]
+
+    def match_ids(self, expression: str) -> set[int]:
+        """Row ids of the articles matching an FTS5 ``expression``, unranked (fast: no scoring)."""
+        try:
+            with self._lock:
+                return {row[0] for row in self.conn.execute("SELECT rowid FROM search WHERE search MATCH ?", (expression,))}
+        except sqlite3.OperationalError:
+            return set()
 
     def count(self) -> int:
         """How many articles the index holds."""

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
 from reader.index import TOPIC_SEP, Entry, Index, ProgressFn, ScanResult, index_path_for
 from reader.paths import SAMPLES_DIR, Locations
-from reader.query import entry_filter, fts_expression, parse_query
+from reader.query import entry_checks, fts_expression, parse_query
 
 
 class SortKey(str, Enum):
@@ -37,21 +37,25 @@ def _date_key(entry: Entry) -> float:
     return entry.published if entry.published is not None else -math.inf
 
 
-def _quality_key(entry: Entry) -> tuple[bool, int, float]:
-    # Highest first, no quality last, ties newest first: all in one ascending key.
-    quality = entry.quality
-    return (quality is None, -(quality or 0), -_date_key(entry))
-
-
 def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> list[Entry]:
-    """``entries`` in the order the list shows them (``reverse`` flips it)."""
+    """``entries`` in the order the list shows them.
+
+    Date: newest first. Quality: highest first, ties newest first. ``reverse``
+    flips the known values only: articles without a date (or quality) stay
+    last either way, themselves newest first. Plain float keys and stable
+    sorts keep this fast on 100,000 entries.
+    """
+    by_date = sorted(entries, key=_date_key, reverse=True)
     if key is SortKey.DATE:
-        ordered = sorted(entries, key=_date_key, reverse=True)
+        known = [e for e in by_date if e.published is not None]
+        unknown = [e for e in by_date if e.published is None]
     else:
-        ordered = sorted(entries, key=_quality_key)
+        known = [e for e in by_date if e.quality is not None]
+        known.sort(key=lambda e: e.quality, reverse=True)  # stable: ties stay newest first
+        unknown = [e for e in by_date if e.quality is None]
     if reverse:
-        ordered.reverse()
-    return ordered
+        known.reverse()
+    return known + unknown
 
 
 @dataclass(frozen=True)
@@ -65,13 +69,22 @@ class TopicCount:
 class Collection:
     """Loaded entries with cached sorted orders, and the search over them."""
 
-    def __init__(self, entries: list[Entry], search: Callable[[str], list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        entries: list[Entry],
+        search: Callable[[str], list[str]] | None = None,
+        match: Callable[[str], set[int]] | None = None,
+    ) -> None:
         self.entries = entries
         self._search = search
-        """Full-text search (FTS5 expression -> paths, best first); substring matching without it."""
+        """Ranked full-text search (FTS5 expression -> paths, best first); substring matching without it."""
+        self._match = match
+        """Unranked full-text search (FTS5 expression -> row ids): what filtering as you type uses."""
         self._sorted: dict[tuple[SortKey, bool], list[Entry]] = {}
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
+        self._topic_views: dict[tuple[SortKey, bool, str], list[Entry]] = {}
+        self._topic_names: dict[str, str] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -88,12 +101,25 @@ class Collection:
         """The entries in one order, computed once per order."""
         cached = self._sorted.get((key, reverse))
         if cached is None:
-            if (key, not reverse) in self._sorted:
-                cached = self._sorted[(key, not reverse)][::-1]
-            else:
-                cached = sort_entries(self.entries, key, reverse)
-            self._sorted[(key, reverse)] = cached
+            cached = self._sorted[(key, reverse)] = sort_entries(self.entries, key, reverse)
         return cached
+
+    def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
+        """One topic's entries in one order, remembered so going back to a topic is instant."""
+        cache_key = (key, reverse, topic)
+        rows = self._topic_views.get(cache_key)
+        if rows is None:
+            if len(self._topic_views) > 64:
+                self._topic_views.clear()
+            rows = [e for e in self.sorted(key, reverse) if topic in e.topics and topic in e.topics.split(TOPIC_SEP)]
+            self._topic_views[cache_key] = rows
+        return rows
+
+    def topic_name(self, name: str) -> str | None:
+        """The topic spelled as in the files, for a name typed in any case."""
+        if self._topic_names is None:
+            self._topic_names = {t.name.casefold(): t.name for t in self.topics()}
+        return self._topic_names.get(name.casefold())
 
     def _haystack(self) -> dict[str, str]:
         if self._haystacks is None:
@@ -127,20 +153,30 @@ class Collection:
         instead of the sort order.
         """
         query = parse_query(text) if text.strip() else None
+        topics = [topic] if topic is not None else []
+        if query is not None and query.topics:
+            # Typed topics become exact names, filtered like the sidebar's (fast, cached).
+            topics += [self.topic_name(t) or t for t in query.topics]
+            query = replace(query, topics=())
         if query is not None and query.words and relevance:
             by_path = self._by_path()
             rows = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
             if reverse:
                 rows.reverse()
+            if topics:
+                rows = [e for e in rows if all(t in e.topics.split(TOPIC_SEP) for t in topics)]
         else:
-            rows = self.sorted(key, reverse)
+            rows = self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
+            for extra in topics[1:]:
+                rows = [e for e in rows if extra in e.topics and extra in e.topics.split(TOPIC_SEP)]
             if query is not None and query.words:
-                hits = set(self._matching_paths(query.words))
-                rows = [e for e in rows if e.path in hits]
-        if topic is not None:
-            rows = [e for e in rows if topic in e.topics and topic in e.topics.split(TOPIC_SEP)]
-        check = entry_filter(query, read, starred) if query is not None else None
-        if check is not None:
+                if self._match is not None:
+                    ids = self._match(fts_expression(query.words))
+                    rows = [e for e in rows if e.id in ids]
+                else:
+                    hits = set(self._matching_paths(query.words))
+                    rows = [e for e in rows if e.path in hits]
+        for check in entry_checks(query, read, starred) if query is not None else ():
             rows = [e for e in rows if check(e)]
         return rows
 
@@ -166,7 +202,7 @@ class Source:
 
     def load(self) -> Collection:
         """What the index holds now, without touching the files (fast)."""
-        return Collection(self.index.entries(), self.index.search)
+        return Collection(self.index.entries(), self.index.search, self.index.match_ids)
 
     def scan(self, progress: ProgressFn | None = None) -> ScanResult:
         """Update the index from the files; switch to the samples when there are no articles."""

@@ -132,6 +132,15 @@ def entry_filter(query: Query, read: set[str] | None = None,
 
     ``read`` and ``starred`` are the keys (see :func:`entry_key`) in each state.
     """
+    checks = entry_checks(query, read, starred)
+    if not checks:
+        return None
+    return lambda e: all(check(e) for check in checks)
+
+
+def entry_checks(query: Query, read: set[str] | None = None,
+                 starred: set[str] | None = None) -> list[Callable[[Entry], bool]]:
+    """One small predicate per qualifier; applying them one after another is fastest."""
     checks: list[Callable[[Entry], bool]] = []
     for topic in query.topics:
         wanted = topic.casefold()
@@ -151,9 +160,7 @@ def entry_filter(query: Query, read: set[str] | None = None,
         checks.append(lambda e, t=query.before: e.published is not None and e.published < t)
     for op, value in query.quality:
         checks.append(lambda e, f=_OPS[op], v=value: e.quality is not None and f(e.quality, v))
-    if not checks:
-        return None
-    return lambda e: all(check(e) for check in checks)
+    return checks
 
 
 def entry_key(entry: Entry) -> str:

@@ -55,12 +55,18 @@ def test_quality_sort_is_highest_first_no_quality_last_ties_newest_first() -> No
 
 
 @pytest.mark.parametrize("key", list(SortKey))
-def test_reverse_flips_the_order(key: SortKey) -> None:
+def test_reverse_flips_the_known_values_and_keeps_unknowns_last(key: SortKey) -> None:
     forward = sort_entries(ENTRIES, key)
-    assert sort_entries(ENTRIES, key, reverse=True) == forward[::-1]
+    def known(e: Entry) -> bool:
+        return (e.published if key is SortKey.DATE else e.quality) is not None
+    backward = sort_entries(ENTRIES, key, reverse=True)
+    known_forward = [e for e in forward if known(e)]
+    unknown_forward = [e for e in forward if not known(e)]
+    assert unknown_forward, "the fixture must hold entries without a value"
+    assert backward == known_forward[::-1] + unknown_forward
     collection = Collection(list(ENTRIES))
     assert collection.sorted(key) == forward
-    assert collection.sorted(key, True) == forward[::-1]
+    assert collection.sorted(key, True) == backward
     assert collection.sorted(key) == forward  # the cached orders do not alias each other
 
 
