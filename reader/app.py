@@ -58,10 +58,15 @@ class NewsReaderApp(App[None]):
             for title, help_text, action in (
                 ("Sort: date / quality", "Switch the list between date and quality order (s)", "toggle_sort"),
                 ("Reverse order", "Flip the list's order (r)", "reverse"),
-                ("Filter articles", "Filter the list by words (/)", "filter"),
-                ("Clear filter", "Show every article of the topic again (escape)", "clear_filter"),
+                ("Search articles", "Search the list: words and qualifiers like topic:AI is:unread (/)", "filter"),
+                ("Clear search", "Show every article of the view again (escape)", "clear_filter"),
+                ("Save search", "Save the current search as a view in the sidebar (ctrl+s)", "save_search"),
                 ("Open in browser", "Open the highlighted article or related item (o)", "open"),
                 ("Copy link", "Copy the highlighted link to the clipboard (y)", "copy_link"),
+                ("Read / unread", "Flip the highlighted article's read mark (m)", "toggle_read"),
+                ("Mark all read", "Mark every article in this view read (M)", "mark_all_read"),
+                ("Star / unstar", "Star the highlighted article (f)", "toggle_star"),
+                ("Fetch feeds", "Download new articles from the subscribed feeds (R)", "fetch"),
                 ("Skipped files", "List files that could not be read, and why (!)", "skipped"),
             ):
                 yield SystemCommand(title, help_text, partial(screen.run_action, action))

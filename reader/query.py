@@ -43,17 +43,19 @@ class Query:
     """(operator, value) pairs, all of which must hold."""
     errors: tuple[str, ...] = field(default=(), compare=False)
     """Qualifiers that were recognised but had a bad value (shown to the user)."""
+    read: bool = False
+    """Only articles marked read (``is:read``)."""
 
     @property
     def is_empty(self) -> bool:
         """Whether the query filters nothing."""
-        return not (self.words or self.topics or self.providers or self.unread or self.starred
+        return not (self.words or self.topics or self.providers or self.unread or self.starred or self.read
                     or self.after is not None or self.before is not None or self.quality)
 
     @property
     def needs_state(self) -> bool:
         """Whether read/star state is needed to evaluate it."""
-        return self.unread or self.starred
+        return self.unread or self.starred or self.read
 
 
 def _date(value: str) -> float | None:
@@ -79,7 +81,7 @@ def parse_query(text: str) -> Query:
     providers: list[str] = []
     quality: list[tuple[str, int]] = []
     errors: list[str] = []
-    unread = starred = False
+    unread = starred = read = False
     after = before = None
     for token in _split(text):
         name, sep, value = token.partition(":")
@@ -95,6 +97,7 @@ def parse_query(text: str) -> Query:
             state = value.casefold()
             unread = unread or state == "unread"
             starred = starred or state == "starred"
+            read = read or state == "read"
         elif name in ("after", "before"):
             stamp = _date(value)
             if stamp is None:
@@ -111,15 +114,18 @@ def parse_query(text: str) -> Query:
                 errors.append("quality: wants a number, e.g. quality:>50")
         else:
             words.append(token)
+    # A word of punctuation alone ("-", "(", '""') has nothing full-text search could find:
+    # kept, it would make the whole query match nothing.
+    words = [w for w in words if any(ch.isalnum() for ch in w)]
     return Query(tuple(words), tuple(topics), tuple(providers), unread, starred, after, before,
-                 tuple(quality), tuple(errors))
+                 tuple(quality), tuple(errors), read)
 
 
 def fts_expression(words: tuple[str, ...], prefix_last: bool = True) -> str:
     """An FTS5 MATCH expression: every word must match; the last may be a prefix (as you type)."""
     parts = []
     for i, word in enumerate(words):
-        quoted = '"' + word.replace('"', '""') + '"'
+        quoted = '"' + word.replace('"', '""').replace("\x00", "") + '"'  # FTS5 ends a string at NUL
         if prefix_last and i == len(words) - 1:
             quoted += "*"
         parts.append(quoted)
@@ -151,6 +157,9 @@ def entry_checks(query: Query, read: set[str] | None = None,
     if query.unread:
         done = read or set()
         checks.append(lambda e: entry_key(e) not in done)
+    if query.read:
+        marked = read or set()
+        checks.append(lambda e: entry_key(e) in marked)
     if query.starred:
         stars = starred or set()
         checks.append(lambda e: entry_key(e) in stars)

@@ -29,6 +29,24 @@ CREATE TABLE IF NOT EXISTS views (
 """
 
 
+def _set_wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
+    """Switch to WAL, waiting while another instance holds the file.
+
+    SQLite answers "database is locked" at once (without the busy timeout)
+    when another connection is switching the same new file to WAL; treating
+    that as a damaged file would silently keep this instance's marks in memory.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 @dataclass(frozen=True)
 class SavedView:
     """A named search shown in the sidebar."""
@@ -58,13 +76,20 @@ class StateStore:
                 target = str(self.path)
             except OSError:
                 target = ":memory:"  # an unwritable data dir: marks last for this run only
+        conn = None
         try:
             conn = sqlite3.connect(target, timeout=30, check_same_thread=False, isolation_level=None)
             conn.execute("PRAGMA busy_timeout = 30000")
             if target != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
+                _set_wal(conn)
             conn.executescript(_SCHEMA)
+            # Read everything once: a file with a valid header but damaged pages fails here, not later.
+            conn.execute("SELECT count(*), max(key), max(read_at), max(starred_at) FROM marks").fetchone()
+            conn.execute("SELECT count(*), max(name), max(query), max(created) FROM views").fetchone()
         except sqlite3.DatabaseError:
+            # Not a database, or a damaged one: keep the file untouched and keep marks in memory.
+            if conn is not None:
+                conn.close()
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             conn.executescript(_SCHEMA)
         return conn

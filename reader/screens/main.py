@@ -1,15 +1,17 @@
-"""The main screen: topic sidebar, article list and detail pane, and their keys.
+"""The main screen: sidebar, article list and detail pane, and their keys.
 
-The screen owns the view state (sort, direction, topic, filter text) and
+The screen owns the view state (scope, sort, direction, search text) and
 pushes it down to the widgets; the widgets report what the user did with
-messages. Loading the index and scanning the files run in a worker thread
-that reports with messages too, so the screen is usable while a big cache
-is indexed.
+messages. Loading the index, scanning the files and fetching feeds run in
+worker threads that report with messages too, so the screen stays usable
+while a big cache is indexed. Link keys and reading-state keys live in the
+two mixins this class is made of.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
 
@@ -19,16 +21,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from reader.articles import ArticleError, load_article
-from reader.browser import RefusedURL, check_url, open_url
 from reader.index import Entry, Skip
 from reader.library import Collection, SortKey, Source
 from reader.paths import Locations
+from reader.query import entry_key, parse_query
+from reader.scopes import ALL, Counts, Scope
+from reader.screens.link_actions import LinkActions
+from reader.screens.reading_actions import ReadingActions
 from reader.settings import Settings, save_settings
+from reader.state import StateStore
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 from reader.widgets.related_list import RelatedList
@@ -39,8 +44,8 @@ NARROW_WIDTH = 100
 PARTIAL_FILL_SECONDS = 2.0
 
 
-class MainScreen(Screen):
-    """Browse the collection: choose a topic, move through articles, open them."""
+class MainScreen(LinkActions, ReadingActions):
+    """Browse the collection: choose a scope, move through articles, open them."""
 
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False),
@@ -49,10 +54,17 @@ class MainScreen(Screen):
         Binding("l,right", "pane(1)", "Pane right", show=False),
         Binding("s", "toggle_sort", "Sort"),
         Binding("r", "reverse", "Reverse"),
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("slash", "filter", "Search"),
+        Binding("escape", "clear_filter", "Clear search", show=False),
         Binding("o", "open", "Open"),
-        Binding("y", "copy_link", "Copy link"),
+        Binding("y", "copy_link", "Copy link", show=False),
+        Binding("m", "toggle_read", "Read/unread"),
+        Binding("M", "mark_all_read", "Mark all read", show=False),
+        Binding("f", "toggle_star", "Star"),
+        Binding("ctrl+s", "save_search", "Save search", show=False),
+        Binding("R", "fetch", "Fetch feeds"),
+        Binding("space", "scroll_detail(1)", "Scroll article", show=False),
+        Binding("shift+space,b", "scroll_detail(-1)", "Scroll article back", show=False),
         Binding("exclamation_mark", "skipped", "Skipped files", show=False),
     ]
 
@@ -80,6 +92,23 @@ class MainScreen(Screen):
             super().__init__()
             self.reason = reason
 
+    class FetchProgress(Message):
+        """Feeds fetched so far."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+    class Fetched(Message):
+        """A fetch finished: what it wrote (relative to the cache) and what failed."""
+
+        def __init__(self, new_paths: list[str], failures: list[tuple[str, str]], error: str = "") -> None:
+            super().__init__()
+            self.new_paths = new_paths
+            self.failures = failures
+            self.error = error
+
     def __init__(self, locations: Locations, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
         super().__init__()
         self.locations = locations
@@ -89,10 +118,18 @@ class MainScreen(Screen):
         self.collection = Collection([])
         self.is_samples = False
         self.scanning = True
+        self.fetching = False
         self.skipped: list[Skip] = []
-        self.topic: str | None = None
+        self.scope: Scope = ALL
         self.filter_text = ""
+        self.relevance = False
+        """Whether a word search is shown best match first instead of in the sort order."""
+        self.state = StateStore(locations.state_path)
+        self.counts = Counts([], set(), set())
+        self._view_counts: list = []
+        self._rows: list[Entry] = []
         self._scan_note = "Reading the index…"
+        self._fetch_note = ""
 
     # --- layout -----------------------------------------------------------------
 
@@ -103,7 +140,10 @@ class MainScreen(Screen):
                 with Vertical(id="middle"):
                     yield Static("", id="samples-banner", markup=False)
                     yield Static("", id="list-title", markup=False)
-                    yield Input(placeholder="Filter: words in title, excerpt or provider", id="filter")
+                    yield Input(
+                        placeholder="Search: words, topic:AI provider:rt.com is:unread after:2024-01-01 quality:>50",
+                        id="filter",
+                    )
                     yield ArticleList(clock=self.clock, id="articles")
                     yield Static("", id="list-empty", markup=False)
                 yield DetailPane(clock=self.clock, id="detail")
@@ -114,14 +154,20 @@ class MainScreen(Screen):
         self.query_one("#filter", Input).display = False
         self.query_one("#samples-banner").display = False
         self.query_one("#sidebar").border_title = "Topics"
-        self.query_one(ArticleList).focus()
+        articles = self.query_one(ArticleList)
+        articles.read_keys = self.state.read
+        articles.starred_keys = self.state.starred
+        articles.focus()
         self._refresh_view()
         self.load_library()
+
+    def on_unmount(self) -> None:
+        self.state.close()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
-    # --- the worker ---------------------------------------------------------------
+    # --- the workers ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="scan")
     def load_library(self) -> None:
@@ -151,6 +197,20 @@ class MainScreen(Screen):
         else:
             self.post_message(self.Loaded(first, False, result.skipped))
 
+    @work(thread=True, exclusive=True, group="fetch")
+    def fetch_feeds(self) -> None:
+        """Fetch every subscribed feed into the cache, reporting progress."""
+        from reader.feeds import FeedConfigError, fetch_feeds
+
+        try:
+            report = fetch_feeds(self.locations, lambda done, total, _url: self.post_message(self.FetchProgress(done, total)))
+        except FeedConfigError as exc:
+            self.post_message(self.Fetched([], [], str(exc)))
+            return
+        cache = str(self.locations.cache)
+        new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
+        self.post_message(self.Fetched(new, report.failures))
+
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.collection = message.collection
@@ -158,21 +218,8 @@ class MainScreen(Screen):
         if message.skipped is not None:
             self.scanning = False
             self.skipped = message.skipped
-        banner = self.query_one("#samples-banner", Static)
-        banner.display = self.is_samples
-        if self.skipped:  # the cache has files, but none could be read: "empty" would mislead
-            count = len(self.skipped)
-            why = f" — none of the {count:,} files in your cache could be read (press ! to see why). "
-            if count == 1:
-                why = " — the one file in your cache could not be read (press ! to see why). "
-        else:
-            why = " — your cache is empty. "
-        banner.update(Text.assemble(("Sample articles", "bold"), why, "Bring your own: ", (IMPORT_HINT, "bold")))
-        sidebar = self.query_one(TopicSidebar)
-        topics = self.collection.topics()
-        if self.topic is not None and self.topic not in {t.name for t in topics}:
-            self.topic = None
-        sidebar.set_topics(len(self.collection), topics, self.topic)
+        self._update_banner()
+        self._recount()
         self._refresh_view(keep=True)
 
     @on(ScanProgress)
@@ -187,29 +234,120 @@ class MainScreen(Screen):
         self._scan_note = message.reason
         self._refresh_view()
 
+    @on(FetchProgress)
+    def _fetch_progress(self, message: FetchProgress) -> None:
+        self._fetch_note = f"Fetching feeds {message.done}/{message.total}…"
+        self._update_status()
+
+    @on(Fetched)
+    def _fetched(self, message: Fetched) -> None:
+        self.fetching = False
+        self._fetch_note = ""
+        if message.error:
+            self.notify(message.error, title="Feeds not fetched", severity="error", markup=False)
+        else:
+            articles = self.query_one(ArticleList)
+            articles.new_paths.update(message.new_paths)
+            count = len(message.new_paths)
+            summary = f"{count:,} new article{'s' if count != 1 else ''}"
+            if message.failures:
+                failed = "; ".join(f"{url}: {why}" for url, why in message.failures[:3])
+                more = f" (and {len(message.failures) - 3} more)" if len(message.failures) > 3 else ""
+                self.notify(f"{summary}. Failed: {failed}{more}", title="Fetched, with failures",
+                            severity="warning", markup=False, timeout=10)
+            else:
+                self.notify(summary, title="Feeds fetched", markup=False)
+            if count:
+                self.load_library()
+        self._update_status()
+
     # --- pushing state down --------------------------------------------------------
+
+    def _search_text(self) -> str:
+        return f"{self.scope.query} {self.filter_text}".strip()
+
+    def current_search(self) -> str:
+        """The typed search (what ``ctrl+s`` saves)."""
+        return self.filter_text
+
+    def visible_rows(self) -> list[Entry]:
+        """The rows the list shows now."""
+        return self._rows
 
     def _refresh_view(self, keep: bool = True) -> None:
         """Recompute the visible rows from the view state and update the panes."""
         articles = self.query_one(ArticleList)
         previous = articles.highlighted if keep else None
-        rows = self.collection.view(self.settings.sort, self.settings.reverse, self.topic, self.filter_text)
+        words = parse_query(self._search_text()).words
+        rows = self.collection.view(
+            self.settings.sort, self.settings.reverse, self.scope.topic, self._search_text(),
+            read=self.state.read, starred=self.state.starred, relevance=self.relevance and bool(words),
+        )
+        self._rows = rows
+        articles.set_highlight(words)
         articles.set_entries(rows, keep=previous)
         self._update_title(len(rows))
         self._update_empty(rows)
         self._update_status()
 
-    def _update_title(self, shown: int) -> None:
-        where = self.topic if self.topic is not None else "All articles"
-        total = len(self.collection.view(self.settings.sort, self.settings.reverse, self.topic)) if self.filter_text else shown
-        if self.settings.sort is SortKey.DATE:
-            order = "oldest first" if self.settings.reverse else "newest first"
+    def _recount(self) -> None:
+        """Recount the sidebar from scratch (after a load, or a bulk change of marks)."""
+        self.counts = Counts(self.collection.entries, self.state.read, self.state.starred)
+        self._view_counts = [
+            (view, len(self.collection.view(SortKey.DATE, False, None, view.query,
+                                            read=self.state.read, starred=self.state.starred)))
+            for view in self.state.views()
+        ]
+        self._update_sidebar()
+
+    def _update_sidebar(self) -> None:
+        sidebar = self.query_one(TopicSidebar)
+        sidebar.set_scopes(self.counts, self._view_counts, self.scope)
+        if sidebar.current != self.scope:  # the scope went away (a topic no longer present)
+            self.scope = sidebar.current or ALL
+
+    def marks_changed(self, recount: bool = False) -> None:
+        """Read or star marks changed: update the counts, the rows and the detail pane."""
+        if recount:
+            self._recount()
         else:
-            order = "lowest first" if self.settings.reverse else "highest first"
-        count = f"{shown:,} of {total:,}" if self.filter_text else f"{shown:,}"
-        title = Text.assemble((where, "bold"), f" · {count} · by {self.settings.sort.value}, {order}")
-        if self.filter_text:
-            title.append(f" · filter “{self.filter_text}”", style="italic")
+            self._update_sidebar()
+        self.query_one(ArticleList).refresh()
+        self.query_one(DetailPane).set_marks(self._marks_of(self.query_one(ArticleList).highlighted))
+        self._update_status()
+
+    def views_changed(self) -> None:
+        """A saved search was added or removed."""
+        self._recount()
+
+    def _update_banner(self) -> None:
+        banner = self.query_one("#samples-banner", Static)
+        banner.display = self.is_samples
+        if self.skipped:  # the cache has files, but none could be read: "empty" would mislead
+            count = len(self.skipped)
+            why = f" — none of the {count:,} files in your cache could be read (press ! to see why). "
+            if count == 1:
+                why = " — the one file in your cache could not be read (press ! to see why). "
+        else:
+            why = " — your cache is empty. "
+        banner.update(Text.assemble(("Sample articles", "bold"), why, "Bring your own: ", (IMPORT_HINT, "bold")))
+
+    def _update_title(self, shown: int) -> None:
+        searching = bool(self.filter_text)
+        total = len(self.collection.view(
+            self.settings.sort, self.settings.reverse, self.scope.topic, self.scope.query,
+            read=self.state.read, starred=self.state.starred,
+        )) if searching else shown
+        if self.relevance and parse_query(self._search_text()).words:
+            order = "by relevance, worst first" if self.settings.reverse else "by relevance, best first"
+        elif self.settings.sort is SortKey.DATE:
+            order = "by date, " + ("oldest first" if self.settings.reverse else "newest first")
+        else:
+            order = "by quality, " + ("lowest first" if self.settings.reverse else "highest first")
+        count = f"{shown:,} of {total:,}" if searching else f"{shown:,}"
+        title = Text.assemble((self.scope.name, "bold"), f" · {count} · {order}")
+        if searching:
+            title.append(f" · search “{self.filter_text}”", style="italic")
         self.query_one("#list-title", Static).update(title)
 
     def _update_empty(self, rows: list[Entry]) -> None:
@@ -217,12 +355,16 @@ class MainScreen(Screen):
         articles = self.query_one(ArticleList)
         if rows:
             message = ""
-        elif self.scanning:
+        elif self.scanning and not len(self.collection):
             message = "Loading articles…"
         elif self.filter_text:
-            message = f"No articles match “{self.filter_text}”.\nPress escape to clear the filter."
-        elif self.topic is not None:
-            message = f"No articles in “{self.topic}”.\nChoose another topic on the left."
+            message = f"No articles match “{self.filter_text}”.\nPress escape to clear the search."
+        elif self.scope.kind == "unread":
+            message = "Nothing unread. Well done!\nChoose “All articles” on the left to see everything."
+        elif self.scope.kind == "starred":
+            message = "No starred articles yet.\nPress f on an article to star it."
+        elif self.scope.kind != "all":
+            message = f"No articles in “{self.scope.name}”.\nChoose another line on the left."
         else:
             message = f"No articles yet.\nBring some in with: {IMPORT_HINT}"
         empty.update(message)
@@ -233,15 +375,29 @@ class MainScreen(Screen):
 
     def _update_status(self) -> None:
         parts = []
+        if self._fetch_note:
+            parts.append(self._fetch_note)
         if self.scanning:
             parts.append(self._scan_note)
         else:
-            where = "sample articles" if self.is_samples else str(self.locations.cache)
-            parts.append(f"{len(self.collection):,} articles in {where}")
+            if self.is_samples:
+                parts.append(f"{len(self.collection):,} sample articles")
+            else:
+                parts.append(f"{len(self.collection):,} articles in {self.locations.cache}")
+            parts.append(f"{self.counts.unread:,} unread")
             if self.skipped:
                 noun = "file" if len(self.skipped) == 1 else "files"
                 parts.append(f"{len(self.skipped):,} {noun} skipped (press ! to see why)")
+        query = parse_query(self._search_text())
+        if query.errors:
+            parts.append("ignored: " + "; ".join(query.errors))
         self.query_one("#status", Static).update(" · ".join(parts))
+
+    def _marks_of(self, entry: Entry | None) -> tuple[bool, bool]:
+        if entry is None:
+            return (False, False)
+        key = entry_key(entry)
+        return (key in self.state.read, key in self.state.starred)
 
     # --- messages from the widgets ------------------------------------------------------
 
@@ -249,6 +405,7 @@ class MainScreen(Screen):
     def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
         detail = self.query_one(DetailPane)
         entry = message.entry
+        self.start_read_timer(entry)
         if entry is None or self.source is None:
             detail.show(None, "No article selected.")
             return
@@ -257,12 +414,12 @@ class MainScreen(Screen):
         except ArticleError as exc:
             detail.show(None, f"{entry.title}\n\nThis file can no longer be read: {exc}")
             return
-        detail.show(article)
+        detail.show(article, marks=self._marks_of(entry))
 
     @on(TopicSidebar.Chosen)
-    def _topic_chosen(self, message: TopicSidebar.Chosen) -> None:
-        if message.topic != self.topic:
-            self.topic = message.topic
+    def _scope_chosen(self, message: TopicSidebar.Chosen) -> None:
+        if message.scope != self.scope:
+            self.scope = message.scope
             self._refresh_view(keep=False)
 
     @on(Input.Changed, "#filter")
@@ -273,14 +430,6 @@ class MainScreen(Screen):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self.query_one(ArticleList).focus()
-
-    @on(RelatedList.Open)
-    def _open_related(self, message: RelatedList.Open) -> None:
-        self.open_link(message.item.url)
-
-    @on(DetailPane.OpenLink)
-    def _open_body_link(self, message: DetailPane.OpenLink) -> None:
-        self.open_link(message.url)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -302,8 +451,19 @@ class MainScreen(Screen):
         save_settings(self.locations.settings_path, self.settings)
 
     def action_toggle_sort(self) -> None:
-        """Switch between date and quality order (remembered for next time)."""
-        self.settings.sort = self.settings.sort.other
+        """Switch between date and quality order (remembered); during a word search, relevance too."""
+        if parse_query(self._search_text()).words:
+            # Cycle relevance -> date -> quality -> relevance while words are searched.
+            if self.relevance:
+                self.relevance = False
+                self.settings.sort = SortKey.DATE
+            elif self.settings.sort is SortKey.QUALITY:
+                self.relevance = True
+            else:
+                self.settings.sort = SortKey.QUALITY
+        else:
+            self.relevance = False
+            self.settings.sort = self.settings.sort.other
         self.settings.reverse = False
         self._save_settings()
         self._refresh_view()
@@ -315,61 +475,47 @@ class MainScreen(Screen):
         self._refresh_view()
 
     def action_filter(self) -> None:
-        """Show the filter box and put the cursor in it."""
+        """Show the search box and put the cursor in it."""
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
 
     def action_clear_filter(self) -> None:
-        """Clear and hide the filter, back to the list."""
+        """Clear and hide the search, back to the list."""
         box = self.query_one("#filter", Input)
         if not box.display and not self.filter_text:
             return
         box.value = ""
         box.display = False
         self.filter_text = ""
+        self.relevance = False
         self._refresh_view()
         self.query_one(ArticleList).focus()
 
-    def _current_url(self) -> str | None:
-        related = self.query_one(RelatedList)
-        if self.focused is related and related.current is not None:
-            return related.current.url
-        entry = self.query_one(ArticleList).highlighted
-        return entry.url if entry is not None else None
+    def action_scroll_detail(self, pages: int) -> None:
+        """Scroll the detail pane a page, for long articles."""
+        detail = self.query_one(DetailPane)
+        detail.scroll_to(y=detail.scroll_y + pages * max(1, detail.size.height - 2), animate=False)
 
-    def action_open(self) -> None:
-        """Open the highlighted article, or related item, in the web browser."""
-        if self.query_one(ArticleList).highlighted is None and self.focused is not self.query_one(RelatedList):
-            self.notify("Nothing to open.", severity="warning")
+    def action_fetch(self) -> None:
+        """Fetch new articles from the subscribed feeds."""
+        if self.fetching:
+            self.notify("A fetch is already running.")
             return
-        self.open_link(self._current_url())
+        from reader.feeds import load_feeds
 
-    def open_link(self, url: str | None) -> None:
-        """Open ``url`` if it is http(s), without freezing the screen; say why not otherwise."""
         try:
-            safe = check_url(url)
-        except RefusedURL as exc:
-            self.notify(str(exc), title="Not opened", severity="warning", markup=False)
+            feeds = load_feeds(self.locations.feeds_config_path)
+        except Exception as exc:  # noqa: BLE001 - a broken config is reported, not raised
+            self.notify(str(exc), title="Feeds not fetched", severity="error", markup=False)
             return
-        self._launch_browser(safe)
-        self.notify(safe, title="Opening in your browser", markup=False)
-
-    @work(thread=True, group="browser")
-    def _launch_browser(self, url: str) -> None:
-        if not open_url(url):
-            self.app.call_from_thread(
-                self.notify, "No web browser could be started.", title="Not opened", severity="error"
-            )
-
-    def action_copy_link(self) -> None:
-        """Copy the current link to the clipboard."""
-        url = self._current_url()
-        if not url:
-            self.notify("This item has no link.", severity="warning")
+        if not feeds:
+            self.notify("No feeds yet. Subscribe with: newsreader feeds add URL", title="Nothing to fetch")
             return
-        self.app.copy_to_clipboard(url)
-        self.notify(url, title="Link copied", markup=False)
+        self.fetching = True
+        self._fetch_note = f"Fetching {len(feeds)} feed{'s' if len(feeds) != 1 else ''}…"
+        self._update_status()
+        self.fetch_feeds()
 
     def action_skipped(self) -> None:
         """List the files that could not be read, and why."""

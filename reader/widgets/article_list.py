@@ -9,6 +9,7 @@ does. Text is never parsed as markup: each cell is a plain segment.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from rich.segment import Segment
@@ -23,8 +24,11 @@ from textual.strip import Strip
 
 from reader.formatting import DATE_WIDTH, fit, quality_text, relative_date
 from reader.index import Entry
+from reader.query import entry_key
 
 PROVIDER_WIDTH = 16
+MARK_WIDTH = 3
+"""`` ●★``: unread (or new) and starred marks before the date."""
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -45,6 +49,11 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--quality",
         "article-list--provider",
         "article-list--title",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--new",
+        "article-list--star",
+        "article-list--match",
     }
 
     DEFAULT_CSS = """
@@ -57,6 +66,12 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--date { color: $text-muted; }
     ArticleList > .article-list--quality { color: $warning; }
     ArticleList > .article-list--provider { color: $accent; }
+    ArticleList > .article-list--title { text-style: bold; }
+    ArticleList > .article-list--unread { color: $accent; }
+    ArticleList > .article-list--read { color: $text-muted; }
+    ArticleList > .article-list--new { color: $success; text-style: bold; }
+    ArticleList > .article-list--star { color: $warning; }
+    ArticleList > .article-list--match { background: $warning 35%; text-style: bold underline; }
     """
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
@@ -74,6 +89,20 @@ class ArticleList(ScrollView, can_focus=True):
         self.entries: list[Entry] = []
         self._clock = clock
         self._now = clock()
+        self.read_keys: set[str] = set()
+        """Keys (see :func:`reader.query.entry_key`) of read articles; shared with the state store."""
+        self.starred_keys: set[str] = set()
+        """Keys of starred articles; shared with the state store."""
+        self.new_paths: set[str] = set()
+        """Paths of articles fetched during this run, marked as new."""
+        self._match: re.Pattern[str] | None = None
+
+    def set_highlight(self, words: tuple[str, ...]) -> None:
+        """Highlight these search words in the titles (case-insensitive)."""
+        words = tuple(w for w in words if w)
+        pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self._match = re.compile(pattern, re.IGNORECASE) if pattern else None
+        self.refresh()
 
     # --- data in --------------------------------------------------------------
 
@@ -164,11 +193,36 @@ class ArticleList(ScrollView, can_focus=True):
         def style(name: str) -> Style:
             return base + self.get_component_rich_style(name, partial=True) + cursor
 
-        title_width = max(0, width - (1 + DATE_WIDTH + 1 + 3 + 2 + PROVIDER_WIDTH + 2))
+        key = entry_key(entry)
+        unread = key not in self.read_keys
+        if entry.path in self.new_paths:
+            mark = Segment(" ✦", style("article-list--new"))
+        else:
+            mark = Segment(" ●" if unread else "  ", style("article-list--unread"))
+        star = Segment("★" if key in self.starred_keys else " ", style("article-list--star"))
+        title_style = style("article-list--title" if unread else "article-list--read")
+        title_width = max(0, width - (MARK_WIDTH + 1 + DATE_WIDTH + 1 + 3 + 2 + PROVIDER_WIDTH + 2))
         segments = [
+            mark,
+            star,
             Segment(" " + relative_date(entry.published, self._now).rjust(DATE_WIDTH), style("article-list--date")),
             Segment(" " + quality_text(entry.quality).rjust(3) + "  ", style("article-list--quality")),
             Segment(fit(entry.provider or entry.domain, PROVIDER_WIDTH) + "  ", style("article-list--provider")),
-            Segment(fit(entry.title, title_width), style("article-list--title")),
+            *self._title_segments(fit(entry.title, title_width), title_style, style("article-list--match")),
         ]
         return Strip(segments).adjust_cell_length(width, base + cursor)
+
+    def _title_segments(self, title: str, plain: Style, match: Style) -> list[Segment]:
+        """The title, with search matches in their own style."""
+        if self._match is None:
+            return [Segment(title, plain)]
+        segments: list[Segment] = []
+        start = 0
+        for found in self._match.finditer(title):
+            if found.start() > start:
+                segments.append(Segment(title[start:found.start()], plain))
+            segments.append(Segment(found.group(), plain + match))
+            start = found.end()
+        if start < len(title):
+            segments.append(Segment(title[start:], plain))
+        return segments

@@ -17,8 +17,8 @@ from reader.formatting import long_date
 from reader.widgets.related_list import RelatedList
 
 
-def _meta(article: Article, now: dt.datetime) -> Text:
-    """Provider, date, quality, heat, type and topics as dim labelled lines."""
+def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
+    """Provider, date, quality, heat, type, topics and reading state as labelled lines."""
     text = Text()
 
     def line(label: str, value: str, style: str = "") -> None:
@@ -40,6 +40,8 @@ def _meta(article: Article, now: dt.datetime) -> Text:
     line("Score", " · ".join(scores))
     if article.topics:
         line("Topics", ", ".join(article.topics))
+    read, starred = marks
+    line("State", ("read" if read else "unread") + (" · ★ starred" if starred else ""), "" if read else "bold")
     return text
 
 
@@ -57,6 +59,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         super().__init__(**kwargs)
         self._clock = clock
         self.article: Article | None = None
+        self.marks: tuple[bool, bool] = (False, False)
+        """(read, starred) of the shown article."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-title", markup=False)
@@ -67,7 +71,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         yield Static("", id="detail-related-title", markup=False)
         yield RelatedList(clock=self._clock, id="related")
 
-    def show(self, article: Article | None, note: str = "") -> None:
+    def show(self, article: Article | None, note: str = "", marks: tuple[bool, bool] = (False, False)) -> None:
         """Display ``article``, or ``note`` alone when there is nothing to show."""
         self.article = article
         title = self.query_one("#detail-title", Static)
@@ -81,7 +85,8 @@ class DetailPane(VerticalScroll, can_focus=False):
             body.display = False
             return
         title.update(Text(article.title))
-        self.query_one("#detail-meta", Static).update(_meta(article, self._clock()))
+        self.marks = marks
+        self.query_one("#detail-meta", Static).update(_meta(article, self._clock(), marks))
         self.query_one("#detail-excerpt", Static).update(Text(article.excerpt or "No excerpt.", style="" if article.excerpt else "dim italic"))
         body.display = bool(article.body)
         body.update(article.body)
@@ -94,6 +99,12 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one("#detail-related-title", Static).update(Text(f"Related ({len(article.related)})", style="bold"))
         related.set_items(article.related)
         self.scroll_home(animate=False)
+
+    def set_marks(self, marks: tuple[bool, bool]) -> None:
+        """Update the reading state shown for the current article."""
+        if self.article is not None and marks != self.marks:
+            self.marks = marks
+            self.query_one("#detail-meta", Static).update(_meta(self.article, self._clock(), marks))
 
     @on(Markdown.LinkClicked)
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:

@@ -1,4 +1,4 @@
-"""The topic sidebar: "All articles" and every topic with its count."""
+"""The sidebar: all articles, unread, starred, saved searches, then every topic."""
 
 from __future__ import annotations
 
@@ -10,58 +10,88 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.library import TopicCount
+from reader.scopes import ALL, STARRED, UNREAD, Counts, Scope, topic_scope, view_scope
+from reader.state import SavedView
 
-ALL_ID = "topic:*"
 
-
-def _prompt(name: str, count: int) -> Table:
-    """One line at any sidebar width: the name, cut with an ellipsis, then the count on the right."""
+def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -> Table:
+    """One line at any width: the name (cut with an ellipsis), then unread and total counts."""
     line = Table.grid(expand=True)
     line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     line.add_column(justify="right", no_wrap=True)
-    line.add_row(Text(name), Text(f" {count:,}", style="dim"))
+    counts = Text()
+    if unread:
+        counts.append(f" {unread:,}", style="bold")
+    if total is not None:
+        counts.append(f" {total:,}", style="dim")
+    line.add_row(Text(name, style=style), counts)
     return line
 
 
 class TopicSidebar(OptionList):
-    """Lists the topics; highlighting one filters the article list at once."""
+    """Lists the scopes; highlighting one shows it in the article list at once."""
 
     BINDINGS = [
         Binding("k", "cursor_up", "Up", show=False),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
+        Binding("x,delete", "delete_view", "Delete saved search", show=False),
     ]
 
     class Chosen(Message):
-        """The user moved to a topic (``None`` for all articles)."""
+        """The user moved to another scope."""
 
-        def __init__(self, topic: str | None) -> None:
+        def __init__(self, scope: Scope) -> None:
             super().__init__()
-            self.topic = topic
+            self.scope = scope
+
+    class DeleteView(Message):
+        """The user asked to delete a saved search."""
+
+        def __init__(self, scope: Scope) -> None:
+            super().__init__()
+            self.scope = scope
 
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
-        self._topics: list[str | None] = []
+        self.scopes: list[Scope] = []
+        """One per option, in order (the separator is not an option)."""
 
-    def set_topics(self, total: int, topics: list[TopicCount], current: str | None) -> None:
-        """Fill the list, keeping the highlight on ``current`` when it still exists."""
-        self._topics = [None] + [t.name for t in topics]
-        options = [Option(_prompt("All articles", total), id=ALL_ID)]
-        options += [Option(_prompt(t.name, t.count)) for t in topics]
+    @property
+    def current(self) -> Scope | None:
+        """The highlighted scope."""
+        if self.highlighted is not None and 0 <= self.highlighted < len(self.scopes):
+            return self.scopes[self.highlighted]
+        return None
+
+    def set_scopes(self, counts: Counts, views: list[tuple[SavedView, int]], current: Scope) -> None:
+        """Fill the list from ``counts`` and the saved searches, keeping the highlight on ``current``."""
+        lines: list[tuple[Scope, Table]] = [
+            (ALL, _prompt(ALL.name, counts.unread, counts.total, "bold")),
+            (UNREAD, _prompt(UNREAD.name, None, counts.unread)),
+            (STARRED, _prompt("★ " + STARRED.name, None, counts.starred)),
+        ]
+        lines += [(view_scope(v.name, v.query), _prompt("⌕ " + v.name, None, n)) for v, n in views]
+        topics = [(topic_scope(name), _prompt(name, unread, total)) for name, total, unread in counts.topics()]
+        self.scopes = [scope for scope, _ in lines] + [scope for scope, _ in topics]
+        options: list[Option | None] = [Option(prompt) for _, prompt in lines]
+        if topics:
+            options.append(None)  # a divider line between the views and the topics
+            options += [Option(prompt) for _, prompt in topics]
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
-            self.highlighted = self._topics.index(current) if current in self._topics else 0
+            self.highlighted = self.scopes.index(current) if current in self.scopes else 0
 
     @on(OptionList.OptionHighlighted)
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if 0 <= event.option_index < len(self._topics):
-            self.post_message(self.Chosen(self._topics[event.option_index]))
-
     @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    def _chosen(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self._topics):
-            self.post_message(self.Chosen(self._topics[event.option_index]))
+        if 0 <= event.option_index < len(self.scopes):
+            self.post_message(self.Chosen(self.scopes[event.option_index]))
+
+    def action_delete_view(self) -> None:
+        """Delete the highlighted saved search (the screen asks first)."""
+        scope = self.current
+        if scope is not None and scope.kind == "view":
+            self.post_message(self.DeleteView(scope))

@@ -1,0 +1,85 @@
+"""What the sidebar offers: all articles, unread, starred, saved searches, topics.
+
+A :class:`Scope` is what the list shows before the typed search narrows it;
+:class:`Counts` keeps the sidebar's numbers and is adjusted per article as
+marks change, so reading an article does not recount 100,000 entries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reader.index import TOPIC_SEP, Entry
+from reader.query import entry_key
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One sidebar line: a base query, a topic, or everything."""
+
+    kind: str
+    """``all``, ``unread``, ``starred``, ``view`` (a saved search) or ``topic``."""
+    name: str
+    """What the sidebar and the list title call it."""
+    query: str = ""
+    """Search text the scope applies (for unread, starred and saved views)."""
+    topic: str | None = None
+    """The topic it filters on (for topic scopes)."""
+
+
+ALL = Scope("all", "All articles")
+UNREAD = Scope("unread", "Unread", query="is:unread")
+STARRED = Scope("starred", "Starred", query="is:starred")
+
+
+def topic_scope(name: str) -> Scope:
+    """The scope of one topic."""
+    return Scope("topic", name, topic=name)
+
+
+def view_scope(name: str, query: str) -> Scope:
+    """The scope of a saved search."""
+    return Scope("view", name, query=query)
+
+
+def _topics(entry: Entry) -> list[str]:
+    return entry.topics.split(TOPIC_SEP) if entry.topics else []
+
+
+class Counts:
+    """Totals and unread counts for the sidebar, overall and per topic."""
+
+    def __init__(self, entries: Iterable[Entry], read: set[str], starred: set[str]) -> None:
+        self.total = 0
+        self.unread = 0
+        self.starred = 0
+        self.topic_total: Counter[str] = Counter()
+        self.topic_unread: Counter[str] = Counter()
+        for entry in entries:
+            key = entry_key(entry)
+            topics = _topics(entry)
+            self.total += 1
+            self.topic_total.update(topics)
+            if key not in read:
+                self.unread += 1
+                self.topic_unread.update(topics)
+            if key in starred:
+                self.starred += 1
+
+    def topics(self) -> list[tuple[str, int, int]]:
+        """``(topic, total, unread)``, most articles first, ties by name."""
+        ordered = sorted(self.topic_total.items(), key=lambda item: (-item[1], item[0].casefold()))
+        return [(name, total, self.topic_unread[name]) for name, total in ordered]
+
+    def read_changed(self, entry: Entry, now_read: bool) -> None:
+        """Adjust for one article whose read mark flipped."""
+        step = -1 if now_read else 1
+        self.unread += step
+        for topic in _topics(entry):
+            self.topic_unread[topic] += step
+
+    def star_changed(self, now_starred: bool) -> None:
+        """Adjust for one article whose star flipped."""
+        self.starred += 1 if now_starred else -1
