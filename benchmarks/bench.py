@@ -31,6 +31,7 @@ import sys
 import tempfile
 import termios
 import fcntl
+import itertools
 import time
 from pathlib import Path
 
@@ -40,9 +41,25 @@ TOPICS = [
     "Semiconductors", "Cloud", "Mobile", "Gaming", "Biotech", "Startups", "Privacy", "Quantum",
 ]
 PROVIDERS = [(f"Outlet {i}", f"outlet{i}.example") for i in range(300)]
-WORDS = ("city council model network solar grid launch rover vaccine market chip data privacy "
-         "open source agency report study climate policy battery rail port satellite quantum "
-         "robot startup funding cloud mobile research court trial farm crop water storm").split()
+SYLLABLES = "ba be bi bo ca co da de di do fa fe ga go ha he ka ki la le li lo ma me mi mo na ne no pa pe po ra re ri ro sa se si so ta te ti to va ve vi za".split()
+
+
+def _vocabulary(size: int = 6000) -> tuple[list[str], list[float]]:
+    """Made-up words with Zipf-like frequencies, like the words of real news text."""
+    rng = random.Random(7)
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words, list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
+
+
+WORDS, CUM_WEIGHTS = _vocabulary()
+SEARCH_WORD = WORDS[40]
+"""A fairly common word, typed letter by letter for the search figure."""
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07|\x1bP[^\x1b]*\x1b\\")
 
 
@@ -50,7 +67,7 @@ ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\
 
 
 def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize()
+    return " ".join(rng.choices(WORDS, cum_weights=CUM_WEIGHTS, k=n)).capitalize()
 
 
 def _article(rng: random.Random, i: int, start: dt.datetime) -> str:
@@ -96,7 +113,7 @@ def _article(rng: random.Random, i: int, start: dt.datetime) -> str:
 
 def make_cache(root: Path, count: int) -> Path:
     """Write ``count`` articles in 100 folders below ``root`` (kept between runs)."""
-    marker = root / f".complete-{count}"
+    marker = root / f".complete-v2-{count}"
     if marker.exists():
         return root
     if root.exists():
@@ -198,7 +215,7 @@ def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, l
 def touch_100(cache: Path, seed: int) -> None:
     """Change 40 files, add 30 and remove 30 (the count stays the same)."""
     rng = random.Random(seed)
-    files = sorted((cache / "batch000").glob("*.md"))
+    files = sorted(cache.glob("batch00*/*.md"))
     for path in rng.sample(files, 40):
         path.write_text(path.read_text(encoding="utf-8").replace("published: false", "published: true "),
                         encoding="utf-8")
@@ -215,11 +232,13 @@ def touch_100(cache: Path, seed: int) -> None:
 async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
     from reader.app import make_app
     from reader.paths import Locations
+    from reader.scopes import ALL, topic_scope
     from reader.widgets.article_list import ArticleList
 
     app = make_app(Locations(cache, home / "config", home / "data"))
     out: dict[str, list[float]] = {k: [] for k in (
-        "sort toggle", "reverse", "topic switch", "filter keystroke", "cursor step")}
+        "sort toggle", "reverse", "topic switch", "search keystroke", "search keystroke (with qualifiers)",
+        "cursor step")}
     async with app.run_test(size=(160, 45)) as pilot:
         screen = app.screen
         articles = screen.query_one(ArticleList)
@@ -240,13 +259,16 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
         for i in range(runs * 3):
             await timed("sort toggle", screen.action_toggle_sort)
             await timed("reverse", screen.action_reverse)
-            await timed("topic switch", lambda: setattr(screen, "topic", topics[i % len(topics)]) or screen._refresh_view())
-        screen.topic = None
-        for word in ("c", "ci", "cit", "city", "city ", "city c", "city co"):
-            def keystroke(text: str = word) -> None:
-                screen.filter_text = text
-                screen._refresh_view()
-            await timed("filter keystroke", keystroke)
+            await timed("topic switch", lambda: setattr(screen, "scope", topic_scope(topics[i % len(topics)])) or screen._refresh_view())
+        screen.scope = ALL
+        typed = [SEARCH_WORD[:n] for n in range(1, len(SEARCH_WORD) + 1)]
+        typed += [f"{SEARCH_WORD} {WORDS[3][:n]}" for n in range(1, len(WORDS[3]) + 1)]
+        for figure, prefix in (("search keystroke", ""), ("search keystroke (with qualifiers)", "is:unread quality:>40 ")):
+            for text in typed:
+                def keystroke(text: str = prefix + text) -> None:
+                    screen.filter_text = text
+                    screen._refresh_view()
+                await timed(figure, keystroke)
         screen.filter_text = ""
         screen._refresh_view()
         for _ in range(runs * 10):
@@ -313,7 +335,8 @@ def main() -> None:
     print(f"synthetic cache: {args.articles:,} articles in {cache} ({time.perf_counter() - started:.1f} s to make)")
 
     figures = start_figures(cache, args.articles, home, args.runs)
-    figures.update(asyncio.run(_interaction(cache, home, args.runs)))
+    interaction = asyncio.run(_interaction(cache, home, args.runs))
+    figures.update(interaction)
     if not args.skip_baseline:
         figures["baseline: DataTable first paint"] = [asyncio.run(_datatable_baseline(cache, home))]
 
@@ -321,10 +344,12 @@ def main() -> None:
     print(f"| figure ({args.articles:,} articles) | median | min | max | runs |")
     print("|---|---|---|---|---|")
     for name, values in figures.items():
-        unit = "" if "CPU" in name or "MiB" in name else (" ms" if max(values) < 5 and "cold" not in name and "warm" not in name and "incremental" not in name and "baseline" not in name else " s")
-        if name in ("sort toggle", "reverse", "topic switch", "filter keystroke", "cursor step"):
-            unit = " ms"
-        fmt = (lambda v: f"{v:.1f}") if unit == " ms" else (lambda v: f"{v:.2f}")
+        if name in interaction:
+            unit, fmt = " ms", (lambda v: f"{v:.1f}")
+        elif "CPU" in name or "MiB" in name:
+            unit, fmt = "", (lambda v: f"{v:.2f}")
+        else:
+            unit, fmt = " s", (lambda v: f"{v:.2f}")
         print(f"| {name} | {fmt(statistics.median(values))}{unit} | {fmt(min(values))} | {fmt(max(values))} | {len(values)} |")
     shutil.rmtree(home, ignore_errors=True)
 
