@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from reader import __version__
+from reader.formatting import fit
 from reader.feeds.commands import feeds, fetch
 from reader.index import ScanResult
 from reader.library import Collection, SortKey, Source
@@ -158,7 +159,7 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
         else:
             when = published.strftime("%Y-%m-%d %H:%M") if published else "-".ljust(16)
             quality = "" if entry.quality is None else str(entry.quality)
-            click.echo(f"{when}  {quality:>3}  {entry.provider[:24]:<24}  {entry.title}")
+            click.echo(f"{when}  {quality:>3}  {fit(entry.provider, 24)}  {entry.title}")
 
 
 @main.command("check")
