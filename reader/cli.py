@@ -194,7 +194,11 @@ def import_command(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         ensure_dir(locations.cache)
     except PathError as exc:
         raise click.ClickException(str(exc)) from None
-    report = import_paths(list(paths), locations.cache)
+    progress = _Progress("Importing")
+    try:
+        report = import_paths(list(paths), locations.cache, progress)
+    finally:
+        progress.close()
     for source_path, reason in report.rejected:
         click.echo(f"rejected {source_path}: {reason}", err=True)
     click.echo(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reader import atomic
 from reader.articles import ArticleError, parse_text, read_text
-from reader.index import Index, index_path_for
+from reader.index import Index, ProgressFn, index_path_for
 
 
 @dataclass
@@ -67,16 +67,22 @@ def _free_name(cache: Path, rel: Path, data: bytes) -> tuple[Path, bool]:
     return candidate, False
 
 
-def import_paths(paths: list[Path], cache: Path) -> ImportReport:
-    """Validate and copy ``paths`` into ``cache``; see :class:`ImportReport`."""
+def import_paths(paths: list[Path], cache: Path, progress: ProgressFn | None = None) -> ImportReport:
+    """Validate and copy ``paths`` into ``cache``; see :class:`ImportReport`.
+
+    ``progress(done, total)`` is called as the cache is indexed and as files are copied.
+    """
     report = ImportReport()
     index = Index(cache, index_path_for(cache))
     try:
-        index.scan()
+        index.scan(progress)
         known_urls = index.urls()
     finally:
         index.close()
-    for source, rel in _sources(paths):
+    sources = list(_sources(paths))
+    for done, (source, rel) in enumerate(sources, 1):
+        if progress is not None and (done % 50 == 0 or done == len(sources)):
+            progress(done, len(sources))
         if not source.exists() and not source.is_symlink():
             report.rejected.append((source, "no such file or folder"))
             continue
