@@ -84,7 +84,8 @@ class Collection:
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
         self._topic_views: dict[tuple[SortKey, bool, str], list[Entry]] = {}
-        self._topic_names: dict[str, str] | None = None
+        self._topic_names: dict[str, list[str]] | None = None
+        """Every spelling of each topic in the files, by its casefolded name, most used first."""
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -117,9 +118,15 @@ class Collection:
 
     def topic_name(self, name: str) -> str | None:
         """The topic spelled as in the files, for a name typed in any case."""
+        spellings = self._spellings(name)
+        return spellings[0] if spellings else None
+
+    def _spellings(self, name: str) -> list[str]:
         if self._topic_names is None:
-            self._topic_names = {t.name.casefold(): t.name for t in self.topics()}
-        return self._topic_names.get(name.casefold())
+            self._topic_names = {}
+            for t in self.topics():
+                self._topic_names.setdefault(t.name.casefold(), []).append(t.name)
+        return self._topic_names.get(name.casefold(), [])
 
     def _haystack(self) -> dict[str, str]:
         if self._haystacks is None:
@@ -155,9 +162,17 @@ class Collection:
         query = parse_query(text) if text.strip() else None
         topics = [topic] if topic is not None else []
         if query is not None and query.topics:
-            # Typed topics become exact names, filtered like the sidebar's (fast, cached).
-            topics += [self.topic_name(t) or t for t in query.topics]
-            query = replace(query, topics=())
+            # A typed topic spelled one way in the files becomes that exact name, filtered like the
+            # sidebar's (fast, cached); one spelled several ways ("AI", "ai") stays in the query,
+            # whose check ignores case, so that no spelling is left out.
+            several = []
+            for typed in query.topics:
+                spellings = self._spellings(typed)
+                if len(spellings) > 1:
+                    several.append(typed)
+                else:
+                    topics.append(spellings[0] if spellings else typed)
+            query = replace(query, topics=tuple(several))
         if query is not None and query.words and relevance:
             by_path = self._by_path()
             rows = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
