@@ -131,11 +131,11 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
     if not len(collection):
         click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
         return
-    chosen = None
     if topic:
-        names = {t.name.casefold(): t.name for t in collection.topics()}
-        chosen = names.get(topic.casefold(), topic)
-    rows = collection.view(SortKey(sort), reverse, chosen, query, read=read, starred=starred)
+        # The query's topic qualifier matches every spelling of a topic, ignoring case.
+        quoted = topic.replace("\\", "\\\\").replace('"', '\\"')
+        query = f'{query} topic:"{quoted}"'.strip()
+    rows = collection.view(SortKey(sort), reverse, None, query, read=read, starred=starred)
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:
