@@ -61,6 +61,8 @@ class StateStore:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self.problem = ""
+        """Why marks are kept in memory only this run (empty when they are saved)."""
         self.conn = self._open()
         self.read: set[str] = set()
         """Keys of read articles (kept in memory: the list asks per row)."""
@@ -74,8 +76,9 @@ class StateStore:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 target = str(self.path)
-            except OSError:
+            except OSError as exc:
                 target = ":memory:"  # an unwritable data dir: marks last for this run only
+                self.problem = f"cannot create {self.path.parent}: {exc.strerror or exc}"
         conn = None
         try:
             conn = sqlite3.connect(target, timeout=30, check_same_thread=False, isolation_level=None)
@@ -90,6 +93,7 @@ class StateStore:
             # Not a database, or a damaged one: keep the file untouched and keep marks in memory.
             if conn is not None:
                 conn.close()
+            self.problem = f"{target} is damaged or not a database (left as it is)"
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             conn.executescript(_SCHEMA)
         return conn
