@@ -33,7 +33,7 @@ from reader.scopes import ALL, Counts, Scope
 from reader.screens.link_actions import LinkActions
 from reader.screens.reading_actions import ReadingActions
 from reader.settings import Settings, save_settings
-from reader.state import StateStore
+from reader.state import SavedView, StateStore
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 from reader.widgets.related_list import RelatedList
@@ -44,8 +44,19 @@ NARROW_WIDTH = 100
 PARTIAL_FILL_SECONDS = 2.0
 
 
-class MainScreen(LinkActions, ReadingActions):
-    """Browse the collection: choose a scope, move through articles, open them."""
+def _quoted(value: str) -> str:
+    """``value`` as one token of the query language (quoted when it has spaces or quotes)."""
+    if value and not any(ch.isspace() or ch in "\"'\\" for ch in value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class MainScreen(ReadingActions, LinkActions):
+    """Browse the collection: choose a scope, move through articles, open them.
+
+    ``ReadingActions`` comes first so that its ``article_opened`` (mark read)
+    overrides the no-op hook ``LinkActions`` calls after opening an article.
+    """
 
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False),
@@ -126,7 +137,7 @@ class MainScreen(LinkActions, ReadingActions):
         """Whether a word search is shown best match first instead of in the sort order."""
         self.state = StateStore(locations.state_path)
         self.counts = Counts([], set(), set())
-        self._view_counts: list = []
+        self._view_counts: list[tuple[SavedView, int]] = []
         self._rows: list[Entry] = []
         self._scan_note = "Reading the index…"
         self._fetch_note = ""
@@ -207,6 +218,9 @@ class MainScreen(LinkActions, ReadingActions):
         except FeedConfigError as exc:
             self.post_message(self.Fetched([], [], str(exc)))
             return
+        except Exception as exc:  # noqa: BLE001 - a failed fetch is reported; it must not end the app
+            self.post_message(self.Fetched([], [], f"the fetch failed: {type(exc).__name__}: {exc}"))
+            return
         cache = str(self.locations.cache)
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
         self.post_message(self.Fetched(new, report.failures))
@@ -267,8 +281,15 @@ class MainScreen(LinkActions, ReadingActions):
         return f"{self.scope.query} {self.filter_text}".strip()
 
     def current_search(self) -> str:
-        """The typed search (what ``ctrl+s`` saves)."""
-        return self.filter_text
+        """What ``ctrl+s`` saves: the typed search within the current scope ("" when nothing is typed).
+
+        Saved in a topic, unread, starred or a saved search, the new view keeps
+        that scope, so choosing it shows the rows the list showed.
+        """
+        if not self.filter_text:
+            return ""
+        base = f"topic:{_quoted(self.scope.topic)}" if self.scope.topic is not None else self.scope.query
+        return f"{base} {self.filter_text}".strip()
 
     def visible_rows(self) -> list[Entry]:
         """The rows the list shows now."""
@@ -293,24 +314,30 @@ class MainScreen(LinkActions, ReadingActions):
     def _recount(self) -> None:
         """Recount the sidebar from scratch (after a load, or a bulk change of marks)."""
         self.counts = Counts(self.collection.entries, self.state.read, self.state.starred)
-        self._view_counts = [
-            (view, len(self.collection.view(SortKey.DATE, False, None, view.query,
-                                            read=self.state.read, starred=self.state.starred)))
-            for view in self.state.views()
-        ]
+        self._view_counts = [(view, self._count_view(view)) for view in self.state.views()]
         self._update_sidebar()
+
+    def _count_view(self, view: SavedView) -> int:
+        return len(self.collection.view(SortKey.DATE, False, None, view.query,
+                                        read=self.state.read, starred=self.state.starred))
 
     def _update_sidebar(self) -> None:
         sidebar = self.query_one(TopicSidebar)
         sidebar.set_scopes(self.counts, self._view_counts, self.scope)
-        if sidebar.current != self.scope:  # the scope went away (a topic no longer present)
+        if sidebar.current != self.scope:  # the scope went away (a deleted saved search, a topic no longer present)
             self.scope = sidebar.current or ALL
+            self._refresh_view(keep=False)
 
     def marks_changed(self, recount: bool = False) -> None:
         """Read or star marks changed: update the counts, the rows and the detail pane."""
         if recount:
             self._recount()
         else:
+            # Saved searches with is:unread / is:starred / is:read count differently now.
+            self._view_counts = [
+                (view, self._count_view(view) if parse_query(view.query).needs_state else count)
+                for view, count in self._view_counts
+            ]
             self._update_sidebar()
         self.query_one(ArticleList).refresh()
         self.query_one(DetailPane).set_marks(self._marks_of(self.query_one(ArticleList).highlighted))

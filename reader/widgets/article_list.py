@@ -94,14 +94,18 @@ class ArticleList(ScrollView, can_focus=True):
         self.starred_keys: set[str] = set()
         """Keys of starred articles; shared with the state store."""
         self.new_paths: set[str] = set()
-        """Paths of articles fetched during this run, marked as new."""
+        """Paths of articles fetched during this run, marked as new until read."""
         self._match: re.Pattern[str] | None = None
 
     def set_highlight(self, words: tuple[str, ...]) -> None:
-        """Highlight these search words in the titles (case-insensitive)."""
+        """Highlight these search words in the titles (case-insensitive).
+
+        Only at the start of a word: the search matches words and their
+        beginnings, so a hit inside a word would mark what did not match.
+        """
         words = tuple(w for w in words if w)
         pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        self._match = re.compile(pattern, re.IGNORECASE) if pattern else None
+        self._match = re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE) if pattern else None
         self.refresh()
 
     # --- data in --------------------------------------------------------------
@@ -195,7 +199,7 @@ class ArticleList(ScrollView, can_focus=True):
 
         key = entry_key(entry)
         unread = key not in self.read_keys
-        if entry.path in self.new_paths:
+        if unread and entry.path in self.new_paths:
             mark = Segment(" ✦", style("article-list--new"))
         else:
             mark = Segment(" ●" if unread else "  ", style("article-list--unread"))
