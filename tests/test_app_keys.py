@@ -17,10 +17,12 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.related_list import RelatedList
 from reader.widgets.topic_sidebar import TopicSidebar
 from ui_helpers import (  # noqa: F401 - fixtures are used by name
+    MARKS,
     SIZE,
     build_app,
     fixture_locations,
     list_rows,
+    no_auto_read,
     screen_text,
     utc_local_zone,
     wait_loaded,
@@ -37,6 +39,13 @@ QUALITY_ORDER = [
     "fresh.md", "cjk.md", "long-title.md", "no-date.md", "rtl.md", "click-markup.md", "bold-markup.md", "js-url.md",
     "file-url.md", "old.md",  # no quality: last, newest first
 ]
+DATE_REVERSED = [*DATE_ORDER[-2::-1], "no-date.md"]
+"""Oldest first; the undated article stays last."""
+QUALITY_REVERSED = [*QUALITY_ORDER[-3::-1], "file-url.md", "old.md"]
+"""Lowest quality first; the articles without one stay last, still newest first."""
+QUALITY_COLUMN = MARKS + 13
+SIDEBAR_LAST = 8
+"""Index of the last sidebar line: All, Unread, Starred, then six topics (the divider is not a line)."""
 
 
 def paths(screen: MainScreen) -> list[str]:
@@ -122,11 +131,13 @@ async def test_sidebar_and_related_movement_keys(fixture_locations):
         screen = await wait_loaded(pilot)
         sidebar, related = screen.query_one(TopicSidebar), screen.query_one(RelatedList)
         await pilot.press("h")
-        for key, index in (("j", 1), ("down", 2), ("G", 6), ("k", 5), ("up", 4), ("g", 0), ("end", 6), ("home", 0)):
+        last = SIDEBAR_LAST
+        for key, index in (("j", 1), ("down", 2), ("j", 3), ("G", last), ("k", last - 1), ("up", last - 2), ("g", 0),
+                           ("end", last), ("home", 0)):
             await pilot.press(key)
             assert sidebar.highlighted == index, key
         await pilot.press("pagedown")
-        assert sidebar.highlighted == 6
+        assert sidebar.highlighted == last
         await pilot.press("home", "l", "l")
         assert screen.focused is related and related.highlighted == 0
         for key, index in (("j", 1), ("down", 2), ("k", 1), ("g", 0), ("G", 2), ("up", 1), ("home", 0), ("end", 2)):
@@ -150,29 +161,34 @@ async def test_s_toggles_date_and_quality_and_r_reverses(fixture_locations):
         assert title(screen).endswith("by quality, highest first")
         # The rows on screen follow: the first shows quality 90, the last two none.
         rows = list_rows(app)
-        assert rows[0].split()[:3] == ["2d", "90", "Signal"]
-        assert rows[-1][13:16] == rows[-2][13:16] == "   "
+        assert rows[0].split()[:4] == ["●", "2d", "90", "Signal"]
+        q = slice(QUALITY_COLUMN, QUALITY_COLUMN + 3)
+        assert rows[-1][q] == rows[-2][q] == "   " and rows[-3][q] == " 10"
         await pilot.press("r")
-        assert paths(screen) == QUALITY_ORDER[::-1]
+        # Lowest first, but the articles without a quality stay at the bottom.
+        assert paths(screen) == QUALITY_REVERSED
         assert title(screen).endswith("by quality, lowest first")
+        rows = list_rows(app)
+        assert rows[0][q] == " 10" and rows[-1][q] == rows[-2][q] == "   "
         await pilot.press("s")  # back to date: the direction starts over
         assert paths(screen) == DATE_ORDER
         await pilot.press("r")
-        assert paths(screen) == DATE_ORDER[::-1]
+        assert paths(screen) == DATE_REVERSED
         assert title(screen).endswith("by date, oldest first")
-        # The highlight stays on the same article, now the last row, and is scrolled into view.
+        assert list_rows(app)[-1].split()[:2] == ["●", "—"]  # undated, still last
+        # The highlight stays on the same article, now the last dated row, and is scrolled into view.
         articles = screen.query_one(ArticleList)
-        assert articles.highlighted.path == "fresh.md" and articles.cursor == 11
+        assert articles.highlighted.path == "fresh.md" and articles.cursor == 10
         assert str(screen.query_one("#detail-title", Static).content).startswith("Fresh morning")
         await pilot.press("g")
-        assert str(screen.query_one("#detail-title", Static).content) == "Undated clinic notice"
+        assert str(screen.query_one("#detail-title", Static).content) == "Archive piece on glacier retreat"
 
 
 async def test_sort_applies_inside_a_topic(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await pilot.press("h", "j", "s")  # Security, by quality
+        await pilot.press("h", "j", "j", "j", "s")  # Security (after Unread and Starred), by quality
         assert paths(screen) == ["click-markup.md", "bold-markup.md", "js-url.md", "file-url.md"]
         assert title(screen) == "Security · 4 · by quality, highest first"
 
@@ -191,7 +207,7 @@ async def test_sort_is_remembered_for_the_next_start(fixture_locations):
     async with again.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         assert title(screen) == "All articles · 12 · by quality, lowest first"
-        assert paths(screen) == QUALITY_ORDER[::-1]
+        assert paths(screen) == QUALITY_REVERSED
         await pilot.press("s")
     saved = json.loads(fixture_locations.settings_path.read_text(encoding="utf-8"))
     assert saved == {"sort": "date", "reverse": False}
@@ -208,10 +224,10 @@ async def test_a_damaged_settings_file_gives_the_default_order(fixture_locations
         assert title(screen).endswith("by quality, highest first")
 
 
-# --- filter -----------------------------------------------------------------------------------
+# --- search -----------------------------------------------------------------------------------
 
 
-async def test_slash_filters_live_and_escape_clears(fixture_locations):
+async def test_slash_searches_live_and_escape_clears(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
@@ -220,11 +236,12 @@ async def test_slash_filters_live_and_escape_clears(fixture_locations):
         await pilot.press("slash")
         assert box.display and screen.focused is box
         await pilot.press("r", "e", "c", "o", "r", "d")
-        # "record" is in two titles and one excerpt, while typing the list already shrank.
+        # "record" is in one title and one excerpt; while typing the list already shrank.
         assert set(paths(screen)) == {"fresh.md", "two-days.md"}
-        assert title(screen) == "All articles · 2 of 12 · by date, newest first · filter “record”"
+        assert title(screen) == "All articles · 2 of 12 · by date, newest first · search “record”"
         await pilot.press("space", "q")
-        assert paths(screen) == ["fresh.md"]  # only its excerpt says "record quarter"
+        assert paths(screen) == ["fresh.md"]  # "record" and a word starting with q: "record quarter"
+        assert title(screen).endswith(" · search “record q”")
         assert str(screen.query_one("#detail-title", Static).content).startswith("Fresh morning")
         await pilot.press("escape")
         assert not box.display and box.value == ""
@@ -233,27 +250,43 @@ async def test_slash_filters_live_and_escape_clears(fixture_locations):
         assert title(screen) == "All articles · 12 · by date, newest first"
 
 
-async def test_filter_matches_provider_case_insensitively_and_enter_returns_to_the_list(fixture_locations):
+async def test_search_matches_provider_case_insensitively_and_enter_returns_to_the_list(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await pilot.press("slash", *"ARCHIVE desk", "enter")
         assert paths(screen) == ["old.md"]
         assert screen.focused is screen.query_one(ArticleList)
-        # Keys are the list's again (not typed into the box); escape from the list clears the filter.
+        # Keys are the list's again (not typed into the box); escape from the list clears the search.
         await pilot.press("s")
-        assert title(screen) == "All articles · 1 of 12 · by quality, highest first · filter “ARCHIVE desk”"
+        assert title(screen) == "All articles · 1 of 12 · by quality, highest first · search “ARCHIVE desk”"
         await pilot.press("escape")
         assert len(paths(screen)) == 12
 
 
-async def test_filter_works_within_a_topic(fixture_locations):
+async def test_search_works_within_a_topic(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await pilot.press("h", "j", "slash", *"script")
+        await pilot.press("h", "j", "j", "j", "slash", *"script")
         assert paths(screen) == ["js-url.md"]
-        assert title(screen) == "Security · 1 of 4 · by date, newest first · filter “script”"
+        assert title(screen) == "Security · 1 of 4 · by date, newest first · search “script”"
+
+
+async def test_search_matches_words_and_their_beginnings_not_the_middle_of_words(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("slash", *"glac")  # the start of a word, as it is typed
+        assert paths(screen) == ["old.md"]
+        box = screen.query_one("#filter", Input)
+        box.value = "turbine"
+        await pilot.pause()
+        assert paths(screen) == ["fresh.md"]  # "turbines" in the title, "turbine" in the excerpt
+        box.value = "urbine"  # inside a word: no match (full-text search, not substrings)
+        await pilot.pause()
+        assert paths(screen) == []
+        assert title(screen).startswith("All articles · 0 of 12 ")
 
 
 async def test_letters_typed_in_the_filter_are_not_commands(fixture_locations):
@@ -300,11 +333,16 @@ async def test_help_screen_lists_the_live_bindings(fixture_locations):
         assert isinstance(app.screen, HelpScreen)
         assert "newsreader — keys" in screen_text(app)
         text = help_text(app)
-        for keys, description in (("s", "Sort"), ("r", "Reverse"), ("/", "Filter"), ("o", "Open"),
-                                  ("y", "Copy link"), ("!", "Skipped files"), ("esc", "Clear filter"),
+        for keys, description in (("s", "Sort"), ("r", "Reverse"), ("/", "Search"), ("o", "Open"),
+                                  ("y", "Copy link"), ("!", "Skipped files"), ("esc", "Clear search"),
+                                  ("m", "Read/unread"), ("M", "Mark all read"), ("f", "Star"), ("^s", "Save search"),
+                                  ("R", "Fetch feeds"), ("space", "Scroll article"),
+                                  ("shift+space b", "Scroll article back"),
                                   ("h ←", "Pane left"), ("l →", "Pane right"), ("tab", "Next pane"),
                                   ("x", "Ring the test bell"), ("?", "Help"), ("↓ j", "Down"), ("end G", "Last")):
             assert has_row(text, keys, description), (keys, description)
+        sidebar = text[text.index("Topic sidebar"):text.index("Article list")]
+        assert has_row(sidebar, "x del", "Delete saved search")
         assert re.search(r"^\s*(\^q )?q\s+Quit\s*$", text, re.MULTILINE)
         related = text[text.index("Related items"):]
         assert has_row(related, "⏎", "Open in browser")
@@ -348,7 +386,7 @@ async def test_command_palette_runs_the_same_actions(fixture_locations):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "lowest first" in title(screen), what="the order to flip")
-        assert paths(screen) == QUALITY_ORDER[::-1]
+        assert paths(screen) == QUALITY_REVERSED
 
 
 async def test_command_palette_lists_every_screen_action(fixture_locations):
@@ -356,6 +394,7 @@ async def test_command_palette_lists_every_screen_action(fixture_locations):
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         titles = [command.title for command in app.get_system_commands(screen)]
-        for name in ("Sort: date / quality", "Reverse order", "Filter articles", "Clear filter",
-                     "Open in browser", "Copy link", "Skipped files", "Help: keys", "Quit"):
+        for name in ("Sort: date / quality", "Reverse order", "Search articles", "Clear search", "Save search",
+                     "Open in browser", "Copy link", "Read / unread", "Mark all read", "Star / unstar",
+                     "Fetch feeds", "Skipped files", "Help: keys", "Quit"):
             assert name in titles, name

@@ -17,48 +17,61 @@ from reader.widgets.detail_pane import DetailPane
 from reader.widgets.related_list import RelatedList
 from reader.widgets.topic_sidebar import TopicSidebar
 from ui_helpers import (  # noqa: F401 - fixtures are used by name
+    MARKS,
     SIZE,
     build_app,
     fixture_locations,
     list_rows,
+    no_auto_read,
     samples_locations,
     screen_lines,
     screen_text,
+    sidebar_lines,
     utc_local_zone,
     wait_loaded,
     widget_text,
 )
 
-TITLE_COLUMN = 36
-"""Cell where the title column starts: space, date (11), space, quality (3), 2 spaces, provider (16), 2 spaces."""
-PROVIDER_COLUMN = 18
-SIDEBAR = [
-    ["All", "articles", "12"],
-    ["Security", "4"],
-    ["Climate", "3"],  # Climate, Energy and Space tie at 3: alphabetical among themselves
-    ["Energy", "3"],
-    ["Space", "3"],
-    ["[b]Hostile[/b]", "1"],  # shown literally; "[" sorts before letters
-    ["Health", "1"],
+DATE_END = MARKS + 12
+"""Cell after the date column: marks (3), space, date (11, right-aligned)."""
+TITLE_COLUMN = MARKS + 36
+"""Cell where the title column starts: marks, space, date (11), space, quality (3), 2 spaces, provider (16), 2 spaces."""
+PROVIDER_COLUMN = MARKS + 18
+QUALITY_COLUMN = MARKS + 13
+VIEWS = [
+    ["All", "articles", "12", "12"],  # unread, then total
+    ["Unread", "12"],
+    ["★", "Starred", "0"],
 ]
-"""The fixture cache's sidebar, one list of words per line."""
-
-
-def sidebar_lines(app) -> list[str]:
-    sidebar = app.screen.query_one(TopicSidebar)
-    return [line.split() for line in widget_text(sidebar).splitlines() if line.strip()]
+TOPICS = [
+    ["Security", "4", "4"],  # unread, then total
+    ["Climate", "3", "3"],  # Climate, Energy and Space tie at 3: alphabetical among themselves
+    ["Energy", "3", "3"],
+    ["Space", "3", "3"],
+    ["[b]Hostile[/b]", "1", "1"],  # shown literally; "[" sorts before letters
+    ["Health", "1", "1"],
+]
+SIDEBAR = [*VIEWS, ["─"], *TOPICS]
+"""The fixture cache's sidebar before anything is read, one list of words per line."""
 
 
 def static_text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
 
 
-async def test_sidebar_lists_all_articles_then_topics_by_count_then_name(fixture_locations):
+async def test_sidebar_lists_the_views_then_topics_by_count_then_name(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert sidebar_lines(app) == SIDEBAR
         assert "Topics" in screen_lines(app)[0]
+        # The divider spans the sidebar (30 cells wide, 28 inside its border).
+        assert "─" * 28 in widget_text(app.screen.query_one(TopicSidebar))
+        # The divider is not a line you can choose: ten scopes for eleven lines.
+        sidebar = app.screen.query_one(TopicSidebar)
+        assert [scope.name for scope in sidebar.scopes] == [
+            "All articles", "Unread", "Starred", "Security", "Climate", "Energy", "Space", "[b]Hostile[/b]", "Health",
+        ]
 
 
 async def test_sidebar_on_samples_is_sorted_by_count(samples_locations):
@@ -66,10 +79,12 @@ async def test_sidebar_on_samples_is_sorted_by_count(samples_locations):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         lines = sidebar_lines(app)
-        assert lines[0] == ["All", "articles", "49"]
-        counts = [(-int(line[-1]), " ".join(line[:-1]).casefold()) for line in lines[1:]]
+        assert lines[:4] == [["All", "articles", "49", "49"], ["Unread", "49"], ["★", "Starred", "0"], ["─"]]
+        topics = lines[4:]
+        counts = [(-int(line[-1]), " ".join(line[:-2]).casefold()) for line in topics]
         assert counts == sorted(counts)
-        assert len(lines) > 5
+        assert all(line[-2] == line[-1] for line in topics)  # nothing read yet: unread == total
+        assert len(topics) > 5
 
 
 async def test_choosing_a_topic_filters_the_list_and_retitles_it(fixture_locations):
@@ -78,8 +93,9 @@ async def test_choosing_a_topic_filters_the_list_and_retitles_it(fixture_locatio
         screen = await wait_loaded(pilot)
         articles = screen.query_one(ArticleList)
         assert static_text(app, "#list-title").startswith("All articles · 12 · ")
-        await pilot.press("h", "j")  # to the sidebar, then down to "Security"
+        await pilot.press("h", "j", "j", "j")  # to the sidebar, then down past Unread and Starred to "Security"
         assert screen.focused is screen.query_one(TopicSidebar)
+        assert screen.scope.topic == "Security"
         assert static_text(app, "#list-title") == "Security · 4 · by date, newest first"
         assert {e.title for e in articles.entries} == {
             "[@click=app.quit]x[/]",
@@ -104,18 +120,21 @@ async def test_rows_show_date_quality_provider_title(fixture_locations):
         assert len(rows) == 12
         by_start = {row[TITLE_COLUMN:TITLE_COLUMN + 12]: row for row in rows}
         fresh = by_start["Fresh mornin"]
-        assert fresh.split()[:4] == ["3h", "70", "Morning", "Wire"]
-        assert by_start["Storage auct"].split()[:3] == ["2d", "90", "Signal"]
-        assert by_start["Archive piec"].split()[:4] == ["12", "Mar", "2024", "Archive"]
-        script = next(row for row in rows if "is a scr" in row)
-        assert script.split()[:4] == ["13", "Nov", "2026", "10"]
+        # Nothing is read yet: every row starts with the unread mark, and no star.
+        assert all(row[:MARKS] == " ● " for row in rows)
+        assert fresh.split()[:5] == ["●", "3h", "70", "Morning", "Wire"]
+        assert by_start["Storage auct"].split()[:4] == ["●", "2d", "90", "Signal"]
+        assert by_start["Archive piec"].split()[:5] == ["●", "12", "Mar", "2024", "Archive"]
+        script = next(row for row in rows if "Script Host" in row)
+        assert script.split()[:5] == ["●", "13", "Nov", "2026", "10"]
         # No quality: the column is blank, the provider still starts in its column.
-        local_file = next(row for row in rows if "a loc" in row)
-        assert local_file[13:16] == "   " and local_file[PROVIDER_COLUMN:].startswith("File Host")
+        local_file = next(row for row in rows if "File Host" in row)
+        assert local_file[QUALITY_COLUMN:QUALITY_COLUMN + 3] == "   "
+        assert local_file[PROVIDER_COLUMN:].startswith("File Host")
         undated = rows[-1]
-        assert undated.split()[:2] == ["—", "50"] and "Undated clinic notice" in undated
+        assert undated.split()[:3] == ["●", "—", "50"] and "Undated clinic notice" in undated
         # Dates are right-aligned: every date ends at the same cell.
-        assert all(row[12] == " " and row[11] != " " for row in rows)
+        assert all(row[DATE_END] == " " and row[DATE_END - 1] != " " for row in rows)
 
 
 async def test_long_titles_and_providers_end_in_an_ellipsis(fixture_locations):
@@ -186,6 +205,7 @@ async def test_detail_pane_shows_everything_about_the_article(fixture_locations)
             "Published  Thu 26 Nov 2026, 09:00 (3h ago)",
             "Score      quality 70 · heat 12 · analysis",
             "Topics     Energy, Climate",
+            "State      unread",
         ]
         assert static_text(app, "#detail-excerpt") == "Briefing excerpt: turbine makers report a record quarter."
         assert static_text(app, "#detail-url") == "Link       https://morningwire.example/2026/11/26/fresh-briefing"
@@ -284,9 +304,11 @@ async def test_footer_shows_the_main_bindings(fixture_locations):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         footer = screen_lines(app)[-1]
-        for key, label in (("s", "Sort"), ("r", "Reverse"), ("/", "Filter"), ("o", "Open"),
-                           ("y", "Copy link"), ("q", "Quit"), ("?", "Help")):
+        for key, label in (("s", "Sort"), ("r", "Reverse"), ("/", "Search"), ("o", "Open"), ("m", "Read/unread"),
+                           ("f", "Star"), ("R", "Fetch feeds"), ("q", "Quit"), ("?", "Help")):
             assert f"{key} {label}" in footer, (key, footer)
+        # Copying still works (y) but gave its place in the footer to the reading keys.
+        assert "Copy link" not in footer
 
 
 async def test_long_topic_names_are_cut_but_keep_their_count(fixture_locations):
@@ -299,7 +321,7 @@ async def test_long_topic_names_are_cut_but_keep_their_count(fixture_locations):
             await wait_loaded(pilot)
             sidebar = app.screen.query_one(TopicSidebar)
             rows = [line for line in widget_text(sidebar).splitlines() if line.strip()]
-            assert len(rows) == 8, rows
+            assert len(rows) == len(SIDEBAR) + 1, rows
             long_row = next(row for row in rows if row.startswith("An extra"))
-            assert "…" in long_row and long_row.rstrip().endswith(" 1"), long_row
+            assert "…" in long_row and long_row.rstrip().endswith(" 1 1"), long_row
             assert "sidebar" not in long_row

@@ -22,6 +22,7 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
     Recorder,
     build_app,
     fixture_locations,
+    no_auto_read,
     settle,
     utc_local_zone,
     wait_loaded,

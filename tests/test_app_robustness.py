@@ -11,6 +11,7 @@ import webbrowser
 from rich.cells import cell_len
 from textual.widgets import OptionList, Static
 
+from reader.scopes import topic_scope
 from reader.screens.main import MainScreen
 from reader.screens.skipped import SkippedScreen
 from reader.widgets.article_list import ArticleList
@@ -24,6 +25,7 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
     build_app,
     fixture_locations,
     list_rows,
+    no_auto_read,
     samples_locations,
     screen_text,
     settle,
@@ -87,14 +89,20 @@ async def test_style_markup_in_title_provider_excerpt_and_topic_is_literal(fixtu
                         "[b]Hostile[/b]"):
             assert literal in text, literal
         assert "[bold]x[/]" in list_rows(app)[row]
-        # Not styled either: the title cell of an unhighlighted row is not bold.
+        # Not styled by its markup either: read (so no longer bold as unread) and unhighlighted, the
+        # title cell is plain; unread, its only style is the unread one, never the markup's colour or italics.
+        articles = screen.query_one(ArticleList)
+        text_colour = articles.rich_style.color
         await pilot.press("k")
-        strip = screen.query_one(ArticleList).render_line(row)
-        title_segments = [seg for seg in strip if "x[/]" in seg.text]
-        assert title_segments and not any(seg.style and seg.style.bold for seg in title_segments)
-        # Choosing the markup-named topic filters by its literal name.
-        await pilot.press("h", "j", "j", "j", "j", "j")
-        assert screen.query_one(TopicSidebar).highlighted == 5
+        title_segments = [seg for seg in articles.render_line(row) if "x[/]" in seg.text]
+        assert title_segments and all(seg.style.bold and not seg.style.italic and seg.style.color == text_colour
+                                      for seg in title_segments)
+        await pilot.press("j", "m", "k")
+        title_segments = [seg for seg in articles.render_line(row) if "x[/]" in seg.text]
+        assert title_segments and not any(seg.style and (seg.style.bold or seg.style.italic) for seg in title_segments)
+        # Choosing the markup-named topic filters by its literal name (the last line but one).
+        await pilot.press("h", "G", "k")
+        assert screen.query_one(TopicSidebar).highlighted == 7
         assert [e.path for e in screen.query_one(ArticleList).entries] == ["bold-markup.md"]
         assert text_of(screen, "#list-title").startswith("[b]Hostile[/b] · 1 · ")
 
@@ -107,7 +115,7 @@ async def test_skipped_files_are_counted_and_listed_with_reasons(fixture_locatio
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         status = text_of(screen, "#status")
-        assert "12 articles in " in status and "1 file skipped (press ! to see why)" in status
+        assert status == f"12 articles in {fixture_locations.cache} · 12 unread · 1 file skipped (press ! to see why)"
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, SkippedScreen)
         modal = app.screen
@@ -129,7 +137,7 @@ async def test_a_cache_of_broken_files_shows_the_samples_and_says_why(broken_loc
         assert "none of the 4 files in your cache could be read" in banner
         assert "newsreader import PATH" in banner and "empty" not in banner
         status = text_of(screen, "#status")
-        assert status == "49 articles in sample articles · 4 files skipped (press ! to see why)"
+        assert status == "49 sample articles · 49 unread · 4 files skipped (press ! to see why)"
         await pilot.press("exclamation_mark")
         modal = app.screen
         assert isinstance(modal, SkippedScreen)
@@ -170,7 +178,7 @@ async def test_an_empty_cache_opens_on_the_samples_with_a_banner(samples_locatio
         banner = text_of(screen, "#samples-banner")
         assert banner == "Sample articles — your cache is empty. Bring your own: newsreader import PATH"
         assert "newsreader import PATH" in screen_text(app)
-        assert text_of(screen, "#status") == "49 articles in sample articles"
+        assert text_of(screen, "#status") == "49 sample articles · 49 unread"
         assert text_of(screen, "#detail-title")  # the first sample is shown at once
 
 
@@ -182,16 +190,16 @@ async def test_a_cache_with_articles_has_no_banner(fixture_locations):
         assert "Sample articles" not in screen_text(app)
 
 
-async def test_a_filter_with_no_match_says_so(fixture_locations):
+async def test_a_search_with_no_match_says_so(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await pilot.press("slash", *"zebra", "enter")
         empty = screen.query_one("#list-empty", Static)
         assert empty.display and not screen.query_one(ArticleList).display
-        assert text_of(screen, "#list-empty") == "No articles match “zebra”.\nPress escape to clear the filter."
+        assert text_of(screen, "#list-empty") == "No articles match “zebra”.\nPress escape to clear the search."
         text = screen_text(app)
-        assert "No articles match “zebra”." in text and "Press escape to clear the filter." in text
+        assert "No articles match “zebra”." in text and "Press escape to clear the search." in text
         assert "All articles · 0 of 12" in text
         assert text_of(screen, "#detail-title") == "No article selected."
         # Keys with nothing to act on say so, or do nothing; escape brings the list back.
@@ -209,9 +217,9 @@ async def test_an_empty_topic_says_so(fixture_locations):
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         # The sidebar only offers topics that exist; a topic emptied under it reads like this.
-        screen.query_one(TopicSidebar).post_message(TopicSidebar.Chosen("Gardening"))
+        screen.query_one(TopicSidebar).post_message(TopicSidebar.Chosen(topic_scope("Gardening")))
         await pilot.pause()
-        assert text_of(screen, "#list-empty") == "No articles in “Gardening”.\nChoose another topic on the left."
+        assert text_of(screen, "#list-empty") == "No articles in “Gardening”.\nChoose another line on the left."
         assert "No articles in “Gardening”." in screen_text(app)
         assert text_of(screen, "#detail-title") == "No article selected."
 

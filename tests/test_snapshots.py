@@ -12,7 +12,15 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from ui_helpers import SIZE, build_app, samples_locations, utc_local_zone, wait_loaded  # noqa: F401
+from reader.state import StateStore
+
+from ui_helpers import SIZE, build_app, no_auto_read, samples_locations, utc_local_zone, wait_loaded  # noqa: F401
+
+CHOOSE_VIEW_AND_MARK = (
+    "h", "j", "j", "j", "l",  # choose the saved search: after All, Unread and Starred
+    "m", "j", "f", "j", "j", "m", "f",  # read the first, star the second, read and star the fourth
+)
+"""Keys that leave a saved search chosen, with read, starred and unread rows and highlighted matches."""
 
 
 def after_loading(*keys: str):
@@ -23,13 +31,14 @@ def after_loading(*keys: str):
         for input_box in pilot.app.screen.query(Input):
             input_box.cursor_blink = False  # a blinking cursor would make the picture depend on timing
         await pilot.press(*keys)
+        pilot.app.clear_notifications()  # a toast stays for seconds: whether it shows would depend on timing
         await pilot.pause()
 
     return run_before
 
 
 def test_main_screen(snap_compare, samples_locations):
-    """Sidebar, list by date, detail pane and the samples banner."""
+    """Sidebar (views, then topics), list by date with unread marks, detail pane and the samples banner."""
     assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading())
 
 
@@ -58,7 +67,21 @@ def test_narrow_layout(snap_compare, samples_locations):
     assert snap_compare(build_app(samples_locations), terminal_size=(90, 40), run_before=after_loading())
 
 
-def test_filter_without_match(snap_compare, samples_locations):
-    """A filter that matches nothing explains itself instead of leaving a blank pane."""
+def test_search_without_match(snap_compare, samples_locations):
+    """A search that matches nothing explains itself instead of leaving a blank pane."""
     keys = ("slash", *"zebra crossing", "enter")
     assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys))
+
+
+def test_reading_state(snap_compare, samples_locations):
+    """A saved search in the sidebar, chosen: read, starred and unread rows, matches highlighted."""
+    store = StateStore(samples_locations.state_path)
+    store.save_view("solar", "solar")  # as ctrl+s would (tested in test_app_reading)
+    store.close()
+    keys = CHOOSE_VIEW_AND_MARK
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys))
+
+
+def test_confirm_mark_all_read(snap_compare, samples_locations):
+    """`M` asks before marking the whole view read, over the dimmed screen."""
+    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("M"))

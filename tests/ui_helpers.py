@@ -3,8 +3,10 @@
 Every app here is built with :func:`reader.app.make_app` on temporary
 locations and a fixed clock (2026-11-26 12:00 UTC), with the local zone set
 to UTC, so dates, relative ages and snapshots never depend on when or where
-the tests run. Test modules import what they use from here (``tests`` is on
-``sys.path`` under pytest's default import mode).
+the tests run. Articles are not marked read by merely staying highlighted
+(:func:`no_auto_read`) unless a test asks for it, so what a row shows never
+depends on how fast the machine is. Test modules import what they use from
+here (``tests`` is on ``sys.path`` under pytest's default import mode).
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader.app import NewsReaderApp, make_app
 from reader.paths import Locations
+from reader.screens import reading_actions
 from reader.screens.main import MainScreen
+from reader.state import StateStore
 from reader.widgets.article_list import ArticleList
+from reader.widgets.topic_sidebar import TopicSidebar
 
 UI_FIXTURES = Path(__file__).parent / "fixtures" / "ui"
 CACHE_FIXTURE = UI_FIXTURES / "cache"
@@ -35,11 +41,21 @@ BROKEN_FIXTURE = UI_FIXTURES / "broken"
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 SIZE = (140, 40)
 """The default terminal size of the Pilot tests (wide layout)."""
+MARKS = 3
+"""Cells of the mark column that starts each row: unread or new (2), then starred (1)."""
+UNREAD, READ = " ● ", "   "
+"""The mark column of an unread and of a read article, neither starred."""
 
 
 def fixed_clock() -> dt.datetime:
     """The tests' "now"."""
     return NOW
+
+
+@pytest.fixture(autouse=True)
+def no_auto_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Highlighting an article does not mark it read after a second (tests of that set their own delay)."""
+    monkeypatch.setattr(reading_actions, "READ_AFTER_SECONDS", 3600.0)
 
 
 @pytest.fixture(autouse=True)
@@ -129,11 +145,69 @@ def widget_text(widget: Any) -> str:
     return "\n".join(widget.render_line(y).text.rstrip() for y in range(height)).rstrip()
 
 
+def sidebar_lines(app: NewsReaderApp) -> list[list[str]]:
+    """The words of each non-blank line of the sidebar; the divider, whatever its width, is ``["─"]``."""
+    sidebar = app.screen.query_one(TopicSidebar)
+    lines = [line.split() for line in widget_text(sidebar).splitlines() if line.strip()]
+    return [["─"] if len(words) == 1 and set(words[0]) == {"─"} else words for words in lines]
+
+
 def list_rows(app: NewsReaderApp) -> list[str]:
     """The text of each rendered row of the article list that shows an entry."""
     articles = app.screen.query_one(ArticleList)
     rows = min(articles.size.height, len(articles.entries) - int(articles.scroll_y))
     return [articles.render_line(y).text for y in range(rows)]
+
+
+def paths(screen: MainScreen) -> list[str]:
+    """The path of every article in the list, in order."""
+    return [entry.path for entry in screen.query_one(ArticleList).entries]
+
+
+def row_marks(app: NewsReaderApp) -> dict[str, str]:
+    """The mark column of each row on screen, by the path of its article."""
+    entries = app.screen.query_one(ArticleList).entries
+    return {entry.path: row[:MARKS] for entry, row in zip(entries, list_rows(app))}
+
+
+def sidebar_line(app: NewsReaderApp, name: str) -> list[str]:
+    """The words of the one sidebar line that starts with ``name``."""
+    found = [words for words in sidebar_lines(app) if " ".join(words).startswith(name)]
+    assert len(found) == 1, (name, sidebar_lines(app))
+    return found[0]
+
+
+def state_db(locations: Locations) -> StateStore:
+    """The state database as a second program would read it (close it after use)."""
+    return StateStore(locations.state_path)
+
+
+async def search_for(pilot: Pilot, screen: MainScreen, query: str) -> None:
+    """Open the search box with ``/`` and put ``query`` in it as if typed.
+
+    Typing key by key costs a tenth of a second a key; ``test_app_keys`` does it.
+    """
+    await pilot.press("slash")
+    screen.query_one("#filter", Input).value = query
+    await pilot.pause()
+
+
+async def put_cursor_on(pilot: Pilot, screen: MainScreen, path: str) -> None:
+    """Put the list's cursor on the article stored at ``path``, as clicking its row would."""
+    articles = screen.query_one(ArticleList)
+    articles.cursor = paths(screen).index(path)
+    await pilot.pause()
+    assert articles.highlighted.path == path
+
+
+async def choose_scope(pilot: Pilot, screen: MainScreen, name: str) -> None:
+    """Highlight the sidebar line called ``name`` as moving onto it does; the list gets the focus."""
+    sidebar = screen.query_one(TopicSidebar)
+    sidebar.highlighted = [scope.name for scope in sidebar.scopes].index(name)
+    await pilot.pause()
+    assert screen.scope.name == name
+    screen.query_one(ArticleList).focus()
+    await pilot.pause()
 
 
 class Recorder:
