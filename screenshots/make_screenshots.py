@@ -4,7 +4,8 @@ Run from anywhere: ``python screenshots/make_screenshots.py``. Each picture
 comes from a fresh app built by ``make_app`` on an empty temporary cache (so
 the bundled samples are shown), temporary config and data folders (the
 user's own are never read or written) and a fixed clock, so running the
-script again gives the same files unless the app's looks changed.
+script again gives the same files unless the app's looks changed. Articles
+are marked read only by the keys pressed, never by how long a shot takes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.widgets import Input
 
 from reader.app import make_app
 from reader.paths import Locations
+from reader.screens import reading_actions
 from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 
@@ -37,6 +39,12 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
     ("filter", SIZE, ("slash", *"solar")),
     ("help", SIZE, ("question_mark",)),
     ("narrow", (90, 40), ()),
+    ("reading", SIZE, (
+        "slash", *"solar", "ctrl+s", "enter", "escape",  # save the search "solar" in the sidebar
+        "h", "j", "j", "j", "l",  # choose it (after All articles, Unread and Starred)
+        "m", "j", "f", "j", "j", "m", "f",  # some rows read, some starred
+    )),
+    ("mark-all-read", SIZE, ("M",)),
 ]
 """File name, terminal size and the keys pressed once the samples are loaded."""
 
@@ -66,6 +74,7 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], out: Pa
             for box in app.screen.query(Input):
                 box.cursor_blink = False  # the cursor is drawn, not caught mid-blink
             await pilot.press(*keys)
+            app.clear_notifications()  # toasts come and go with time
             await pilot.pause()
             await pilot.wait_for_scheduled_animations()
             await pilot.pause()
@@ -74,6 +83,7 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], out: Pa
 
 
 async def main(out: Path = HERE) -> None:
+    reading_actions.READ_AFTER_SECONDS = 24 * 3600.0  # no article is read just by being shown
     for name, size, keys in SHOTS:
         path = await shoot(name, size, keys, out)
         print(f"wrote {path}")
