@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader import __version__
+from reader.library import Collection, Source
 from reader.paths import Locations, resolve
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
@@ -36,15 +38,22 @@ class NewsReaderApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 
-    def __init__(self, locations: Locations, clock: Callable[[], dt.datetime] = local_now) -> None:
+    def __init__(
+        self,
+        locations: Locations,
+        clock: Callable[[], dt.datetime] = local_now,
+        preload: Future[tuple[Source, Collection]] | None = None,
+    ) -> None:
         super().__init__()
+        self.preload = preload
+        """The index being read since before the app started, if the caller started it."""
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
 
     def get_default_screen(self) -> Screen:
         """The main screen is the app's base screen; help and skipped files go over it."""
-        return MainScreen(self.locations, self.settings, self.clock)
+        return MainScreen(self.locations, self.settings, self.clock, self.preload)
 
     def action_help(self) -> None:
         """Show every key (generated from the live bindings)."""
@@ -73,6 +82,11 @@ class NewsReaderApp(App[None]):
         yield SystemCommand("Help: keys", "Show every key binding (?)", self.action_help)
 
 
-def make_app(locations: Locations | None = None, *, clock: Callable[[], dt.datetime] = local_now) -> NewsReaderApp:
+def make_app(
+    locations: Locations | None = None,
+    *,
+    clock: Callable[[], dt.datetime] = local_now,
+    preload: Future[tuple[Source, Collection]] | None = None,
+) -> NewsReaderApp:
     """Build the app for ``locations`` (default: resolved from the environment)."""
-    return NewsReaderApp(locations or resolve(), clock=clock)
+    return NewsReaderApp(locations or resolve(), clock=clock, preload=preload)

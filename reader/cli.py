@@ -83,11 +83,14 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
     except PathError as exc:
         raise click.ClickException(str(exc)) from None
     if ctx.invoked_subcommand is None:
-        from reader.app import make_app
         from reader.index import prepare_workers
+        from reader.library import preload
 
         prepare_workers()
-        app = make_app(locations)
+        loading = preload(locations)  # read the index while the UI is imported and starts
+        from reader.app import make_app
+
+        app = make_app(locations, preload=loading)
         app.run()
         if app.return_code:
             ctx.exit(app.return_code)

@@ -30,7 +30,8 @@ TOPIC_SEP = "\x1f"
 POOL_THRESHOLD = 400
 """Below this many files to parse, a process pool costs more than it saves."""
 
-_COLUMNS = "path, title, excerpt, published, quality, heat, provider, domain, url, type, topics, id"
+# What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
+_COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -69,7 +70,6 @@ class Entry(NamedTuple):
     path: str
     """Relative to the cache directory, with ``/`` separators."""
     title: str
-    excerpt: str
     published: float | None
     """POSIX timestamp, or None when the file gives no usable date."""
     quality: int | None

@@ -19,7 +19,7 @@ def stamp(day: str) -> float:
 
 def entry(path: str, *, title: str = "T", published: float | None = None, quality: int | None = None,
           provider: str = "", domain: str = "", url: str | None = None, topics: tuple[str, ...] = ()) -> Entry:
-    return Entry(path=path, title=title, excerpt="", published=published, quality=quality, heat=None,
+    return Entry(path=path, title=title, published=published, quality=quality, heat=None,
                  provider=provider, domain=domain, url=url, type="article", topics=TOPIC_SEP.join(topics))
 
 

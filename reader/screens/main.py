@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from rich.text import Text
 from textual import on, work
@@ -88,6 +90,15 @@ class MainScreen(ReadingActions, LinkActions):
             self.is_samples = is_samples
             self.skipped = skipped
 
+    class Counted(Message):
+        """The sidebar's counts for a loaded collection, computed in the worker."""
+
+        def __init__(self, collection: Collection, counts: Counts, views: list[tuple[SavedView, int]]) -> None:
+            super().__init__()
+            self.collection = collection
+            self.counts = counts
+            self.views = views
+
     class ScanProgress(Message):
         """Files parsed so far in a running scan."""
 
@@ -120,8 +131,17 @@ class MainScreen(ReadingActions, LinkActions):
             self.failures = failures
             self.error = error
 
-    def __init__(self, locations: Locations, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        locations: Locations,
+        settings: Settings,
+        clock: Callable[[], dt.datetime],
+        preload: Future[tuple[Source, Collection]] | None = None,
+    ) -> None:
         super().__init__()
+        self._preload = preload
+        self._list_painted = threading.Event()
+        """The index, already being read (see :func:`reader.library.preload`)."""
         self.locations = locations
         self.settings = settings
         self.clock = clock
@@ -183,15 +203,20 @@ class MainScreen(ReadingActions, LinkActions):
     @work(thread=True, exclusive=True, group="scan")
     def load_library(self) -> None:
         """Show the index at once, then bring it up to date with the files."""
+        preload, self._preload = self._preload, None  # only the first load was started early
         try:
-            source = Source(self.locations)
+            if preload is not None:
+                source, first = preload.result()
+            else:
+                source = Source(self.locations)
+                first = source.load()
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
             self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))
             return
         self.source = source
-        first = source.load()
         if len(first):
             self.post_message(self.Loaded(first, False, None))
+            self._count_in_background(first)
         last_fill = time.monotonic()
 
         def progress(done: int, total: int) -> None:
@@ -204,9 +229,19 @@ class MainScreen(ReadingActions, LinkActions):
 
         result = source.scan(progress)
         if result.changed or not len(first) or source.is_samples:
-            self.post_message(self.Loaded(source.load(), source.is_samples, result.skipped))
+            collection = source.load()
+            self.post_message(self.Loaded(collection, source.is_samples, result.skipped))
+            self._count_in_background(collection)
         else:
             self.post_message(self.Loaded(first, False, result.skipped))
+
+    def _count_in_background(self, collection: Collection) -> None:
+        """Count for the sidebar in the worker, once the list has painted (so it never waits for this)."""
+        self._list_painted.wait(timeout=2.0)
+        read, starred = set(self.state.read), set(self.state.starred)
+        counts = Counts(collection.entries, read, starred)
+        views = [(view, self._count_view(view, collection, read, starred)) for view in self.state.views()]
+        self.post_message(self.Counted(collection, counts, views))
 
     @work(thread=True, exclusive=True, group="fetch")
     def fetch_feeds(self) -> None:
@@ -233,8 +268,17 @@ class MainScreen(ReadingActions, LinkActions):
             self.scanning = False
             self.skipped = message.skipped
         self._update_banner()
-        self._recount()
+        self._list_painted.clear()
         self._refresh_view(keep=True)
+        self.call_after_refresh(self._list_painted.set)
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.collection is self.collection:  # not counts of a list already replaced
+            self.counts = message.counts
+            self._view_counts = message.views
+            self._update_sidebar()
+            self._update_status()
 
     @on(ScanProgress)
     def _progress(self, message: ScanProgress) -> None:
@@ -312,14 +356,15 @@ class MainScreen(ReadingActions, LinkActions):
         self._update_status()
 
     def _recount(self) -> None:
-        """Recount the sidebar from scratch (after a load, or a bulk change of marks)."""
-        self.counts = Counts(self.collection.entries, self.state.read, self.state.starred)
-        self._view_counts = [(view, self._count_view(view)) for view in self.state.views()]
+        """Recount the sidebar from scratch (after a bulk change of marks, or of saved searches)."""
+        read, starred = self.state.read, self.state.starred
+        self.counts = Counts(self.collection.entries, read, starred)
+        self._view_counts = [(v, self._count_view(v, self.collection, read, starred)) for v in self.state.views()]
         self._update_sidebar()
 
-    def _count_view(self, view: SavedView) -> int:
-        return len(self.collection.view(SortKey.DATE, False, None, view.query,
-                                        read=self.state.read, starred=self.state.starred))
+    @staticmethod
+    def _count_view(view: SavedView, collection: Collection, read: set[str], starred: set[str]) -> int:
+        return len(collection.view(SortKey.DATE, False, None, view.query, read=read, starred=starred))
 
     def _update_sidebar(self) -> None:
         sidebar = self.query_one(TopicSidebar)
@@ -335,7 +380,8 @@ class MainScreen(ReadingActions, LinkActions):
         else:
             # Saved searches with is:unread / is:starred / is:read count differently now.
             self._view_counts = [
-                (view, self._count_view(view) if parse_query(view.query).needs_state else count)
+                (view, self._count_view(view, self.collection, self.state.read, self.state.starred)
+                 if parse_query(view.query).needs_state else count)
                 for view, count in self._view_counts
             ]
             self._update_sidebar()
