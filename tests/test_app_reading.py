@@ -372,5 +372,5 @@ async def test_reading_keys_with_nothing_to_act_on(fixture_locations):
         await search_for(pilot, screen, "zebra")
         await pilot.press("enter", "m", "f", "M")
         assert app.screen is screen and app.is_running
-        assert notes.messages() == ["Everything here is read already."]
+        assert notes.messages() == ["Nothing to mark: this view is empty."]
         assert screen.state.read == set() and screen.state.starred == set()

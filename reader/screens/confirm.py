@@ -10,11 +10,11 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Dismisses with True for yes (``y``/``enter`` on Yes) and False for no (``n``/``escape``)."""
+    """Dismisses with True for yes (``y``, or Yes) and False for no (``n``, ``escape``, ``q``, or No)."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("n,escape,q", "answer(False)", "No"),
     ]
 
     def __init__(self, question: str) -> None:

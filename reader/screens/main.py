@@ -11,7 +11,6 @@ two mixins this class is made of.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from reader.library import Collection, SortKey, Source
 from reader.paths import Locations
 from reader.query import entry_key, parse_query
 from reader.scopes import ALL, Counts, Scope
+from reader.screens.fetch_actions import FetchActions
 from reader.screens.link_actions import LinkActions
 from reader.screens.reading_actions import ReadingActions
 from reader.settings import Settings, save_settings
@@ -53,7 +53,7 @@ def _quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class MainScreen(ReadingActions, LinkActions):
+class MainScreen(ReadingActions, LinkActions, FetchActions):
     """Browse the collection: choose a scope, move through articles, open them.
 
     ``ReadingActions`` comes first so that its ``article_opened`` (mark read)
@@ -84,8 +84,10 @@ class MainScreen(ReadingActions, LinkActions):
     class Loaded(Message):
         """The worker has entries to show (from the index, or after a scan)."""
 
-        def __init__(self, collection: Collection, is_samples: bool, skipped: list[Skip] | None) -> None:
+        def __init__(self, source: Source, collection: Collection, is_samples: bool,
+                     skipped: list[Skip] | None) -> None:
             super().__init__()
+            self.source = source
             self.collection = collection
             self.is_samples = is_samples
             self.skipped = skipped
@@ -114,23 +116,6 @@ class MainScreen(ReadingActions, LinkActions):
             super().__init__()
             self.reason = reason
 
-    class FetchProgress(Message):
-        """Feeds fetched so far."""
-
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done = done
-            self.total = total
-
-    class Fetched(Message):
-        """A fetch finished: what it wrote (relative to the cache) and what failed."""
-
-        def __init__(self, new_paths: list[str], failures: list[tuple[str, str]], error: str = "") -> None:
-            super().__init__()
-            self.new_paths = new_paths
-            self.failures = failures
-            self.error = error
-
     def __init__(
         self,
         locations: Locations,
@@ -140,8 +125,9 @@ class MainScreen(ReadingActions, LinkActions):
     ) -> None:
         super().__init__()
         self._preload = preload
-        self._list_painted = threading.Event()
         """The index, already being read (see :func:`reader.library.preload`)."""
+        self._list_painted = threading.Event()
+        """Set once the list has painted after a load; the sidebar is counted after that."""
         self.locations = locations
         self.settings = settings
         self.clock = clock
@@ -149,7 +135,6 @@ class MainScreen(ReadingActions, LinkActions):
         self.collection = Collection([])
         self.is_samples = False
         self.scanning = True
-        self.fetching = False
         self.skipped: list[Skip] = []
         self.scope: Scope = ALL
         self.filter_text = ""
@@ -160,7 +145,6 @@ class MainScreen(ReadingActions, LinkActions):
         self._view_counts: list[tuple[SavedView, int]] = []
         self._rows: list[Entry] = []
         self._scan_note = "Reading the index…"
-        self._fetch_note = ""
 
     # --- layout -----------------------------------------------------------------
 
@@ -189,6 +173,9 @@ class MainScreen(ReadingActions, LinkActions):
         articles.read_keys = self.state.read
         articles.starred_keys = self.state.starred
         articles.focus()
+        if self.state.problem:
+            self.notify(f"Read marks and stars will not be saved this time: {self.state.problem}",
+                        title="Reading state", severity="warning", markup=False, timeout=10)
         self._refresh_view()
         self.load_library()
 
@@ -213,9 +200,8 @@ class MainScreen(ReadingActions, LinkActions):
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
             self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))
             return
-        self.source = source
         if len(first):
-            self.post_message(self.Loaded(first, False, None))
+            self.post_message(self.Loaded(source, first, False, None))
             self._count_in_background(first)
         last_fill = time.monotonic()
 
@@ -225,15 +211,15 @@ class MainScreen(ReadingActions, LinkActions):
             self.post_message(self.ScanProgress(done, total))
             if time.monotonic() - last_fill > PARTIAL_FILL_SECONDS and done < total:
                 last_fill = time.monotonic()
-                self.post_message(self.Loaded(source.load(), False, None))
+                self.post_message(self.Loaded(source, source.load(), False, None))
 
         result = source.scan(progress)
         if result.changed or not len(first) or source.is_samples:
             collection = source.load()
-            self.post_message(self.Loaded(collection, source.is_samples, result.skipped))
+            self.post_message(self.Loaded(source, collection, source.is_samples, result.skipped))
             self._count_in_background(collection)
         else:
-            self.post_message(self.Loaded(first, False, result.skipped))
+            self.post_message(self.Loaded(source, first, False, result.skipped))
 
     def _count_in_background(self, collection: Collection) -> None:
         """Count for the sidebar in the worker, once the list has painted (so it never waits for this)."""
@@ -243,25 +229,12 @@ class MainScreen(ReadingActions, LinkActions):
         views = [(view, self._count_view(view, collection, read, starred)) for view in self.state.views()]
         self.post_message(self.Counted(collection, counts, views))
 
-    @work(thread=True, exclusive=True, group="fetch")
-    def fetch_feeds(self) -> None:
-        """Fetch every subscribed feed into the cache, reporting progress."""
-        from reader.feeds import FeedConfigError, fetch_feeds
-
-        try:
-            report = fetch_feeds(self.locations, lambda done, total, _url: self.post_message(self.FetchProgress(done, total)))
-        except FeedConfigError as exc:
-            self.post_message(self.Fetched([], [], str(exc)))
-            return
-        except Exception as exc:  # noqa: BLE001 - a failed fetch is reported; it must not end the app
-            self.post_message(self.Fetched([], [], f"the fetch failed: {type(exc).__name__}: {exc}"))
-            return
-        cache = str(self.locations.cache)
-        new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
-        self.post_message(self.Fetched(new, report.failures))
-
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        if message.source is not self.source:
+            previous, self.source = self.source, message.source
+            if previous is not None:
+                previous.index.close()  # a reload (after a fetch) replaced it
         self.collection = message.collection
         self.is_samples = message.is_samples
         if message.skipped is not None:
@@ -291,33 +264,6 @@ class MainScreen(ReadingActions, LinkActions):
         self.scanning = False
         self._scan_note = message.reason
         self._refresh_view()
-
-    @on(FetchProgress)
-    def _fetch_progress(self, message: FetchProgress) -> None:
-        self._fetch_note = f"Fetching feeds {message.done}/{message.total}…"
-        self._update_status()
-
-    @on(Fetched)
-    def _fetched(self, message: Fetched) -> None:
-        self.fetching = False
-        self._fetch_note = ""
-        if message.error:
-            self.notify(message.error, title="Feeds not fetched", severity="error", markup=False)
-        else:
-            articles = self.query_one(ArticleList)
-            articles.new_paths.update(message.new_paths)
-            count = len(message.new_paths)
-            summary = f"{count:,} new article{'s' if count != 1 else ''}"
-            if message.failures:
-                failed = "; ".join(f"{url}: {why}" for url, why in message.failures[:3])
-                more = f" (and {len(message.failures) - 3} more)" if len(message.failures) > 3 else ""
-                self.notify(f"{summary}. Failed: {failed}{more}", title="Fetched, with failures",
-                            severity="warning", markup=False, timeout=10)
-            else:
-                self.notify(summary, title="Feeds fetched", markup=False)
-            if count:
-                self.load_library()
-        self._update_status()
 
     # --- pushing state down --------------------------------------------------------
 
@@ -569,26 +515,6 @@ class MainScreen(ReadingActions, LinkActions):
         """Scroll the detail pane a page, for long articles."""
         detail = self.query_one(DetailPane)
         detail.scroll_to(y=detail.scroll_y + pages * max(1, detail.size.height - 2), animate=False)
-
-    def action_fetch(self) -> None:
-        """Fetch new articles from the subscribed feeds."""
-        if self.fetching:
-            self.notify("A fetch is already running.")
-            return
-        from reader.feeds import load_feeds
-
-        try:
-            feeds = load_feeds(self.locations.feeds_config_path)
-        except Exception as exc:  # noqa: BLE001 - a broken config is reported, not raised
-            self.notify(str(exc), title="Feeds not fetched", severity="error", markup=False)
-            return
-        if not feeds:
-            self.notify("No feeds yet. Subscribe with: newsreader feeds add URL", title="Nothing to fetch")
-            return
-        self.fetching = True
-        self._fetch_note = f"Fetching {len(feeds)} feed{'s' if len(feeds) != 1 else ''}…"
-        self._update_status()
-        self.fetch_feeds()
 
     def action_skipped(self) -> None:
         """List the files that could not be read, and why."""

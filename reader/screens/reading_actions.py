@@ -14,6 +14,7 @@ from functools import partial
 from textual import on
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 
 from reader.index import Entry
 from reader.query import entry_key
@@ -61,7 +62,10 @@ class ReadingActions(Screen):
             self._read_timer = self.set_timer(READ_AFTER_SECONDS, partial(self._seen, entry))
 
     def _seen(self, entry: Entry) -> None:
-        if self.query_one(ArticleList).highlighted is entry:
+        # Not while a dialog covers the list, nor while the search box has the keyboard:
+        # the article only flashed by as the results changed.
+        typing = isinstance(self.focused, Input)
+        if self.app.screen is self and not typing and self.query_one(ArticleList).highlighted is entry:
             self.set_read([entry], True)
 
     def article_opened(self, entry: Entry) -> None:
@@ -100,7 +104,7 @@ class ReadingActions(Screen):
         rows = self.visible_rows()
         unread = [e for e in rows if entry_key(e) not in self.state.read]
         if not unread:
-            self.notify("Everything here is read already.")
+            self.notify("Everything here is read already." if rows else "Nothing to mark: this view is empty.")
             return
         noun = "article" if len(unread) == 1 else "articles"
 
