@@ -23,6 +23,7 @@ import random
 import re
 import resource
 import select
+import signal
 import shutil
 import statistics
 import struct
@@ -168,6 +169,16 @@ class Run:
                     return time.perf_counter() - self.started
         raise TimeoutError(f"{pattern!r} did not appear; last screen text: {self.screen[-400:]!r}")
 
+    def __enter__(self) -> "Run":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Never leave a program running behind a failed measurement."""
+        if self.proc.returncode is None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            os.close(self.master)
+
     def quit(self) -> int:
         """Press q and return the process's peak resident memory in MiB."""
         os.write(self.master, b"q")
@@ -191,24 +202,24 @@ def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, l
     for _ in range(runs):
         shutil.rmtree(index_dir, ignore_errors=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        run = Run(cache, home)
-        out["cold: first paint"].append(run.wait_for(r"Topics"))
-        wall = run.wait_for(done)
-        out["cold: full index"].append(wall)
-        run.quit()
+        with Run(cache, home) as run:
+            out["cold: first paint"].append(run.wait_for(r"Topics"))
+            wall = run.wait_for(done)
+            out["cold: full index"].append(wall)
+            run.quit()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         out["cold: CPU/wall"].append(cpu / wall)
     for _ in range(runs):
-        run = Run(cache, home)
-        out["warm: usable screen"].append(run.wait_for(listed))
-        out["warm: scan checked"].append(run.wait_for(done))
-        out["peak memory MiB (warm)"].append(run.quit())
+        with Run(cache, home) as run:
+            out["warm: usable screen"].append(run.wait_for(listed))
+            out["warm: scan checked"].append(run.wait_for(done))
+            out["peak memory MiB (warm)"].append(run.quit())
     for r in range(runs):
         touch_100(cache, r)
-        run = Run(cache, home)
-        out["incremental (100 files): done"].append(run.wait_for(done))
-        run.quit()
+        with Run(cache, home) as run:
+            out["incremental (100 files): done"].append(run.wait_for(done))
+            run.quit()
     return out
 
 
@@ -219,9 +230,9 @@ def touch_100(cache: Path, seed: int) -> None:
     for path in rng.sample(files, 40):
         path.write_text(path.read_text(encoding="utf-8").replace("published: false", "published: true "),
                         encoding="utf-8")
-    removed = rng.sample([f for f in files if "added" not in f.name], 30)
-    for n, path in enumerate(removed):
-        new = path.with_name(f"added-{seed}-{n}.md")
+    stamp = time.time_ns()
+    for n, path in enumerate(rng.sample(files, 30)):
+        new = path.with_name(f"moved-{stamp}-{n}.md")  # a name never used before
         path.rename(new)  # removes one path and adds another
         os.utime(new)
 

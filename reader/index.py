@@ -103,6 +103,8 @@ class ScanResult:
     parsed: int = 0
     removed: int = 0
     total_files: int = 0
+    touched: list[str] = field(default_factory=list)
+    """Paths that were added, changed or removed (what a loaded list must update)."""
     skipped: list[Skip] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -183,7 +185,9 @@ def walk(root: Path) -> Iterator[tuple[str, int, int, str | None]]:
     folders are not followed, so a link loop cannot trap the scan. ``problem``
     is set for names that cannot be articles: folders, broken or looping links.
     """
-    stack = [root]
+    top = os.fspath(root)
+    cut = len(os.path.join(top, ""))  # plain slicing: os.path.relpath is slow at 100,000 files
+    stack = [top]
     while stack:
         folder = stack.pop()
         try:
@@ -200,10 +204,12 @@ def walk(root: Path) -> Iterator[tuple[str, int, int, str | None]]:
             except OSError:
                 is_dir = False
             if is_dir:
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             if not name.endswith(".md"):
                 continue
-            rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            rel = entry.path[cut:]
+            if os.sep != "/":
+                rel = rel.replace(os.sep, "/")
             if is_dir:
                 yield rel, 0, 0, "is a directory"
                 continue
@@ -326,6 +332,17 @@ class Index:
         except sqlite3.OperationalError:
             return set()
 
+    def entries_at(self, paths: list[str]) -> list[Entry]:
+        """The indexed articles among ``paths`` (to update a loaded list after a small scan)."""
+        found: list[Entry] = []
+        with self._lock:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE path IN ({marks})", chunk)
+                found += map(Entry._make, rows)
+        return found
+
     def count(self) -> int:
         """How many articles the index holds."""
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -363,6 +380,7 @@ class Index:
             self._store_skips(instant_skips)
         result.removed = len(gone)
         result.parsed = len(instant_skips)
+        result.touched = gone + [skip[0] for skip in instant_skips] + [job[1] for job in jobs]
         self._parse_all(jobs, result, progress, workers)
         result.skipped = self.skipped()
         result.seconds = time.perf_counter() - started

@@ -144,6 +144,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self.counts = Counts([], set(), set())
         self._view_counts: list[tuple[SavedView, int]] = []
         self._rows: list[Entry] = []
+        self._scope_size: tuple[object, int] = (None, 0)
         self._scan_note = "Reading the index…"
 
     # --- layout -----------------------------------------------------------------
@@ -215,7 +216,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
 
         result = source.scan(progress)
         if result.changed or not len(first) or source.is_samples:
-            collection = source.load()
+            collection = source.reload(first, result)
             self.post_message(self.Loaded(source, collection, source.is_samples, result.skipped))
             self._count_in_background(collection)
         else:
@@ -351,12 +352,21 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
             why = " — your cache is empty. "
         banner.update(Text.assemble(("Sample articles", "bold"), why, "Bring your own: ", (IMPORT_HINT, "bold")))
 
+    def _scope_total(self, shown: int) -> int:
+        """How many articles the scope holds before the typed search (remembered per scope)."""
+        key = (self.scope, id(self.collection))
+        if not self.filter_text:
+            self._scope_size = (key, shown)
+        elif self._scope_size[0] != key:
+            self._scope_size = (key, len(self.collection.view(
+                self.settings.sort, self.settings.reverse, self.scope.topic, self.scope.query,
+                read=self.state.read, starred=self.state.starred,
+            )))
+        return self._scope_size[1]
+
     def _update_title(self, shown: int) -> None:
         searching = bool(self.filter_text)
-        total = len(self.collection.view(
-            self.settings.sort, self.settings.reverse, self.scope.topic, self.scope.query,
-            read=self.state.read, starred=self.state.starred,
-        )) if searching else shown
+        total = self._scope_total(shown)
         if self.relevance and parse_query(self._search_text()).words:
             order = "by relevance, worst first" if self.settings.reverse else "by relevance, best first"
         elif self.settings.sort is SortKey.DATE:
