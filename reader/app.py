@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader import __version__
-from reader.library import Collection, Source
+from reader.library import Preloaded
 from reader.paths import Locations, resolve
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
@@ -42,7 +42,7 @@ class NewsReaderApp(App[None]):
         self,
         locations: Locations,
         clock: Callable[[], dt.datetime] = local_now,
-        preload: Future[tuple[Source, Collection]] | None = None,
+        preload: Future[Preloaded] | None = None,
     ) -> None:
         super().__init__()
         self.preload = preload
@@ -86,7 +86,7 @@ def make_app(
     locations: Locations | None = None,
     *,
     clock: Callable[[], dt.datetime] = local_now,
-    preload: Future[tuple[Source, Collection]] | None = None,
+    preload: Future[Preloaded] | None = None,
 ) -> NewsReaderApp:
     """Build the app for ``locations`` (default: resolved from the environment)."""
     return NewsReaderApp(locations or resolve(), clock=clock, preload=preload)

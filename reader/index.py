@@ -225,6 +225,55 @@ def walk(root: Path) -> Iterator[tuple[str, int, int, str | None]]:
             yield rel, info.st_size, info.st_mtime_ns, None
 
 
+FileDiff = tuple[list[tuple[str, int, int, str | None]], list[str], int]
+"""``(new or changed files as walk() yields them, paths gone, files seen)``."""
+
+
+def _compare(root: Path, conn: sqlite3.Connection) -> FileDiff:
+    """Walk ``root`` and compare it with the index behind ``conn``, by path, size and mtime."""
+    known: dict[str, tuple[int, int]] = {}
+    for path, size, mtime in conn.execute(
+        "SELECT path, size, mtime_ns FROM articles UNION ALL SELECT path, size, mtime_ns FROM skipped"
+    ):
+        known[path] = (size, mtime)
+    known_problems = dict(conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0"))
+    changed: list[tuple[str, int, int, str | None]] = []
+    seen: set[str] = set()
+    if root.is_dir():
+        for rel, size, mtime, problem in walk(root):
+            seen.add(rel)
+            if known.get(rel) == (size, mtime) and problem == known_problems.get(rel):
+                continue  # unchanged file, or the same broken link / folder as last time
+            changed.append((rel, size, mtime, problem))
+    return changed, [path for path in known if path not in seen], len(seen)
+
+
+def diff_files(root: str, db_path: str) -> FileDiff:
+    """:func:`_compare` on its own read-only connection: runs in a helper process.
+
+    Started as the reader launches, the walk of a big cache uses the second
+    core while the first one draws the screen.
+    """
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    try:
+        return _compare(Path(root), conn)
+    finally:
+        conn.close()
+
+
+def start_diff(index: Index) -> concurrent.futures.Future[FileDiff] | None:
+    """Run :func:`diff_files` for ``index`` in a helper process; None for in-memory indexes."""
+    if index.db_path is None:
+        return None
+    try:
+        executor = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = executor.submit(diff_files, str(index.root), str(index.db_path))
+        executor.shutdown(wait=False)
+        return future
+    except Exception:  # noqa: BLE001 - no helper process: the scan walks the files itself
+        return None
+
+
 class Index:
     """The index of one folder of articles, on disk or (for read-only places) in memory."""
 
@@ -349,31 +398,23 @@ class Index:
 
     # --- scanning ---------------------------------------------------------------
 
-    def scan(self, progress: ProgressFn | None = None, *, workers: int | None = None) -> ScanResult:
-        """Bring the index up to date with the files, re-parsing only what changed."""
+    def scan(
+        self, progress: ProgressFn | None = None, *, workers: int | None = None, diff: FileDiff | None = None
+    ) -> ScanResult:
+        """Bring the index up to date with the files, re-parsing only what changed.
+
+        ``diff`` is a comparison made beforehand (by :func:`diff_files`, in
+        another process while the UI starts); without it the files are walked here.
+        """
         started = time.perf_counter()
         result = ScanResult()
-        known: dict[str, tuple[int, int]] = {}
-        for path, size, mtime in self.conn.execute(
-            "SELECT path, size, mtime_ns FROM articles UNION ALL SELECT path, size, mtime_ns FROM skipped"
-        ):
-            known[path] = (size, mtime)
-        known_problems = dict(self.conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0"))
-        seen: set[str] = set()
-        jobs: list[tuple[str, str, int, int]] = []
-        instant_skips: list[tuple] = []
+        if diff is None:
+            with self._lock:
+                diff = _compare(self.root, self.conn)
+        changed, gone, result.total_files = diff
         root = str(self.root)
-        if self.root.is_dir():
-            for rel, size, mtime, problem in walk(self.root):
-                seen.add(rel)
-                result.total_files += 1
-                if known.get(rel) == (size, mtime) and problem == known_problems.get(rel):
-                    continue  # unchanged file, or the same broken link / folder as last time
-                if problem is not None:
-                    instant_skips.append((rel, size, mtime, problem))
-                else:
-                    jobs.append((root, rel, size, mtime))
-        gone = [path for path in known if path not in seen]
+        instant_skips = [c for c in changed if c[3] is not None]
+        jobs = [(root, rel, size, mtime) for rel, size, mtime, problem in changed if problem is None]
         with self._lock, self.conn:
             self._delete_articles(gone)
             self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))

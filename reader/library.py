@@ -19,7 +19,16 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
-from reader.index import TOPIC_SEP, Entry, Index, ProgressFn, ScanResult, index_path_for
+from reader.index import (
+    TOPIC_SEP,
+    Entry,
+    FileDiff,
+    Index,
+    ProgressFn,
+    ScanResult,
+    index_path_for,
+    start_diff,
+)
 from reader.paths import SAMPLES_DIR, Locations
 from reader.query import entry_checks, fts_expression, parse_query
 
@@ -253,9 +262,9 @@ class Source:
             return loaded.patched(self.index, result.touched)
         return self.load()
 
-    def scan(self, progress: ProgressFn | None = None) -> ScanResult:
+    def scan(self, progress: ProgressFn | None = None, diff: FileDiff | None = None) -> ScanResult:
         """Update the index from the files; switch to the samples when there are no articles."""
-        result = self.index.scan(progress)
+        result = self.index.scan(progress, diff=diff)
         if self.index.count() == 0 and not self.is_samples:
             self.use_samples()
             self.index.scan()
@@ -272,18 +281,30 @@ class Source:
         return self.root / entry.path
 
 
-def preload(locations: Locations) -> Future[tuple[Source, Collection]]:
-    """Open the index and load its entries in a thread, started before the UI boots.
+@dataclass
+class Preloaded:
+    """What :func:`preload` has ready: the source, its entries, and the files' comparison."""
 
-    Reading 100,000 rows takes a few tenths of a second; started first, it
-    overlaps the import and start-up of the terminal UI instead of following it.
+    source: Source
+    collection: Collection
+    diff: Future[FileDiff] | None
+    """The walk of the cache, running in a helper process (None when there is none)."""
+
+
+def preload(locations: Locations) -> Future[Preloaded]:
+    """Open the index, start comparing the files with it, and load its entries, before the UI boots.
+
+    Reading 100,000 rows takes a few tenths of a second and walking their files
+    as long again; started first, in a thread and a helper process, they
+    overlap the start-up of the terminal UI instead of following it.
     """
-    future: Future[tuple[Source, Collection]] = Future()
+    future: Future[Preloaded] = Future()
 
     def run() -> None:
         try:
             source = Source(locations)
-            future.set_result((source, source.load()))
+            diff = start_diff(source.index)
+            future.set_result(Preloaded(source, source.load(), diff))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
             future.set_exception(exc)
 

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 
 from reader.articles import ArticleError, load_article
 from reader.index import Entry, Skip
-from reader.library import Collection, SortKey, Source
+from reader.library import Collection, Preloaded, SortKey, Source
 from reader.paths import Locations
 from reader.query import entry_key, parse_query
 from reader.scopes import ALL, Counts, Scope
@@ -121,7 +121,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         locations: Locations,
         settings: Settings,
         clock: Callable[[], dt.datetime],
-        preload: Future[tuple[Source, Collection]] | None = None,
+        preload: Future[Preloaded] | None = None,
     ) -> None:
         super().__init__()
         self._preload = preload
@@ -192,9 +192,11 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
     def load_library(self) -> None:
         """Show the index at once, then bring it up to date with the files."""
         preload, self._preload = self._preload, None  # only the first load was started early
+        diff = None
         try:
             if preload is not None:
-                source, first = preload.result()
+                ready = preload.result()
+                source, first, diff = ready.source, ready.collection, ready.diff
             else:
                 source = Source(self.locations)
                 first = source.load()
@@ -214,7 +216,11 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
                 last_fill = time.monotonic()
                 self.post_message(self.Loaded(source, source.load(), False, None))
 
-        result = source.scan(progress)
+        try:
+            files = diff.result() if diff is not None else None
+        except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
+            files = None
+        result = source.scan(progress, files)
         if result.changed or not len(first) or source.is_samples:
             collection = source.reload(first, result)
             self.post_message(self.Loaded(source, collection, source.is_samples, result.skipped))
