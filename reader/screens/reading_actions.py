@@ -62,11 +62,16 @@ class ReadingActions(Screen):
             self._read_timer = self.set_timer(READ_AFTER_SECONDS, partial(self._seen, entry))
 
     def _seen(self, entry: Entry) -> None:
+        if self.query_one(ArticleList).highlighted is not entry:
+            return
         # Not while a dialog covers the list, nor while the search box has the keyboard:
-        # the article only flashed by as the results changed.
-        typing = isinstance(self.focused, Input)
-        if self.app.screen is self and not typing and self.query_one(ArticleList).highlighted is entry:
-            self.set_read([entry], True)
+        # the article only flashed by as the results changed. It is still the one shown,
+        # so look again later: once the list is back in view it counts as read.
+        if self.app.screen is not self or isinstance(self.focused, Input):
+            self._read_timer = self.set_timer(READ_AFTER_SECONDS, partial(self._seen, entry))
+            return
+        self._read_timer = None
+        self.set_read([entry], True)
 
     def article_opened(self, entry: Entry) -> None:
         """Opening an article in the browser counts as reading it."""
