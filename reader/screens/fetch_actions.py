@@ -3,7 +3,7 @@
 The fetch runs in a worker and reports progress in the status line; new
 articles appear without a restart and are marked as new. :class:`FetchActions`
 is mixed into :class:`reader.screens.main.MainScreen`, which provides
-``locations``, ``load_library()`` and ``_update_status()``.
+``locations``, ``reload_library()`` and ``_update_status()``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class FetchActions(Screen):
     _fetch_note = ""
     """What the status line says about the running fetch."""
 
-    def load_library(self) -> None:
+    def reload_library(self) -> None:
         raise NotImplementedError
 
     def _update_status(self) -> None:
@@ -111,5 +111,5 @@ class FetchActions(Screen):
             else:
                 self.notify(summary, title="Feeds fetched", markup=False)
             if count:
-                self.load_library()
+                self.reload_library()
         self._update_status()

@@ -145,6 +145,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self._view_counts: list[tuple[SavedView, int]] = []
         self._rows: list[Entry] = []
         self._scope_size: tuple[object, int] = (None, 0)
+        self._reload_pending = False
         self._scan_note = "Reading the index…"
 
     # --- layout -----------------------------------------------------------------
@@ -247,10 +248,22 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         if message.skipped is not None:
             self.scanning = False
             self.skipped = message.skipped
+            if self._reload_pending:  # a fetch finished during this scan: scan again for its files
+                self._reload_pending = False
+                self.call_later(self.reload_library)
         self._update_banner()
         self._list_painted.clear()
         self._refresh_view(keep=True)
         self.call_after_refresh(self._list_painted.set)
+
+    def reload_library(self) -> None:
+        """Scan again (new files arrived); never while a scan runs, whose thread cannot be stopped."""
+        if self.scanning:
+            self._reload_pending = True
+        else:
+            self.scanning = True
+            self._scan_note = "Reading new articles…"
+            self.load_library()
 
     @on(Counted)
     def _counted(self, message: Counted) -> None:
