@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from reader.index import Skip
+from reader.widgets.plain_option_list import PlainOptionList
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -20,8 +21,6 @@ class SkippedScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,exclamation_mark", "dismiss", "Close"),
-        Binding("j", "list_down", "Down", show=False),
-        Binding("k", "list_up", "Up", show=False),
     ]
 
     def __init__(self, skipped: list[Skip], root: Path) -> None:
@@ -39,12 +38,6 @@ class SkippedScreen(ModalScreen[None]):
                 prompt = Text(skip.path, style="bold")
                 prompt.append("\n" + skip.reason, style="dim")
                 options.append(Option(prompt))
-            yield OptionList(*options, markup=False, id="skipped-list")
+            yield PlainOptionList(*options, id="skipped-list")
             yield Static("Fix or remove these files, then start newsreader again. "
                          "`newsreader check` prints the same list.", id="skipped-help", markup=False)
-
-    def action_list_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_list_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from reader.articles import Related
 from reader.formatting import relative_date
+from reader.widgets.plain_option_list import PlainOptionList
 
 
 def _prompt(item: Related, now: dt.datetime) -> Text:
@@ -27,14 +28,10 @@ def _prompt(item: Related, now: dt.datetime) -> Text:
     return text
 
 
-class RelatedList(OptionList):
+class RelatedList(PlainOptionList):
     """One option per related item; ``enter`` or ``o`` opens it in the browser."""
 
     BINDINGS = [
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
         Binding("enter", "select", "Open in browser", show=False),
     ]
 
@@ -46,7 +43,7 @@ class RelatedList(OptionList):
             self.item = item
 
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
-        super().__init__(markup=False, **kwargs)
+        super().__init__(**kwargs)
         self.items: tuple[Related, ...] = ()
         self._clock = clock
 

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from reader.scopes import ALL, STARRED, UNREAD, Counts, Scope, topic_scope, view_scope
 from reader.state import SavedView
+from reader.widgets.plain_option_list import PlainOptionList
 
 
 def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -> Table:
@@ -28,14 +29,10 @@ def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -
     return line
 
 
-class TopicSidebar(OptionList):
+class TopicSidebar(PlainOptionList):
     """Lists the scopes; highlighting one shows it in the article list at once."""
 
     BINDINGS = [
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
         Binding("x,delete", "delete_view", "Delete saved search", show=False),
     ]
 
@@ -54,7 +51,7 @@ class TopicSidebar(OptionList):
             self.scope = scope
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(markup=False, **kwargs)
+        super().__init__(**kwargs)
         self.scopes: list[Scope] = []
         """One per option, in order (the separator is not an option)."""
 
