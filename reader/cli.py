@@ -115,7 +115,7 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
     'topic:AI is:unread provider:rt.com after:2024-01-01 before:2024-02-01
     quality:>50 is:starred'.
     """
-    from reader.query import parse_query
+    from reader.query import parse_query, quote_value
     from reader.state import StateStore
 
     locations = _locations(ctx)
@@ -136,8 +136,7 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
         return
     if topic:
         # The query's topic qualifier matches every spelling of a topic, ignoring case.
-        quoted = topic.replace("\\", "\\\\").replace('"', '\\"')
-        query = f'{query} topic:"{quoted}"'.strip()
+        query = f"{query} topic:{quote_value(topic)}".strip()
     rows = collection.view(SortKey(sort), reverse, None, query, read=read, starred=starred)
     if limit is not None:
         rows = rows[:limit]

@@ -121,6 +121,13 @@ def parse_query(text: str) -> Query:
                  tuple(quality), tuple(errors), read)
 
 
+def quote_value(value: str) -> str:
+    """``value`` as one token of the query language (quoted when it has spaces or quotes)."""
+    if value and not any(ch.isspace() or ch in "\"'\\" for ch in value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def fts_expression(words: tuple[str, ...], prefix_last: bool = True) -> str:
     """An FTS5 MATCH expression: every word must match; the last may be a prefix (as you type)."""
     parts = []

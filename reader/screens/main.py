@@ -4,8 +4,8 @@ The screen owns the view state (scope, sort, direction, search text) and
 pushes it down to the widgets; the widgets report what the user did with
 messages. Loading the index, scanning the files and fetching feeds run in
 worker threads that report with messages too, so the screen stays usable
-while a big cache is indexed. Link keys and reading-state keys live in the
-two mixins this class is made of.
+while a big cache is indexed. Link keys, reading-state keys and the fetch
+key live in the three mixins this class is made of.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from reader.articles import ArticleError, load_article
 from reader.index import Entry, Skip
 from reader.library import Collection, Preloaded, SortKey, Source
 from reader.paths import Locations
-from reader.query import entry_key, parse_query
+from reader.query import entry_key, parse_query, quote_value
 from reader.scopes import ALL, Counts, Scope
 from reader.screens.fetch_actions import FetchActions
 from reader.screens.link_actions import LinkActions
@@ -44,13 +44,6 @@ from reader.widgets.topic_sidebar import TopicSidebar
 IMPORT_HINT = "newsreader import PATH"
 NARROW_WIDTH = 100
 PARTIAL_FILL_SECONDS = 2.0
-
-
-def _quoted(value: str) -> str:
-    """``value`` as one token of the query language (quoted when it has spaces or quotes)."""
-    if value and not any(ch.isspace() or ch in "\"'\\" for ch in value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class MainScreen(ReadingActions, LinkActions, FetchActions):
@@ -236,6 +229,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         counts = Counts(collection.entries, read, starred)
         views = [(view, self._count_view(view, collection, read, starred)) for view in self.state.views()]
         self.post_message(self.Counted(collection, counts, views))
+        collection.sorted(self.settings.sort.other)  # so the first `s` finds the other order ready
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -298,7 +292,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         """
         if not self.filter_text:
             return ""
-        base = f"topic:{_quoted(self.scope.topic)}" if self.scope.topic is not None else self.scope.query
+        base = f"topic:{quote_value(self.scope.topic)}" if self.scope.topic is not None else self.scope.query
         return f"{base} {self.filter_text}".strip()
 
     def visible_rows(self) -> list[Entry]:
