@@ -64,7 +64,7 @@ async def test_ctrl_s_saves_the_search_as_a_sidebar_view(fixture_locations):
         assert app.screen is screen
         assert notes.messages()[-1] == "Saved “Power” in the sidebar."
         lines = sidebar_lines(app)
-        assert lines[3] == ["⌕", "Power", "3"] and lines[4] == ["─"]
+        assert lines[3] == ["/", "Power", "3"] and lines[4] == ["─"]
         # Clear the typed search; the view shows the same rows.
         await pilot.press("escape")
         assert len(paths(screen)) == 12
@@ -129,11 +129,11 @@ async def test_a_search_saved_in_a_topic_or_view_keeps_it(fixture_locations):
         assert [v.query for v in screen.state.views()] == [
             "topic:Climate glacier", 'topic:"Wind & solar power" turb', "is:unread glacier",
         ]
-        assert sidebar_line(app, "⌕ is:unread glacier")[-1] == "1"
+        assert sidebar_line(app, "/ is:unread glacier")[-1] == "1"
         await put_cursor_on(pilot, screen, "old.md")
         await pilot.press("m")
-        assert sidebar_line(app, "⌕ is:unread glacier")[-1] == "0"
-        assert sidebar_line(app, "⌕ topic:Climate glacier")[-1] == "1"
+        assert sidebar_line(app, "/ is:unread glacier")[-1] == "0"
+        assert sidebar_line(app, "/ topic:Climate glacier")[-1] == "1"
 
 
 async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
@@ -145,17 +145,17 @@ async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        assert sidebar_lines(app)[3:6] == [["⌕", "Energy", "news", "3"], ["⌕", "Records", "2"], ["─"]]
+        assert sidebar_lines(app)[3:6] == [["/", "Energy", "news", "3"], ["/", "Records", "2"], ["─"]]
         await choose_scope(pilot, screen, "Energy news")
         assert text(screen, "#list-title") == "Energy news · 3 · by date, newest first"
         await pilot.press("h", "x")  # x is the sidebar's key
         assert isinstance(app.screen, ConfirmScreen)
         assert text(app.screen, "#confirm-question") == "Delete the saved search “Energy news”?"
         await pilot.press("n")
-        assert sidebar_line(app, "⌕ Energy") == ["⌕", "Energy", "news", "3"]
+        assert sidebar_line(app, "/ Energy") == ["/", "Energy", "news", "3"]
         await pilot.press("x", "y")
         assert app.screen is screen
-        assert [words[1] for words in sidebar_lines(app) if words[0] == "⌕"] == ["Records"]
+        assert [words[1] for words in sidebar_lines(app) if words[0] == "/"] == ["Records"]
         # The list no longer shows the deleted view: it is back on all articles, as the sidebar says.
         sidebar = screen.query_one(TopicSidebar)
         assert sidebar.current.name == "All articles" and screen.scope.name == "All articles"
@@ -164,7 +164,7 @@ async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
         # delete works too; on a topic, x and delete do nothing.
         await choose_scope(pilot, screen, "Records")
         await pilot.press("h", "delete", "y")
-        assert not [words for words in sidebar_lines(app) if words[0] == "⌕"]
+        assert not [words for words in sidebar_lines(app) if words[0] == "/"]
         await choose_scope(pilot, screen, "Energy")
         await pilot.press("h", "x", "delete")
         assert app.screen is screen and sidebar.current.name == "Energy"

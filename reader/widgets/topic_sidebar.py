@@ -69,7 +69,7 @@ class TopicSidebar(PlainOptionList):
             (UNREAD, _prompt(UNREAD.name, None, counts.unread)),
             (STARRED, _prompt("★ " + STARRED.name, None, counts.starred)),
         ]
-        lines += [(view_scope(v.name, v.query), _prompt("⌕ " + v.name, None, n)) for v, n in views]
+        lines += [(view_scope(v.name, v.query), _prompt("/ " + v.name, None, n)) for v, n in views]
         topics = [(topic_scope(name), _prompt(name, unread, total)) for name, total, unread in counts.topics()]
         self.scopes = [scope for scope, _ in lines] + [scope for scope, _ in topics]
         options: list[Option | None] = [Option(prompt) for _, prompt in lines]
