@@ -5,10 +5,26 @@ worker thread both call :func:`fetch_feeds`. The click commands live in
 :mod:`reader.feeds.commands` and are not imported by this package.
 """
 
+from typing import Any
+
 from reader.feeds.config import Feed, FeedConfigError, load_feeds, save_feeds
-from reader.feeds.fetcher import FetchReport, Progress, fetch_feeds
-from reader.feeds.http import Limits
+from reader.feeds.limits import Limits
 from reader.feeds.opml import OpmlError, parse_opml, to_opml
+
+_FETCHER = {"FetchReport", "Progress", "fetch_feeds"}
+
+
+def __getattr__(name: str) -> Any:
+    """The fetcher (httpx, feedparser) is imported on first use, not with the package.
+
+    ``newsreader`` imports this package for its commands at every start; the
+    HTTP stack would add a tenth of a second to each, for nothing.
+    """
+    if name in _FETCHER:
+        from reader.feeds import fetcher
+
+        return getattr(fetcher, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Feed",

@@ -8,16 +8,19 @@ into one clear line (``click.ClickException``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reader import paths
 from reader.feeds.config import Feed, FeedConfigError, check_url, clean_topics, find, load_feeds, save_feeds
-from reader.feeds.fetcher import FetchReport, fetch_feeds
-from reader.feeds.http import Limits
+from reader.feeds.limits import Limits
 from reader.feeds.opml import OpmlError, parse_opml, to_opml
 from reader.feeds.text import line
 from reader.paths import Locations
+
+if TYPE_CHECKING:
+    from reader.feeds.fetcher import FetchReport
 
 
 def _locations(ctx: click.Context) -> Locations:
@@ -169,6 +172,8 @@ def fetch(ctx: click.Context, timeout: float) -> None:
 
 
 def _fetch_with_bar(locations: Locations, current: list[Feed], limits: Limits) -> FetchReport:
+    from reader.feeds.fetcher import fetch_feeds  # httpx and feedparser load only when fetching
+
     stderr = click.get_text_stream("stderr")
     with click.progressbar(
         length=len(current), label="Fetching feeds", file=stderr, show_pos=True,

@@ -28,25 +28,14 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json, "
     "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
+from reader.feeds.limits import Limits  # noqa: E402 - re-exported: the download's settings
+
 STATE_FILE = "feed_http_state.json"
 _MAX_VALIDATOR = 512
 
 
 class DownloadError(Exception):
     """A feed could not be downloaded; ``str()`` is the one-line reason."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How patient and how generous one fetch is."""
-
-    timeout: float = 20.0
-    """Seconds allowed for connecting and for each read; the whole download gets three times this."""
-    max_bytes: int = 5 * 1024 * 1024
-    """A body (after decompression) larger than this is abandoned and reported."""
-    max_redirects: int = 5
-    concurrency: int = 8
-    """How many feeds are downloaded at once."""
 
 
 @dataclass(frozen=True)

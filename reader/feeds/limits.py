@@ -1,0 +1,18 @@
+"""The settings of one fetch, apart from the HTTP code so the CLI can read them cheaply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How patient and how generous one fetch is."""
+
+    timeout: float = 20.0
+    """Seconds allowed for connecting and for each read; the whole download gets three times this."""
+    max_bytes: int = 5 * 1024 * 1024
+    """A body (after decompression) larger than this is abandoned and reported."""
+    max_redirects: int = 5
+    concurrency: int = 8
+    """How many feeds are downloaded at once."""
