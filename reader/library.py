@@ -130,12 +130,8 @@ class Collection:
             self._topic_views[cache_key] = rows
         return rows
 
-    def topic_name(self, name: str) -> str | None:
-        """The topic spelled as in the files, for a name typed in any case."""
-        spellings = self._spellings(name)
-        return spellings[0] if spellings else None
-
     def _spellings(self, name: str) -> list[str]:
+        """Every spelling of a topic in the files, for a name typed in any case."""
         if self._topic_names is None:
             self._topic_names = {}
             for t in self.topics():

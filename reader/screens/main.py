@@ -29,7 +29,7 @@ from reader.articles import ArticleError, load_article
 from reader.index import Entry, Skip
 from reader.library import Collection, Preloaded, SortKey, Source
 from reader.paths import Locations
-from reader.query import entry_key, parse_query, quote_value
+from reader.query import Query, entry_key, parse_query, quote_value
 from reader.scopes import ALL, Counts, Scope
 from reader.screens.fetch_actions import FetchActions
 from reader.screens.link_actions import LinkActions
@@ -139,6 +139,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self._rows: list[Entry] = []
         self._scope_size: tuple[object, int] = (None, 0)
         self._reload_pending = False
+        self._parsed: tuple[str, Query] = ("", parse_query(""))
         self._scan_note = "Reading the index…"
 
     # --- layout -----------------------------------------------------------------
@@ -281,6 +282,13 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
 
     # --- pushing state down --------------------------------------------------------
 
+    def _query(self) -> Query:
+        """The parsed search (scope plus typed text), parsed once per change of the text."""
+        text = self._search_text()
+        if self._parsed[0] != text:
+            self._parsed = (text, parse_query(text))
+        return self._parsed[1]
+
     def _search_text(self) -> str:
         return f"{self.scope.query} {self.filter_text}".strip()
 
@@ -303,7 +311,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         """Recompute the visible rows from the view state and update the panes."""
         articles = self.query_one(ArticleList)
         previous = articles.highlighted if keep else None
-        words = parse_query(self._search_text()).words
+        words = self._query().words
         rows = self.collection.view(
             self.settings.sort, self.settings.reverse, self.scope.topic, self._search_text(),
             read=self.state.read, starred=self.state.starred, relevance=self.relevance and bool(words),
@@ -380,7 +388,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
     def _update_title(self, shown: int) -> None:
         searching = bool(self.filter_text)
         total = self._scope_total(shown)
-        if self.relevance and parse_query(self._search_text()).words:
+        if self.relevance and self._query().words:
             order = "by relevance, worst first" if self.settings.reverse else "by relevance, best first"
         elif self.settings.sort is SortKey.DATE:
             order = "by date, " + ("oldest first" if self.settings.reverse else "newest first")
@@ -430,7 +438,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
             if self.skipped:
                 noun = "file" if len(self.skipped) == 1 else "files"
                 parts.append(f"{len(self.skipped):,} {noun} skipped (press ! to see why)")
-        query = parse_query(self._search_text())
+        query = self._query()
         if query.errors:
             parts.append("ignored: " + "; ".join(query.errors))
         self.query_one("#status", Static).update(" · ".join(parts))
@@ -494,7 +502,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
 
     def action_toggle_sort(self) -> None:
         """Switch between date and quality order (remembered); during a word search, relevance too."""
-        if parse_query(self._search_text()).words:
+        if self._query().words:
             # Cycle relevance -> date -> quality -> relevance while words are searched.
             if self.relevance:
                 self.relevance = False
