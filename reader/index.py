@@ -16,12 +16,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from reader import filecheck
 from reader.articles import Article, ArticleError, load_article
+from reader.filecheck import FileDiff, PendingDiff, compare
 from reader.paths import OWN_DIR_NAME
 
 SCHEMA_VERSION = 5
@@ -178,100 +180,11 @@ def _start_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
         return None
 
 
-def walk(root: Path) -> Iterator[tuple[str, int, int, str | None]]:
-    """Yield ``(relative path, size, mtime_ns, problem)`` for every ``*.md`` below ``root``.
-
-    Dot-folders (the program's own among them) are not entered and symlinked
-    folders are not followed, so a link loop cannot trap the scan. ``problem``
-    is set for names that cannot be articles: folders, broken or looping links.
-    """
-    top = os.fspath(root)
-    cut = len(os.path.join(top, ""))  # plain slicing: os.path.relpath is slow at 100,000 files
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                stack.append(entry.path)
-            if not name.endswith(".md"):
-                continue
-            rel = entry.path[cut:]
-            if os.sep != "/":
-                rel = rel.replace(os.sep, "/")
-            if is_dir:
-                yield rel, 0, 0, "is a directory"
-                continue
-            try:
-                info = entry.stat()
-            except OSError as exc:
-                reason = "symlink loop" if exc.errno == 40 else "broken symlink"
-                yield rel, 0, 0, reason if entry.is_symlink() else f"cannot stat: {exc.strerror}"
-                continue
-            if entry.is_symlink() and os.path.isdir(entry.path):
-                yield rel, 0, 0, "is a directory"
-                continue
-            yield rel, info.st_size, info.st_mtime_ns, None
-
-
-FileDiff = tuple[list[tuple[str, int, int, str | None]], list[str], int]
-"""``(new or changed files as walk() yields them, paths gone, files seen)``."""
-
-
-def _compare(root: Path, conn: sqlite3.Connection) -> FileDiff:
-    """Walk ``root`` and compare it with the index behind ``conn``, by path, size and mtime."""
-    known: dict[str, tuple[int, int]] = {}
-    for path, size, mtime in conn.execute(
-        "SELECT path, size, mtime_ns FROM articles UNION ALL SELECT path, size, mtime_ns FROM skipped"
-    ):
-        known[path] = (size, mtime)
-    known_problems = dict(conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0"))
-    changed: list[tuple[str, int, int, str | None]] = []
-    seen: set[str] = set()
-    if root.is_dir():
-        for rel, size, mtime, problem in walk(root):
-            seen.add(rel)
-            if known.get(rel) == (size, mtime) and problem == known_problems.get(rel):
-                continue  # unchanged file, or the same broken link / folder as last time
-            changed.append((rel, size, mtime, problem))
-    return changed, [path for path in known if path not in seen], len(seen)
-
-
-def diff_files(root: str, db_path: str) -> FileDiff:
-    """:func:`_compare` on its own read-only connection: runs in a helper process.
-
-    Started as the reader launches, the walk of a big cache uses the second
-    core while the first one draws the screen.
-    """
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
-    try:
-        return _compare(Path(root), conn)
-    finally:
-        conn.close()
-
-
-def start_diff(index: Index) -> concurrent.futures.Future[FileDiff] | None:
-    """Run :func:`diff_files` for ``index`` in a helper process; None for in-memory indexes."""
+def start_diff(index: Index) -> PendingDiff | None:
+    """Compare the files with ``index`` in a helper process; None for in-memory indexes."""
     if index.db_path is None:
         return None
-    try:
-        executor = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        future = executor.submit(diff_files, str(index.root), str(index.db_path))
-        executor.shutdown(wait=False)
-        return future
-    except Exception:  # noqa: BLE001 - no helper process: the scan walks the files itself
-        return None
+    return filecheck.start(str(index.root), str(index.db_path))
 
 
 class Index:
@@ -410,7 +323,7 @@ class Index:
         result = ScanResult()
         if diff is None:
             with self._lock:
-                diff = _compare(self.root, self.conn)
+                diff = compare(self.root, self.conn)
         changed, gone, result.total_files = diff
         root = str(self.root)
         instant_skips = [c for c in changed if c[3] is not None]

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from conftest import write_article
 from reader import library
-from reader.index import Index, _compare, diff_files, index_path_for, start_diff, walk
+from reader.filecheck import BAD_NAME, compare, diff_files, walk
+from reader.index import Index, index_path_for, start_diff
 from reader.library import Collection, SortKey, Source
 from reader.paths import Locations
 
@@ -77,7 +78,7 @@ def test_diff_files_matches_the_in_process_comparison_and_feeds_an_identical_sca
         _change(cache)
         out_of_process = diff_files(str(cache), str(index.db_path))
         with index._lock:
-            in_process = _compare(cache, index.conn)
+            in_process = compare(cache, index.conn)
         assert _sorted_diff(out_of_process) == _sorted_diff(in_process)
         changed, gone, seen = out_of_process
         assert sorted(c[0] for c in changed) == ["added.md", "dangling.md", "sub/nested.md"]
@@ -130,6 +131,63 @@ def test_start_diff_runs_diff_files_in_a_helper_process(cache):
         future = start_diff(index)
         assert future is not None, "no helper process could be started"
         assert future.result(timeout=60) == diff_files(str(cache), str(index.db_path))
+    finally:
+        index.close()
+
+
+def test_the_helper_carries_names_that_are_not_utf8_or_ascii_intact(cache):
+    _populate(cache)
+    index = _open_index(cache)
+    try:
+        index.scan()
+        _article(cache, "Zürich – 東京.md", "Unicode name")
+        odd = os.fsencode(cache) + b"/caf\xe9-latin1.md"  # a Latin-1 name: not valid UTF-8
+        Path(os.fsdecode(odd)).write_bytes((cache / "a0.md").read_bytes())
+        pending = start_diff(index)
+        assert pending is not None
+        changed = {c[0]: c[3] for c in pending.result(timeout=60)[0]}
+        # The Latin-1 name cannot be stored as text: it is skipped, under a readable spelling.
+        assert changed == {"Zürich – 東京.md": None, "caf\\xe9-latin1.md": BAD_NAME}
+        scan = index.scan(diff=start_diff(index).result(timeout=60))
+        assert scan.parsed == 2 and len(index.entries()) == 7
+        assert ("caf\\xe9-latin1.md", BAD_NAME) in index.skipped()
+        assert index.scan().parsed == 0  # and it stays skipped without being looked at again
+    finally:
+        index.close()
+
+
+def test_a_failed_helper_raises_so_the_scan_walks_itself(cache, tmp_path):
+    from reader import filecheck
+
+    _populate(cache)
+    pending = filecheck.start(str(cache), str(tmp_path / "no-such-index.sqlite3"))
+    assert pending is not None
+    try:
+        pending.result(timeout=60)
+    except RuntimeError as exc:
+        assert "exited with" in str(exc)
+    else:
+        raise AssertionError("a helper without an index must fail")
+
+
+def test_the_helper_script_needs_nothing_but_the_standard_library(cache, tmp_path):
+    """It runs with ``-I -S``: no site-packages, not even this package, on its path."""
+    import subprocess
+    import sys
+
+    from reader import filecheck
+
+    _populate(cache)
+    index = _open_index(cache)
+    try:
+        index.scan()
+        (cache / "a2.md").unlink()
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", filecheck.__file__, str(cache), str(index.db_path)],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("[[],") and '["a2.md"]' in done.stdout
     finally:
         index.close()
 
