@@ -83,9 +83,11 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
     except PathError as exc:
         raise click.ClickException(str(exc)) from None
     if ctx.invoked_subcommand is None:
+        from reader import collector
         from reader.index import prepare_workers
         from reader.library import preload
 
+        collector.pause()  # resumed by the main screen once the list has painted
         prepare_workers()
         loading = preload(locations)  # read the index while the UI is imported and starts
         from reader.app import make_app

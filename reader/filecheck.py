@@ -118,17 +118,30 @@ class PendingDiff:
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
+        self._answer: FileDiff | RuntimeError | None = None
 
     def result(self, timeout: float | None = None) -> FileDiff:
-        """The comparison; raises ``RuntimeError`` when the helper failed (the caller walks itself)."""
-        out, _ = self._process.communicate(timeout=timeout)
+        """The comparison.
+
+        Raises ``subprocess.TimeoutExpired`` when it is not ready within
+        ``timeout`` (ask again later: nothing is lost), and ``RuntimeError``
+        when the helper failed (the caller then walks the files itself).
+        """
+        if self._answer is None:
+            out, _ = self._process.communicate(timeout=timeout)
+            self._answer = self._parse(out)
+        if isinstance(self._answer, RuntimeError):
+            raise self._answer
+        return self._answer
+
+    def _parse(self, out: bytes) -> FileDiff | RuntimeError:
         if self._process.returncode != 0:
-            raise RuntimeError(f"the file check exited with {self._process.returncode}")
+            return RuntimeError(f"the file check exited with {self._process.returncode}")
         try:
             changed, gone, seen = json.loads(out)
             return [tuple(item) for item in changed], list(gone), int(seen)
         except (ValueError, TypeError) as exc:
-            raise RuntimeError(f"the file check answered nonsense: {exc}") from None
+            return RuntimeError(f"the file check answered nonsense: {exc}")
 
     def cancel(self) -> None:
         """Stop the helper (the reader is closing before it finished)."""

@@ -11,6 +11,7 @@ cannot read, is thrown away and rebuilt: it is a cache, never the truth.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import multiprocessing
 import os
 import sqlite3
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,6 +36,13 @@ POOL_THRESHOLD = 400
 
 # What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
 _COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
+# printf('%!.17g') keeps every bit of a REAL, which JSON's own rendering (15 digits) would not.
+_BULK_QUERY = "SELECT count(*), " + ", ".join(
+    "'[' || group_concat(CASE WHEN published IS NULL THEN 'null' ELSE printf('%!.17g', published) END) || ']'"
+    if column == "published"
+    else f"json_group_array({column})"
+    for column in _COLUMNS.split(", ")
+) + " FROM articles"
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -261,8 +270,29 @@ class Index:
 
     def entries(self) -> list[Entry]:
         """Every indexed article, in no particular order."""
-        rows = self.conn.execute(f"SELECT {_COLUMNS} FROM articles").fetchall()
-        return list(map(Entry._make, rows))
+        try:
+            return self._entries_in_bulk()
+        except (sqlite3.OperationalError, ValueError):  # an SQLite without JSON, or an odd value
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM articles").fetchall()
+            return list(map(Entry._make, rows))
+
+    def _entries_in_bulk(self) -> list[Entry]:
+        """:meth:`entries` read as one JSON array per column.
+
+        Fetched row by row, 100,000 rows cost 100,000 round trips between
+        SQLite and Python, each giving up and taking back the interpreter lock
+        that the starting UI needs too. One aggregate row is built by SQLite
+        alone, decoded by the C JSON parser, and zipped into entries in C:
+        about half the time, and far less time holding the lock.
+        """
+        with self._lock:
+            row = self.conn.execute(_BULK_QUERY).fetchone()
+        if not row[0]:
+            return []
+        columns = [json.loads(text) for text in row[1:]]
+        if any(len(column) != row[0] for column in columns):
+            raise ValueError("columns of different lengths")
+        return list(map(tuple.__new__, repeat(Entry), zip(*columns)))
 
     def skipped(self) -> list[Skip]:
         """Every file the last scan could not load, with its reason."""

@@ -9,10 +9,12 @@ Python so it can be tested, and timed, without a terminal.
 
 from __future__ import annotations
 
+import gc
 import math
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future
 from itertools import compress
 from dataclasses import dataclass, replace
@@ -24,6 +26,7 @@ from reader.index import (
     Entry,
     FileDiff,
     Index,
+    PendingDiff,
     ProgressFn,
     ScanResult,
     index_path_for,
@@ -250,7 +253,9 @@ class Source:
 
     def load(self) -> Collection:
         """What the index holds now, without touching the files (fast)."""
-        return Collection(self.index.entries(), self.index.search, self.index.match_ids)
+        with collector_paused():
+            entries = self.index.entries()
+        return Collection(entries, self.index.search, self.index.match_ids)
 
     def reload(self, loaded: Collection, result: ScanResult) -> Collection:
         """The collection after ``result``: patched when few files changed, else loaded afresh."""
@@ -277,13 +282,31 @@ class Source:
         return self.root / entry.path
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while a million small objects are made.
+
+    Loading 100,000 entries allocates about a million objects; left on, the
+    collector would run hundreds of times and re-walk the growing heap, which
+    costs about as much again as the load itself. Entries hold no cycles, so
+    nothing is left for it to find.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 @dataclass
 class Preloaded:
     """What :func:`preload` has ready: the source, its entries, and the files' comparison."""
 
     source: Source
     collection: Collection
-    diff: Future[FileDiff] | None
+    diff: PendingDiff | None
     """The walk of the cache, running in a helper process (None when there is none)."""
 
 

@@ -390,3 +390,27 @@ def test_pool_path_gives_the_same_result_as_the_serial_one(
     assert len(expected) < pooled_index.count()
     total = pooled.total_files
     assert progress[-1] == (total, total)
+
+
+def test_bulk_read_gives_exactly_the_rows_a_row_by_row_read_gives(cache: Path, open_index: OpenIndex) -> None:
+    """Entries are read as one JSON array per column; every value must survive that exactly."""
+    index = open_index(cache)
+    assert index.entries() == []  # an empty index, where SQLite's aggregates give NULL
+    rows = [
+        ("a.md", "Quotes \" and \\ backslashes, tabs\tand ünïcödé 東京", 1700331060.1234567, 77, 5, "P", "p.test",
+         "https://p.test/a?x=1&y=\"2\"", "article", "AI\x1fSpace"),
+        ("b.md", "Undated, unscored, no link", None, None, None, "", "", None, "article", ""),
+        ("c.md", "Tiny and huge numbers", 1e-7, 0, -3, "Q", "q.test", "https://q.test/c", "blog", "AI"),
+        ("d.md", "Far future", 253402300799.99997, 100, 100, "Q", "q.test", "https://q.test/d", "article", ""),
+    ]
+    with index.conn:
+        index.conn.executemany(
+            "INSERT INTO articles (path, size, mtime_ns, title, excerpt, published, quality, heat, provider,"
+            " domain, url, type, topics) VALUES (?, 1, 1, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    by_row = [index_module.Entry._make(r) for r in index.conn.execute(f"SELECT {index_module._COLUMNS} FROM articles")]
+    bulk = index._entries_in_bulk()
+    assert bulk == by_row and index.entries() == by_row
+    assert [type(e) for e in bulk] == [index_module.Entry] * 4
+    assert bulk[0].published == 1700331060.1234567 and bulk[1].published is None and bulk[1].url is None

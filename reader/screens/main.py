@@ -11,6 +11,7 @@ key live in the three mixins this class is made of.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +26,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from reader import collector
 from reader.articles import ArticleError, load_article
+from reader.filecheck import PendingDiff
 from reader.index import Entry, Skip
 from reader.library import Collection, Preloaded, SortKey, Source
 from reader.paths import Locations
@@ -44,6 +47,8 @@ from reader.widgets.topic_sidebar import TopicSidebar
 IMPORT_HINT = "newsreader import PATH"
 NARROW_WIDTH = 100
 PARTIAL_FILL_SECONDS = 2.0
+COLLECTOR_GRACE_SECONDS = 3.0
+DIFF_GRACE_SECONDS = 0.5
 
 
 class MainScreen(ReadingActions, LinkActions, FetchActions):
@@ -174,6 +179,8 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
                         title="Reading state", severity="warning", markup=False, timeout=10)
         self._refresh_view()
         self.load_library()
+        # Should nothing load soon (an empty index being built, an unreadable cache), stop waiting.
+        self.set_timer(COLLECTOR_GRACE_SECONDS, collector.resume)
 
     def on_unmount(self) -> None:
         self.state.close()
@@ -198,9 +205,14 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
             self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))
             return
+        counted = False
         if len(first):
             self.post_message(self.Loaded(source, first, False, None))
-            self._count_in_background(first)
+            # The helper's comparison is usually ready by the time the list has painted, and a
+            # changed collection would be counted again; when the walk is slow, count meanwhile.
+            if diff is None or not self._ready(diff, DIFF_GRACE_SECONDS):
+                self._count_in_background(first)
+                counted = True
         last_fill = time.monotonic()
 
         def progress(done: int, total: int) -> None:
@@ -216,12 +228,28 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
             files = None
         result = source.scan(progress, files)
+        final = first
         if result.changed or not len(first) or source.is_samples:
-            collection = source.reload(first, result)
-            self.post_message(self.Loaded(source, collection, source.is_samples, result.skipped))
-            self._count_in_background(collection)
+            final = source.reload(first, result)
+            final.sorted(self.settings.sort, self.settings.reverse)  # here rather than on the UI thread
+            self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
+            self._count_in_background(final)
         else:
             self.post_message(self.Loaded(source, first, False, result.skipped))
+            if not counted:
+                self._count_in_background(first)
+        final.sorted(self.settings.sort.other)  # so the first `s` finds the other order ready
+
+    @staticmethod
+    def _ready(diff: PendingDiff, seconds: float) -> bool:
+        """Whether the helper's comparison arrives within ``seconds`` (a failure counts as arrived)."""
+        try:
+            diff.result(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        except Exception:  # noqa: BLE001 - reported where the result is used
+            pass
+        return True
 
     def _count_in_background(self, collection: Collection) -> None:
         """Count for the sidebar in the worker, once the list has painted (so it never waits for this)."""
@@ -230,7 +258,6 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         counts = Counts(collection.entries, read, starred)
         views = [(view, self._count_view(view, collection, read, starred)) for view in self.state.views()]
         self.post_message(self.Counted(collection, counts, views))
-        collection.sorted(self.settings.sort.other)  # so the first `s` finds the other order ready
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -249,7 +276,11 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self._update_banner()
         self._list_painted.clear()
         self._refresh_view(keep=True)
-        self.call_after_refresh(self._list_painted.set)
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self._list_painted.set()
+        collector.resume()  # start-up is over (see reader.collector)
 
     def reload_library(self) -> None:
         """Scan again (new files arrived); never while a scan runs, whose thread cannot be stopped."""
