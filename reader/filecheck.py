@@ -143,12 +143,6 @@ class PendingDiff:
         except (ValueError, TypeError) as exc:
             return RuntimeError(f"the file check answered nonsense: {exc}")
 
-    def cancel(self) -> None:
-        """Stop the helper (the reader is closing before it finished)."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.communicate()
-
 
 def start(root: str, db_path: str) -> PendingDiff | None:
     """Run :func:`diff_files` in a helper process; None when none can be started.
