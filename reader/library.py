@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import Future
-from itertools import compress
+from bisect import bisect_left
+from operator import attrgetter
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -33,7 +34,12 @@ from reader.index import (
     start_diff,
 )
 from reader.paths import SAMPLES_DIR, Locations
+from reader.columns import Columns
 from reader.query import entry_checks, fts_expression, parse_query
+
+
+_DATE = attrgetter("published")
+_QUALITY = attrgetter("quality")
 
 
 class SortKey(str, Enum):
@@ -99,8 +105,8 @@ class Collection:
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
         self._topic_views: dict[tuple[SortKey, bool, str], list[Entry]] = {}
-        self._row_ids: dict[int, tuple[list[Entry], list[int | None]]] = {}
-        """For each cached list of rows (by identity), the ids of its entries in order."""
+        self._row_columns: dict[int, Columns] = {}
+        """Filtering columns of recently filtered lists of rows, by the list's identity."""
         self._topic_names: dict[str, list[str]] | None = None
         """Every spelling of each topic in the files, by its casefolded name, most used first."""
 
@@ -119,7 +125,17 @@ class Collection:
         """The entries in one order, computed once per order."""
         cached = self._sorted.get((key, reverse))
         if cached is None:
-            cached = self._sorted[(key, reverse)] = sort_entries(self.entries, key, reverse)
+            if reverse:
+                # Reversed is the forward order with its known part flipped (unknowns stay last):
+                # a slice and a reversal instead of a second sort.
+                forward = self.sorted(key)
+                value = _DATE if key is SortKey.DATE else _QUALITY
+                known = bisect_left(forward, True, key=lambda e: value(e) is None)
+                cached = forward[known - 1::-1] if known else []
+                cached += forward[known:]
+            else:
+                cached = sort_entries(self.entries, key)
+            self._sorted[(key, reverse)] = cached
         return cached
 
     def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
@@ -197,12 +213,15 @@ class Collection:
             rows = self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
             for extra in topics[1:]:
                 rows = [e for e in rows if extra in e.topics and extra in e.topics.split(TOPIC_SEP)]
-            if query is not None and query.words:
-                if self._match is not None:
-                    rows = self._keep_ids(rows, self._match(fts_expression(query.words)))
-                else:
-                    hits = set(self._matching_paths(query.words))
-                    rows = [e for e in rows if e.path in hits]
+            if query is not None:
+                ids = None
+                if query.words:
+                    if self._match is not None:
+                        ids = self._match(fts_expression(query.words))
+                    else:
+                        hits = set(self._matching_paths(query.words))
+                        rows = [e for e in rows if e.path in hits]
+                rows, query = self._columns(rows).narrowed(query, ids, read, starred)
         for check in entry_checks(query, read, starred) if query is not None else ():
             rows = [e for e in rows if check(e)]
         return rows
@@ -212,14 +231,14 @@ class Collection:
             self._paths = {e.path: e for e in self.entries}
         return self._paths
 
-    def _keep_ids(self, rows: list[Entry], ids: set[int]) -> list[Entry]:
-        """The rows whose id is in ``ids``, in order; runs in C, so a keystroke stays quick."""
-        cached = self._row_ids.get(id(rows))
-        if cached is None or cached[0] is not rows:
-            if len(self._row_ids) > 64:
-                self._row_ids.clear()
-            cached = self._row_ids[id(rows)] = (rows, [e.id for e in rows])
-        return list(compress(rows, map(ids.__contains__, cached[1])))
+    def _columns(self, rows: list[Entry]) -> Columns:
+        """The filtering columns of ``rows``, kept while ``rows`` is one of the cached orders or topics."""
+        columns = self._row_columns.get(id(rows))
+        if columns is None or columns.rows is not rows:
+            if len(self._row_columns) >= 8:
+                self._row_columns.clear()
+            columns = self._row_columns[id(rows)] = Columns(rows)
+        return columns
 
     def patched(self, index: Index, touched: list[str]) -> Collection:
         """A new collection: this one with ``touched`` paths re-read from ``index``.

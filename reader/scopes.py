@@ -14,6 +14,7 @@ from operator import attrgetter, not_
 from dataclasses import dataclass
 
 from reader.index import TOPIC_SEP, Entry
+from reader.query import entry_keys
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,6 @@ def _topics(entry: Entry) -> list[str]:
     return entry.topics.split(TOPIC_SEP) if entry.topics else []
 
 
-_URL = attrgetter("url")
 _TOPICS = attrgetter("topics")
 
 
@@ -70,9 +70,7 @@ class Counts:
         # This runs at every start over every entry, so the loops are left to C (map, compress,
         # Counter), and topics are counted per distinct joined string: thousands of splits, not 100,000.
         rows = entries if isinstance(entries, list) else list(entries)
-        keys = list(map(_URL, rows))
-        if None in keys:  # entry_key: the URL, else the path
-            keys = [url or entry.path for url, entry in zip(keys, rows)]
+        keys = entry_keys(rows)
         unread = list(compress(rows, map(not_, map(read.__contains__, keys))))
         self.total = len(rows)
         self.unread = len(unread)

@@ -125,6 +125,29 @@ async def test_list_movement_keys(fixture_locations):
         assert "Undated clinic notice" in list_rows(app)[-1]
 
 
+async def test_the_cursor_stays_on_its_article_across_sorts_and_a_reload(fixture_locations):
+    """Kept by identity after a sort, and by path when a reload brings new entry objects."""
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        for _ in range(3):
+            await pilot.press("j")
+        chosen = articles.highlighted
+        assert chosen is not None and chosen.path == DATE_ORDER[3]
+        await pilot.press("s")
+        assert articles.highlighted is chosen and articles.cursor == QUALITY_ORDER.index(chosen.path)
+        await pilot.press("s")
+        # A reload: the same files, read again from the index as new objects.
+        screen.post_message(screen.Loaded(screen.source, screen.source.load(), False, None))
+        await wait_until(pilot, lambda: articles.highlighted is not chosen, what="the reloaded list")
+        assert articles.highlighted == chosen and articles.cursor == 3
+        # An article the search leaves out: the cursor goes to the top.
+        await pilot.press("slash", *"clinic", "enter")
+        await wait_until(pilot, lambda: len(articles.entries) == 1, what="the search")
+        assert articles.cursor == 0
+
+
 async def test_sidebar_and_related_movement_keys(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:

@@ -414,3 +414,30 @@ def test_bulk_read_gives_exactly_the_rows_a_row_by_row_read_gives(cache: Path, o
     assert bulk == by_row and index.entries() == by_row
     assert [type(e) for e in bulk] == [index_module.Entry] * 4
     assert bulk[0].published == 1700331060.1234567 and bulk[1].published is None and bulk[1].url is None
+
+
+def test_word_matches_fall_back_when_sqlite_has_no_json(good_cache: Path, open_index: OpenIndex) -> None:
+    """Matching ids come as one JSON row; an SQLite built without JSON gives the same set row by row."""
+    index = open_index(good_cache)
+    index.scan()
+    expected = index.match_ids('"a"*')
+    assert expected, "the fixture must match something"
+
+    class NoJson:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+            if "json_group_array" in sql:
+                raise sqlite3.OperationalError("no such function: json_group_array")
+            return self.conn.execute(sql, *args)
+
+    real = index.conn
+    index.conn = NoJson(real)  # type: ignore[assignment]
+    try:
+        assert index.match_ids('"a"*') == expected
+        assert index.match_ids('"unclosed') == set()  # a bad expression still matches nothing
+        assert sorted(index.entries()) == sorted(index_module.Entry._make(r) for r in real.execute(
+            f"SELECT {index_module._COLUMNS} FROM articles"))
+    finally:
+        index.conn = real

@@ -70,6 +70,22 @@ def test_reverse_flips_the_known_values_and_keeps_unknowns_last(key: SortKey) ->
     assert collection.sorted(key) == forward  # the cached orders do not alias each other
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_cached_reverse_orders_equal_a_fresh_reverse_sort(seed: int) -> None:
+    """The reverse order is derived from the forward one; ties, all-unknown and empty included."""
+    import random
+
+    rng = random.Random(seed)
+    size = [0, 1, 40, 40, 200, 200][seed]
+    dates = [None, None, 1.0, 2.0, 3.0] if seed % 2 else [5.0, 6.0]  # odd seeds: many unknowns
+    qualities = [None, 10, 10, 50] if seed != 3 else [None]  # seed 3: no quality at all
+    rows = [entry(f"e{n}", rng.choice(dates), rng.choice(qualities)) for n in range(size)]
+    for key in SortKey:
+        collection = Collection(list(rows))
+        assert collection.sorted(key, True) == sort_entries(rows, key, reverse=True)
+        assert collection.sorted(key) == sort_entries(rows, key)
+
+
 def test_sorting_does_not_reorder_the_input() -> None:
     entries = list(ENTRIES)
     sort_entries(entries, SortKey.QUALITY, reverse=True)

@@ -1,0 +1,84 @@
+"""Filtering a whole list per keystroke with the loops in C.
+
+Typing a search re-filters up to 100,000 rows at every key. A Python
+predicate per row and qualifier costs tens of milliseconds; here each list
+of rows gets columns of its values (row ids, state keys, quality, date),
+made once and kept with the list, and every qualifier becomes a ``map``
+over a column, combined and applied with ``itertools.compress``: a few
+milliseconds, whatever the qualifiers.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import reduce
+from itertools import compress, repeat
+from operator import attrgetter, not_
+
+from reader.index import Entry
+from reader.query import COMPARISONS, Query, entry_keys
+
+_NAN = math.nan
+"""Stands for a missing value: every comparison with it is false, as a qualifier on it must be."""
+
+
+def _or_nan(values: list[float | int | None]) -> list[float | int]:
+    if None not in values:
+        return values
+    return [_NAN if v is None else v for v in values]
+
+
+class Columns:
+    """The values of one list of rows that qualifiers look at, each made the first time it is needed."""
+
+    def __init__(self, rows: list[Entry]) -> None:
+        self.rows = rows
+        self._made: dict[str, list] = {}
+
+    def _column(self, name: str) -> list:
+        column = self._made.get(name)
+        if column is None:
+            if name == "key":
+                column = entry_keys(self.rows)
+            elif name == "id":
+                column = list(map(attrgetter("id"), self.rows))
+            else:
+                column = _or_nan(list(map(attrgetter(name), self.rows)))
+            self._made[name] = column
+        return column
+
+    def narrowed(self, query: Query, ids: set[int] | None, read: set[str] | None,
+                 starred: set[str] | None) -> tuple[list[Entry], Query]:
+        """The rows that pass ``ids`` (word matches; None: no words) and the qualifiers handled here.
+
+        Returns them with what is left of ``query`` for per-row checks (topics
+        in several spellings, providers).
+        """
+        rest = replace(query, words=(), unread=False, read=False, starred=False, quality=(), after=None, before=None)
+        columns = self
+        if ids is not None:
+            # Words first: they usually leave few rows, and the rest is then checked on those alone.
+            kept = list(compress(self.rows, map(ids.__contains__, self._column("id"))))
+            columns = Columns(kept)
+        masks = list(columns._masks(query, read or set(), starred or set()))
+        if not masks:
+            return columns.rows, rest
+        keep = masks[0] if len(masks) == 1 else reduce(lambda a, b: map(operator.and_, a, b), masks)
+        return list(compress(columns.rows, keep)), rest
+
+    def _masks(self, query: Query, read: set[str], starred: set[str]) -> Iterator[Iterator[bool]]:
+        if query.unread:
+            yield map(not_, map(read.__contains__, self._column("key")))
+        if query.read:
+            yield map(read.__contains__, self._column("key"))
+        if query.starred:
+            yield map(starred.__contains__, self._column("key"))
+        for op, value in query.quality:
+            yield map(COMPARISONS[op], self._column("quality"), repeat(value))
+        if query.after is not None:
+            yield map(operator.ge, self._column("published"), repeat(query.after))
+        if query.before is not None:
+            yield map(operator.lt, self._column("published"), repeat(query.before))
