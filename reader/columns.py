@@ -31,12 +31,29 @@ def _or_nan(values: list[float | int | None]) -> list[float | int]:
     return [_NAN if v is None else v for v in values]
 
 
+def flip_known(values: list, known: int) -> list:
+    """``values`` with its first ``known`` items in reverse order and the rest as they are."""
+    flipped = values[known - 1::-1] if known else []
+    return flipped + values[known:]
+
+
 class Columns:
     """The values of one list of rows that qualifiers look at, each made the first time it is needed."""
 
     def __init__(self, rows: list[Entry]) -> None:
         self.rows = rows
         self._made: dict[str, list] = {}
+
+    def prepare(self) -> None:
+        """Make every column now (in a worker), so that the first key typed finds them ready."""
+        for name in ("id", "key", "quality", "published"):
+            self._column(name)
+
+    def flipped(self, rows: list[Entry], known: int) -> Columns:
+        """The columns of ``rows``: these rows with the first ``known`` reversed (a reversed sort order)."""
+        columns = Columns(rows)
+        columns._made = {name: flip_known(column, known) for name, column in self._made.items()}
+        return columns
 
     def _column(self, name: str) -> list:
         column = self._made.get(name)
@@ -59,11 +76,15 @@ class Columns:
         """
         rest = replace(query, words=(), unread=False, read=False, starred=False, quality=(), after=None, before=None)
         columns = self
+        masks = []
         if ids is not None:
-            # Words first: they usually leave few rows, and the rest is then checked on those alone.
-            kept = list(compress(self.rows, map(ids.__contains__, self._column("id"))))
-            columns = Columns(kept)
-        masks = list(columns._masks(query, read or set(), starred or set()))
+            matches = map(ids.__contains__, self._column("id"))
+            if len(ids) * 2 < len(self.rows):
+                # Words that leave few rows go first; the qualifiers are then checked on those alone.
+                columns = Columns(list(compress(self.rows, matches)))
+            else:
+                masks.append(matches)  # one letter typed matches nearly all: one pass over every column
+        masks += columns._masks(query, read or set(), starred or set())
         if not masks:
             return columns.rows, rest
         keep = masks[0] if len(masks) == 1 else reduce(lambda a, b: map(operator.and_, a, b), masks)

@@ -34,7 +34,7 @@ from reader.index import (
     start_diff,
 )
 from reader.paths import SAMPLES_DIR, Locations
-from reader.columns import Columns
+from reader.columns import Columns, flip_known
 from reader.query import entry_checks, fts_expression, parse_query
 
 
@@ -127,16 +127,22 @@ class Collection:
         if cached is None:
             if reverse:
                 # Reversed is the forward order with its known part flipped (unknowns stay last):
-                # a slice and a reversal instead of a second sort.
+                # a slice and a reversal instead of a second sort; the same for its filtering columns.
                 forward = self.sorted(key)
                 value = _DATE if key is SortKey.DATE else _QUALITY
                 known = bisect_left(forward, True, key=lambda e: value(e) is None)
-                cached = forward[known - 1::-1] if known else []
-                cached += forward[known:]
+                cached = flip_known(forward, known)
+                columns = self._row_columns.get(id(forward))
+                if columns is not None and columns.rows is forward:
+                    self._row_columns[id(cached)] = columns.flipped(cached, known)
             else:
                 cached = sort_entries(self.entries, key)
             self._sorted[(key, reverse)] = cached
         return cached
+
+    def warm(self, key: SortKey, reverse: bool = False) -> None:
+        """Sort one order and make its filtering columns ahead of use (from a worker thread)."""
+        self._columns(self.sorted(key, reverse)).prepare()
 
     def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
         """One topic's entries in one order, remembered so going back to a topic is instant."""

@@ -54,11 +54,42 @@ def test_view_keeps_what_per_row_checks_keep(seed: int, text: str) -> None:
             assert collection.view(key, reverse, None, text, read=read, starred=starred) == expected
 
 
-def test_word_matches_combine_with_qualifiers() -> None:
+@pytest.mark.parametrize("matches", [lambda n: n % 3 == 0, lambda n: n % 10 != 0], ids=["few", "most"])
+def test_word_matches_combine_with_qualifiers(matches) -> None:
+    """Few matches narrow the rows first; most are applied as one more mask: the same rows either way."""
     rows = _entries(7)
-    ids = {e.id for e in rows if e.id % 3 == 0}
+    ids = {e.id for e in rows if matches(e.id)}
     kept, rest = Columns(rows).narrowed(parse_query("quality:>40 is:unread"), ids, set(), None)
     assert kept == [e for e in rows if e.id in ids and e.quality is not None and e.quality > 40]
     assert not rest.unread and not rest.quality  # handled: nothing left for per-row checks
     everything, _ = Columns(rows).narrowed(parse_query(""), None, None, None)
     assert everything is rows
+
+
+def test_warmed_columns_are_the_ones_a_search_uses() -> None:
+    rows = _entries(3)
+    collection = Collection(list(rows))
+    collection.warm(SortKey.QUALITY, True)
+    ordered = collection.sorted(SortKey.QUALITY, True)
+    columns = collection._columns(ordered)
+    assert set(columns._made) == {"id", "key", "quality", "published"}
+    made = dict(columns._made)
+    collection.view(SortKey.QUALITY, True, None, "is:unread quality:>10", read=set(), starred=set())
+    assert all(columns._made[name] is made[name] for name in made)  # used, not made again
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_a_reversed_order_takes_flipped_columns_that_match_fresh_ones(key: SortKey) -> None:
+    rows = _entries(5)
+    collection = Collection(list(rows))
+    collection.warm(key)
+    backward = collection.sorted(key, True)
+    flipped = collection._columns(backward)
+    assert set(flipped._made) == {"id", "key", "quality", "published"}  # derived, not made on use
+    fresh = Columns(backward)
+    fresh.prepare()
+    for name, column in fresh._made.items():
+        assert [str(v) for v in flipped._made[name]] == [str(v) for v in column], name  # str: NaN == NaN
+    read = {e.url or e.path for e in rows[::2]}
+    expected = [e for e in backward if (e.url or e.path) not in read and e.quality is not None and e.quality > 10]
+    assert collection.view(key, True, None, "is:unread quality:>10", read=read, starred=set()) == expected

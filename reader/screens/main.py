@@ -142,6 +142,8 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self.counts = Counts([], set(), set())
         self._view_counts: list[tuple[SavedView, int]] = []
         self._rows: list[Entry] = []
+        self._rows_from = self.collection
+        """The collection the list's rows were taken from (a new one brings new entry objects)."""
         self._scope_size: tuple[object, int] = (None, 0)
         self._reload_pending = False
         self._parsed: tuple[str, Query] = ("", parse_query(""))
@@ -238,7 +240,9 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
             self.post_message(self.Loaded(source, first, False, result.skipped))
             if not counted:
                 self._count_in_background(first)
-        final.sorted(self.settings.sort.other)  # so the first `s` finds the other order ready
+        # So that the first `s`, and the first key typed in a search, find their work done.
+        final.warm(self.settings.sort, self.settings.reverse)
+        final.warm(self.settings.sort.other)
 
     @staticmethod
     def _ready(diff: PendingDiff, seconds: float) -> bool:
@@ -349,7 +353,8 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         )
         self._rows = rows
         articles.set_highlight(words)
-        articles.set_entries(rows, keep=previous)
+        articles.set_entries(rows, keep=previous, reloaded=self.collection is not self._rows_from)
+        self._rows_from = self.collection
         self._update_title(len(rows))
         self._update_empty(rows)
         self._update_status()
