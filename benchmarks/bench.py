@@ -183,7 +183,16 @@ class Run:
         """Press q and return the process's peak resident memory in MiB."""
         os.write(self.master, b"q")
         try:
-            _, status, usage = os.wait4(self.proc.pid, 0)
+            while True:
+                pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                # Keep reading the terminal: a full pty buffer would block the app's last writes.
+                if select.select([self.master], [], [], 0.05)[0]:
+                    try:
+                        os.read(self.master, 1 << 16)
+                    except OSError:
+                        pass
         finally:
             os.close(self.master)
         self.proc.returncode = status
