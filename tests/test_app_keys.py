@@ -421,3 +421,31 @@ async def test_command_palette_lists_every_screen_action(fixture_locations):
                      "Open in browser", "Copy link", "Read / unread", "Mark all read", "Star / unstar",
                      "Fetch feeds", "Skipped files", "Help: keys", "Quit"):
             assert name in titles, name
+
+
+async def test_keys_typed_in_one_burst_follow_the_focus_they_were_typed_for(fixture_locations):
+    """A paste or a slow link delivers `/deep` or `h j j` at once: no key may act on the old pane."""
+    from textual import events
+
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        articles = screen.query_one(ArticleList)
+
+        def burst(*keys: str) -> None:
+            for key in keys:
+                app.post_message(events.Key(key, "/" if key == "slash" else key if len(key) == 1 else None))
+
+        burst("slash", *"mos")  # m, o, s on the list would mark, open and sort
+        await wait_until(pilot, lambda: screen.query_one("#filter", Input).value == "mos", what="the typed search")
+        assert screen.settings.sort.value == "date" and not screen.state.read
+        # In the search box, the pane and search keys are characters like any other.
+        burst("h", "slash", "l")
+        await wait_until(pilot, lambda: screen.query_one("#filter", Input).value == "mosh/l", what="typed letters")
+        assert isinstance(screen.focused, Input)
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: screen.focused is articles, what="the list focused again")
+        burst("h", "j", "j")
+        sidebar = screen.query_one(TopicSidebar)
+        await wait_until(pilot, lambda: sidebar.highlighted == 2, what="two steps down the sidebar")
+        assert articles.cursor == 0

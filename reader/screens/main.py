@@ -61,11 +61,15 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
-        Binding("h,left", "pane(-1)", "Pane left", show=False),
-        Binding("l,right", "pane(1)", "Pane right", show=False),
+        # Keys that move the focus are priority bindings: the app runs them as it reads each key,
+        # so the keys right behind them in one burst (a paste, a slow link) reach the new focus
+        # instead of acting on the old one ("/mos" must not mark, open and sort). They give way
+        # to typing while the search box has the focus (see check_action).
+        Binding("h,left", "pane(-1)", "Pane left", show=False, priority=True),
+        Binding("l,right", "pane(1)", "Pane right", show=False, priority=True),
         Binding("s", "toggle_sort", "Sort"),
         Binding("r", "reverse", "Reverse"),
-        Binding("slash", "filter", "Search"),
+        Binding("slash", "filter", "Search", priority=True),
         Binding("escape", "clear_filter", "Clear search", show=False),
         Binding("o", "open", "Open"),
         Binding("y", "copy_link", "Copy link", show=False),
@@ -526,12 +530,18 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
             panes.append(related)
         return panes
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The focus-moving priority keys are the search box's own letters while it is focused."""
+        if action in ("pane", "filter") and isinstance(self.focused, Input):
+            return False
+        return True
+
     def action_pane(self, step: int) -> None:
         """Move the focus to the pane on the left (-1) or right (1)."""
         panes = self._panes()
         focused = self.focused
         index = panes.index(focused) if focused in panes else 1
-        panes[(index + step) % len(panes)].focus()
+        self.set_focus(panes[(index + step) % len(panes)])  # at once: the next key of a burst goes there
 
     def _save_settings(self) -> None:
         save_settings(self.locations.settings_path, self.settings)
@@ -564,7 +574,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         """Show the search box and put the cursor in it."""
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once: the letters right behind `/` belong to the search
 
     def action_clear_filter(self) -> None:
         """Clear and hide the search, back to the list."""
