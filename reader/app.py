@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import select
+import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
+from typing import TextIO
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,6 +20,21 @@ from reader.paths import Locations, resolve
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.settings import load_settings
+
+
+TERMINAL_CHECK_SECONDS = 1.0
+
+
+def terminal_hung_up(stream: TextIO | None) -> bool:
+    """Whether the terminal behind ``stream`` has hung up (a closed pseudo-terminal, a dropped line)."""
+    if stream is None or not hasattr(select, "poll"):
+        return False
+    try:
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLHUP)
+        return any(mask & (select.POLLHUP | select.POLLNVAL) for _, mask in poller.poll(0))
+    except (OSError, ValueError):
+        return False
 
 
 def local_now() -> dt.datetime:
@@ -50,6 +68,19 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
+
+    def on_mount(self) -> None:
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+
+    def _exit_if_terminal_gone(self) -> None:
+        """Quit when the terminal has hung up without a SIGHUP (its window or link went away).
+
+        Textual's input thread would otherwise read end-of-file in a tight loop,
+        a core busy for as long as nobody kills the orphaned process.
+        """
+        if terminal_hung_up(sys.__stdin__):
+            self.exit(return_code=1)
 
     def get_default_screen(self) -> Screen:
         """The main screen is the app's base screen; help and skipped files go over it."""
