@@ -21,7 +21,6 @@ from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.settings import load_settings
 
-
 TERMINAL_CHECK_SECONDS = 1.0
 
 

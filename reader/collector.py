@@ -12,6 +12,8 @@ as the reader) so later collections never walk 100,000 entries again.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _paused = False
 
@@ -31,3 +33,19 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """The collector held off for one burst of allocation (loading the entries again, say).
+
+    Entries hold no reference cycles, so there is nothing for it to find
+    among them; it is turned back on afterwards unless it was off already.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -9,19 +9,19 @@ Python so it can be tested, and timed, without a terminal.
 
 from __future__ import annotations
 
-import gc
 import math
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from concurrent.futures import Future
 from bisect import bisect_left
-from operator import attrgetter
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from enum import Enum
+from operator import attrgetter
 from pathlib import Path
 
+from reader import collector
+from reader.columns import Columns, flip_known
 from reader.index import (
     TOPIC_SEP,
     Entry,
@@ -34,9 +34,7 @@ from reader.index import (
     start_diff,
 )
 from reader.paths import SAMPLES_DIR, Locations
-from reader.columns import Columns, flip_known
 from reader.query import entry_checks, fts_expression, parse_query
-
 
 _DATE = attrgetter("published")
 _QUALITY = attrgetter("quality")
@@ -278,7 +276,7 @@ class Source:
 
     def load(self) -> Collection:
         """What the index holds now, without touching the files (fast)."""
-        with collector_paused():
+        with collector.paused():
             entries = self.index.entries()
         return Collection(entries, self.index.search, self.index.match_ids)
 
@@ -305,24 +303,6 @@ class Source:
     def path_of(self, entry: Entry) -> Path:
         """The file behind an entry."""
         return self.root / entry.path
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold off Python's cycle collector while a million small objects are made.
-
-    Loading 100,000 entries allocates about a million objects; left on, the
-    collector would run hundreds of times and re-walk the growing heap, which
-    costs about as much again as the load itself. Entries hold no cycles, so
-    nothing is left for it to find.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter, not_
-from dataclasses import dataclass
 
 from reader.index import TOPIC_SEP, Entry
 from reader.query import entry_keys
