@@ -39,7 +39,8 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
 
     Dot-folders (the program's own among them) are not entered and symlinked
     folders are not followed, so a link loop cannot trap the scan. ``problem``
-    is set for names that cannot be articles: folders, broken or looping links.
+    is set for names that cannot be articles (folders, broken or looping links)
+    and for sub-folders that cannot be read.
     """
     top = os.fspath(root)
     cut = len(os.path.join(top, ""))  # plain slicing: os.path.relpath is slow at 100,000 files
@@ -49,7 +50,10 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
-        except OSError:
+        except OSError as exc:
+            if folder != top:  # a sub-folder the user cannot read: say so rather than skip it silently
+                rel = folder[cut:] if os.sep == "/" else folder[cut:].replace(os.sep, "/")
+                yield rel, 0, 0, f"cannot read this folder: {exc.strerror or exc}"
             continue
         for entry in entries:
             name = entry.name

@@ -72,6 +72,7 @@ def default_cache_dir() -> Path:
 def resolve(cache_dir: str | os.PathLike[str] | None = None) -> Locations:
     """Work out the locations for this run; ``cache_dir`` wins over the environment."""
     cache = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
+    cache = cache.absolute()  # paths printed and stored stay valid from any working directory
     return Locations(
         cache=cache,
         config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),

@@ -124,6 +124,15 @@ def test_list_limit(run_cli: RunCli, news: Path) -> None:
     assert negative.returncode == 2 and "Traceback" not in negative.stderr
 
 
+def test_list_json_paths_are_absolute_with_a_relative_cache_dir(run_cli: RunCli, news: Path) -> None:
+    """A script that changes folder afterwards can still open every printed path."""
+    result = run_cli("--cache-dir", news.name, "list", "--json", cwd=news.parent)
+    assert result.returncode == 0, result.stderr
+    paths = [Path(json.loads(line)["path"]) for line in result.stdout.splitlines()]
+    assert len(paths) == 4 and all(p.is_absolute() and p.is_file() for p in paths)
+    assert (news / "ferries.md") in paths
+
+
 def test_list_json(run_cli: RunCli, news: Path) -> None:
     result = run_cli("--cache-dir", news, "list", "--json")
     assert result.returncode == 0, result.stderr

@@ -270,3 +270,33 @@ def test_walk_gives_slash_paths_for_nested_folders_and_skips_dot_folders(tmp_pat
     assert found == {"top.md": None, "one/two/deep.md": None}
     for rel, size, mtime, problem in walk(root):
         assert size == (root / rel).stat().st_size and mtime == (root / rel).stat().st_mtime_ns
+
+
+def test_a_sub_folder_that_cannot_be_read_is_reported_and_its_articles_leave_the_index(cache, monkeypatch):
+    """Permissions are simulated (the tests may run as root, who can read anything)."""
+    from reader import filecheck
+
+    _populate(cache)
+    index = _open_index(cache)
+    try:
+        index.scan()
+        assert {"sub/nested.md", "sub/other.md"} <= {e.path for e in index.entries()}
+        real_scandir = os.scandir
+
+        def scandir(path):
+            if os.fspath(path).endswith(os.sep + "sub"):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(filecheck.os, "scandir", scandir)
+        result = index.scan()
+        assert ("sub", "cannot read this folder: Permission denied") in index.skipped()
+        assert not {"sub/nested.md", "sub/other.md"} & {e.path for e in index.entries()}
+        assert sorted(result.touched) == ["sub", "sub/nested.md", "sub/other.md"]
+        assert index.scan().parsed == 0  # reported once, not re-checked while nothing changes
+        monkeypatch.setattr(filecheck.os, "scandir", real_scandir)
+        index.scan()  # readable again: the folder's articles come back, the report goes
+        assert {"sub/nested.md", "sub/other.md"} <= {e.path for e in index.entries()}
+        assert "sub" not in {s.path for s in index.skipped()}
+    finally:
+        index.close()
