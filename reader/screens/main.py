@@ -192,7 +192,15 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self.state.close()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        narrow = self.size.width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        # Below 100 columns the footer would cut off Quit and Help: tighter spacing, and the
+        # palette key (^p, still listed by ?) gives way to them.
+        footer = self.query_one(Footer)
+        if footer.compact != narrow:
+            footer.compact = narrow
+            footer.show_command_palette = not narrow
+            footer.refresh(recompose=True)
 
     # --- the workers ---------------------------------------------------------------
 
