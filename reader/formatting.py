@@ -8,6 +8,8 @@ character or an emoji takes two, and a column must never spill over.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from functools import lru_cache
 
 from rich.cells import cell_len, set_cell_size
 
@@ -53,3 +55,29 @@ def fit(text: str, width: int) -> str:
 def quality_text(quality: int | None) -> str:
     """The quality column: the score, or blank when unknown."""
     return "" if quality is None else str(quality)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+
+
+def fold(text: str) -> str:
+    """``text`` without case or accents, as the full-text search compares it ("São" → "sao")."""
+    return text.casefold() if text.isascii() else "".join(map(_fold_char, text))
+
+
+def folded_with_positions(text: str) -> tuple[str, list[int] | None]:
+    """:func:`fold` of ``text`` and, for each folded character, the index of the one it came from.
+
+    The positions are None when they are the same (ASCII text), the usual case.
+    """
+    if text.isascii():
+        return text.casefold(), None
+    parts: list[str] = []
+    positions: list[int] = []
+    for index, ch in enumerate(text):
+        part = _fold_char(ch)
+        parts.append(part)
+        positions.extend([index] * len(part))
+    return "".join(parts), positions

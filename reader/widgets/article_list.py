@@ -24,7 +24,14 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.formatting import DATE_WIDTH, fit, quality_text, relative_date
+from reader.formatting import (
+    DATE_WIDTH,
+    fit,
+    fold,
+    folded_with_positions,
+    quality_text,
+    relative_date,
+)
 from reader.index import Entry
 from reader.query import entry_key
 
@@ -101,14 +108,14 @@ class ArticleList(ScrollView, can_focus=True):
         self._match: re.Pattern[str] | None = None
 
     def set_highlight(self, words: tuple[str, ...]) -> None:
-        """Highlight these search words in the titles (case-insensitive).
+        """Highlight these search words in the titles (ignoring case and accents).
 
         Only at the start of a word: the search matches words and their
         beginnings, so a hit inside a word would mark what did not match.
         """
-        words = tuple(w for w in words if w)
-        pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        self._match = re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE) if pattern else None
+        words = tuple(fold(w) for w in words if w)
+        pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
+        self._match = re.compile(rf"(?<!\w)(?:{pattern})") if pattern else None
         self.refresh()
 
     # --- data in --------------------------------------------------------------
@@ -228,13 +235,20 @@ class ArticleList(ScrollView, can_focus=True):
         """The title, with search matches in their own style."""
         if self._match is None:
             return [Segment(title, plain)]
+        # Matched on the title without case or accents, as the search matches ("sao" marks "São").
+        folded, positions = folded_with_positions(title)
         segments: list[Segment] = []
         start = 0
-        for found in self._match.finditer(title):
-            if found.start() > start:
-                segments.append(Segment(title[start:found.start()], plain))
-            segments.append(Segment(found.group(), plain + match))
-            start = found.end()
+        for found in self._match.finditer(folded):
+            begin, end = found.start(), found.end()
+            if positions is not None:
+                begin, end = positions[begin], positions[end - 1] + 1
+            if begin < start:
+                continue  # inside a character already marked (one that folds to several)
+            if begin > start:
+                segments.append(Segment(title[start:begin], plain))
+            segments.append(Segment(title[begin:end], plain + match))
+            start = end
         if start < len(title):
             segments.append(Segment(title[start:], plain))
         return segments
