@@ -127,10 +127,9 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         await pilot.press("R")
         # The server holds the answer: the fetch is running, and the screen says so and stays usable.
         await wait_until(pilot, lambda: feed_server.requests, what="the feed to be requested")
-        assert screen.fetching and status(screen).startswith("Fetching 1 feed…")
-        await pilot.press("j", "R")
+        assert screen.fetching and status(screen).startswith("Fetching 1 feed… (R to stop)")
+        await pilot.press("j")
         assert screen.query_one(ArticleList).cursor == 1
-        assert notes.items[-1] == ("A fetch is already running.", "", "information")
         feed_server.release.set()
         await wait_until(pilot, lambda: NEW_TITLES <= titles(screen), timeout=10, what="the new articles")
         await wait_until(pilot, lambda: not screen.scanning, what="the rescan")
@@ -159,6 +158,28 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         await wait_until(pilot, lambda: not screen.fetching, timeout=10, what="the second fetch")
         assert notes.items[-1] == ("0 new articles", "Feeds fetched", "information")
         assert len(articles.entries) == 14
+
+
+async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(fixture_locations, feed_server):
+    save_feeds(fixture_locations.feeds_config_path, [Feed(url=feed_server.url("/harbour.xml"))])
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        notes = Notes(app)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: feed_server.requests, what="the feed to be requested")
+        await pilot.press("R")  # the server still holds its answer
+        await wait_until(pilot, lambda: not screen.fetching, timeout=2, what="the fetch to stop")
+        assert not feed_server.release.is_set()
+        assert notes.items[-1] == ("Fetch stopped; 0 new articles so far", "Feeds fetched", "information")
+        assert not NEW_TITLES & titles(screen) and len(screen.query_one(ArticleList).entries) == 12
+        assert not status(screen).startswith(("Fetching", "Stopping"))
+        # Leaving the reader stops a running fetch the same way (it must not wait for a slow feed).
+        await pilot.press("R")
+        await wait_until(pilot, lambda: len(feed_server.requests) == 2, what="the second request")
+        worker = next(w for w in app.workers if w.group == "fetch" and not w.is_finished)
+        screen.on_unmount()
+        await wait_until(pilot, lambda: worker.is_finished, timeout=2, what="the fetch to stop on unmount")
 
 
 async def test_failed_feeds_and_a_crashed_fetch_are_reported(fixture_locations, feed_server, monkeypatch):

@@ -395,3 +395,24 @@ def test_fetch_feeds_works_inside_a_running_event_loop(server, locations):
     report = asyncio.run(caller())
     assert report.fetched == 1 and len(report.new_paths) == 2
     assert all(isinstance(p, Path) for p in report.new_paths)
+
+
+def test_a_stop_ends_the_fetch_at_once_and_keeps_what_was_written(server, locations):
+    """A slow feed does not hold up a stop; a feed already written stays written."""
+    import threading
+
+    _configure(locations, Feed(server.url("/rss2.xml")), Feed(server.url("/slow.xml")))
+    stop = threading.Event()
+    written: list[str] = []
+
+    def progress(done: int, total: int, url: str) -> None:
+        written.append(url)
+        if url.endswith("/rss2.xml"):
+            stop.set()  # the quick feed is done; the slow one is still downloading
+
+    started = time.monotonic()
+    report = fetch_feeds(locations, progress, limits=Limits(timeout=SLOW_SECONDS * 4), stop=stop)
+    assert time.monotonic() - started < SLOW_SECONDS
+    assert report.stopped and written == [server.url("/rss2.xml")]
+    assert len(report.new_paths) == 3 and all(p.is_file() for p in report.new_paths)
+    assert report.failures == []  # a stopped feed is not a failed one

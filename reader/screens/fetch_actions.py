@@ -9,6 +9,7 @@ is mixed into :class:`reader.screens.main.MainScreen`, which provides
 from __future__ import annotations
 
 import os
+import threading
 
 from textual import on, work
 from textual.message import Message
@@ -23,7 +24,9 @@ class FetchActions(Screen):
 
     locations: Locations
     fetching = False
-    """Whether a fetch is running (a second ``R`` waits for it)."""
+    """Whether a fetch is running (a second ``R`` stops it)."""
+    _fetch_stop: threading.Event | None = None
+    """Set to stop the running fetch (a second ``R``, or leaving the reader)."""
     _fetch_note = ""
     """What the status line says about the running fetch."""
 
@@ -44,16 +47,18 @@ class FetchActions(Screen):
     class Fetched(Message):
         """A fetch finished: what it wrote (relative to the cache) and what failed."""
 
-        def __init__(self, new_paths: list[str], failures: list[tuple[str, str]], error: str = "") -> None:
+        def __init__(self, new_paths: list[str], failures: list[tuple[str, str]], error: str = "",
+                     stopped: bool = False) -> None:
             super().__init__()
             self.new_paths = new_paths
             self.failures = failures
             self.error = error
+            self.stopped = stopped
 
     def action_fetch(self) -> None:
         """Fetch new articles from the subscribed feeds."""
         if self.fetching:
-            self.notify("A fetch is already running.")
+            self.stop_fetch()
             return
         from reader.feeds import load_feeds
 
@@ -66,17 +71,28 @@ class FetchActions(Screen):
             self.notify("No feeds yet. Subscribe with: newsreader feeds add URL", title="Nothing to fetch")
             return
         self.fetching = True
-        self._fetch_note = f"Fetching {len(feeds)} feed{'s' if len(feeds) != 1 else ''}…"
+        self._fetch_stop = threading.Event()
+        self._fetch_note = f"Fetching {len(feeds)} feed{'s' if len(feeds) != 1 else ''}… (R to stop)"
         self._update_status()
-        self.fetch_feeds()
+        self.fetch_feeds(self._fetch_stop)
+
+    def stop_fetch(self) -> None:
+        """Stop the running fetch; what it has written stays."""
+        if self.fetching and self._fetch_stop is not None and not self._fetch_stop.is_set():
+            self._fetch_stop.set()
+            self._fetch_note = "Stopping the fetch…"
+            self._update_status()
 
     @work(thread=True, exclusive=True, group="fetch")
-    def fetch_feeds(self) -> None:
+    def fetch_feeds(self, stop: threading.Event) -> None:
         """Fetch every subscribed feed into the cache, reporting progress."""
         from reader.feeds import FeedConfigError, fetch_feeds
 
+        def progress(done: int, total: int, _url: str) -> None:
+            self.post_message(self.FetchProgress(done, total))
+
         try:
-            report = fetch_feeds(self.locations, lambda done, total, _url: self.post_message(self.FetchProgress(done, total)))
+            report = fetch_feeds(self.locations, progress, stop=stop)
         except FeedConfigError as exc:
             self.post_message(self.Fetched([], [], str(exc)))
             return
@@ -85,11 +101,13 @@ class FetchActions(Screen):
             return
         cache = str(self.locations.cache)
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
-        self.post_message(self.Fetched(new, report.failures))
+        self.post_message(self.Fetched(new, report.failures, stopped=report.stopped))
 
     @on(FetchProgress)
     def _fetch_progress(self, message: FetchProgress) -> None:
-        self._fetch_note = f"Fetching feeds {message.done}/{message.total}…"
+        if self._fetch_stop is not None and self._fetch_stop.is_set():
+            return  # "Stopping the fetch…" stays until it has stopped
+        self._fetch_note = f"Fetching feeds {message.done}/{message.total}… (R to stop)"
         self._update_status()
 
     @on(Fetched)
@@ -103,6 +121,8 @@ class FetchActions(Screen):
             articles.new_paths.update(message.new_paths)
             count = len(message.new_paths)
             summary = f"{count:,} new article{'s' if count != 1 else ''}"
+            if message.stopped:
+                summary = f"Fetch stopped; {summary} so far"
             if message.failures:
                 failed = "; ".join(f"{url}: {why}" for url, why in message.failures[:3])
                 more = f" (and {len(message.failures) - 3} more)" if len(message.failures) > 3 else ""
