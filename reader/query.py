@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,11 +67,43 @@ def _date(value: str) -> float | None:
 
 
 def _split(text: str) -> list[str]:
-    """Split on spaces, honouring quotes; an unbalanced quote is taken literally."""
-    try:
-        return shlex.split(text)
-    except ValueError:
-        return text.split()
+    """Split on whitespace; quotes group words, and everything else is taken literally.
+
+    Double quotes open anywhere; a single quote opens only at the start of a
+    word or of a qualifier's value (``provider:'Ethics Weekly'``), so that an
+    apostrophe ("it's") stays a letter. Inside quotes a backslash escapes the
+    quote or a backslash (what :func:`quote_value` writes); elsewhere it is a
+    plain character (``C:\\temp``). A quote not closed yet runs to the end of
+    the text, so a phrase being typed already searches for what is typed.
+    """
+    tokens: list[str] = []
+    current: list[str] = []
+    in_token = False
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and text[i + 1:i + 2] in (quote, "\\"):
+                current.append(text[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = ""
+            else:
+                current.append(ch)
+        elif ch == '"' or (ch == "'" and (not current or current[-1] == ":")):
+            quote, in_token = ch, True
+        elif ch.isspace():
+            if in_token:
+                tokens.append("".join(current))
+                current, in_token = [], False
+        else:
+            current.append(ch)
+            in_token = True
+        i += 1
+    if in_token:
+        tokens.append("".join(current))
+    return [token for token in tokens if token]
 
 
 def parse_query(text: str) -> Query:

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from reader.index import TOPIC_SEP, Entry
-from reader.query import Query, entry_filter, entry_key, fts_expression, parse_query
+from reader.query import Query, entry_filter, entry_key, fts_expression, parse_query, quote_value
 
 
 def stamp(day: str) -> float:
@@ -276,3 +276,29 @@ def test_random_queries_parse_and_make_valid_expressions(fts: sqlite3.Connection
         query = parse_query(text)
         if query.words:
             count(fts, fts_expression(query.words))
+
+
+@pytest.mark.parametrize(("text", "words", "topics"), [
+    ('"machine lea', ("machine lea",), ()),  # a phrase being typed searches for what is typed so far
+    ('topic:"open sou', (), ("open sou",)),
+    ("C:\\temp notes", ("C:\\temp", "notes"), ()),  # backslashes outside quotes are letters
+    ("it's rock'n'roll", ("it's", "rock'n'roll"), ()),  # apostrophes are letters
+    ("'heat pump' topic:'Open Source'", ("heat pump",), ("Open Source",)),
+    ('"say \\"hi\\"" \\"raw\\"', ('say "hi"', '\\raw"'), ()),  # a backslash outside quotes is a letter
+    ('"" x', ("x",), ()),
+])
+def test_splitting_is_kind_to_half_typed_quotes_backslashes_and_apostrophes(text, words, topics) -> None:
+    query = parse_query(text)
+    assert (query.words, query.topics) == (words, topics)
+
+
+def test_quote_value_round_trips_through_the_query_language() -> None:
+    import random
+
+    rng = random.Random(3)
+    alphabet = "ab \"'\\:"
+    for _ in range(500):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))).strip()
+        if not value:
+            continue
+        assert parse_query(f"topic:{quote_value(value)}").topics == (value,), value
