@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import threading
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from reader.index import (
 )
 from reader.paths import SAMPLES_DIR, Locations
 from reader.query import entry_checks, fts_expression, parse_query
+from reader.scopes import topic_counts
 
 _DATE = attrgetter("published")
 _QUALITY = attrgetter("quality")
@@ -113,10 +113,7 @@ class Collection:
 
     def topics(self) -> list[TopicCount]:
         """Every topic with its count, most articles first, ties by name."""
-        counts: Counter[str] = Counter()
-        for entry in self.entries:
-            if entry.topics:
-                counts.update(entry.topics.split(TOPIC_SEP))
+        counts = topic_counts(self.entries)
         return [TopicCount(n, c) for n, c in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))]
 
     def sorted(self, key: SortKey, reverse: bool = False) -> list[Entry]:
