@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-FileDiff = tuple[list[tuple[str, int, int, "str | None"]], list[str], int]
+FileDiff = tuple[list[tuple[str, int, int, str | None]], list[str], int]
 """``(new or changed files as walk() yields them, paths gone, files seen)``."""
 
 
@@ -173,7 +173,7 @@ def _main(argv: list[str]) -> int:
         print("usage: filecheck.py CACHE_DIR INDEX_FILE", file=sys.stderr)
         return 2
     changed, gone, seen = diff_files(argv[0], argv[1])
-    # ASCII escapes carry file names that are not valid UTF-8 (surrogates) through the pipe intact.
+    # ASCII only (JSON escapes): names arrive intact whatever encoding the locale gives stdout.
     json.dump([changed, gone, seen], sys.stdout, separators=(",", ":"))
     return 0
 

@@ -189,7 +189,8 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self.set_timer(COLLECTOR_GRACE_SECONDS, collector.resume)
 
     def on_unmount(self) -> None:
-        self.stop_fetch()  # quitting must not wait for a slow feed
+        if self._fetch_stop is not None:
+            self._fetch_stop.set()  # quitting must not wait for a slow feed
         self.state.close()
 
     def on_resize(self) -> None:
