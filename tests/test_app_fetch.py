@@ -169,7 +169,7 @@ async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(f
         await pilot.press("R")
         await wait_until(pilot, lambda: feed_server.requests, what="the feed to be requested")
         await pilot.press("R")  # the server still holds its answer
-        await wait_until(pilot, lambda: not screen.fetching, timeout=2, what="the fetch to stop")
+        await wait_until(pilot, lambda: not screen.fetching, timeout=3, what="the fetch to stop")
         assert not feed_server.release.is_set()
         assert notes.items[-1] == ("Fetch stopped; 0 new articles so far", "Feeds fetched", "information")
         assert not NEW_TITLES & titles(screen) and len(screen.query_one(ArticleList).entries) == 12
@@ -179,7 +179,7 @@ async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(f
         await wait_until(pilot, lambda: len(feed_server.requests) == 2, what="the second request")
         worker = next(w for w in app.workers if w.group == "fetch" and not w.is_finished)
         screen.on_unmount()
-        await wait_until(pilot, lambda: worker.is_finished, timeout=2, what="the fetch to stop on unmount")
+        await wait_until(pilot, lambda: worker.is_finished, timeout=3, what="the fetch to stop on unmount")
 
 
 async def test_failed_feeds_and_a_crashed_fetch_are_reported(fixture_locations, feed_server, monkeypatch):
