@@ -138,6 +138,16 @@ class PendingDiff:
             raise self._answer
         return self._answer
 
+    def arrives_within(self, seconds: float) -> bool:
+        """Whether the answer is in within ``seconds`` (a failed helper counts as an answer)."""
+        try:
+            self.result(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return False
+        except RuntimeError:
+            pass  # reported where the result is used
+        return True
+
     def _parse(self, out: bytes) -> FileDiff | RuntimeError:
         if self._process.returncode != 0:
             return RuntimeError(f"the file check exited with {self._process.returncode}")

@@ -300,3 +300,19 @@ def test_a_sub_folder_that_cannot_be_read_is_reported_and_its_articles_leave_the
         assert "sub" not in {s.path for s in index.skipped()}
     finally:
         index.close()
+
+
+def test_arrives_within_waits_for_the_helper_and_counts_a_failure_as_an_answer(cache, tmp_path):
+    from reader import filecheck
+
+    _populate(cache)
+    index = _open_index(cache)
+    try:
+        index.scan()
+        pending = start_diff(index)
+        assert pending is not None and pending.arrives_within(60)
+        assert pending.result() == ([], [], 7)
+        broken = filecheck.start(str(cache), str(tmp_path / "no-such-index.sqlite3"))
+        assert broken is not None and broken.arrives_within(60)
+    finally:
+        index.close()

@@ -11,7 +11,6 @@ key live in the three mixins this class is made of.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -28,7 +27,6 @@ from textual.widgets import Footer, Input, Static
 
 from reader import collector
 from reader.articles import ArticleError, load_article
-from reader.filecheck import PendingDiff
 from reader.index import Entry, Skip
 from reader.library import Collection, Preloaded, SortKey, Source
 from reader.paths import Locations
@@ -226,7 +224,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
             self.post_message(self.Loaded(source, first, False, None))
             # The helper's comparison is usually ready by the time the list has painted, and a
             # changed collection would be counted again; when the walk is slow, count meanwhile.
-            if diff is None or not self._ready(diff, DIFF_GRACE_SECONDS):
+            if diff is None or not diff.arrives_within(DIFF_GRACE_SECONDS):
                 self._count_in_background(first)
                 counted = True
         last_fill = time.monotonic()
@@ -257,17 +255,6 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         # So that the first `s`, and the first key typed in a search, find their work done.
         final.warm(self.settings.sort, self.settings.reverse)
         final.warm(self.settings.sort.other)
-
-    @staticmethod
-    def _ready(diff: PendingDiff, seconds: float) -> bool:
-        """Whether the helper's comparison arrives within ``seconds`` (a failure counts as arrived)."""
-        try:
-            diff.result(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return False
-        except Exception:  # noqa: BLE001 - reported where the result is used
-            pass
-        return True
 
     def _count_in_background(self, collection: Collection) -> None:
         """Count for the sidebar in the worker, once the list has painted (so it never waits for this)."""
