@@ -250,13 +250,13 @@ def touch_100(cache: Path, seed: int) -> None:
 
 
 async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
-    from reader import collector
+    from reader import gc_pause
     from reader.app import make_app
     from reader.paths import Locations
     from reader.scopes import ALL, topic_scope
     from reader.widgets.article_list import ArticleList
 
-    collector.pause()  # as `newsreader` starts (see reader.collector); resumed after the first paint
+    gc_pause.pause()  # as `newsreader` starts (see reader.gc_pause); resumed after the first paint
     app = make_app(Locations(cache, home / "config", home / "data"))
     out: dict[str, list[float]] = {k: [] for k in (
         "sort toggle", "reverse", "topic switch", "search keystroke", "search keystroke (with qualifiers)",

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from reader import __version__
+from reader.entry import topics_of
 from reader.formatting import fit
 from reader.feeds.commands import feeds, fetch
 from reader.index import ScanResult
@@ -83,11 +84,11 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
     except PathError as exc:
         raise click.ClickException(str(exc)) from None
     if ctx.invoked_subcommand is None:
-        from reader import collector
+        from reader import gc_pause
         from reader.index import prepare_workers
         from reader.library import preload
 
-        collector.pause()  # resumed by the main screen once the list has painted
+        gc_pause.pause()  # resumed by the main screen once the list has painted
         prepare_workers()
         loading = preload(locations)  # read the index while the UI is imported and starts
         from reader.app import make_app
@@ -156,7 +157,7 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
                 "provider": entry.provider,
                 "domain": entry.domain,
                 "type": entry.type,
-                "topics": entry.topic_list,
+                "topics": topics_of(entry),
                 "path": str(source.path_of(entry)),
             }
             click.echo(json.dumps(record, ensure_ascii=False))

@@ -18,8 +18,8 @@ from dataclasses import replace
 from functools import reduce
 from itertools import compress, repeat
 
-from reader.index import Entry
-from reader.query import COMPARISONS, Query, entry_keys
+from reader.entry import Entry, entry_keys
+from reader.query import COMPARISONS, Query
 
 _NAN = math.nan
 """Stands for a missing value: every comparison with it is false, as a qualifier on it must be."""

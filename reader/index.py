@@ -25,12 +25,12 @@ from typing import NamedTuple
 
 from reader import filecheck
 from reader.articles import Article, ArticleError, load_article
+from reader.entry import TOPIC_SEP, Entry
 from reader.filecheck import FileDiff, PendingDiff, compare
 from reader.paths import OWN_DIR_NAME
 
 SCHEMA_VERSION = 6
 """Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
-TOPIC_SEP = "\x1f"
 POOL_THRESHOLD = 400
 """Below this many files to parse, a process pool costs more than it saves."""
 
@@ -75,31 +75,6 @@ CREATE TABLE IF NOT EXISTS skipped (
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """
-
-
-class Entry(NamedTuple):
-    """What the list and the sidebar need of one article, as stored in the index."""
-
-    path: str
-    """Relative to the cache directory, with ``/`` separators."""
-    title: str
-    published: float | None
-    """POSIX timestamp, or None when the file gives no usable date."""
-    quality: int | None
-    heat: int | None
-    provider: str
-    domain: str
-    url: str | None
-    type: str
-    topics: str
-    """Topic names joined by ``TOPIC_SEP`` (cheap to store and to load)."""
-    id: int | None = None
-    """The index's row id: what full-text matches are reported as (None outside an index)."""
-
-    @property
-    def topic_list(self) -> list[str]:
-        """The topics as a list."""
-        return self.topics.split(TOPIC_SEP) if self.topics else []
 
 
 class Skip(NamedTuple):

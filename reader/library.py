@@ -19,11 +19,9 @@ from enum import Enum
 from operator import attrgetter
 from pathlib import Path
 
-from reader import collector
+from reader import gc_pause
 from reader.columns import Columns, flip_known
 from reader.index import (
-    TOPIC_SEP,
-    Entry,
     FileDiff,
     Index,
     PendingDiff,
@@ -32,6 +30,7 @@ from reader.index import (
     index_path_for,
     start_diff,
 )
+from reader.entry import Entry, has_topic
 from reader.paths import SAMPLES_DIR, Locations
 from reader.query import entry_checks, fts_expression, parse_query
 from reader.scopes import topic_counts
@@ -146,7 +145,7 @@ class Collection:
         if rows is None:
             if len(self._topic_views) > 64:
                 self._topic_views.clear()
-            rows = [e for e in self.sorted(key, reverse) if topic in e.topics and topic in e.topics.split(TOPIC_SEP)]
+            rows = [e for e in self.sorted(key, reverse) if has_topic(e, topic)]
             self._topic_views[cache_key] = rows
         return rows
 
@@ -209,11 +208,11 @@ class Collection:
             if reverse:
                 rows.reverse()
             if topics:
-                rows = [e for e in rows if all(t in e.topics.split(TOPIC_SEP) for t in topics)]
+                rows = [e for e in rows if all(has_topic(e, t) for t in topics)]
         else:
             rows = self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
             for extra in topics[1:]:
-                rows = [e for e in rows if extra in e.topics and extra in e.topics.split(TOPIC_SEP)]
+                rows = [e for e in rows if has_topic(e, extra)]
             if query is not None:
                 ids = None
                 if query.words:
@@ -273,7 +272,7 @@ class Source:
 
     def load(self) -> Collection:
         """What the index holds now, without touching the files (fast)."""
-        with collector.paused():
+        with gc_pause.paused():
             entries = self.index.entries()
         return Collection(entries, self.index.search, self.index.match_ids)
 

@@ -16,10 +16,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reader.index import TOPIC_SEP, Entry
+from reader.entry import Entry, entry_key, split_topics
 
 _COMPARE = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+)$")
-_URL = operator.attrgetter("url")
 COMPARISONS: dict[str, Callable[[int, int], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq,
 }
@@ -189,7 +188,7 @@ def entry_checks(query: Query, read: set[str] | None = None,
     checks: list[Callable[[Entry], bool]] = []
     for topic in query.topics:
         wanted = topic.casefold()
-        checks.append(lambda e, w=wanted: any(t.casefold() == w for t in e.topics.split(TOPIC_SEP)) if e.topics else False)
+        checks.append(lambda e, w=wanted: any(t.casefold() == w for t in split_topics(e.topics)))
     for provider in query.providers:
         wanted = provider.casefold()
         checks.append(lambda e, w=wanted: w in e.provider.casefold() or w in e.domain.casefold())
@@ -209,16 +208,3 @@ def entry_checks(query: Query, read: set[str] | None = None,
     for op, value in query.quality:
         checks.append(lambda e, f=COMPARISONS[op], v=value: e.quality is not None and f(e.quality, v))
     return checks
-
-
-def entry_key(entry: Entry) -> str:
-    """What read/star state is keyed by: the URL, else the path (survives re-indexing)."""
-    return entry.url or entry.path
-
-
-def entry_keys(entries: list[Entry]) -> list[str]:
-    """:func:`entry_key` of every entry, with the loop in C when every entry has a URL (the usual case)."""
-    keys = list(map(_URL, entries))
-    if None in keys:
-        keys = [url or entry.path for url, entry in zip(keys, entries)]
-    return keys

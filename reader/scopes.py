@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter, not_
 
-from reader.index import TOPIC_SEP, Entry
-from reader.query import entry_keys
+from reader.entry import Entry, entry_keys, split_topics, topics_of
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,6 @@ def view_scope(name: str, query: str) -> Scope:
     return Scope("view", name, query=query)
 
 
-def _topics(entry: Entry) -> list[str]:
-    return entry.topics.split(TOPIC_SEP) if entry.topics else []
-
-
 _TOPICS = attrgetter("topics")
 
 
@@ -58,7 +53,7 @@ def topic_counts(entries: list[Entry]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for joined, n in Counter(map(_TOPICS, entries)).items():
         if joined:
-            for topic in joined.split(TOPIC_SEP):
+            for topic in split_topics(joined):
                 counts[topic] += n
     return counts
 
@@ -86,7 +81,7 @@ class Counts:
         """Adjust for one article whose read mark flipped."""
         step = -1 if now_read else 1
         self.unread += step
-        for topic in _topics(entry):
+        for topic in topics_of(entry):
             self.topic_unread[topic] += step
 
     def star_changed(self, now_starred: bool) -> None:

@@ -7,9 +7,9 @@ import random
 import pytest
 
 from reader.columns import Columns
-from reader.index import TOPIC_SEP, Entry
+from reader.entry import TOPIC_SEP, Entry, entry_key
 from reader.library import Collection, SortKey
-from reader.query import entry_filter, entry_key, parse_query
+from reader.query import entry_filter, parse_query
 
 DAY = 86400.0
 QUERIES = [

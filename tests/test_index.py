@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import reader.index as index_module
+from reader.entry import topics_of
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 from reader.index import SCHEMA_VERSION, Index, index_path_for
 
@@ -84,11 +85,11 @@ def test_entry_fields_are_stored(good_cache: Path, open_index: OpenIndex) -> Non
     assert (entry.quality, entry.heat, entry.type) == (42, 17, "article")
     assert (entry.provider, entry.domain) == ("Example News", "news.example.com")
     assert entry.url == "https://news.example.com/2021/03/ferries"
-    assert entry.topic_list == ["Robotics", "Transport"]
+    assert topics_of(entry) == ["Robotics", "Transport"]
     older = next(e for e in index.entries() if e.path == "older_generation.md")
     assert older.heat is None
     bare = next(e for e in index.entries() if e.path == "missing_optional.md")
-    assert (bare.published, bare.quality, bare.url, bare.topic_list) == (None, None, None, [])
+    assert (bare.published, bare.quality, bare.url, topics_of(bare)) == (None, None, None, [])
     assert "https://example.com/x" not in index.urls()
     assert "https://news.example.com/2021/03/ferries" in index.urls()
 

@@ -8,7 +8,7 @@ import pytest
 
 import reader.library as library_module
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
-from reader.index import TOPIC_SEP, Entry
+from reader.entry import TOPIC_SEP, Entry
 from reader.library import Collection, SortKey, Source, sort_entries
 from reader.paths import SAMPLES_DIR, resolve
 

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from reader.index import TOPIC_SEP, Entry
-from reader.query import Query, entry_filter, entry_key, fts_expression, parse_query, quote_value
+from reader.entry import TOPIC_SEP, Entry, entry_key
+from reader.query import Query, entry_filter, fts_expression, parse_query, quote_value
 
 
 def stamp(day: str) -> float:

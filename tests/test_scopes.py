@@ -5,8 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from reader.index import TOPIC_SEP, Entry
-from reader.query import entry_key
+from reader.entry import TOPIC_SEP, Entry, entry_key
 from reader.scopes import Counts
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import write_article
 from reader.library import SortKey, Source
 from reader.paths import resolve
-from reader.query import entry_key
+from reader.entry import entry_key
 from reader.state import SavedView, StateStore
 
 OpenStore = Callable[..., StateStore]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reader import paths
-from reader.feeds.config import Feed, FeedConfigError, check_url, clean_topics, find, load_feeds, save_feeds
+from reader.feeds.config import Feed, FeedConfigError, check_feed_url, clean_topics, find, load_feeds, save_feeds
 from reader.feeds.limits import Limits
 from reader.feeds.opml import OpmlError, parse_opml, to_opml
 from reader.feeds.text import line
@@ -69,7 +69,7 @@ def add_command(ctx: click.Context, url: str, topics: tuple[str, ...], name: str
     Example: newsreader feeds add https://example.org/feed.xml --topic Science
     """
     try:
-        url = check_url(url)
+        url = check_feed_url(url)
     except FeedConfigError as exc:
         raise click.ClickException(str(exc)) from None
     path = _config_path(ctx)

@@ -51,7 +51,7 @@ class Feed:
         return table
 
 
-def check_url(url: str) -> str:
+def check_feed_url(url: str) -> str:
     """``url`` cleaned, or :class:`FeedConfigError` unless it is an absolute http(s) URL."""
     cleaned = web_url(url)
     if cleaned is None:
@@ -101,7 +101,7 @@ def feeds_from_document(document: dict[str, Any], path: Path) -> list[Feed]:
         if not isinstance(url, str):
             raise FeedConfigError(f"{where} has no url")
         try:
-            url = check_url(url)
+            url = check_feed_url(url)
         except FeedConfigError as exc:
             raise FeedConfigError(f"{where}: {exc}") from None
         name = table.get("name", "")

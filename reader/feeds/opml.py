@@ -11,7 +11,7 @@ import datetime as dt
 import email.utils
 import xml.etree.ElementTree as ET
 
-from reader.feeds.config import Feed, FeedConfigError, check_url, clean_topics
+from reader.feeds.config import Feed, FeedConfigError, check_feed_url, clean_topics
 from reader.feeds.text import line
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
@@ -50,7 +50,7 @@ def _walk(element: ET.Element, folders: list[str], feeds: list[Feed], seen: set[
             _walk(outline, [*folders, name] if name else folders, feeds, seen)
             continue
         try:
-            url = check_url(url)
+            url = check_feed_url(url)
         except FeedConfigError:
             continue
         if url in seen:

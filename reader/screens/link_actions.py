@@ -10,7 +10,7 @@ from textual import on, work
 from textual.screen import Screen
 
 from reader.browser import RefusedURL, check_url, open_url
-from reader.index import Entry
+from reader.entry import Entry
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 from reader.widgets.related_list import RelatedList

@@ -25,12 +25,13 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from reader import collector
+from reader import gc_pause
 from reader.articles import ArticleError, load_article
-from reader.index import Entry, Skip
+from reader.entry import Entry, entry_key
+from reader.index import Skip
 from reader.library import Collection, Preloaded, SortKey, Source
 from reader.paths import Locations
-from reader.query import Query, entry_key, parse_query, quote_value
+from reader.query import Query, parse_query, quote_value
 from reader.scopes import ALL, Counts, Scope
 from reader.screens.fetch_actions import FetchActions
 from reader.screens.link_actions import LinkActions
@@ -184,7 +185,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
         self._refresh_view()
         self.load_library()
         # Should nothing load soon (an empty index being built, an unreadable cache), stop waiting.
-        self.set_timer(COLLECTOR_GRACE_SECONDS, collector.resume)
+        self.set_timer(COLLECTOR_GRACE_SECONDS, gc_pause.resume)
 
     def on_unmount(self) -> None:
         if self._fetch_stop is not None:
@@ -285,7 +286,7 @@ class MainScreen(ReadingActions, LinkActions, FetchActions):
 
     def _painted(self) -> None:
         self._list_painted.set()
-        collector.resume()  # start-up is over (see reader.collector)
+        gc_pause.resume()  # start-up is over (see reader.gc_pause)
 
     def reload_library(self) -> None:
         """Scan again (new files arrived); never while a scan runs, whose thread cannot be stopped."""

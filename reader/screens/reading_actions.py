@@ -16,8 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from reader.index import Entry
-from reader.query import entry_key
+from reader.entry import Entry, entry_key
 from reader.scopes import Counts
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.save_view import SaveViewScreen

@@ -32,8 +32,7 @@ from reader.formatting import (
     quality_text,
     relative_date,
 )
-from reader.index import Entry
-from reader.query import entry_key
+from reader.entry import Entry, entry_key
 
 PROVIDER_WIDTH = 16
 MARK_WIDTH = 3
