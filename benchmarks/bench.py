@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import fcntl
+import itertools
 import os
 import platform
 import pty
@@ -23,26 +25,48 @@ import random
 import re
 import resource
 import select
-import signal
 import shutil
+import signal
 import statistics
 import struct
 import subprocess
 import sys
 import tempfile
 import termios
-import fcntl
-import itertools
 import time
 from pathlib import Path
 
 TOPICS = [
-    "AI", "Computer Vision", "Machine Learning", "Robotics", "Climate", "Energy", "Space", "Health",
-    "Markets", "Security", "Open Source", "Transport", "Science", "Policy", "Education", "Agriculture",
-    "Semiconductors", "Cloud", "Mobile", "Gaming", "Biotech", "Startups", "Privacy", "Quantum",
+    "AI",
+    "Computer Vision",
+    "Machine Learning",
+    "Robotics",
+    "Climate",
+    "Energy",
+    "Space",
+    "Health",
+    "Markets",
+    "Security",
+    "Open Source",
+    "Transport",
+    "Science",
+    "Policy",
+    "Education",
+    "Agriculture",
+    "Semiconductors",
+    "Cloud",
+    "Mobile",
+    "Gaming",
+    "Biotech",
+    "Startups",
+    "Privacy",
+    "Quantum",
 ]
 PROVIDERS = [(f"Outlet {i}", f"outlet{i}.example") for i in range(300)]
-SYLLABLES = "ba be bi bo ca co da de di do fa fe ga go ha he ka ki la le li lo ma me mi mo na ne no pa pe po ra re ri ro sa se si so ta te ti to va ve vi za".split()
+SYLLABLES = (
+    "ba be bi bo ca co da de di do fa fe ga go ha he ka ki la le li lo ma me mi mo na ne no"
+    " pa pe po ra re ri ro sa se si so ta te ti to va ve vi za"
+).split()
 
 
 def _vocabulary(size: int = 6000) -> tuple[list[str], list[float]]:
@@ -61,7 +85,9 @@ def _vocabulary(size: int = 6000) -> tuple[list[str], list[float]]:
 WORDS, CUM_WEIGHTS = _vocabulary()
 SEARCH_WORD = WORDS[40]
 """A fairly common word, typed letter by letter for the search figure."""
-ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07|\x1bP[^\x1b]*\x1b\\")
+ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07|\x1bP[^\x1b]*\x1b\\"
+)
 
 
 # --- the synthetic cache ------------------------------------------------------------------
@@ -90,8 +116,16 @@ def _article(rng: random.Random, i: int, start: dt.datetime) -> str:
     ]
     if rng.random() > 0.05:
         lines.append(f"quality: {rng.randint(1, 180)}")
-    lines += [f"heat: {rng.choice([-1, rng.randint(0, 200)])}", "published: false", "", "provider:",
-              f"  name: {name}", f"  domain: {domain}", "", "topics:"]
+    lines += [
+        f"heat: {rng.choice([-1, rng.randint(0, 200)])}",
+        "published: false",
+        "",
+        "provider:",
+        f"  name: {name}",
+        f"  domain: {domain}",
+        "",
+        "topics:",
+    ]
     lines += [f"  - {t}" for t in topics]
     lines += ["", "related:"]
     for _ in range(rng.randint(0, 5)):
@@ -139,14 +173,25 @@ class Run:
     def __init__(self, cache: Path, home: Path) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", COLUMNS="160", LINES="45",
-                   XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
-                   XDG_CACHE_HOME=str(home / "cache"))
+        env = dict(
+            os.environ,
+            TERM="xterm-256color",
+            COLUMNS="160",
+            LINES="45",
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_DATA_HOME=str(home / "data"),
+            XDG_CACHE_HOME=str(home / "cache"),
+        )
         env.pop("NEWSREADER_CACHE_DIR", None)
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reader", "--cache-dir", str(cache)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
         )
         os.close(slave)
         self.screen = ""
@@ -169,7 +214,7 @@ class Run:
                     return time.perf_counter() - self.started
         raise TimeoutError(f"{pattern!r} did not appear; last screen text: {self.screen[-400:]!r}")
 
-    def __enter__(self) -> "Run":
+    def __enter__(self) -> Run:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -204,9 +249,18 @@ def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, l
     total = f"{count:,}"
     listed = rf"All articles · {total} ·"
     done = rf"{total} articles in"
-    out: dict[str, list[float]] = {k: [] for k in (
-        "cold: first paint", "cold: full index", "cold: CPU/wall", "warm: usable screen",
-        "warm: scan checked", "incremental (100 files): done", "peak memory MiB (warm)")}
+    out: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "cold: first paint",
+            "cold: full index",
+            "cold: CPU/wall",
+            "warm: usable screen",
+            "warm: scan checked",
+            "incremental (100 files): done",
+            "peak memory MiB (warm)",
+        )
+    }
     index_dir = cache / ".newsreader"
     for _ in range(runs):
         shutil.rmtree(index_dir, ignore_errors=True)
@@ -237,8 +291,10 @@ def touch_100(cache: Path, seed: int) -> None:
     rng = random.Random(seed)
     files = sorted(cache.glob("batch00*/*.md"))
     for path in rng.sample(files, 40):
-        path.write_text(path.read_text(encoding="utf-8").replace("published: false", "published: true "),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("published: false", "published: true "),
+            encoding="utf-8",
+        )
     stamp = time.time_ns()
     for n, path in enumerate(rng.sample(files, 30)):
         new = path.with_name(f"moved-{stamp}-{n}.md")  # a name never used before
@@ -258,9 +314,17 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
 
     gc_pause.pause()  # as `newsreader` starts (see reader.gc_pause); resumed after the first paint
     app = make_app(Locations(cache, home / "config", home / "data"))
-    out: dict[str, list[float]] = {k: [] for k in (
-        "sort toggle", "reverse", "topic switch", "search keystroke", "search keystroke (with qualifiers)",
-        "cursor step")}
+    out: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "sort toggle",
+            "reverse",
+            "topic switch",
+            "search keystroke",
+            "search keystroke (with qualifiers)",
+            "cursor step",
+        )
+    }
     async with app.run_test(size=(160, 45)) as pilot:
         screen = app.screen
         articles = screen.query_one(ArticleList)
@@ -268,7 +332,7 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
             await pilot.pause(0.1)
             if not screen.scanning and articles.entries:
                 break
-        topics = [t.name for t in screen.collection.topics()[:runs * 2]]
+        topics = [t.name for t in screen.collection.topics()[: runs * 2]]
 
         async def timed(name: str, action) -> None:
             started = time.perf_counter()
@@ -281,15 +345,26 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
         for i in range(runs * 3):
             await timed("sort toggle", screen.action_toggle_sort)
             await timed("reverse", screen.action_reverse)
-            await timed("topic switch", lambda: setattr(screen, "scope", topic_scope(topics[i % len(topics)])) or screen._refresh_view())
+            await timed(
+                "topic switch",
+                lambda: (
+                    setattr(screen, "scope", topic_scope(topics[i % len(topics)]))
+                    or screen._refresh_view()
+                ),
+            )
         screen.scope = ALL
         typed = [SEARCH_WORD[:n] for n in range(1, len(SEARCH_WORD) + 1)]
         typed += [f"{SEARCH_WORD} {WORDS[3][:n]}" for n in range(1, len(WORDS[3]) + 1)]
-        for figure, prefix in (("search keystroke", ""), ("search keystroke (with qualifiers)", "is:unread quality:>40 ")):
+        for figure, prefix in (
+            ("search keystroke", ""),
+            ("search keystroke (with qualifiers)", "is:unread quality:>40 "),
+        ):
             for text in typed:
+
                 def keystroke(text: str = prefix + text) -> None:
                     screen.filter_text = text
                     screen._refresh_view()
+
                 await timed(figure, keystroke)
         screen.filter_text = ""
         screen._refresh_view()
@@ -303,7 +378,7 @@ async def _datatable_baseline(cache: Path, home: Path) -> float:
     from textual.app import App
     from textual.widgets import DataTable
 
-    from reader.library import Source, SortKey
+    from reader.library import SortKey, Source
     from reader.paths import Locations
 
     source = Source(Locations(cache, home / "config", home / "data"))
@@ -337,17 +412,26 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
+    python = f"Python {platform.python_version()}, {platform.system()}"
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, {python}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000, help="size of the synthetic cache")
     parser.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "newsreader-bench",
-                        help="where the synthetic cache is kept between runs")
-    parser.add_argument("--skip-baseline", action="store_true", help="do not measure the DataTable baseline")
-    parser.add_argument("--skip-start", action="store_true", help="do not measure cold, warm and incremental starts")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "newsreader-bench",
+        help="where the synthetic cache is kept between runs",
+    )
+    parser.add_argument(
+        "--skip-baseline", action="store_true", help="do not measure the DataTable baseline"
+    )
+    parser.add_argument(
+        "--skip-start", action="store_true", help="do not measure cold, warm and incremental starts"
+    )
     args = parser.parse_args()
 
     cache = args.workdir / f"cache-{args.articles}"
@@ -355,7 +439,10 @@ def main() -> None:
     print(f"machine: {machine()}")
     started = time.perf_counter()
     make_cache(cache, args.articles)
-    print(f"synthetic cache: {args.articles:,} articles in {cache} ({time.perf_counter() - started:.1f} s to make)")
+    print(
+        f"synthetic cache: {args.articles:,} articles in {cache}"
+        f" ({time.perf_counter() - started:.1f} s to make)"
+    )
 
     figures = {} if args.skip_start else start_figures(cache, args.articles, home, args.runs)
     interaction = asyncio.run(_interaction(cache, home, args.runs))
@@ -373,7 +460,10 @@ def main() -> None:
             unit, fmt = "", (lambda v: f"{v:.2f}")
         else:
             unit, fmt = " s", (lambda v: f"{v:.2f}")
-        print(f"| {name} | {fmt(statistics.median(values))}{unit} | {fmt(min(values))} | {fmt(max(values))} | {len(values)} |")
+        print(
+            f"| {name} | {fmt(statistics.median(values))}{unit} | {fmt(min(values))}"
+            f" | {fmt(max(values))} | {len(values)} |"
+        )
     shutil.rmtree(home, ignore_errors=True)
 
 

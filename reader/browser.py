@@ -25,7 +25,8 @@ def check_url(url: str | None) -> str:
         raise RefusedURL("this item has no link")
     safe = web_url(url)
     if safe is None:
-        # The message names the scheme only when it is one: never echo escapes or markup from the URL.
+        # The message names the scheme only when it is one:
+        # never echo escapes or markup from the URL.
         scheme, colon, _ = clean_line(url).partition(":")
         if not colon:
             kind = "relative"

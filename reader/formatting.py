@@ -21,7 +21,7 @@ def relative_date(timestamp: float | None, now: dt.datetime) -> str:
     """A short, natural age: ``5m``, ``3h``, ``2d`` within a week, then ``12 Mar 2024``."""
     if timestamp is None:
         return "—"
-    when = dt.datetime.fromtimestamp(timestamp, dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(timestamp, dt.UTC)
     seconds = (now - when).total_seconds()
     if 0 <= seconds < 3600:
         return f"{max(1, int(seconds // 60))}m"
@@ -59,7 +59,9 @@ def quality_text(quality: int | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+    ).casefold()
 
 
 def fold(text: str) -> str:

@@ -67,7 +67,9 @@ def _free_name(cache: Path, rel: Path, data: bytes) -> tuple[Path, bool]:
     return candidate, False
 
 
-def import_paths(paths: list[Path], cache: Path, progress: ProgressFn | None = None) -> ImportReport:
+def import_paths(
+    paths: list[Path], cache: Path, progress: ProgressFn | None = None
+) -> ImportReport:
     """Validate and copy ``paths`` into ``cache``; see :class:`ImportReport`.
 
     ``progress(done, total)`` is called as the cache is indexed and as files are copied.

@@ -25,7 +25,9 @@ def load_settings(path: Path) -> Settings:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         reverse = data.get("reverse", False)
-        if not isinstance(reverse, bool):  # bool("false") is True: a damaged value gives the default
+        if not isinstance(
+            reverse, bool
+        ):  # bool("false") is True: a damaged value gives the default
             reverse = False
         return Settings(sort=SortKey(data.get("sort", "date")), reverse=reverse)
     except (OSError, ValueError, TypeError, AttributeError):

@@ -1,4 +1,4 @@
-"""The ``newsreader`` command through its real entry point (``python -m reader``), in subprocesses."""
+"""The ``newsreader`` command through its real entry point (``python -m reader``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, RunCli, copy_articles, write_article
+
 from reader import __version__
 
 JSON_KEYS = {"title", "url", "published", "quality", "provider", "domain", "topics", "path"}
@@ -23,15 +23,36 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 @pytest.fixture
 def news(cache: Path) -> Path:
     """A small cache whose orders are known: dates, qualities and topics all differ."""
-    write_article(cache, "ferries.md", "Body", title="Autonomous ferries", quality=40,
-                  publishedDateTime="2021-03-14T09:30:00Z", originalUrl="https://example.com/ferries",
-                  provider={"name": "Example News", "domain": "example.com"}, topics=["Robotics", "Transport"])
-    write_article(cache, "ethics.md", title="Machine ethics panel", quality=90,
-                  publishedDateTime="2021-03-12T10:00:00+02:00", webUrl="https://ethics.example/panel",
-                  provider="Ethics Weekly", topics=["AI"])
-    write_article(cache / "sub", "speech.md", title="Speech benchmark", quality=10,
-                  publishedDateTime="2021-03-13T00:00:00Z", sourceUrl="https://lab.example/speech",
-                  topics=["AI", "Speech"])
+    write_article(
+        cache,
+        "ferries.md",
+        "Body",
+        title="Autonomous ferries",
+        quality=40,
+        publishedDateTime="2021-03-14T09:30:00Z",
+        originalUrl="https://example.com/ferries",
+        provider={"name": "Example News", "domain": "example.com"},
+        topics=["Robotics", "Transport"],
+    )
+    write_article(
+        cache,
+        "ethics.md",
+        title="Machine ethics panel",
+        quality=90,
+        publishedDateTime="2021-03-12T10:00:00+02:00",
+        webUrl="https://ethics.example/panel",
+        provider="Ethics Weekly",
+        topics=["AI"],
+    )
+    write_article(
+        cache / "sub",
+        "speech.md",
+        title="Speech benchmark",
+        quality=10,
+        publishedDateTime="2021-03-13T00:00:00Z",
+        sourceUrl="https://lab.example/speech",
+        topics=["AI", "Speech"],
+    )
     write_article(cache, "undated.md", title="Undated note", topics="robotics-adjacent")
     return cache
 
@@ -63,7 +84,9 @@ def test_the_documented_subcommands_exist() -> None:
     assert {"list", "check", "import", "paths"} <= set(_subcommands())
 
 
-@pytest.mark.parametrize("args", [[], *[[name] for name in _subcommands()]], ids=lambda a: " ".join(a) or "root")
+@pytest.mark.parametrize(
+    "args", [[], *[[name] for name in _subcommands()]], ids=lambda a: " ".join(a) or "root"
+)
 def test_help(run_cli: RunCli, args: list[str]) -> None:
     for flag in ("--help", "-h") if not args else ("--help",):
         result = run_cli(*args, flag)
@@ -85,7 +108,12 @@ def test_version(run_cli: RunCli) -> None:
 def test_list_text_output_newest_first(run_cli: RunCli, news: Path) -> None:
     result = run_cli("--cache-dir", news, "list")
     assert result.returncode == 0, result.stderr
-    assert titles(result.stdout) == ["Autonomous ferries", "Speech benchmark", "Machine ethics panel", "Undated note"]
+    assert titles(result.stdout) == [
+        "Autonomous ferries",
+        "Speech benchmark",
+        "Machine ethics panel",
+        "Undated note",
+    ]
     first = result.stdout.splitlines()[0]
     assert first.startswith("2021-03-14 09:30")
     assert "Example News" in first and " 40 " in first
@@ -94,7 +122,12 @@ def test_list_text_output_newest_first(run_cli: RunCli, news: Path) -> None:
 
 def test_list_sort_quality_and_reverse(run_cli: RunCli, news: Path) -> None:
     by_quality = run_cli("--cache-dir", news, "list", "--sort", "quality")
-    assert titles(by_quality.stdout) == ["Machine ethics panel", "Autonomous ferries", "Speech benchmark", "Undated note"]
+    assert titles(by_quality.stdout) == [
+        "Machine ethics panel",
+        "Autonomous ferries",
+        "Speech benchmark",
+        "Undated note",
+    ]
     reversed_ = run_cli("--cache-dir", news, "list", "--sort", "quality", "--reverse")
     # Reversing flips the scored articles; the one without a score stays last.
     assert titles(reversed_.stdout) == titles(by_quality.stdout)[:3][::-1] + ["Undated note"]
@@ -117,14 +150,18 @@ def test_list_topic_is_case_insensitive(run_cli: RunCli, news: Path) -> None:
 
 def test_list_limit(run_cli: RunCli, news: Path) -> None:
     assert titles(run_cli("--cache-dir", news, "list", "--limit", "2").stdout) == [
-        "Autonomous ferries", "Speech benchmark"]
+        "Autonomous ferries",
+        "Speech benchmark",
+    ]
     assert run_cli("--cache-dir", news, "list", "--limit", "0").stdout == ""
     assert len(run_cli("--cache-dir", news, "list", "--limit", "99").stdout.splitlines()) == 4
     negative = run_cli("--cache-dir", news, "list", "--limit", "-1")
     assert negative.returncode == 2 and "Traceback" not in negative.stderr
 
 
-def test_list_json_paths_are_absolute_with_a_relative_cache_dir(run_cli: RunCli, news: Path) -> None:
+def test_list_json_paths_are_absolute_with_a_relative_cache_dir(
+    run_cli: RunCli, news: Path
+) -> None:
     """A script that changes folder afterwards can still open every printed path."""
     result = run_cli("--cache-dir", news.name, "list", "--json", cwd=news.parent)
     assert result.returncode == 0, result.stderr
@@ -137,22 +174,35 @@ def test_list_json(run_cli: RunCli, news: Path) -> None:
     result = run_cli("--cache-dir", news, "list", "--json")
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["title"] for r in records] == ["Autonomous ferries", "Speech benchmark", "Machine ethics panel", "Undated note"]
+    assert [r["title"] for r in records] == [
+        "Autonomous ferries",
+        "Speech benchmark",
+        "Machine ethics panel",
+        "Undated note",
+    ]
     for record in records:
         assert JSON_KEYS <= set(record)
         assert isinstance(record["topics"], list)
         assert Path(record["path"]).resolve().is_file()
         if record["published"] is not None:
-            assert dt.datetime.fromisoformat(record["published"].replace("Z", "+00:00")).tzinfo is not None
+            assert (
+                dt.datetime.fromisoformat(record["published"].replace("Z", "+00:00")).tzinfo
+                is not None
+            )
     ferries, speech, ethics, undated = records
     assert ferries == ferries | {
-        "url": "https://example.com/ferries", "published": "2021-03-14T09:30:00Z", "quality": 40,
-        "provider": "Example News", "domain": "example.com", "topics": ["Robotics", "Transport"],
+        "url": "https://example.com/ferries",
+        "published": "2021-03-14T09:30:00Z",
+        "quality": 40,
+        "provider": "Example News",
+        "domain": "example.com",
+        "topics": ["Robotics", "Transport"],
     }
     assert Path(ferries["path"]).resolve() == (news / "ferries.md").resolve()
     assert Path(speech["path"]).resolve() == (news / "sub" / "speech.md").resolve()
     assert dt.datetime.fromisoformat(ethics["published"].replace("Z", "+00:00")) == dt.datetime(
-        2021, 3, 12, 8, 0, tzinfo=dt.timezone.utc)
+        2021, 3, 12, 8, 0, tzinfo=dt.UTC
+    )
     assert ethics["provider"] == "Ethics Weekly" and ethics["url"] == "https://ethics.example/panel"
     assert undated["published"] is None and undated["quality"] is None and undated["url"] is None
     assert undated["topics"] == ["robotics-adjacent"]
@@ -181,13 +231,24 @@ def test_list_on_an_empty_cache_says_how_to_fill_it(run_cli: RunCli, cache: Path
 def test_list_into_head_closes_quietly(tmp_path: Path, cache: Path) -> None:
     long = "x" * 600
     for n in range(350):  # ~220 KB of output: far more than a pipe holds
-        write_article(cache, f"a{n:03d}.md", title=f"Article {n:03d} {long}",
-                      publishedDateTime=f"2021-01-01T{n // 60:02d}:{n % 60:02d}:00Z")
+        write_article(
+            cache,
+            f"a{n:03d}.md",
+            title=f"Article {n:03d} {long}",
+            publishedDateTime=f"2021-01-01T{n // 60:02d}:{n % 60:02d}:00Z",
+        )
     python = shlex.quote(sys.executable)
     for extra in ("", " --json"):
         command = f"{python} -m reader --cache-dir {shlex.quote(str(cache))} list{extra} | head -1"
-        result = subprocess.run(command, shell=True, capture_output=True, text=True, env=dict(os.environ),
-                                cwd=tmp_path, timeout=60)
+        result = subprocess.run(
+            command,
+            shell=True,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            cwd=tmp_path,
+            timeout=60,
+        )
         assert result.returncode == 0
         assert len(result.stdout.splitlines()) == 1
         assert "Article 349" in result.stdout
@@ -247,7 +308,9 @@ def test_cache_dir_env_var_is_honoured_and_the_option_wins(run_cli: RunCli, tmp_
     write_article(from_option, "o.md", title="From the option")
     env = {"NEWSREADER_CACHE_DIR": str(from_env)}
     assert titles(run_cli("list", env=env).stdout) == ["From the environment"]
-    assert titles(run_cli("--cache-dir", from_option, "list", env=env).stdout) == ["From the option"]
+    assert titles(run_cli("--cache-dir", from_option, "list", env=env).stdout) == [
+        "From the option"
+    ]
     assert f"cache:  {from_env}" in run_cli("paths", env=env).stdout
     missing = run_cli("list", env={"NEWSREADER_CACHE_DIR": str(tmp_path / "absent")})
     assert "does not exist" in assert_one_line_error(missing)
@@ -268,7 +331,9 @@ def test_missing_cache_dir_is_one_line(run_cli: RunCli, tmp_path: Path, command:
 
 
 @pytest.mark.parametrize("command", ["list", "check", "import"])
-def test_cache_dir_that_is_a_file_is_one_line(run_cli: RunCli, tmp_path: Path, command: str) -> None:
+def test_cache_dir_that_is_a_file_is_one_line(
+    run_cli: RunCli, tmp_path: Path, command: str
+) -> None:
     file = tmp_path / "a-file"
     file.write_text("not a folder")
     args = [command, *([str(GOOD_ARTICLES / "seed_shaped.md")] if command == "import" else [])]
@@ -277,8 +342,10 @@ def test_cache_dir_that_is_a_file_is_one_line(run_cli: RunCli, tmp_path: Path, c
     assert file.read_text() == "not a folder"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="running as root: chmod 000 does not stop root from reading the folder")
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="running as root: chmod 000 does not stop root from reading the folder",
+)
 def test_unreadable_cache_dir_is_one_line(run_cli: RunCli, cache: Path) -> None:
     write_article(cache, "a.md", title="Locked away")
     cache.chmod(0)

@@ -41,14 +41,28 @@ def invoke(locations):
 
 def test_add_list_remove(invoke, locations):
     assert invoke("list").stderr.startswith("No feeds yet")
-    added = invoke("add", "https://example.org/feed.xml", "--topic", "Science", "-t", "science",
-                   "-t", "Space", "--name", 'The "Example" \\ Feed')
+    added = invoke(
+        "add",
+        "https://example.org/feed.xml",
+        "--topic",
+        "Science",
+        "-t",
+        "science",
+        "-t",
+        "Space",
+        "--name",
+        'The "Example" \\ Feed',
+    )
     assert added.exit_code == 0 and "Added https://example.org/feed.xml" in added.stdout
     assert invoke("add", "http://other.example.net/rss").exit_code == 0
 
     config = tomllib.loads(locations.feeds_config_path.read_text(encoding="utf-8"))
     assert config["feeds"] == [
-        {"url": "https://example.org/feed.xml", "name": 'The "Example" \\ Feed', "topics": ["Science", "Space"]},
+        {
+            "url": "https://example.org/feed.xml",
+            "name": 'The "Example" \\ Feed',
+            "topics": ["Science", "Space"],
+        },
         {"url": "http://other.example.net/rss"},
     ]
     listed = invoke("list").stdout.splitlines()
@@ -59,7 +73,9 @@ def test_add_list_remove(invoke, locations):
 
     removed = invoke("remove", "https://example.org/feed.xml")
     assert removed.exit_code == 0
-    assert [feed.url for feed in load_feeds(locations.feeds_config_path)] == ["http://other.example.net/rss"]
+    assert [feed.url for feed in load_feeds(locations.feeds_config_path)] == [
+        "http://other.example.net/rss"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -131,7 +147,9 @@ def test_import_rejects_what_is_not_opml(invoke, locations, tmp_path):
     result = invoke("import", str(not_opml))
     assert result.exit_code == 1 and "not OPML" in result.stderr
     entity = tmp_path / "entity.opml"
-    entity.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>')
+    entity.write_text(
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaa">]><opml><body/></opml>'
+    )
     assert "DOCTYPE" in invoke("import", str(entity)).stderr
     assert not locations.feeds_config_path.exists()
 

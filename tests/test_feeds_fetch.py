@@ -67,7 +67,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _file(self, name: str, headers: dict[str, str] | None = None) -> None:
         path = FIXTURES / name
-        self._send(200, path.read_bytes(), {"Content-Type": TYPES.get(path.suffix, "text/plain"), **(headers or {})})
+        self._send(
+            200,
+            path.read_bytes(),
+            {"Content-Type": TYPES.get(path.suffix, "text/plain"), **(headers or {})},
+        )
 
     def _route(self) -> None:
         path = self.path
@@ -90,8 +94,11 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(SLOW_SECONDS)
             self._file("rss2.xml")
         elif path == "/huge-declared.xml":
-            self._send(200, b"<rss>" + b" " * 1024, {"Content-Type": "application/rss+xml",
-                                                       "Content-Length": str(50 * 1024 * 1024)})
+            self._send(
+                200,
+                b"<rss>" + b" " * 1024,
+                {"Content-Type": "application/rss+xml", "Content-Length": str(50 * 1024 * 1024)},
+            )
         elif path == "/huge-stream.xml":
             # HTTP/1.0 without Content-Length: the body simply runs until the connection closes.
             self.send_response(200)
@@ -139,7 +146,14 @@ def isolated(tmp_path, monkeypatch):
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
     monkeypatch.delenv("NEWSREADER_CACHE_DIR", raising=False)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -198,7 +212,9 @@ def test_all_four_formats_become_article_files(server, locations):
         "topics": ["Science", "astronomy", "space"],
         "images": [{"url": "https://cdn.science.example/galaxy.jpg"}],
     }
-    assert (locations.cache / "feeds" / "science.example" / f"{stable_id('science-0001')}.md").is_file()
+    assert (
+        locations.cache / "feeds" / "science.example" / f"{stable_id('science-0001')}.md"
+    ).is_file()
 
     long_excerpt = articles["https://www.science.example/news/long-report"]["excerpt"]
     assert long_excerpt.endswith("…") and 300 < len(long_excerpt) <= 401
@@ -219,7 +235,10 @@ def test_all_four_formats_become_article_files(server, locations):
     assert cafe["publishedDateTime"] == "2024-03-01T04:15:00Z"  # -05:00 converted to UTC
     assert cafe["provider"] == {"name": "My Atom", "domain": "atom.example.net"}
     assert cafe["topics"] == ["Food", "City Life"]
-    assert articles["https://atom.example.net/blog/updated"]["excerpt"] == "Content instead of a summary."
+    assert (
+        articles["https://atom.example.net/blog/updated"]["excerpt"]
+        == "Content instead of a summary."
+    )
 
     hello = articles["https://json.example.com/posts/1"]
     assert hello["publishedDateTime"] == "2024-04-05T04:07:08Z"
@@ -235,13 +254,19 @@ def test_a_feed_without_a_site_link_is_filed_under_its_entries_host(server, loca
     _configure(locations, Feed(server.url("/nolink.atom")))
     report = fetch_feeds(locations, limits=FAST)
     assert {p.parent.name for p in report.new_paths} == {"blog.nolink.example"}
-    assert frontmatter.load(report.new_paths[0])["provider"] == {"name": "No Site Link",
-                                                                  "domain": "blog.nolink.example"}
+    assert frontmatter.load(report.new_paths[0])["provider"] == {
+        "name": "No Site Link",
+        "domain": "blog.nolink.example",
+    }
 
 
 def test_second_fetch_is_conditional_and_writes_nothing_new(server, locations):
-    _configure(locations, Feed(server.url("/etag.xml")), Feed(server.url("/lastmod.json")),
-               Feed(server.url("/rss1.rdf")))
+    _configure(
+        locations,
+        Feed(server.url("/etag.xml")),
+        Feed(server.url("/lastmod.json")),
+        Feed(server.url("/rss1.rdf")),
+    )
     first = fetch_feeds(locations, limits=FAST)
     assert (first.fetched, first.unchanged, len(first.new_paths)) == (3, 0, 2 + 3 + 2)
     assert server.requests_for("/etag.xml")[-1].get("If-None-Match") is None
@@ -262,7 +287,9 @@ def test_second_fetch_is_conditional_and_writes_nothing_new(server, locations):
 def test_conditional_state_belongs_to_one_cache(server, locations, tmp_path):
     _configure(locations, Feed(server.url("/etag.xml")))
     assert len(fetch_feeds(locations, limits=FAST).new_paths) == 2
-    other = paths.Locations(cache=tmp_path / "other-cache", config=locations.config, data=locations.data)
+    other = paths.Locations(
+        cache=tmp_path / "other-cache", config=locations.config, data=locations.data
+    )
     report = fetch_feeds(other, limits=FAST)
     assert report.unchanged == 0 and len(report.new_paths) == 2  # no 304 for a cache never filled
 
@@ -272,7 +299,9 @@ def test_existing_and_foreign_files_are_never_touched(server, locations):
     foreign_dir = locations.cache / "feeds" / "elsewhere"
     foreign_dir.mkdir(parents=True)
     same_url = foreign_dir / "hand-written.md"
-    same_url.write_text('---\ntitle: "Mine"\nwebUrl: "https://www.science.example/news/long-report"\n---\nnotes\n')
+    same_url.write_text(
+        '---\ntitle: "Mine"\nwebUrl: "https://www.science.example/news/long-report"\n---\nnotes\n'
+    )
     squatter = locations.cache / "feeds" / "science.example" / f"{stable_id('science-0001')}.md"
     squatter.parent.mkdir(parents=True)
     squatter.write_text("not an article, and not ours")
@@ -283,8 +312,11 @@ def test_existing_and_foreign_files_are_never_touched(server, locations):
     assert report.failures == []
     assert len(report.new_paths) == 1  # only the undated note is new
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in before} == before
-    urls = [frontmatter.load(p).metadata.get("webUrl") for p in (locations.cache / "feeds").rglob("*.md")
-            if p not in before]
+    urls = [
+        frontmatter.load(p).metadata.get("webUrl")
+        for p in (locations.cache / "feeds").rglob("*.md")
+        if p not in before
+    ]
     assert urls == [server.url("/notes/undated")]
 
 
@@ -336,7 +368,10 @@ def test_hostile_feeds_are_written_safely(server, locations):
     assert "Red [bold]x[/] done" in titles
     assert "webUrl" not in titles["data link"]
     yaml_like = titles["--- key: value ---"]
-    assert yaml_like["topics"] == ["Tag", "xy"] and yaml_like["webUrl"] == "https://hostile-json.example/ok"
+    assert (
+        yaml_like["topics"] == ["Tag", "xy"]
+        and yaml_like["webUrl"] == "https://hostile-json.example/ok"
+    )
     assert any(m["provider"]["name"] == "Hostile JSON" for m in metas)
 
 
@@ -344,10 +379,14 @@ def test_fetch_command_reports_and_exits_1_on_failure(server, locations):
     from reader.cli import main
 
     _configure(locations, Feed(server.url("/rss1.rdf")), Feed(server.url("/missing.xml")))
-    result = CliRunner().invoke(main, ["--cache-dir", str(locations.cache), "fetch", "--timeout", "2"])
+    result = CliRunner().invoke(
+        main, ["--cache-dir", str(locations.cache), "fetch", "--timeout", "2"]
+    )
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.stderr.splitlines() == [f"failed: {server.url('/missing.xml')}: HTTP 404 Not Found"]
+    assert result.stderr.splitlines() == [
+        f"failed: {server.url('/missing.xml')}: HTTP 404 Not Found"
+    ]
     assert "Fetched 1 of 2 feeds: 2 new articles, 1 failed." in result.stdout
 
     _configure(locations, Feed(server.url("/rss1.rdf")))
@@ -358,24 +397,43 @@ def test_fetch_command_reports_and_exits_1_on_failure(server, locations):
 
 def test_fetch_through_the_real_entry_point(server, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    env.update({name: str(tmp_path / name.lower())
-                for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")})
-    for name in ("NEWSREADER_CACHE_DIR", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                 "http_proxy", "https_proxy", "all_proxy"):
+    env.update(
+        {
+            name: str(tmp_path / name.lower())
+            for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+        }
+    )
+    for name in (
+        "NEWSREADER_CACHE_DIR",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         env.pop(name, None)
     cache = tmp_path / "cli-cache"
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "reader", "--cache-dir", str(cache), *args],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "reader", "--cache-dir", str(cache), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
 
     assert run("feeds", "add", server.url("/atom.xml"), "--topic", "News").returncode == 0
     assert run("feeds", "add", server.url("/broken.xml")).returncode == 0
     result = run("fetch", "--timeout", "2")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
-    assert result.stderr.splitlines() == [f"failed: {server.url('/broken.xml')}: not valid XML: "
-                                          "line 3, column 1: not well-formed (invalid token)"]
+    assert result.stderr.splitlines() == [
+        f"failed: {server.url('/broken.xml')}: not valid XML: "
+        "line 3, column 1: not well-formed (invalid token)"
+    ]
     assert "2 new articles, 1 failed" in result.stdout
     written = sorted((cache / "feeds" / "atom.example.net").glob("*.md"))
     assert len(written) == 2

@@ -25,7 +25,10 @@ def isolated(tmp_path, monkeypatch):
 
 
 def test_html_to_text_keeps_visible_text_only():
-    html = "<p>One&nbsp;&amp; <b>two</b></p><script>var x = '<p>';</script><style>p{}</style>\n<li>three</li>"
+    html = (
+        "<p>One&nbsp;&amp; <b>two</b></p><script>var x = '<p>';</script>"
+        "<style>p{}</style>\n<li>three</li>"
+    )
     assert html_to_text(html) == "One & two three"
     assert html_to_text("plain   text\twith\nspaces") == "plain text with spaces"
     assert html_to_text("a<br>b<br/>c") == "a b c"
@@ -85,8 +88,11 @@ def test_stable_id_is_short_and_stable():
 
 def test_rendered_article_is_valid_yaml_whatever_the_title():
     entry = FeedEntry(
-        key="k", title='"quoted": [not, a, list] # and --- more', summary="s" * 50,
-        url="https://example.org/a", published=dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+        key="k",
+        title='"quoted": [not, a, list] # and --- more',
+        summary="s" * 50,
+        url="https://example.org/a",
+        published=dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
         categories=("Extra", "topic"),
     )
     data = article_data(entry, feed_title="Feed: name", domain="example.org", topics=["Topic"])
@@ -96,15 +102,24 @@ def test_rendered_article_is_valid_yaml_whatever_the_title():
     assert loaded == data
     assert loaded["publishedDateTime"] == "2024-01-02T03:04:05Z"
     assert loaded["topics"] == ["Topic", "Extra"]
-    assert list(loaded) == ["category", "title", "excerpt", "publishedDateTime", "webUrl", "type",
-                            "provider", "topics"]
+    assert list(loaded) == [
+        "category",
+        "title",
+        "excerpt",
+        "publishedDateTime",
+        "webUrl",
+        "type",
+        "provider",
+        "topics",
+    ]
 
 
 def test_escaped_markup_in_a_summary_is_text_not_html():
     parsed = parse_document(
         b'<rss version="2.0"><channel><title>T</title><link>https://t.example/</link><item>'
         b"<title>Use &amp;lt;b&amp;gt; tags</title><link>https://t.example/1</link>"
-        b"<description>Write &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;amp; more</description>"
+        b"<description>Write &amp;lt;b&amp;gt;bold&amp;lt;/b&amp;gt; &amp;amp;amp; more"
+        b"</description>"
         b"</item></channel></rss>",
         "https://t.example/feed",
         "application/rss+xml",
@@ -127,23 +142,38 @@ def test_json_feed_rejections():
     with pytest.raises(FeedParseError, match="without a JSON Feed version"):
         parse_json_feed(json.dumps({"items": []}).encode(), "https://x.example/")
     with pytest.raises(FeedParseError, match="without an items list"):
-        parse_json_feed(json.dumps({"version": "https://jsonfeed.org/version/1.1"}).encode(), "https://x.example/")
+        parse_json_feed(
+            json.dumps({"version": "https://jsonfeed.org/version/1.1"}).encode(),
+            "https://x.example/",
+        )
 
 
 def test_json_feed_1_0_and_odd_items():
-    body = json.dumps({
-        "version": "http://jsonfeed.org/version/1",  # as many 1.0 feeds say
-        "title": "Old",
-        "items": [
-            {"id": "a", "url": "https://x.example/a", "title": "A", "date_published": "2020-01-01T00:00:00"},
-            "not an item",
-            {"id": None, "url": "https://x.example/b", "content_html": "<p>B</p>",
-             "date_published": "yesterday", "tags": "not-a-list"},
-        ],
-    }).encode()
+    body = json.dumps(
+        {
+            "version": "http://jsonfeed.org/version/1",  # as many 1.0 feeds say
+            "title": "Old",
+            "items": [
+                {
+                    "id": "a",
+                    "url": "https://x.example/a",
+                    "title": "A",
+                    "date_published": "2020-01-01T00:00:00",
+                },
+                "not an item",
+                {
+                    "id": None,
+                    "url": "https://x.example/b",
+                    "content_html": "<p>B</p>",
+                    "date_published": "yesterday",
+                    "tags": "not-a-list",
+                },
+            ],
+        }
+    ).encode()
     parsed = parse_document(b"\xef\xbb\xbf" + body, "https://x.example/feed.json", "text/plain")
     assert [e.url for e in parsed.entries] == ["https://x.example/a", "https://x.example/b"]
-    assert parsed.entries[0].published == dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    assert parsed.entries[0].published == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     assert parsed.entries[1].published is None and parsed.entries[1].categories == ()
     assert parsed.entries[1].key == "https://x.example/b" and parsed.entries[1].summary == "B"
 
@@ -156,13 +186,17 @@ def test_xml_that_is_not_a_feed():
 
 
 def test_a_valid_feed_with_no_entries_is_not_an_error():
-    parsed = parse_document(b'<rss version="2.0"><channel><title>Empty</title></channel></rss>', "https://x.example/")
+    parsed = parse_document(
+        b'<rss version="2.0"><channel><title>Empty</title></channel></rss>', "https://x.example/"
+    )
     assert parsed.title == "Empty" and parsed.entries == []
 
 
 def test_bytes_that_look_like_a_path_are_parsed_not_opened(tmp_path):
     secret = tmp_path / "secret.xml"
-    secret.write_text('<rss version="2.0"><channel><item><title>leak</title></item></channel></rss>')
+    secret.write_text(
+        '<rss version="2.0"><channel><item><title>leak</title></item></channel></rss>'
+    )
     with pytest.raises(FeedParseError):
         parse_document(str(secret).encode(), "https://x.example/")
 
@@ -183,9 +217,15 @@ def _connect_error(cause: BaseException) -> httpx.ConnectError:
         (httpx.ReadTimeout("x"), "timed out after 7 s"),
         (httpx.TooManyRedirects("x"), "too many redirects (more than 5)"),
         (httpx.UnsupportedProtocol("x"), "not an http(s) URL"),
-        (_connect_error(socket.gaierror(-2, "Name or service not known")), "cannot resolve the host name (DNS)"),
+        (
+            _connect_error(socket.gaierror(-2, "Name or service not known")),
+            "cannot resolve the host name (DNS)",
+        ),
         (_connect_error(ConnectionRefusedError(111, "refused")), "connection refused"),
-        (httpx.RemoteProtocolError("peer closed\nconnection"), "the server broke the HTTP protocol: peer closed connection"),
+        (
+            httpx.RemoteProtocolError("peer closed\nconnection"),
+            "the server broke the HTTP protocol: peer closed connection",
+        ),
     ],
 )
 def test_error_reasons_are_one_readable_line(exc, reason):
@@ -199,7 +239,10 @@ def test_toml_writer_round_trips_and_escapes():
         "numbers": [1, 2.5, True],
         "when": dt.date(2024, 1, 2),
         "section": {"key with space": "v", "nested": {"deep": 1}},
-        "feeds": [{"url": "https://e.example/", "topics": ["A", "B"]}, {"url": "http://f.example/"}],
+        "feeds": [
+            {"url": "https://e.example/", "topics": ["A", "B"]},
+            {"url": "http://f.example/"},
+        ],
     }
     text = dumps(data, header="header line")
     assert text.startswith("# header line\n")

@@ -13,9 +13,12 @@ MARK = Style(underline=True)
 
 
 def marked(words: tuple[str, ...], title: str) -> list[tuple[str, bool]]:
-    articles = ArticleList(clock=lambda: dt.datetime(2026, 11, 26, tzinfo=dt.timezone.utc))
+    articles = ArticleList(clock=lambda: dt.datetime(2026, 11, 26, tzinfo=dt.UTC))
     articles.set_highlight(words)
-    return [(seg.text, bool(seg.style and seg.style.underline)) for seg in articles._title_segments(title, Style(), MARK)]
+    return [
+        (seg.text, bool(seg.style and seg.style.underline))
+        for seg in articles._title_segments(title, Style(), MARK)
+    ]
 
 
 def test_fold_drops_case_and_accents_and_keeps_positions():
@@ -24,7 +27,7 @@ def test_fold_drops_case_and_accents_and_keeps_positions():
     text, positions = folded_with_positions("ﬁne Straße")
     assert text == "fine strasse"
     assert positions is not None and len(positions) == len(text)
-    assert [ "ﬁne Straße"[i] for i in positions] == list("ﬁﬁne Straßße")
+    assert ["ﬁne Straße"[i] for i in positions] == list("ﬁﬁne Straßße")
     assert folded_with_positions("ascii") == ("ascii", None)
 
 

@@ -1,4 +1,4 @@
-"""``newsreader import`` (``reader.importer``): validate, copy atomically, never touch the sources."""
+"""``newsreader import`` (``reader.importer``): validate, copy atomically, leave sources alone."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import BAD_ARTICLES, GOOD_ARTICLES, RunCli, copy_articles, write_article
 
 import reader.atomic as atomic
-from conftest import BAD_ARTICLES, GOOD_ARTICLES, RunCli, copy_articles, write_article
 from reader.importer import import_paths
 from reader.index import Index
 
@@ -25,7 +25,11 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 
 def leftovers(cache: Path) -> list[Path]:
     """Temporary files an interrupted write could leave behind."""
-    return [p for p in cache.rglob("*") if p.name.endswith((".part", ".tmp")) or p.name.startswith(".tmp")]
+    return [
+        p
+        for p in cache.rglob("*")
+        if p.name.endswith((".part", ".tmp")) or p.name.startswith(".tmp")
+    ]
 
 
 @pytest.fixture
@@ -34,8 +38,12 @@ def source(tmp_path: Path) -> Path:
     src = tmp_path / "incoming"
     write_article(src, "one.md", "Body one", title="One", originalUrl="https://example.com/one")
     write_article(src, "two.md", "Body two", title="Two", webUrl="https://example.com/two")
-    write_article(src / "sub" / "deeper", "three.md", title="Three", sourceUrl="https://example.com/three")
-    write_article(src / ".hidden", "secret.md", title="Hidden", originalUrl="https://example.com/hidden")
+    write_article(
+        src / "sub" / "deeper", "three.md", title="Three", sourceUrl="https://example.com/three"
+    )
+    write_article(
+        src / ".hidden", "secret.md", title="Hidden", originalUrl="https://example.com/hidden"
+    )
     (src / "notes.txt").write_text("not an article")
     return src
 
@@ -44,7 +52,9 @@ def test_imports_a_folder_recursively(source: Path, cache: Path) -> None:
     report = import_paths([source], cache)
     assert (len(report.imported), len(report.present), report.rejected) == (3, 0, [])
     assert sorted(p.relative_to(cache).as_posix() for p in report.imported) == [
-        "incoming/one.md", "incoming/sub/deeper/three.md", "incoming/two.md",
+        "incoming/one.md",
+        "incoming/sub/deeper/three.md",
+        "incoming/two.md",
     ]
     for target in report.imported:
         original = source / target.relative_to(cache / "incoming")
@@ -71,8 +81,13 @@ def test_second_import_reports_already_present(source: Path, cache: Path) -> Non
 
 def test_same_url_under_another_name_is_present(source: Path, cache: Path, tmp_path: Path) -> None:
     import_paths([source], cache)
-    other = write_article(tmp_path / "elsewhere", "renamed.md", "Edited body", title="One, edited",
-                          originalUrl="https://example.com/one")
+    other = write_article(
+        tmp_path / "elsewhere",
+        "renamed.md",
+        "Edited body",
+        title="One, edited",
+        originalUrl="https://example.com/one",
+    )
     report = import_paths([other], cache)
     assert report.present == [other] and report.imported == []
     assert not (cache / "renamed.md").exists()
@@ -85,9 +100,15 @@ def test_same_content_without_url_is_present(tmp_path: Path, cache: Path) -> Non
     assert report.present == [path] and report.imported == []
 
 
-def test_a_different_file_with_the_same_name_is_not_overwritten(tmp_path: Path, cache: Path) -> None:
-    first = write_article(tmp_path / "a", "same.md", title="First", originalUrl="https://example.com/1")
-    second = write_article(tmp_path / "b", "same.md", title="Second", originalUrl="https://example.com/2")
+def test_a_different_file_with_the_same_name_is_not_overwritten(
+    tmp_path: Path, cache: Path
+) -> None:
+    first = write_article(
+        tmp_path / "a", "same.md", title="First", originalUrl="https://example.com/1"
+    )
+    second = write_article(
+        tmp_path / "b", "same.md", title="Second", originalUrl="https://example.com/2"
+    )
     import_paths([first], cache)
     report = import_paths([second], cache)
     assert [p.name for p in report.imported] == ["same-1.md"]
@@ -115,7 +136,9 @@ def test_rejected_files_get_a_reason(tmp_path: Path, cache: Path) -> None:
 def test_yaml_python_tag_is_rejected_and_never_runs(tmp_path: Path, cache: Path) -> None:
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.md"
-    evil.write_text(f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n', encoding="utf-8")
+    evil.write_text(
+        f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n', encoding="utf-8"
+    )
     report = import_paths([evil], cache)
     assert [path for path, _ in report.rejected] == [evil]
     assert not marker.exists()
@@ -144,7 +167,9 @@ def test_imported_files_are_what_the_index_then_loads(source: Path, cache: Path)
     try:
         result = index.scan()
         assert result.skipped == []
-        assert {e.path for e in index.entries()} == {p.relative_to(cache).as_posix() for p in report.imported}
+        assert {e.path for e in index.entries()} == {
+            p.relative_to(cache).as_posix() for p in report.imported
+        }
     finally:
         index.close()
 
@@ -215,6 +240,9 @@ def test_cli_import_exit_codes(run_cli: RunCli, source: Path, tmp_path: Path) ->
     write_article(bad, "fine.md", title="Fine", originalUrl="https://example.com/fine")
     mixed = run_cli("--cache-dir", cache, "import", bad)
     assert mixed.returncode == 1
-    assert "1 imported" in mixed.stdout and f"{len(list(BAD_ARTICLES.glob('*.md')))} rejected" in mixed.stdout
+    assert (
+        "1 imported" in mixed.stdout
+        and f"{len(list(BAD_ARTICLES.glob('*.md')))} rejected" in mixed.stdout
+    )
     assert "rejected" in mixed.stderr and "no usable title" in mixed.stderr
     assert "Traceback" not in mixed.stderr

@@ -30,12 +30,17 @@ def test_missing_settings_give_the_defaults(tmp_path: Path) -> None:
     assert load_settings(tmp_path / "absent.json") == Settings(SortKey.DATE, False)
 
 
-@pytest.mark.parametrize("settings", [Settings(SortKey.QUALITY, True), Settings(SortKey.DATE, True), Settings()])
+@pytest.mark.parametrize(
+    "settings", [Settings(SortKey.QUALITY, True), Settings(SortKey.DATE, True), Settings()]
+)
 def test_settings_round_trip(settings: Settings) -> None:
     path = resolve().settings_path  # the data dir does not exist yet: saving creates it
     assert save_settings(path, settings)
     assert load_settings(path) == settings
-    assert json.loads(path.read_text(encoding="utf-8")) == {"sort": settings.sort.value, "reverse": settings.reverse}
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "sort": settings.sort.value,
+        "reverse": settings.reverse,
+    }
 
 
 @pytest.mark.parametrize(
@@ -143,7 +148,13 @@ def test_check_url_refuses_with_a_reason(url: str | None, why: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["\x1b]0;pwned\x07javascript:x", "\x1b[2Jfile:///x", "[@click=app.quit]x:y", "[b]bold[/b]:z", "\u202egnp.exe:x"],
+    [
+        "\x1b]0;pwned\x07javascript:x",
+        "\x1b[2Jfile:///x",
+        "[@click=app.quit]x:y",
+        "[b]bold[/b]:z",
+        "\u202egnp.exe:x",
+    ],
 )
 def test_refusal_message_never_echoes_escapes_or_markup(url: str) -> None:
     with pytest.raises(RefusedURL) as info:

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import click
 
 from reader import paths
-from reader.feeds.config import Feed, FeedConfigError, check_feed_url, clean_topics, find, load_feeds, save_feeds
+from reader.feeds.config import (
+    Feed,
+    FeedConfigError,
+    check_feed_url,
+    clean_topics,
+    find,
+    load_feeds,
+    save_feeds,
+)
 from reader.feeds.limits import Limits
 from reader.feeds.opml import OpmlError, parse_opml, to_opml
 from reader.feeds.text import line
@@ -58,10 +66,21 @@ def feeds() -> None:
 
 @feeds.command("add")
 @click.argument("url")
-@click.option("--topic", "-t", "topics", multiple=True, metavar="TOPIC",
-              help="Topic given to every article of this feed; repeat for several.")
-@click.option("--name", "-n", default="", metavar="NAME",
-              help="Name to show for this feed instead of the feed's own title.")
+@click.option(
+    "--topic",
+    "-t",
+    "topics",
+    multiple=True,
+    metavar="TOPIC",
+    help="Topic given to every article of this feed; repeat for several.",
+)
+@click.option(
+    "--name",
+    "-n",
+    default="",
+    metavar="NAME",
+    help="Name to show for this feed instead of the feed's own title.",
+)
 @click.pass_context
 def add_command(ctx: click.Context, url: str, topics: tuple[str, ...], name: str) -> None:
     """Subscribe to the feed at URL (http:// or https://).
@@ -107,7 +126,9 @@ def remove_command(ctx: click.Context, url: str) -> None:
     current = _load(path)
     feed = find(current, url)
     if feed is None:
-        raise click.ClickException(f"{line(url)} is not in the feed list (see `newsreader feeds list`)")
+        raise click.ClickException(
+            f"{line(url)} is not in the feed list (see `newsreader feeds list`)"
+        )
     _save(path, [other for other in current if other is not feed])
     click.echo(f"Removed {feed.url}")
 
@@ -132,8 +153,10 @@ def import_command(ctx: click.Context, file: Path) -> None:
     if new:
         _save(path, current + new)
     skipped = len(imported) - len(new)
-    click.echo(f"Imported {len(new)} feed{'s' * (len(new) != 1)}"
-               + (f" ({skipped} already subscribed)" if skipped else ""))
+    click.echo(
+        f"Imported {len(new)} feed{'s' * (len(new) != 1)}"
+        + (f" ({skipped} already subscribed)" if skipped else "")
+    )
 
 
 @feeds.command("export")
@@ -147,8 +170,14 @@ def export_command(ctx: click.Context) -> None:
 
 
 @click.command()
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=Limits.timeout, show_default=True,
-              metavar="SECONDS", help="Give up on a feed that is silent this long.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=Limits.timeout,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a feed that is silent this long.",
+)
 @click.pass_context
 def fetch(ctx: click.Context, timeout: float) -> None:
     """Download new articles from every subscribed feed into the cache.
@@ -176,9 +205,13 @@ def _fetch_with_bar(locations: Locations, current: list[Feed], limits: Limits) -
 
     stderr = click.get_text_stream("stderr")
     with click.progressbar(
-        length=len(current), label="Fetching feeds", file=stderr, show_pos=True,
+        length=len(current),
+        label="Fetching feeds",
+        file=stderr,
+        show_pos=True,
         hidden=not stderr.isatty(),  # not even the label when stderr is a file or pipe
     ) as bar:
+
         def progress(done: int, total: int, url: str) -> None:
             bar.update(1)
 
@@ -187,8 +220,10 @@ def _fetch_with_bar(locations: Locations, current: list[Feed], limits: Limits) -
 
 def _summary(report: FetchReport) -> str:
     new = len(report.new_paths)
-    text = (f"Fetched {report.fetched} of {report.total} feed{'s' * (report.total != 1)}: "
-            f"{new} new article{'s' * (new != 1)}, {len(report.failures)} failed.")
+    text = (
+        f"Fetched {report.fetched} of {report.total} feed{'s' * (report.total != 1)}: "
+        f"{new} new article{'s' * (new != 1)}, {len(report.failures)} failed."
+    )
     if report.unchanged:
         text += f" ({report.unchanged} unchanged since last fetch)"
     return text

@@ -117,7 +117,11 @@ class _Run:
     """The state of one fetch: config, HTTP cache, writer, report."""
 
     def __init__(
-        self, locations: Locations, feeds: list[Feed], limits: Limits, progress: Progress | None,
+        self,
+        locations: Locations,
+        feeds: list[Feed],
+        limits: Limits,
+        progress: Progress | None,
         stop: threading.Event | None = None,
     ) -> None:
         self.feeds = feeds
@@ -158,13 +162,17 @@ class _Run:
             await asyncio.sleep(0.1)
         work.cancel()
 
-    async def _one(self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, feed: Feed) -> None:
+    async def _one(
+        self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, feed: Feed
+    ) -> None:
         try:
             await self._fetch(client, semaphore, feed)
         except _FeedFailed as exc:
             self._failed[feed.url] = str(exc)
         except Exception as exc:  # a bug or a surprise must not stop the other feeds
-            self._failed[feed.url] = f"unexpected error: {type(exc).__name__}: {line(str(exc))[:160]}"
+            self._failed[feed.url] = (
+                f"unexpected error: {type(exc).__name__}: {line(str(exc))[:160]}"
+            )
         self._done += 1
         if self.progress is not None:
             self.progress(self._done, len(self.feeds), feed.url)
@@ -200,6 +208,8 @@ class _Run:
                 path = self.writer.write(entry, feed_title=title, domain=domain, topics=feed.topics)
             except OSError as exc:
                 where = exc.filename or self.writer.root / domain
-                raise _FeedFailed(f"cannot write articles to {where}: {exc.strerror or exc}") from None
+                raise _FeedFailed(
+                    f"cannot write articles to {where}: {exc.strerror or exc}"
+                ) from None
             if path is not None:
                 self.report.new_paths.append(path)

@@ -158,7 +158,7 @@ async def download(
         )
     except DownloadError:
         raise
-    except (httpx.HTTPError, httpx.InvalidURL, asyncio.TimeoutError, TimeoutError, OSError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError) as exc:
         raise DownloadError(describe_error(exc, limits)) from None
 
 

@@ -10,7 +10,7 @@ class Limits:
     """How patient and how generous one fetch is."""
 
     timeout: float = 20.0
-    """Seconds allowed for connecting and for each read; the whole download gets three times this."""
+    """Seconds for connecting and for each read; the whole download gets three times this."""
     max_bytes: int = 5 * 1024 * 1024
     """A body (after decompression) larger than this is abandoned and reported."""
     max_redirects: int = 5

@@ -58,7 +58,9 @@ def _walk(element: ET.Element, folders: list[str], feeds: list[Feed], seen: set[
         if name == url:  # exporters fill the required text attribute with the URL
             name = ""
         seen.add(url)
-        categories = [part.strip().strip("/") for part in (outline.get("category") or "").split(",")]
+        categories = [
+            part.strip().strip("/") for part in (outline.get("category") or "").split(",")
+        ]
         feeds.append(Feed(url=url, name=name, topics=clean_topics([*folders, *categories])))
 
 
@@ -68,7 +70,7 @@ def to_opml(feeds: list[Feed], title: str = "newsreader feeds") -> str:
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
     ET.SubElement(head, "dateCreated").text = email.utils.format_datetime(
-        dt.datetime.now(dt.timezone.utc).replace(microsecond=0), usegmt=True
+        dt.datetime.now(dt.UTC).replace(microsecond=0), usegmt=True
     )
     body = ET.SubElement(root, "body")
     for feed in feeds:

@@ -116,7 +116,9 @@ def _xml_entry(entry: Any, base: str) -> FeedEntry:
     key = line(entry.get("id")) or link or line(entry.get("link")) or f"{title}\n{summary}"
     published = _from_struct(entry.get("published_parsed") or entry.get("updated_parsed"))
     categories = tuple(
-        text for tag in entry.get("tags") or [] if (text := line(tag.get("term") or tag.get("label")))
+        text
+        for tag in entry.get("tags") or []
+        if (text := line(tag.get("term") or tag.get("label")))
     )
     return FeedEntry(
         key=key,
@@ -134,7 +136,7 @@ def _from_struct(value: Any) -> dt.datetime | None:
     if not value:
         return None
     try:
-        return dt.datetime.fromtimestamp(calendar.timegm(value), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC)
     except (OverflowError, ValueError, OSError, TypeError):
         return None
 
@@ -185,7 +187,9 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
 
 
 def _json_entry(item: dict[str, Any], base: str) -> FeedEntry:
-    link = absolute_web_url(item.get("url"), base) or absolute_web_url(item.get("external_url"), base)
+    link = absolute_web_url(item.get("url"), base) or absolute_web_url(
+        item.get("external_url"), base
+    )
     title = html_to_text(item.get("title"))
     summary = html_to_text(item.get("summary"))
     if not summary:
@@ -194,7 +198,9 @@ def _json_entry(item: dict[str, Any], base: str) -> FeedEntry:
     item_id = line(str(raw_id)) if isinstance(raw_id, (str, int, float)) else ""
     published = _from_iso(item.get("date_published")) or _from_iso(item.get("date_modified"))
     tags = item.get("tags")
-    categories = tuple(text for tag in tags if (text := line(tag))) if isinstance(tags, list) else ()
+    categories = (
+        tuple(text for tag in tags if (text := line(tag))) if isinstance(tags, list) else ()
+    )
     return FeedEntry(
         key=item_id or link or f"{title}\n{summary}",
         title=title,
@@ -218,5 +224,5 @@ def _from_iso(value: Any) -> dt.datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)

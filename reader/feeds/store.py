@@ -121,7 +121,7 @@ def article_data(
 
 def format_datetime(value: dt.datetime) -> str:
     """ISO 8601 in UTC with a ``Z`` suffix, to the second."""
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render(data: dict[str, object]) -> str:

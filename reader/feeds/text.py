@@ -29,10 +29,38 @@ _HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"}
 # Elements that end a run of text, so "<p>a</p><p>b</p>" reads "a b", not "ab".
 _BREAKS = frozenset(
     {
-        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
-        "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
-        "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-        "td", "th", "tr", "ul",
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
     }
 )
 
@@ -124,7 +152,7 @@ def absolute_web_url(value: object, base: str | None = None) -> str | None:
 
 
 def unique_lines(values: Iterable[object]) -> list[str]:
-    """Each value as a clean line; empties and repeats (ignoring case) dropped, first spelling kept."""
+    """Each value as a clean line; empties and case-blind repeats dropped, first spelling kept."""
     seen: set[str] = set()
     result: list[str] = []
     for value in values:
