@@ -99,7 +99,8 @@ def test_dates_quality_provider_and_words(run_cli: RunCli, news: Path) -> None:
 
 def test_type(run_cli: RunCli, news: Path) -> None:
     write_article(news, "clip.md", "Ferries filmed from the quay.", title="Ferry clip",
-                  type="Video", quality=70, publishedDateTime="2024-01-05T08:00:00Z", topics=["Transport"])
+                  type="Video", quality=70, publishedDateTime="2024-01-05T08:00:00Z",
+                  topics=["Transport"])
     assert titles(run_cli("--cache-dir", news, "list", "type:video")) == ["Ferry clip"]
     assert titles(run_cli("--cache-dir", news, "list", "TYPE:VIDEO topic:transport")) == [
         "Ferry clip"]
