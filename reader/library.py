@@ -2,9 +2,10 @@
 
 :class:`Source` decides what is read (the cache, or the bundled samples when
 the cache holds no article) and keeps its index. :class:`Collection` holds
-the loaded entries and answers the questions the list and sidebar ask:
-sorted, filtered by topic and by text, topic counts. All of it is plain
-Python so it can be tested, and timed, without a terminal.
+the loaded entries and answers the question the list asks: which entries, in
+which order, for a topic and a search (the sidebar counts with
+:mod:`reader.scopes`). All of it is plain Python so it can be tested, and
+timed, without a terminal.
 """
 
 from __future__ import annotations
