@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import repeat
 from operator import attrgetter
 from types import BuiltinFunctionType, MethodWrapperType
 from typing import Any, NamedTuple
@@ -67,28 +68,27 @@ def _number(name: str) -> Column:
     return Column(name, lambda e: MISSING if get(e) is None else get(e), of_rows, eager=True)
 
 
-def _folded(name: str, get: Callable[[Entry], Hashable], fold: Callable[[Any], Hashable]) -> Column:
-    """A column of ``fold(get(row))``, folded once per distinct value (sharing the results)."""
-
-    def of_rows(rows: list[Entry]) -> list:
-        values = list(map(get, rows))
-        folded = {value: fold(value) for value in set(values)}
-        return list(map(folded.__getitem__, values))
-
-    return Column(name, lambda e: fold(get(e)), of_rows)
+def _casefolded(rows: list[Entry], name: str) -> list[str]:
+    """The field ``name`` of every row, casefolded once per distinct value (sharing the results)."""
+    values = list(map(attrgetter(name), rows))
+    folded = {value: value.casefold() for value in set(values)}
+    return list(map(folded.__getitem__, values))
 
 
-def _fold_pair(pair: tuple[str, str]) -> tuple[str, str]:
-    return pair[0].casefold(), pair[1].casefold()
+def _folded(name: str) -> Column:
+    return Column(name, lambda e: getattr(e, name).casefold(), lambda rows: _casefolded(rows, name))
 
 
 KEY = Column("key", entry_key, entry_keys, eager=True)
 QUALITY = _number("quality")
 PUBLISHED = _number("published")
-TYPE = _folded("type", attrgetter("type"), str.casefold)
-TOPICS = _folded("topics", attrgetter("topics"), str.casefold)
+TYPE = _folded("type")
+TOPICS = _folded("topics")
 """The joined topics, casefolded (casefolding the parts one by one gives the same)."""
-PROVIDER = _folded("provider", attrgetter("provider", "domain"), _fold_pair)
+PROVIDER = Column(
+    "provider", lambda e: (e.provider.casefold(), e.domain.casefold()),
+    lambda rows: list(zip(_casefolded(rows, "provider"), _casefolded(rows, "domain"))),
+)
 
 
 def _in_c(step: Step) -> bool:
@@ -136,7 +136,11 @@ class Qualifier:
             steps = (passing.__contains__,)
         kept: Iterator[Any] = iter(column)
         for step in steps:
-            kept = map(step, kept)
+            if isinstance(step, partial) and len(step.args) == 1 and not step.keywords:
+                # The same as map(step, kept), without partial's own call per row.
+                kept = map(step.func, repeat(step.args[0]), kept)
+            else:
+                kept = map(step, kept)
         return kept
 
 
