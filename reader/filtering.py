@@ -37,9 +37,6 @@ class Rows:
         self.entries = entries
         self._made: dict[Column, list] = {}
 
-    def __len__(self) -> int:
-        return len(self.entries)
-
     def column(self, column: Column) -> list:
         """The values of ``column`` for these entries, in their order (made once)."""
         values = self._made.get(column)

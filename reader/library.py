@@ -208,13 +208,14 @@ class Collection:
             query = replace(query, terms=tuple(terms))
         if query is None:
             return self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
+        marks = Marks(read or frozenset(), starred or frozenset())
         if query.words and relevance:
             by_path = self._by_path()
             found = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
             if reverse:
                 found.reverse()
             rows = Rows([e for e in found if all(has_topic(e, t) for t in topics)])
-            return rows.filtered(query, None, Marks(read or set(), starred or set()))
+            return rows.filtered(query, None, marks)
         rows = self._topic_rows(key, reverse, topics[0]) if topics else self._rows(key, reverse)
         if topics[1:]:
             rows = Rows([e for e in rows.entries if all(has_topic(e, t) for t in topics[1:])])
@@ -225,7 +226,7 @@ class Collection:
             else:
                 hits = set(self._matching_paths(query.words))
                 rows = Rows([e for e in rows.entries if e.path in hits])
-        return rows.filtered(query, ids, Marks(read or set(), starred or set()))
+        return rows.filtered(query, ids, marks)
 
     def _by_path(self) -> dict[str, Entry]:
         if self._paths is None:
