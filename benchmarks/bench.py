@@ -309,7 +309,7 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
     from reader import gc_pause
     from reader.app import make_app
     from reader.paths import Locations
-    from reader.scopes import ALL, topic_scope
+    from reader.scopes import ALL, topic_counts, topic_scope
     from reader.widgets.article_list import ArticleList
 
     gc_pause.pause()  # as `newsreader` starts (see reader.gc_pause); resumed after the first paint
@@ -332,7 +332,8 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
             await pilot.pause(0.1)
             if not screen.scanning and articles.entries:
                 break
-        topics = [t.name for t in screen.collection.topics()[: runs * 2]]
+        counts = topic_counts(screen.collection.entries)  # the sidebar's order: most articles first
+        topics = sorted(counts, key=lambda name: (-counts[name], name.casefold()))[:runs * 2]
 
         async def timed(name: str, action) -> None:
             started = time.perf_counter()

@@ -85,11 +85,6 @@ class Article:
     related: tuple[Related, ...] = ()
     body: str = ""
 
-    @property
-    def key(self) -> str:
-        """What identifies the article across renames: its URL, else its path."""
-        return self.url or (str(self.path) if self.path else self.title)
-
 
 # --- field helpers -----------------------------------------------------------
 

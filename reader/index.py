@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader import filecheck
-from reader.articles import Article, ArticleError, load_article
-from reader.entry import TOPIC_SEP, Entry
-from reader.filecheck import FileDiff, PendingDiff, compare
+from reader.entry import Entry
+from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
+from reader.index_rows import ArticleRow, ParseJob, parse_one, stored_fields
 from reader.paths import OWN_DIR_NAME
 
 SCHEMA_VERSION = 6
@@ -75,6 +75,9 @@ CREATE TABLE IF NOT EXISTS skipped (
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+_INSERT_ARTICLE = "INSERT INTO articles ({}) VALUES ({})".format(
+    ", ".join(stored_fields()), ", ".join("?" * len(stored_fields()))
+)
 
 
 class Skip(NamedTuple):
@@ -94,7 +97,6 @@ class ScanResult:
     touched: list[str] = field(default_factory=list)
     """Paths that were added, changed or removed (what a loaded list must update)."""
     skipped: list[Skip] = field(default_factory=list)
-    seconds: float = 0.0
 
     @property
     def changed(self) -> bool:
@@ -104,38 +106,6 @@ class ScanResult:
 
 ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while files are parsed."""
-
-
-def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> tuple:
-    """The ``articles`` row for a parsed article, with the body (for search only) last."""
-    return (
-        rel,
-        size,
-        mtime_ns,
-        article.title,
-        article.excerpt,
-        article.published.timestamp() if article.published else None,
-        article.quality,
-        article.heat,
-        article.provider.name,
-        article.provider.domain,
-        article.url,
-        article.type,
-        TOPIC_SEP.join(article.topics),
-        article.body,
-    )
-
-
-def _parse_one(job: tuple[str, str, int, int]) -> tuple[bool, tuple]:
-    """Parse one file for the index; top level so worker processes can run it."""
-    root, rel, size, mtime_ns = job
-    try:
-        article = load_article(Path(root) / rel)
-    except ArticleError as exc:
-        return False, (rel, size, mtime_ns, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan
-        return False, (rel, size, mtime_ns, f"unexpected error: {type(exc).__name__}")
-    return True, entry_row(rel, size, mtime_ns, article)
 
 
 def prepare_workers() -> None:
@@ -336,25 +306,23 @@ class Index:
         ``diff`` is a comparison made beforehand (by :func:`diff_files`, in
         another process while the UI starts); without it the files are walked here.
         """
-        started = time.perf_counter()
         result = ScanResult()
         if diff is None:
             with self._lock:
                 diff = compare(self.root, self.conn)
         changed, gone, result.total_files = diff
         root = str(self.root)
-        instant_skips = [c for c in changed if c[3] is not None]
-        jobs = [(root, rel, size, mtime) for rel, size, mtime, problem in changed if problem is None]
+        instant_skips = [c for c in changed if c.problem is not None]
+        jobs = [ParseJob(root, c.path, c.size, c.mtime_ns) for c in changed if c.problem is None]
         with self._lock, self.conn:
             self._delete_articles(gone)
             self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
             self._store_skips(instant_skips)
         result.removed = len(gone)
         result.parsed = len(instant_skips)
-        result.touched = gone + [skip[0] for skip in instant_skips] + [job[1] for job in jobs]
+        result.touched = gone + [skip.path for skip in instant_skips] + [job.path for job in jobs]
         self._parse_all(jobs, result, progress, workers)
         result.skipped = self.skipped()
-        result.seconds = time.perf_counter() - started
         return result
 
     def _delete_articles(self, paths: list[str]) -> None:
@@ -363,27 +331,27 @@ class Index:
         self.conn.executemany("DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = ?)", params)
         self.conn.executemany("DELETE FROM articles WHERE path = ?", params)
 
-    def _store_skips(self, skips: list[tuple]) -> None:
-        self._delete_articles([s[0] for s in skips])
+    def _store_skips(self, skips: list[FileInfo]) -> None:
+        self._delete_articles([s.path for s in skips])
         self.conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skips)
 
-    def _store_rows(self, rows: list[tuple]) -> None:
-        paths = [r[0] for r in rows]
+    def _store_rows(self, rows: list[ArticleRow]) -> None:
+        paths = [r.path for r in rows]
         self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
         self._delete_articles(paths)
-        self.conn.executemany(
-            "INSERT INTO articles (path, size, mtime_ns, title, excerpt, published, quality, heat, provider,"
-            f" domain, url, type, topics) VALUES ({','.join('?' * 13)})",
-            (r[:13] for r in rows),
-        )
+        self.conn.executemany(_INSERT_ARTICLE, (r[:-1] for r in rows))  # the body goes to search
         self.conn.executemany(
             "INSERT INTO search (rowid, title, excerpt, provider, body)"
             " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
-            ((r[13], r[0]) for r in rows),
+            ((r.body, r.path) for r in rows),
         )
 
     def _parse_all(
-        self, jobs: list[tuple[str, str, int, int]], result: ScanResult, progress: ProgressFn | None, workers: int | None
+        self,
+        jobs: list[ParseJob],
+        result: ScanResult,
+        progress: ProgressFn | None,
+        workers: int | None,
     ) -> None:
         """Parse ``jobs`` (in worker processes when there are many) and store them in batches."""
         total = len(jobs)
@@ -393,14 +361,14 @@ class Index:
         pool = None
         if total >= POOL_THRESHOLD and workers > 1:
             pool = _start_pool(workers)
-        results = pool.map(_parse_one, jobs, chunksize=128) if pool else map(_parse_one, jobs)
-        rows: list[tuple] = []
-        skips: list[tuple] = []
+        results = pool.map(parse_one, jobs, chunksize=128) if pool else map(parse_one, jobs)
+        rows: list[ArticleRow] = []
+        skips: list[FileInfo] = []
         done = 0
         last_report = 0.0
         try:
-            for ok, row in results:
-                (rows if ok else skips).append(row)
+            for row in results:
+                (rows if isinstance(row, ArticleRow) else skips).append(row)
                 done += 1
                 if len(rows) + len(skips) >= 2000 or done == total:
                     with self._lock, self.conn:

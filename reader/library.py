@@ -2,9 +2,10 @@
 
 :class:`Source` decides what is read (the cache, or the bundled samples when
 the cache holds no article) and keeps its index. :class:`Collection` holds
-the loaded entries and answers the questions the list and sidebar ask:
-sorted, filtered by topic and by text, topic counts. All of it is plain
-Python so it can be tested, and timed, without a terminal.
+the loaded entries and answers the question the list asks: which entries, in
+which order, for a topic and a search (the sidebar counts with
+:mod:`reader.scopes`). All of it is plain Python so it can be tested, and
+timed, without a terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 import threading
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
@@ -20,7 +22,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from reader import gc_pause
-from reader.columns import Columns, flip_known
+from reader.entry import Entry, has_topic
+from reader.filtering import Rows
 from reader.index import (
     FileDiff,
     Index,
@@ -30,9 +33,9 @@ from reader.index import (
     index_path_for,
     start_diff,
 )
-from reader.entry import Entry, has_topic
 from reader.paths import SAMPLES_DIR, Locations
-from reader.query import entry_checks, fts_expression, parse_query
+from reader.qualifiers import Marks
+from reader.query import fts_expression, parse_query
 from reader.scopes import topic_counts
 
 _DATE = attrgetter("published")
@@ -76,12 +79,13 @@ def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> l
     return known + unknown
 
 
-@dataclass(frozen=True)
-class TopicCount:
-    """A sidebar line: a topic and how many articles carry it."""
+TOPIC_VIEWS_KEPT = 64
+"""Topic views a collection keeps, least recently used dropped first.
 
-    name: str
-    count: int
+Going back to a topic is then instant for every topic of a usual sidebar in
+the order in use. The bound is on memory: a view holds a reference per entry
+of its topic, and its filter columns once searched, so some keep 100,000.
+"""
 
 
 class Collection:
@@ -98,63 +102,63 @@ class Collection:
         """Ranked full-text search (FTS5 expression -> paths, best first); substring matching without it."""
         self._match = match
         """Unranked full-text search (FTS5 expression -> row ids): what filtering as you type uses."""
-        self._sorted: dict[tuple[SortKey, bool], list[Entry]] = {}
+        self._sorted: dict[tuple[SortKey, bool], Rows] = {}
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
-        self._topic_views: dict[tuple[SortKey, bool, str], list[Entry]] = {}
-        self._row_columns: dict[int, Columns] = {}
-        """Filtering columns of recently filtered lists of rows, by the list's identity."""
+        self._topic_views: OrderedDict[tuple[SortKey, bool, str], Rows] = OrderedDict()
+        """The most recently used topic views (see :data:`TOPIC_VIEWS_KEPT`), latest last."""
         self._topic_names: dict[str, list[str]] | None = None
         """Every spelling of each topic in the files, by its casefolded name, most used first."""
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def topics(self) -> list[TopicCount]:
-        """Every topic with its count, most articles first, ties by name."""
-        counts = topic_counts(self.entries)
-        return [TopicCount(n, c) for n, c in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))]
-
     def sorted(self, key: SortKey, reverse: bool = False) -> list[Entry]:
         """The entries in one order, computed once per order."""
-        cached = self._sorted.get((key, reverse))
-        if cached is None:
+        return self._rows(key, reverse).entries
+
+    def _rows(self, key: SortKey, reverse: bool = False) -> Rows:
+        """One order with its filter columns, computed once per order."""
+        rows = self._sorted.get((key, reverse))
+        if rows is None:
             if reverse:
                 # Reversed is the forward order with its known part flipped (unknowns stay last):
-                # a slice and a reversal instead of a second sort; the same for its filtering columns.
-                forward = self.sorted(key)
+                # a slice and a reversal instead of a second sort; the same for its filter columns.
+                forward = self._rows(key)
                 value = _DATE if key is SortKey.DATE else _QUALITY
-                known = bisect_left(forward, True, key=lambda e: value(e) is None)
-                cached = flip_known(forward, known)
-                columns = self._row_columns.get(id(forward))
-                if columns is not None and columns.rows is forward:
-                    self._row_columns[id(cached)] = columns.flipped(cached, known)
+                known = bisect_left(forward.entries, True, key=lambda e: value(e) is None)
+                rows = forward.flipped(known)
             else:
-                cached = sort_entries(self.entries, key)
-            self._sorted[(key, reverse)] = cached
-        return cached
+                rows = Rows(sort_entries(self.entries, key))
+            self._sorted[(key, reverse)] = rows
+        return rows
 
     def warm(self, key: SortKey, reverse: bool = False) -> None:
-        """Sort one order and make its filtering columns ahead of use (from a worker thread)."""
-        self._columns(self.sorted(key, reverse)).prepare()
+        """Sort one order and make its filter columns ahead of use (from a worker thread)."""
+        self._rows(key, reverse).prepare()
 
     def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
         """One topic's entries in one order, remembered so going back to a topic is instant."""
+        return self._topic_rows(key, reverse, topic).entries
+
+    def _topic_rows(self, key: SortKey, reverse: bool, topic: str) -> Rows:
         cache_key = (key, reverse, topic)
         rows = self._topic_views.get(cache_key)
         if rows is None:
-            if len(self._topic_views) > 64:
-                self._topic_views.clear()
-            rows = [e for e in self.sorted(key, reverse) if has_topic(e, topic)]
+            rows = Rows([e for e in self.sorted(key, reverse) if has_topic(e, topic)])
             self._topic_views[cache_key] = rows
+            if len(self._topic_views) > TOPIC_VIEWS_KEPT:
+                self._topic_views.popitem(last=False)
+        else:
+            self._topic_views.move_to_end(cache_key)
         return rows
 
     def _spellings(self, name: str) -> list[str]:
-        """Every spelling of a topic in the files, for a name typed in any case."""
+        """Every spelling of a topic in the files, for a name typed in any case, most used first."""
         if self._topic_names is None:
             self._topic_names = {}
-            for t in self.topics():
-                self._topic_names.setdefault(t.name.casefold(), []).append(t.name)
+            for topic, _ in topic_counts(self.entries).most_common():
+                self._topic_names.setdefault(topic.casefold(), []).append(topic)
         return self._topic_names.get(name.casefold(), [])
 
     def _haystack(self) -> dict[str, str]:
@@ -190,55 +194,44 @@ class Collection:
         """
         query = parse_query(text) if text.strip() else None
         topics = [topic] if topic is not None else []
-        if query is not None and query.topics:
+        if query is not None and query.values("topic"):
             # A typed topic spelled one way in the files becomes that exact name, filtered like the
             # sidebar's (fast, cached); one spelled several ways ("AI", "ai") stays in the query,
             # whose check ignores case, so that no spelling is left out.
-            several = []
-            for typed in query.topics:
-                spellings = self._spellings(typed)
-                if len(spellings) > 1:
-                    several.append(typed)
+            terms = []
+            for term in query.terms:
+                spellings = self._spellings(term.value) if term.name == "topic" else []
+                if term.name == "topic" and len(spellings) <= 1:
+                    topics.append(spellings[0] if spellings else term.value)
                 else:
-                    topics.append(spellings[0] if spellings else typed)
-            query = replace(query, topics=tuple(several))
-        if query is not None and query.words and relevance:
+                    terms.append(term)
+            query = replace(query, terms=tuple(terms))
+        if query is None:
+            return self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
+        marks = Marks(read or frozenset(), starred or frozenset())
+        if query.words and relevance:
             by_path = self._by_path()
-            rows = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
+            found = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
             if reverse:
-                rows.reverse()
-            if topics:
-                rows = [e for e in rows if all(has_topic(e, t) for t in topics)]
-        else:
-            rows = self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
-            for extra in topics[1:]:
-                rows = [e for e in rows if has_topic(e, extra)]
-            if query is not None:
-                ids = None
-                if query.words:
-                    if self._match is not None:
-                        ids = self._match(fts_expression(query.words))
-                    else:
-                        hits = set(self._matching_paths(query.words))
-                        rows = [e for e in rows if e.path in hits]
-                rows, query = self._columns(rows).narrowed(query, ids, read, starred)
-        for check in entry_checks(query, read, starred) if query is not None else ():
-            rows = [e for e in rows if check(e)]
-        return rows
+                found.reverse()
+            rows = Rows([e for e in found if all(has_topic(e, t) for t in topics)])
+            return rows.filtered(query, None, marks)
+        rows = self._topic_rows(key, reverse, topics[0]) if topics else self._rows(key, reverse)
+        if topics[1:]:
+            rows = Rows([e for e in rows.entries if all(has_topic(e, t) for t in topics[1:])])
+        ids = None
+        if query.words:
+            if self._match is not None:
+                ids = self._match(fts_expression(query.words))
+            else:
+                hits = set(self._matching_paths(query.words))
+                rows = Rows([e for e in rows.entries if e.path in hits])
+        return rows.filtered(query, ids, marks)
 
     def _by_path(self) -> dict[str, Entry]:
         if self._paths is None:
             self._paths = {e.path: e for e in self.entries}
         return self._paths
-
-    def _columns(self, rows: list[Entry]) -> Columns:
-        """The filtering columns of ``rows``, kept while ``rows`` is one of the cached orders or topics."""
-        columns = self._row_columns.get(id(rows))
-        if columns is None or columns.rows is not rows:
-            if len(self._row_columns) >= 8:
-                self._row_columns.clear()
-            columns = self._row_columns[id(rows)] = Columns(rows)
-        return columns
 
     def patched(self, index: Index, touched: list[str]) -> Collection:
         """A new collection: this one with ``touched`` paths re-read from ``index``.

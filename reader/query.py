@@ -3,25 +3,28 @@
 Free words match title, excerpt, provider and body (through the index's
 full-text table); qualifiers narrow the result and combine with each other:
 ``topic:AI provider:rt.com is:unread is:starred after:2024-01-01
-before:2024-02-01 quality:>50``. Values with spaces take quotes:
+before:2024-02-01 quality:>50 type:video``. Values with spaces take quotes:
 ``topic:"Machine Learning"``. Anything that is not a valid qualifier is a
-free word, so a typo never makes a query fail.
+free word, so a typo never makes a query fail. What each qualifier means is
+in :mod:`reader.qualifiers`; this module reads the text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import operator
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from reader.entry import Entry, entry_key, split_topics
+from reader.entry import Entry
+from reader.qualifiers import QUALIFIERS, Marks
 
-_COMPARE = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+)$")
-COMPARISONS: dict[str, Callable[[int, int], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq,
-}
+
+class Term(NamedTuple):
+    """One qualifier of a query, with its value as the qualifier's ``parse`` made it."""
+
+    name: str
+    """The qualifier's name in :data:`reader.qualifiers.QUALIFIERS`."""
+    value: Hashable
 
 
 @dataclass(frozen=True)
@@ -30,39 +33,19 @@ class Query:
 
     words: tuple[str, ...] = ()
     """Free words, matched by full-text search."""
-    topics: tuple[str, ...] = ()
-    providers: tuple[str, ...] = ()
-    unread: bool = False
-    starred: bool = False
-    after: float | None = None
-    """Only articles published at or after this timestamp."""
-    before: float | None = None
-    """Only articles published before this timestamp."""
-    quality: tuple[tuple[str, int], ...] = ()
-    """(operator, value) pairs, all of which must hold."""
+    terms: tuple[Term, ...] = ()
+    """The qualifiers, all of which must hold, in the order typed."""
     errors: tuple[str, ...] = field(default=(), compare=False)
     """Qualifiers that were recognised but had a bad value (shown to the user)."""
-    read: bool = False
-    """Only articles marked read (``is:read``)."""
-
-    @property
-    def is_empty(self) -> bool:
-        """Whether the query filters nothing."""
-        return not (self.words or self.topics or self.providers or self.unread or self.starred or self.read
-                    or self.after is not None or self.before is not None or self.quality)
 
     @property
     def needs_state(self) -> bool:
         """Whether read/star state is needed to evaluate it."""
-        return self.unread or self.starred or self.read
+        return any(QUALIFIERS[term.name].needs_state for term in self.terms)
 
-
-def _date(value: str) -> float | None:
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+    def values(self, name: str) -> tuple[Hashable, ...]:
+        """The values of every qualifier called ``name``, in the order typed."""
+        return tuple(term.value for term in self.terms if term.name == name)
 
 
 def _split(text: str) -> list[str]:
@@ -106,50 +89,31 @@ def _split(text: str) -> list[str]:
 
 
 def parse_query(text: str) -> Query:
-    """Parse ``text`` into a :class:`Query`."""
+    """Parse ``text`` into a :class:`Query`, reading qualifiers as their table entry says."""
     words: list[str] = []
-    topics: list[str] = []
-    providers: list[str] = []
-    quality: list[tuple[str, int]] = []
+    terms: list[Term] = []
     errors: list[str] = []
-    unread = starred = read = False
-    after = before = None
     for token in _split(text):
         name, sep, value = token.partition(":")
-        name = name.casefold()
-        if not sep or not value:
+        qualifier = QUALIFIERS.get(name.casefold()) if sep and value else None
+        if qualifier is None:
             words.append(token)
             continue
-        if name == "topic":
-            topics.append(value)
-        elif name == "provider":
-            providers.append(value)
-        elif name == "is" and value.casefold() in ("unread", "starred", "read"):
-            state = value.casefold()
-            unread = unread or state == "unread"
-            starred = starred or state == "starred"
-            read = read or state == "read"
-        elif name in ("after", "before"):
-            stamp = _date(value)
-            if stamp is None:
-                errors.append(f"{name}: wants a date like 2024-01-31")
-            elif name == "after":
-                after = stamp
+        try:
+            parsed = qualifier.parse(value)
+        except ValueError:
+            if qualifier.error is None:
+                words.append(token)
             else:
-                before = stamp
-        elif name == "quality":
-            match = _COMPARE.match(value)
-            if match:
-                quality.append((match.group(1) or "=", int(match.group(2))))
-            else:
-                errors.append("quality: wants a number, e.g. quality:>50")
-        else:
-            words.append(token)
+                errors.append(qualifier.error)
+            continue
+        if qualifier.last_wins:
+            terms = [term for term in terms if term.name != qualifier.name]
+        terms.append(Term(qualifier.name, parsed))
     # A word of punctuation alone ("-", "(", '""') has nothing full-text search could find:
     # kept, it would make the whole query match nothing.
     words = [w for w in words if any(ch.isalnum() for ch in w)]
-    return Query(tuple(words), tuple(topics), tuple(providers), unread, starred, after, before,
-                 tuple(quality), tuple(errors), read)
+    return Query(tuple(words), tuple(terms), tuple(errors))
 
 
 def quote_value(value: str) -> str:
@@ -170,41 +134,13 @@ def fts_expression(words: tuple[str, ...], prefix_last: bool = True) -> str:
     return " AND ".join(parts)
 
 
-def entry_filter(query: Query, read: set[str] | None = None,
-                 starred: set[str] | None = None) -> Callable[[Entry], bool] | None:
-    """A predicate for the qualifiers of ``query`` (None when there are none).
+def row_check(query: Query, read: set[str] | None = None,
+              starred: set[str] | None = None) -> Callable[[Entry], bool]:
+    """Whether one entry passes every qualifier of ``query`` (its words aside).
 
-    ``read`` and ``starred`` are the keys (see :func:`entry_key`) in each state.
+    ``read`` and ``starred`` are the keys (see :func:`reader.entry.entry_key`)
+    in each state. The reference that :mod:`reader.filtering` agrees with.
     """
-    checks = entry_checks(query, read, starred)
-    if not checks:
-        return None
-    return lambda e: all(check(e) for check in checks)
-
-
-def entry_checks(query: Query, read: set[str] | None = None,
-                 starred: set[str] | None = None) -> list[Callable[[Entry], bool]]:
-    """One small predicate per qualifier; applying them one after another is fastest."""
-    checks: list[Callable[[Entry], bool]] = []
-    for topic in query.topics:
-        wanted = topic.casefold()
-        checks.append(lambda e, w=wanted: any(t.casefold() == w for t in split_topics(e.topics)))
-    for provider in query.providers:
-        wanted = provider.casefold()
-        checks.append(lambda e, w=wanted: w in e.provider.casefold() or w in e.domain.casefold())
-    if query.unread:
-        done = read or set()
-        checks.append(lambda e: entry_key(e) not in done)
-    if query.read:
-        marked = read or set()
-        checks.append(lambda e: entry_key(e) in marked)
-    if query.starred:
-        stars = starred or set()
-        checks.append(lambda e: entry_key(e) in stars)
-    if query.after is not None:
-        checks.append(lambda e, t=query.after: e.published is not None and e.published >= t)
-    if query.before is not None:
-        checks.append(lambda e, t=query.before: e.published is not None and e.published < t)
-    for op, value in query.quality:
-        checks.append(lambda e, f=COMPARISONS[op], v=value: e.quality is not None and f(e.quality, v))
-    return checks
+    marks = Marks(read or frozenset(), starred or frozenset())
+    checks = [QUALIFIERS[term.name].check(term.value, marks) for term in query.terms]
+    return lambda entry: all(check(entry) for check in checks)

@@ -136,12 +136,6 @@ class StateStore:
             self.read.difference_update(keys)
         return len(keys)
 
-    def toggle_read(self, key: str) -> bool:
-        """Flip one article's read mark; returns the new state."""
-        now_read = key not in self.read
-        self.set_read([key], now_read)
-        return now_read
-
     def toggle_star(self, key: str) -> bool:
         """Flip one article's star; returns the new state."""
         starred = key not in self.starred

@@ -65,7 +65,6 @@ def test_seed_shaped_article_has_every_field() -> None:
     assert a.tags == ("ferries", "autonomy")
     assert a.body == "The ferries will run every twenty minutes.\n\nThey carry up to forty passengers."
     assert a.path == GOOD_ARTICLES / "seed_shaped.md"
-    assert a.key == a.url
     (rel,) = a.related
     assert rel.title == "Autonomous shipping trials widen in northern Europe"
     assert rel.excerpt == "Regulators approved two more test corridors."
@@ -171,7 +170,6 @@ def test_missing_optional_fields_get_defaults() -> None:
     assert (a.type, a.category, a.quality, a.heat, a.is_published) == ("article", "", None, None, None)
     assert (a.provider.name, a.provider.domain, a.provider.logo) == ("", "", None)
     assert (a.topics, a.tags, a.images, a.related, a.body) == ((), (), (), (), "")
-    assert a.key == str(a.path)  # no URL: identified by its path
 
 
 def test_numbers_where_strings_belong() -> None:

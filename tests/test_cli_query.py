@@ -97,6 +97,20 @@ def test_dates_quality_provider_and_words(run_cli: RunCli, news: Path) -> None:
     assert titles(run_cli("--cache-dir", news, "list", "council record")) == ["Speech benchmark"]
 
 
+def test_type(run_cli: RunCli, news: Path) -> None:
+    write_article(news, "clip.md", "Ferries filmed from the quay.", title="Ferry clip",
+                  type="Video", quality=70, publishedDateTime="2024-01-05T08:00:00Z",
+                  topics=["Transport"])
+    assert titles(run_cli("--cache-dir", news, "list", "type:video")) == ["Ferry clip"]
+    assert titles(run_cli("--cache-dir", news, "list", "TYPE:VIDEO topic:transport")) == [
+        "Ferry clip"]
+    assert titles(run_cli("--cache-dir", news, "list", "type:video quality:>80")) == []
+    assert titles(run_cli("--cache-dir", news, "list", "type:article topic:Transport")) == [
+        "Autonomous ferries", "Undated note"]
+    result = run_cli("--cache-dir", news, "list", "--json", "type:video")
+    assert [json.loads(line)["type"] for line in result.stdout.splitlines()] == ["Video"]
+
+
 @pytest.mark.parametrize("query, expected", [
     ("quality:lots", ["Reading notes", "Speech benchmark", "Machine ethics panel", "Autonomous ferries",
                       "Undated note"]),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import reader.index as index_module
+import reader.index_rows as rows_module
 from reader.entry import topics_of
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 from reader.index import SCHEMA_VERSION, Index, index_path_for
@@ -202,14 +203,14 @@ def test_unexpected_parser_error_skips_one_file_and_the_scan_goes_on(
 ) -> None:
     write_article(cache, "a.md", title="A")
     write_article(cache, "boom.md", title="B")
-    real = index_module.load_article
+    real = rows_module.load_article
 
     def load(path: Path):
         if path.name == "boom.md":
             raise RuntimeError("a bug")
         return real(path)
 
-    monkeypatch.setattr(index_module, "load_article", load)
+    monkeypatch.setattr(rows_module, "load_article", load)
     index = open_index(cache)
     result = index.scan()
     assert paths_of(index) == {"a.md"}

@@ -11,11 +11,13 @@ from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 from reader.entry import TOPIC_SEP, Entry
 from reader.library import Collection, SortKey, Source, sort_entries
 from reader.paths import SAMPLES_DIR, resolve
+from reader.scopes import Counts, topic_counts
 
 
 def entry(path: str, published: float | None = None, quality: int | None = None, *, title: str = "",
-          provider: str = "", domain: str = "", topics: tuple[str, ...] = ()) -> Entry:
-    return Entry(path, title or path, published, quality, None, provider, domain, None, "article",
+          provider: str = "", domain: str = "", topics: tuple[str, ...] = (),
+          type: str = "article") -> Entry:
+    return Entry(path, title or path, published, quality, None, provider, domain, None, type,
                  TOPIC_SEP.join(topics))
 
 
@@ -102,17 +104,17 @@ def test_sort_key_toggles() -> None:
 
 
 def test_topics_count_most_first_ties_by_name() -> None:
-    collection = Collection([
+    entries = [
         entry("a", topics=("Robotics", "AI")),
         entry("b", topics=("AI",)),
         entry("c", topics=("Zoology", "AI", "Biology")),
         entry("d", topics=("Robotics",)),
         entry("e"),
-    ])
-    assert [(t.name, t.count) for t in collection.topics()] == [
+    ]
+    assert [(name, total) for name, total, _ in Counts(entries, set(), set()).topics()] == [
         ("AI", 3), ("Robotics", 2), ("Biology", 1), ("Zoology", 1),
     ]
-    assert Collection([]).topics() == []
+    assert Counts([], set(), set()).topics() == []
 
 
 # --- view: topic and text --------------------------------------------------------
@@ -127,7 +129,7 @@ def collection() -> Collection:
         entry("speech", 1 * DAY, 10, title="Speech benchmark released",
               provider="Example Lab", topics=("AI", "Speech")),
         entry("demo", None, 90, title="Démo complète", provider="Démo Studio",
-              topics=("AI",)),
+              topics=("AI",), type="video"),
     ])
 
 
@@ -160,6 +162,21 @@ def test_view_combines_topic_text_and_order(collection: Collection) -> None:
     assert order(collection.view(SortKey.QUALITY, reverse=True, topic="AI")) == ["speech", "demo"]
     assert order(collection.view(SortKey.DATE, topic="AI", text="benchmark")) == ["speech"]
     assert collection.view(SortKey.DATE, topic="Robotics", text="benchmark") == []
+
+
+def test_view_by_type(collection: Collection) -> None:
+    assert order(collection.view(SortKey.DATE, text="type:video")) == ["demo"]
+    assert order(collection.view(SortKey.DATE, text="TYPE:Video")) == ["demo"]
+    articles = ["ferries", "ethics", "speech"]
+    assert order(collection.view(SortKey.DATE, text="type:article")) == articles
+    lowest_first = ["speech", "ferries", "ethics"]
+    assert order(collection.view(SortKey.QUALITY, True, text="type:article")) == lowest_first
+    assert order(collection.view(SortKey.DATE, topic="AI", text="type:video")) == ["demo"]
+    assert order(collection.view(SortKey.DATE, text="type:video studio")) == ["demo"]
+    ranked = collection.view(SortKey.DATE, text="type:video studio", relevance=True)
+    assert order(ranked) == ["demo"]
+    assert collection.view(SortKey.DATE, topic="Robotics", text="type:video") == []
+    assert collection.view(SortKey.DATE, text="type:podcast") == []
 
 
 # --- Source: the cache, or the samples --------------------------------------------
@@ -228,7 +245,7 @@ def test_bundled_samples_all_load(cache: Path) -> None:
         assert source.is_samples
         assert source.index.skipped() == [], "every bundled sample must load"
         assert len(collection) == len(files)
-        assert collection.topics(), "samples should carry topics for the sidebar"
+        assert topic_counts(collection.entries), "samples should carry topics for the sidebar"
         assert all(entry.title for entry in collection.entries)
     finally:
         source.index.close()

@@ -1,4 +1,4 @@
-"""The search language (``reader.query``): parsing, qualifier predicates, FTS5 expressions."""
+"""The search language (``reader.query``): parsing, per-row qualifier checks, FTS5 expressions."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from reader.entry import TOPIC_SEP, Entry, entry_key
-from reader.query import Query, entry_filter, fts_expression, parse_query, quote_value
+from reader.query import Query, Term, fts_expression, parse_query, quote_value, row_check
 
 
 def stamp(day: str) -> float:
@@ -17,16 +17,22 @@ def stamp(day: str) -> float:
     return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc).timestamp()
 
 
-def entry(path: str, *, title: str = "T", published: float | None = None, quality: int | None = None,
-          provider: str = "", domain: str = "", url: str | None = None, topics: tuple[str, ...] = ()) -> Entry:
+def entry(path: str, *, title: str = "T", published: float | None = None,
+          quality: int | None = None, provider: str = "", domain: str = "",
+          url: str | None = None, topics: tuple[str, ...] = (), type: str = "article") -> Entry:
     return Entry(path=path, title=title, published=published, quality=quality, heat=None,
-                 provider=provider, domain=domain, url=url, type="article", topics=TOPIC_SEP.join(topics))
+                 provider=provider, domain=domain, url=url, type=type,
+                 topics=TOPIC_SEP.join(topics))
 
 
 def matching(query: Query, entries: list[Entry], **state: set[str]) -> list[str]:
-    check = entry_filter(query, **state)
-    assert check is not None
+    check = row_check(query, **state)
     return [e.path for e in entries if check(e)]
+
+
+def is_empty(query: Query) -> bool:
+    """Whether the query filters nothing: no words, no qualifiers."""
+    return not (query.words or query.terms)
 
 
 # --- parsing -----------------------------------------------------------------------
@@ -36,71 +42,85 @@ def test_an_empty_query_filters_nothing() -> None:
     for text in ("", "   ", "\t"):
         query = parse_query(text)
         assert query == Query()
-        assert query.is_empty and not query.needs_state and not query.errors
-        assert entry_filter(query) is None
+        assert is_empty(query) and not query.needs_state and not query.errors
+        assert all(map(row_check(query), ENTRIES))
 
 
 def test_every_qualifier_is_parsed() -> None:
     query = parse_query(
-        "solar topic:AI provider:rt.com is:unread is:starred after:2024-01-01 before:2024-02-01 quality:>50 wind"
+        "solar topic:AI provider:rt.com is:unread is:starred after:2024-01-01"
+        " before:2024-02-01 quality:>50 type:video wind"
     )
     assert query.words == ("solar", "wind")
-    assert query.topics == ("AI",)
-    assert query.providers == ("rt.com",)
-    assert query.unread and query.starred and not query.read
-    assert query.after == stamp("2024-01-01")
-    assert query.before == stamp("2024-02-01")
-    assert query.quality == ((">", 50),)
+    assert query.terms == (
+        Term("topic", "AI"), Term("provider", "rt.com"), Term("is", "unread"),
+        Term("is", "starred"), Term("after", stamp("2024-01-01")),
+        Term("before", stamp("2024-02-01")), Term("quality", (">", 50)), Term("type", "video"),
+    )
     assert query.errors == ()
-    assert not query.is_empty and query.needs_state
+    assert query.needs_state
 
 
-@pytest.mark.parametrize("text, field, value", [
-    ("topic:AI", "topics", ("AI",)),
-    ("provider:rt.com", "providers", ("rt.com",)),
-    ("is:unread", "unread", True),
-    ("is:starred", "starred", True),
-    ("is:read", "read", True),
+@pytest.mark.parametrize("text, name, value", [
+    ("topic:AI", "topic", "AI"),
+    ("provider:rt.com", "provider", "rt.com"),
+    ("is:unread", "is", "unread"),
+    ("is:starred", "is", "starred"),
+    ("is:read", "is", "read"),
     ("after:2024-01-01", "after", stamp("2024-01-01")),
     ("before:2024-03-01", "before", stamp("2024-03-01")),
-    ("quality:>50", "quality", ((">", 50),)),
+    ("quality:>50", "quality", (">", 50)),
+    ("type:video", "type", "video"),
 ])
-def test_each_qualifier_alone_is_a_filter_not_a_word(text: str, field: str, value: object) -> None:
+def test_each_qualifier_alone_is_a_filter_not_a_word(text: str, name: str, value: object) -> None:
     query = parse_query(text)
-    assert getattr(query, field) == value
+    assert query.terms == (Term(name, value),)
+    assert query.values(name) == (value,)
     assert query.words == ()
-    assert not query.is_empty
 
 
 def test_state_qualifiers_need_the_state() -> None:
     assert parse_query("is:unread").needs_state
     assert parse_query("is:starred").needs_state
     assert parse_query("is:read").needs_state
-    assert not parse_query("topic:AI quality:>3 solar after:2024-01-01").needs_state
+    assert not parse_query("topic:AI quality:>3 solar after:2024-01-01 type:video").needs_state
 
 
 def test_quoted_values_keep_their_spaces() -> None:
     query = parse_query('topic:"Machine Learning" provider:\'Ethics Weekly\' "heat pump"')
-    assert query.topics == ("Machine Learning",)
-    assert query.providers == ("Ethics Weekly",)
+    assert query.values("topic") == ("Machine Learning",)
+    assert query.values("provider") == ("Ethics Weekly",)
     assert query.words == ("heat pump",)
 
 
 def test_qualifier_names_and_state_values_ignore_case() -> None:
-    query = parse_query("TOPIC:AI Provider:RT.com IS:Unread is:STARRED After:2024-01-01 BEFORE:2024-02-01 Quality:>=5")
-    assert query.topics == ("AI",)  # values keep their spelling; matching is case-insensitive
-    assert query.providers == ("RT.com",)
-    assert query.unread and query.starred
-    assert query.after == stamp("2024-01-01") and query.before == stamp("2024-02-01")
-    assert query.quality == ((">=", 5),)
+    query = parse_query("TOPIC:AI Provider:RT.com IS:Unread is:STARRED After:2024-01-01"
+                        " BEFORE:2024-02-01 Quality:>=5 Type:Video")
+    # Values keep their spelling; matching is case-insensitive.
+    assert query.values("topic") == ("AI",)
+    assert query.values("provider") == ("RT.com",)
+    assert query.values("is") == ("unread", "starred")
+    assert query.values("after") == (stamp("2024-01-01"),)
+    assert query.values("before") == (stamp("2024-02-01"),)
+    assert query.values("quality") == ((">=", 5),)
+    assert query.values("type") == ("Video",)
     assert query.words == ()
 
 
 def test_repeated_qualifiers_all_apply() -> None:
     query = parse_query("topic:AI topic:Speech provider:a provider:b quality:>10 quality:<20")
-    assert query.topics == ("AI", "Speech")
-    assert query.providers == ("a", "b")
-    assert query.quality == ((">", 10), ("<", 20))
+    assert query.values("topic") == ("AI", "Speech")
+    assert query.values("provider") == ("a", "b")
+    assert query.values("quality") == ((">", 10), ("<", 20))
+
+
+def test_a_later_date_replaces_an_earlier_one() -> None:
+    query = parse_query(
+        "after:2024-03-01 before:2024-01-01 after:2024-01-01 before:2024-05-01 after:nope"
+    )
+    assert query.values("after") == (stamp("2024-01-01"),)
+    assert query.values("before") == (stamp("2024-05-01"),)
+    assert query.errors == ("after: wants a date like 2024-01-31",)
 
 
 @pytest.mark.parametrize("token", ["colour:red", "https://example.com/a", "is:nonsense", "topic:", "ratio:3:1"])
@@ -114,7 +134,7 @@ def test_unknown_or_empty_qualifiers_are_words(token: str) -> None:
 def test_words_of_punctuation_alone_are_dropped() -> None:
     # They hold nothing full-text search can find: kept, they made the whole query match nothing.
     assert parse_query("solar - wind ( ) * : \"\" ''").words == ("solar", "wind")
-    assert parse_query("-").is_empty
+    assert is_empty(parse_query("-"))
     assert parse_query("C++ -solar e.g.").words == ("C++", "-solar", "e.g.")
 
 
@@ -133,7 +153,7 @@ def test_bad_dates_and_qualities_are_reported_and_ignored(text: str, problem: st
     assert len(query.errors) == 1 and query.errors[0].startswith(problem)
     assert "\n" not in query.errors[0]
     assert query.words == ("solar",)  # neither a filter nor a word
-    assert query.after is None and query.before is None and query.quality == ()
+    assert query.terms == ()
     assert query == Query(words=("solar",))  # errors do not take part in equality
 
 
@@ -142,7 +162,7 @@ def test_bad_dates_and_qualities_are_reported_and_ignored(text: str, problem: st
     ("<50", ("<", 50)), ("<=50", ("<=", 50)), ("<-3", ("<", -3)),
 ])
 def test_quality_comparison_operators(value: str, expected: tuple[str, int]) -> None:
-    assert parse_query(f"quality:{value}").quality == (expected,)
+    assert parse_query(f"quality:{value}").values("quality") == (expected,)
 
 
 def test_unbalanced_quotes_and_backslashes_never_raise() -> None:
@@ -150,13 +170,13 @@ def test_unbalanced_quotes_and_backslashes_never_raise() -> None:
         parse_query(text)
 
 
-# --- entry_filter -------------------------------------------------------------------
+# --- row_check -----------------------------------------------------------------------
 
 ENTRIES = [
     entry("a.md", published=stamp("2024-01-01"), quality=50, provider="RT News", domain="rt.com",
           url="https://rt.com/a", topics=("AI", "Speech")),
     entry("b.md", published=stamp("2024-01-15"), quality=80, provider="Example", domain="example.com",
-          url="https://example.com/b", topics=("AI Ethics",)),
+          url="https://example.com/b", topics=("AI Ethics",), type="video"),
     entry("c.md", published=stamp("2024-02-01"), quality=None, provider="Lab", domain="lab.example",
           topics=("ai",)),
     entry("d.md", published=None, quality=90, provider="Example", domain="example.com",
@@ -216,8 +236,18 @@ def test_qualifiers_combine() -> None:
     assert matching(query, ENTRIES, starred={"https://example.com/b", "https://example.com/d"}) == ["b.md", "d.md"]
 
 
-def test_words_alone_need_no_entry_filter() -> None:
-    assert entry_filter(parse_query("solar wind")) is None
+def test_type_matches_the_whole_type_in_any_case() -> None:
+    assert matching(parse_query("type:video"), ENTRIES) == ["b.md"]
+    assert matching(parse_query("type:VIDEO"), ENTRIES) == ["b.md"]
+    assert matching(parse_query("type:article"), ENTRIES) == ["a.md", "c.md", "d.md"]
+    assert matching(parse_query("type:vid"), ENTRIES) == []
+    assert matching(parse_query("type:video quality:>90"), ENTRIES) == []
+
+
+def test_words_alone_are_no_qualifiers() -> None:
+    query = parse_query("solar wind")
+    assert query.terms == ()
+    assert all(map(row_check(query), ENTRIES))
 
 
 # --- fts_expression -------------------------------------------------------------------
@@ -289,7 +319,7 @@ def test_random_queries_parse_and_make_valid_expressions(fts: sqlite3.Connection
 ])
 def test_splitting_is_kind_to_half_typed_quotes_backslashes_and_apostrophes(text, words, topics) -> None:
     query = parse_query(text)
-    assert (query.words, query.topics) == (words, topics)
+    assert (query.words, query.values("topic")) == (words, topics)
 
 
 def test_quote_value_round_trips_through_the_query_language() -> None:
@@ -301,4 +331,4 @@ def test_quote_value_round_trips_through_the_query_language() -> None:
         value = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))).strip()
         if not value:
             continue
-        assert parse_query(f"topic:{quote_value(value)}").topics == (value,), value
+        assert parse_query(f"topic:{quote_value(value)}").values("topic") == (value,), value

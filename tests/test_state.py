@@ -59,13 +59,14 @@ def test_a_new_store_is_empty_and_lives_in_the_data_dir(open_store: OpenStore, s
     assert state_path.is_relative_to(isolated_dirs / "data")
 
 
-def test_toggle_read_and_star(open_store: OpenStore) -> None:
+def test_read_marks_and_stars(open_store: OpenStore) -> None:
     store = open_store()
-    assert store.toggle_read("https://example.com/a") is True
+    assert store.set_read(["https://example.com/a"]) == 1
     assert store.read == {"https://example.com/a"}
+    assert store.set_read(["https://example.com/a"]) == 0  # already read: nothing changes
     assert store.toggle_star("https://example.com/a") is True
     assert store.starred == {"https://example.com/a"}
-    assert store.toggle_read("https://example.com/a") is False
+    assert store.set_read(["https://example.com/a"], False) == 1
     assert store.read == set()
     assert store.starred == {"https://example.com/a"}  # unreading keeps the star
     assert store.toggle_star("https://example.com/a") is False
@@ -188,7 +189,7 @@ def test_an_article_without_url_is_keyed_by_its_path(cache: Path, open_store: Op
     assert entry.url is None
     assert entry_key(entry) == "sub/note.md"  # relative, with / separators: the same on every machine
     store = open_store()
-    store.toggle_read(entry_key(entry))
+    store.set_read([entry_key(entry)])
     assert open_store().read == {"sub/note.md"}
 
 
@@ -250,7 +251,7 @@ def test_instances_opening_a_new_state_file_at_once_all_use_it(tmp_path: Path) -
             try:
                 start.wait()
                 store = StateStore(path)
-                store.toggle_read(f"key-{n}")
+                store.set_read([f"key-{n}"])
                 results.append(on_disk(store))
                 store.close()
             except BaseException as exc:  # noqa: BLE001 - reported by the test
@@ -340,7 +341,7 @@ def test_a_damaged_state_file_gives_a_working_store_in_memory_and_is_left_untouc
         store = open_store()  # must not raise
         assert not on_disk(store), kind
         assert store.read == set() and store.starred == set() and store.views() == [], kind
-        assert store.toggle_read("k") and store.toggle_star("k")
+        assert store.set_read(["k"]) == 1 and store.toggle_star("k")
         store.set_read(["a", "b"])
         store.save_view("v", "is:unread")
         assert store.read == {"k", "a", "b"} and store.views() == [SavedView("v", "is:unread")], kind
@@ -359,7 +360,7 @@ def test_an_unusable_data_dir_gives_an_in_memory_store(tmp_path: Path, open_stor
             path.mkdir()  # the state "file" is a folder
         store = open_store(path)
         assert not on_disk(store)
-        assert store.toggle_read("k") is True and store.read == {"k"}
+        assert store.set_read(["k"]) == 1 and store.read == {"k"}
         store.save_view("v", "q")
         assert store.views() == [SavedView("v", "q")]
     assert blocker.read_text(encoding="utf-8") == "not a folder"

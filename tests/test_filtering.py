@@ -1,0 +1,172 @@
+"""Filtering in bulk (``reader.filtering``) must keep exactly what the per-row checks keep.
+
+Both come from one table (``reader.qualifiers.QUALIFIERS``): these tests hold
+every qualifier in it to that, on entries with missing and odd values.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reader import qualifiers
+from reader.entry import TOPIC_SEP, Entry, entry_key
+from reader.filtering import Rows
+from reader.library import Collection, SortKey
+from reader.qualifiers import QUALIFIERS, Marks
+from reader.query import parse_query, quote_value, row_check
+
+DAY = 86400.0
+QUERIES = [
+    "is:unread", "is:read", "is:starred", "is:unread is:starred",
+    "quality:>40", "quality:>=50", "quality:<10", "quality:<=0", "quality:=50",
+    "quality:>10 quality:<60", "after:1970-01-03", "before:1970-01-05",
+    "after:1970-01-02 before:1970-01-04 is:unread quality:>20",
+    "provider:outlet is:read", "topic:ai is:unread", "topic:Space quality:>0",
+    "type:video", "type:ARTICLE is:unread", "type:video quality:>10 provider:other",
+]
+TYPED = {
+    "topic": ["ai", "AI", "Space", "space", "Machine Learning", "é", "nope"],
+    "provider": ["outlet", "OTHER", "x.test", "t", "é", "zzz"],
+    "is": ["unread", "read", "starred", "Unread"],
+    "after": ["1970-01-01", "1970-01-03", "1970-01-07"],
+    "before": ["1970-01-02", "1970-01-04", "1970-01-07"],
+    "quality": [">40", ">=50", "<10", "<=0", "=50", "50", "<-3", ">-1"],
+    "type": ["video", "VIDEO", "article", "Vidéo", "podcast"],
+}
+"""Values to try for each qualifier: a qualifier added to the table needs some here."""
+BUILTIN_STEPS = {"is", "after", "before", "quality", "type"}
+"""Qualifiers typed with every keystroke of big lists: their masks must run in C."""
+
+
+def _entries(seed: int, n: int = 300) -> list[Entry]:
+    rng = random.Random(seed)
+    topics = ["AI", "ai", "Space", "Machine Learning", "é", "Ai Ethics"]
+    rows = []
+    for i in range(n):
+        rows.append(Entry(
+            path=f"f{i}.md", title=f"T{i}",
+            published=rng.choice([None, 1 * DAY, 2.5 * DAY, 3 * DAY, 4 * DAY, 6 * DAY, -DAY]),
+            quality=rng.choice([None, -5, 0, 10, 40, 50, 60, 100]), heat=None,
+            provider=rng.choice(["Outlet A", "Other", "", "ÉTÉ"]),
+            domain=rng.choice(["x.test", ""]),
+            url=None if i % 5 == 0 else f"https://x.test/{i}",
+            type=rng.choice(["article", "video", "Video", "VIDEO", "podcast", ""]),
+            topics=TOPIC_SEP.join(rng.sample(topics, rng.randint(0, 3))), id=i + 1,
+        ))
+    return rows
+
+
+def _marks(rows: list[Entry], seed: int) -> Marks:
+    rng = random.Random(seed)
+    return Marks({entry_key(e) for e in rng.sample(rows, len(rows) // 3)},
+                 {entry_key(e) for e in rng.sample(rows, len(rows) // 8)})
+
+
+def test_every_qualifier_has_values_to_test() -> None:
+    assert set(TYPED) == set(QUALIFIERS)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("name", sorted(QUALIFIERS))
+def test_per_row_check_and_bulk_mask_agree(name: str, seed: int) -> None:
+    qualifier = QUALIFIERS[name]
+    rows = _entries(seed)
+    marks = _marks(rows, seed)
+    column = qualifier.column.of_rows(rows)
+    # str() so that NaN equals NaN
+    assert [str(v) for v in column] == [str(qualifier.column.of(e)) for e in rows]
+    for typed in TYPED[name]:
+        value = qualifier.parse(typed)
+        by_row = [qualifier.check(value, marks)(e) for e in rows]
+        assert [bool(kept) for kept in qualifier.mask(value, column, marks)] == by_row, typed
+        query = parse_query(f"{name}:{quote_value(typed)}")
+        assert query.values(name) == (value,)
+        expected = [e for e, kept in zip(rows, by_row) if kept]
+        assert Rows(rows).filtered(query, None, marks) == expected
+        if name in BUILTIN_STEPS:
+            assert all(map(qualifiers._in_c, qualifier.steps(value, marks))), typed
+
+
+def test_missing_values_never_match_a_comparison() -> None:
+    rows = [e._replace(published=None, quality=None) for e in _entries(1, 50)]
+    for text in ("quality:>-100", "quality:<100", "quality:0", "after:1900-01-01",
+                 "before:2999-01-01"):
+        assert Rows(rows).filtered(parse_query(text), None, Marks()) == [], text
+        assert not any(map(row_check(parse_query(text)), rows)), text
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("text", QUERIES)
+def test_view_keeps_what_per_row_checks_keep(seed: int, text: str) -> None:
+    rows = _entries(seed)
+    read, starred = _marks(rows, seed)
+    query = parse_query(text)
+    assert not query.errors and query.terms
+    check = row_check(query, read, starred)
+    for key in SortKey:
+        for reverse in (False, True):
+            collection = Collection(list(rows))
+            expected = [e for e in collection.sorted(key, reverse) if check(e)]
+            assert collection.view(key, reverse, None, text, read=read, starred=starred) == expected
+            # Asking again uses the columns made the first time and gives the same answer.
+            assert collection.view(key, reverse, None, text, read=read, starred=starred) == expected
+
+
+@pytest.mark.parametrize("matches", [lambda n: n % 3 == 0, lambda n: n % 10 != 0],
+                         ids=["few", "most"])
+def test_word_matches_combine_with_qualifiers(matches) -> None:
+    """Few matches narrow the rows first; most are one more mask: the same rows either way."""
+    rows = _entries(7)
+    ids = {e.id for e in rows if matches(e.id)}
+    kept = Rows(rows).filtered(parse_query("quality:>40 is:unread"), ids, Marks())
+    assert kept == [e for e in rows if e.id in ids and e.quality is not None and e.quality > 40]
+    assert Rows(rows).filtered(parse_query(""), None, Marks()) is rows
+
+
+EAGER = {"id", "key", "quality", "published"}
+
+
+def test_warmed_columns_are_the_ones_a_search_uses() -> None:
+    rows = _entries(3)
+    collection = Collection(list(rows))
+    collection.warm(SortKey.QUALITY, True)
+    ordered = collection._rows(SortKey.QUALITY, True)
+    assert {column.name for column in ordered._made} == EAGER
+    made = dict(ordered._made)
+    collection.view(SortKey.QUALITY, True, None, "is:unread quality:>10", read=set(), starred=set())
+    assert all(ordered._made[column] is made[column] for column in made)  # used, not made again
+    collection.view(SortKey.QUALITY, True, None, "type:video", read=set(), starred=set())
+    assert {column.name for column in ordered._made} == EAGER | {"type"}  # made on first use, kept
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_a_reversed_order_takes_flipped_columns_that_match_fresh_ones(key: SortKey) -> None:
+    rows = _entries(5)
+    collection = Collection(list(rows))
+    collection.warm(key)
+    backward = collection._rows(key, True)
+    assert {column.name for column in backward._made} == EAGER  # derived, not made on use
+    fresh = Rows(backward.entries)
+    fresh.prepare()
+    for column, values in fresh._made.items():
+        assert [str(v) for v in backward._made[column]] == [str(v) for v in values], column.name
+    read = {e.url or e.path for e in rows[::2]}
+    expected = [e for e in backward.entries
+                if (e.url or e.path) not in read and e.quality is not None and e.quality > 10]
+    text = "is:unread quality:>10"
+    assert collection.view(key, True, None, text, read=read, starred=set()) == expected
+
+
+def test_topic_views_are_kept_least_recently_used_first_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("reader.library.TOPIC_VIEWS_KEPT", 2)
+    collection = Collection(_entries(2))
+    first = collection.in_topic(SortKey.DATE, False, "AI")
+    collection.in_topic(SortKey.DATE, False, "Space")
+    assert collection.in_topic(SortKey.DATE, False, "AI") is first  # kept, and now the latest used
+    collection.in_topic(SortKey.DATE, False, "é")  # drops Space, the least recently used
+    assert collection.in_topic(SortKey.DATE, False, "AI") is first
+    assert [k[2] for k in collection._topic_views] == ["é", "AI"]
