@@ -112,7 +112,7 @@ def palette_commands(screen: Screen) -> Iterable[SystemCommand]:
         if method is None:
             continue
         key = screen.app.get_key_display(Binding(binding.key.split(",")[0], ""))
-        doc = (method.__doc__ or binding.description).strip().splitlines()[0]
+        doc = (method.__doc__ or binding.description).strip().splitlines()[0].rstrip(".")
         yield SystemCommand(binding.tooltip or binding.description, f"{doc} ({key})",
                             partial(screen.run_action, binding.action))
 

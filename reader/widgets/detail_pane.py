@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -51,12 +52,11 @@ def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
 class DetailPane(VerticalScroll, can_focus=False):
     """Shows one :class:`Article`; all text is shown literally, never as markup."""
 
+    @dataclass
     class OpenLink(Message):
         """A link inside the article body was clicked."""
 
-        def __init__(self, url: str) -> None:
-            super().__init__()
-            self.url = url
+        url: str
 
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
         super().__init__(**kwargs)
