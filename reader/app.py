@@ -91,25 +91,30 @@ class NewsReaderApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette offers the same actions as the keys."""
+        """The command palette offers the same actions as the main screen's keys."""
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
-            for title, help_text, action in (
-                ("Sort: date / quality", "Switch the list between date and quality order (s)", "toggle_sort"),
-                ("Reverse order", "Flip the list's order (r)", "reverse"),
-                ("Search articles", "Search the list: words and qualifiers like topic:AI is:unread (/)", "filter"),
-                ("Clear search", "Show every article of the view again (escape)", "clear_filter"),
-                ("Save search", "Save the current search as a view in the sidebar (ctrl+s)", "save_search"),
-                ("Open in browser", "Open the highlighted article or related item (o)", "open"),
-                ("Copy link", "Copy the highlighted link to the clipboard (y)", "copy_link"),
-                ("Read / unread", "Flip the highlighted article's read mark (m)", "toggle_read"),
-                ("Mark all read", "Mark every article in this view read (M)", "mark_all_read"),
-                ("Star / unstar", "Star the highlighted article (f)", "toggle_star"),
-                ("Fetch feeds", "Download new articles from the subscribed feeds (R)", "fetch"),
-                ("Skipped files", "List files that could not be read, and why (!)", "skipped"),
-            ):
-                yield SystemCommand(title, help_text, partial(screen.run_action, action))
+            yield from palette_commands(screen)
         yield SystemCommand("Help: keys", "Show every key binding (?)", self.action_help)
+
+
+def palette_commands(screen: Screen) -> Iterable[SystemCommand]:
+    """A command for each of ``screen``'s own plain actions, read from its bindings.
+
+    The title is the binding's tooltip (its description when it has none), the
+    help is the action's docstring with the key; keys that take an argument
+    (pane moves, scrolling) or act elsewhere (the app's focus keys) are left out.
+    """
+    for binding in screen.BINDINGS:
+        if not isinstance(binding, Binding) or not binding.action.isidentifier():
+            continue
+        method = getattr(screen, f"action_{binding.action}", None)
+        if method is None:
+            continue
+        key = screen.app.get_key_display(Binding(binding.key.split(",")[0], ""))
+        doc = (method.__doc__ or binding.description).strip().splitlines()[0].rstrip(".")
+        yield SystemCommand(binding.tooltip or binding.description, f"{doc} ({key})",
+                            partial(screen.run_action, binding.action))
 
 
 def make_app(

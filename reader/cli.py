@@ -16,14 +16,13 @@ from pathlib import Path
 import click
 
 from reader import __version__
+from reader.captions import IMPORT_HINT
 from reader.entry import topics_of
 from reader.formatting import fit
 from reader.feeds.commands import feeds, fetch
 from reader.index import ScanResult
 from reader.library import Collection, SortKey, Source
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
-
-IMPORT_HINT = "newsreader import PATH"
 
 
 def _locations(ctx: click.Context) -> Locations:

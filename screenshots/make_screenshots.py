@@ -21,8 +21,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.app import make_app
+from reader.components import reading
 from reader.paths import Locations
-from reader.screens import reading_actions
 from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 
@@ -83,7 +83,7 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], out: Pa
 
 
 async def main(out: Path = HERE) -> None:
-    reading_actions.READ_AFTER_SECONDS = 24 * 3600.0  # no article is read just by being shown
+    reading.READ_AFTER_SECONDS = 24 * 3600.0  # no article is read just by being shown
     for name, size, keys in SHOTS:
         path = await shoot(name, size, keys, out)
         print(f"wrote {path}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, is_
 
@@ -24,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.entry import Entry, entry_key
 from reader.formatting import (
     DATE_WIDTH,
     fit,
@@ -32,7 +34,6 @@ from reader.formatting import (
     quality_text,
     relative_date,
 )
-from reader.entry import Entry, entry_key
 
 PROVIDER_WIDTH = 16
 MARK_WIDTH = 3
@@ -86,12 +87,11 @@ class ArticleList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
     """Index of the highlighted row in :attr:`entries`."""
 
+    @dataclass
     class Highlighted(Message):
         """The highlighted article changed (or the list was emptied: ``entry`` is None)."""
 
-        def __init__(self, entry: Entry | None) -> None:
-            super().__init__()
-            self.entry = entry
+        entry: Entry | None
 
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
         super().__init__(**kwargs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -12,7 +14,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown, Static
 
-from reader.articles import Article
+from reader.articles import Article, ArticleError, load_article
+from reader.captions import NO_ARTICLE
+from reader.entry import Entry
 from reader.formatting import long_date
 from reader.widgets.related_list import RelatedList
 
@@ -48,12 +52,11 @@ def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
 class DetailPane(VerticalScroll, can_focus=False):
     """Shows one :class:`Article`; all text is shown literally, never as markup."""
 
+    @dataclass
     class OpenLink(Message):
         """A link inside the article body was clicked."""
 
-        def __init__(self, url: str) -> None:
-            super().__init__()
-            self.url = url
+        url: str
 
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -99,6 +102,18 @@ class DetailPane(VerticalScroll, can_focus=False):
             self.query_one("#detail-related-title", Static).update(Text(f"Related ({len(article.related)})", style="bold"))
         related.set_items(article.related)
         self.scroll_home(animate=False)
+
+    def show_entry(self, entry: Entry | None, path: Path | None, marks: tuple[bool, bool]) -> None:
+        """Display the article file at ``path`` (``entry``'s), or say why there is none."""
+        if entry is None or path is None:
+            self.show(None, NO_ARTICLE)
+            return
+        try:
+            article = load_article(path)
+        except ArticleError as exc:
+            self.show(None, f"{entry.title}\n\nThis file can no longer be read: {exc}")
+            return
+        self.show(article, marks=marks)
 
     def set_marks(self, marks: tuple[bool, bool]) -> None:
         """Update the reading state shown for the current article."""

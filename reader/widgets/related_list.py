@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -35,12 +36,11 @@ class RelatedList(PlainOptionList):
         Binding("enter", "select", "Open in browser", show=False),
     ]
 
+    @dataclass
     class Open(Message):
         """The user asked to open a related item."""
 
-        def __init__(self, item: Related) -> None:
-            super().__init__()
-            self.item = item
+        item: Related
 
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
         super().__init__(**kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -36,19 +38,17 @@ class TopicSidebar(PlainOptionList):
         Binding("x,delete", "delete_view", "Delete saved search", show=False),
     ]
 
+    @dataclass
     class Chosen(Message):
         """The user moved to another scope."""
 
-        def __init__(self, scope: Scope) -> None:
-            super().__init__()
-            self.scope = scope
+        scope: Scope
 
+    @dataclass
     class DeleteView(Message):
         """The user asked to delete a saved search."""
 
-        def __init__(self, scope: Scope) -> None:
-            super().__init__()
-            self.scope = scope
+        scope: Scope
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -16,23 +16,20 @@ import pytest
 from textual.widgets import Static
 
 import reader.feeds
-from reader.feeds import Feed, save_feeds
-from reader.screens.main import MainScreen
-from reader.widgets.article_list import ArticleList
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
+from app.conftest import (
     MARKS,
     SIZE,
     UI_FIXTURES,
     Notes,
     build_app,
-    fixture_locations,
     list_rows,
-    no_auto_read,
     sidebar_lines,
-    utc_local_zone,
     wait_loaded,
     wait_until,
 )
+from reader.feeds import Feed, save_feeds
+from reader.screens.main import MainScreen
+from reader.widgets.article_list import ArticleList
 
 FEED = UI_FIXTURES / "feeds" / "harbour.xml"
 NEW_TITLES = {"Ferry timetable changes for the winter", "Lighthouse keeper retires after forty years"}
@@ -178,7 +175,7 @@ async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(f
         await pilot.press("R")
         await wait_until(pilot, lambda: len(feed_server.requests) == 2, what="the second request")
         worker = next(w for w in app.workers if w.group == "fetch" and not w.is_finished)
-        screen.on_unmount()
+        screen.fetcher.on_unmount()  # as leaving the reader does
         await wait_until(pilot, lambda: worker.is_finished, timeout=3, what="the fetch to stop on unmount")
 
 

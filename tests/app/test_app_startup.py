@@ -1,35 +1,25 @@
-"""Follow-ups of the start-up and reading changes: preloading, auto-read, q in dialogs, state problems, reloads."""
+"""Start-up: a preloaded index shows the same rows, a damaged state file is reported, reloads."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from reader.app import make_app
-from reader.library import Source, preload
-from reader.paths import Locations
-from reader.screens import reading_actions
-from reader.screens.confirm import ConfirmScreen
-from reader.screens.main import MainScreen
-from reader.widgets.article_list import ArticleList
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
+from app.conftest import (
     SIZE,
-    UNREAD,
     Notes,
     build_app,
     fixed_clock,
-    fixture_locations,
     list_rows,
-    no_auto_read,
     paths,
-    row_marks,
     search_for,
-    utc_local_zone,
     wait_loaded,
     wait_until,
 )
+from reader.app import make_app
+from reader.library import Source, preload
+from reader.paths import Locations
+from reader.screens.main import MainScreen
 
-QUICK_READ = 0.2
-"""The auto-read delay these tests use (the real one is a second)."""
 GARBAGE = b"\x00\xffnot a database at all\x13\x37" * 40
 
 
@@ -99,68 +89,6 @@ async def test_a_preloaded_app_without_a_cache_shows_the_samples(tmp_path):
     assert plain[2] and plain[0]
 
 
-# --- auto-read ----------------------------------------------------------------------------
-
-
-def _is_read(app, path: str) -> bool:
-    return row_marks(app)[path] != UNREAD
-
-
-async def test_no_auto_read_while_typing_a_search_but_after_going_back_to_the_list(fixture_locations, monkeypatch):
-    app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_loaded(pilot)
-        monkeypatch.setattr(reading_actions, "READ_AFTER_SECONDS", QUICK_READ)
-        await search_for(pilot, screen, "glacier")
-        articles = screen.query_one(ArticleList)
-        assert paths(screen) == ["old.md"] and articles.highlighted.path == "old.md"
-        assert screen.focused is screen.query_one("#filter")
-        await pilot.pause(QUICK_READ * 3)
-        assert not _is_read(app, "old.md")
-        assert screen.state.read == set()
-        await pilot.press("enter")  # back to the list, the same article still shown
-        assert screen.focused is articles and articles.highlighted.path == "old.md"
-        await wait_until(pilot, lambda: _is_read(app, "old.md"), what="the article to be read once the list has focus")
-        assert len(screen.state.read) == 1
-
-
-async def test_no_auto_read_under_the_mark_all_dialog(fixture_locations, monkeypatch):
-    app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_loaded(pilot)
-        monkeypatch.setattr(reading_actions, "READ_AFTER_SECONDS", QUICK_READ)
-        await pilot.press("M")
-        assert isinstance(app.screen, ConfirmScreen)
-        # The highlight moves under the dialog (as a reload might move it): the quick timer starts.
-        articles = screen.query_one(ArticleList)
-        articles.cursor = 1
-        await pilot.pause()
-        shown = articles.highlighted.path
-        assert shown == paths(screen)[1] and screen._read_timer is not None
-        await pilot.pause(QUICK_READ * 3)
-        assert screen.state.read == set()
-        await pilot.press("n")
-        assert app.screen is screen
-        await wait_until(pilot, lambda: _is_read(app, shown), what="the article to be read once the dialog is gone")
-        assert len(screen.state.read) == 1
-
-
-async def test_q_in_the_confirm_dialog_answers_no(fixture_locations):
-    app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_loaded(pilot)
-        await pilot.press("M")
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("q")
-        await pilot.pause()
-        assert app.screen is screen and app.is_running and app.return_code is None
-        assert screen.state.read == set()
-        assert set(row_marks(app).values()) == {UNREAD}
-        await pilot.press("q")  # on the list, q still quits
-        await pilot.pause()
-        assert not app.is_running
-
-
 # --- a state file that is not a database ------------------------------------------------
 
 
@@ -192,7 +120,7 @@ async def test_a_reload_closes_the_replaced_index_and_the_list_keeps_working(fix
         before = paths(screen)
         old = screen.source
         assert old is not None
-        screen.load_library()
+        screen.loader.load()
         await wait_until(pilot, lambda: screen.source is not old, what="the reloaded source")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -17,13 +17,7 @@ import webbrowser
 
 from textual.widgets import Static
 
-from reader.paths import OWN_DIR_NAME
-from reader.screens import reading_actions
-from reader.screens.confirm import ConfirmScreen
-from reader.screens.main import MainScreen
-from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
+from app.conftest import (
     READ,
     SIZE,
     UNREAD,
@@ -31,8 +25,6 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
     Recorder,
     build_app,
     choose_scope,
-    fixture_locations,
-    no_auto_read,
     paths,
     put_cursor_on,
     row_marks,
@@ -40,12 +32,18 @@ from ui_helpers import (  # noqa: F401 - fixtures are used by name
     settle,
     sidebar_line,
     state_db,
-    utc_local_zone,
     wait_loaded,
     wait_until,
 )
+from reader.components import reading
+from reader.components.library_loader import LibraryLoader
+from reader.paths import OWN_DIR_NAME
+from reader.screens.confirm import ConfirmScreen
+from reader.screens.main import MainScreen
+from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_pane import DetailPane
 
-REAL_READ_AFTER_SECONDS = reading_actions.READ_AFTER_SECONDS
+REAL_READ_AFTER_SECONDS = reading.READ_AFTER_SECONDS
 """The delay the app really uses (``no_auto_read`` replaces it while each test runs)."""
 FRESH_URL = "https://morningwire.example/2026/11/26/fresh-briefing"
 STORAGE_URL = "https://signaldesk.example/storage-auction"
@@ -111,8 +109,26 @@ async def test_m_toggles_read_and_updates_the_row_counts_status_and_detail(fixtu
         assert sidebar_line(again, "Unread") == ["Unread", "10"]
 
 
+async def test_counts_taken_before_a_mark_are_counted_again_not_shown(fixture_locations):
+    """The sidebar is counted in a worker from a snapshot; a mark made meanwhile must survive it."""
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await wait_until(pilot, lambda: sidebar_line(app, "Unread") == ["Unread", "12"],
+                         what="the first counts")
+        stale = screen.marks.tally(screen.collection)  # a slow worker's snapshot, before the mark
+        await pilot.press("m")
+        assert sidebar_line(app, "Unread") == ["Unread", "11"]
+        screen.loader.post_message(LibraryLoader.Counted(stale))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sidebar_line(app, "Unread") == ["Unread", "11"]
+        assert " · 11 unread · " in text(screen, "#status")
+
+
 async def test_an_article_shown_for_a_second_becomes_read(fixture_locations, monkeypatch):
-    monkeypatch.setattr(reading_actions, "READ_AFTER_SECONDS", REAL_READ_AFTER_SECONDS)
+    monkeypatch.setattr(reading, "READ_AFTER_SECONDS", REAL_READ_AFTER_SECONDS)
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)

@@ -7,27 +7,24 @@ import json
 import re
 
 from rich.console import Console
-
 from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
+from app.conftest import (
+    MARKS,
+    SIZE,
+    build_app,
+    list_rows,
+    screen_text,
+    wait_loaded,
+    wait_until,
+)
+from reader.components.library_loader import LibraryLoader
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 from reader.widgets.related_list import RelatedList
 from reader.widgets.topic_sidebar import TopicSidebar
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
-    MARKS,
-    SIZE,
-    build_app,
-    fixture_locations,
-    list_rows,
-    no_auto_read,
-    screen_text,
-    utc_local_zone,
-    wait_loaded,
-    wait_until,
-)
 
 DATE_ORDER = [
     "fresh.md", "two-days.md", "cjk.md", "emoji.md", "rtl.md", "click-markup.md", "bold-markup.md",
@@ -139,7 +136,7 @@ async def test_the_cursor_stays_on_its_article_across_sorts_and_a_reload(fixture
         assert articles.highlighted is chosen and articles.cursor == QUALITY_ORDER.index(chosen.path)
         await pilot.press("s")
         # A reload: the same files, read again from the index as new objects.
-        screen.post_message(screen.Loaded(screen.source, screen.source.load(), False, None))
+        screen.loader.post_message(LibraryLoader.Loaded(screen.source, screen.source.load(), False, None))
         await wait_until(pilot, lambda: articles.highlighted is not chosen, what="the reloaded list")
         assert articles.highlighted == chosen and articles.cursor == 3
         # An article the search leaves out: the cursor goes to the top.

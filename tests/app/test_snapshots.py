@@ -3,8 +3,8 @@
 Each test builds the app with ``make_app`` on an empty temporary cache (so
 the samples are shown) and the fixed clock, waits for the list to load, acts
 like a user, and compares an SVG screenshot with the one stored in
-``tests/__snapshots__/``. After a deliberate change of looks, regenerate with
-``pytest tests/test_snapshots.py --snapshot-update`` and review the SVGs.
+``tests/app/__snapshots__/``. After a deliberate change of looks, regenerate with
+``pytest tests/app/test_snapshots.py --snapshot-update`` and review the SVGs.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from app.conftest import SIZE, build_app, wait_loaded
 from reader.state import StateStore
-
-from ui_helpers import SIZE, build_app, no_auto_read, samples_locations, utc_local_zone, wait_loaded  # noqa: F401
 
 CHOOSE_VIEW_AND_MARK = (
     "h", "j", "j", "j", "l",  # choose the saved search: after All, Unread and Starred

@@ -12,25 +12,21 @@ import datetime as dt
 from rich.cells import cell_len
 from textual.widgets import Markdown, Static
 
+from app.conftest import (
+    MARKS,
+    SIZE,
+    build_app,
+    list_rows,
+    screen_lines,
+    screen_text,
+    sidebar_lines,
+    wait_loaded,
+    widget_text,
+)
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 from reader.widgets.related_list import RelatedList
 from reader.widgets.topic_sidebar import TopicSidebar
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
-    MARKS,
-    SIZE,
-    build_app,
-    fixture_locations,
-    list_rows,
-    no_auto_read,
-    samples_locations,
-    screen_lines,
-    screen_text,
-    sidebar_lines,
-    utc_local_zone,
-    wait_loaded,
-    widget_text,
-)
 
 DATE_END = MARKS + 12
 """Cell after the date column: marks (3), space, date (11, right-aligned)."""

@@ -6,7 +6,8 @@ to UTC, so dates, relative ages and snapshots never depend on when or where
 the tests run. Articles are not marked read by merely staying highlighted
 (:func:`no_auto_read`) unless a test asks for it, so what a row shows never
 depends on how fast the machine is. Test modules import what they use from
-here (``tests`` is on ``sys.path`` under pytest's default import mode).
+here (``from app.conftest import ...``: ``tests/app`` is a package, so this module
+does not clash with ``tests/conftest.py``). The fixtures apply by name.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.app import NewsReaderApp, make_app
+from reader.components import reading
 from reader.paths import Locations
-from reader.screens import reading_actions
 from reader.screens.main import MainScreen
 from reader.state import StateStore
 from reader.widgets.article_list import ArticleList
 from reader.widgets.topic_sidebar import TopicSidebar
 
-UI_FIXTURES = Path(__file__).parent / "fixtures" / "ui"
+UI_FIXTURES = Path(__file__).parent.parent / "fixtures" / "ui"
 CACHE_FIXTURE = UI_FIXTURES / "cache"
 """Twelve readable articles and one broken file."""
 BROKEN_FIXTURE = UI_FIXTURES / "broken"
@@ -55,7 +56,7 @@ def fixed_clock() -> dt.datetime:
 @pytest.fixture(autouse=True)
 def no_auto_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Highlighting an article does not mark it read after a second (tests of that set their own delay)."""
-    monkeypatch.setattr(reading_actions, "READ_AFTER_SECONDS", 3600.0)
+    monkeypatch.setattr(reading, "READ_AFTER_SECONDS", 3600.0)
 
 
 @pytest.fixture(autouse=True)

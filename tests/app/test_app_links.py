@@ -13,21 +13,19 @@ import pytest
 from textual.command import CommandPalette
 from textual.geometry import Offset
 
-from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane
-from reader.widgets.related_list import RelatedList
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
+from app.conftest import (
     SIZE,
     Notes,
     Recorder,
     build_app,
-    fixture_locations,
-    no_auto_read,
     settle,
-    utc_local_zone,
     wait_loaded,
     wait_until,
 )
+from reader.components.links import Links
+from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_pane import DetailPane
+from reader.widgets.related_list import RelatedList
 
 FRESH_URL = "https://morningwire.example/2026/11/26/fresh-briefing"
 
@@ -134,7 +132,7 @@ async def test_open_link_refuses_anything_but_http(fixture_locations, browser, u
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         notes = Notes(app)
-        screen.open_link(url)
+        screen.query_one(Links).open(url)
         await settle(pilot)
         assert browser.calls == []
         [(message, title, severity)] = notes.items
@@ -147,8 +145,8 @@ async def test_open_link_accepts_http_and_https(fixture_locations, browser):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        screen.open_link("http://example.org/a?b=1")
-        screen.open_link("https://example.org/[bold]x[/]")
+        screen.query_one(Links).open("http://example.org/a?b=1")
+        screen.query_one(Links).open("https://example.org/[bold]x[/]")
         await settle(pilot)
         assert sorted(opened(browser)) == ["http://example.org/a?b=1", "https://example.org/[bold]x[/]"]
 

@@ -10,28 +10,25 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from conftest import write_article
-from reader.screens.confirm import ConfirmScreen
-from reader.screens.main import MainScreen
-from reader.screens.save_view import SaveViewScreen
-from reader.widgets.article_list import ArticleList
-from reader.widgets.topic_sidebar import TopicSidebar
-from ui_helpers import (  # noqa: F401 - fixtures are used by name
+from app.conftest import (
     SIZE,
     Notes,
     build_app,
     choose_scope,
-    fixture_locations,
-    no_auto_read,
     paths,
     put_cursor_on,
     search_for,
     sidebar_line,
     sidebar_lines,
     state_db,
-    utc_local_zone,
     wait_loaded,
 )
+from conftest import write_article
+from reader.screens.confirm import ConfirmScreen
+from reader.screens.main import MainScreen
+from reader.screens.save_view import SaveViewScreen
+from reader.widgets.article_list import ArticleList
+from reader.widgets.topic_sidebar import TopicSidebar
 
 ALL_PATHS = {
     "fresh.md", "two-days.md", "cjk.md", "emoji.md", "rtl.md", "click-markup.md", "bold-markup.md",

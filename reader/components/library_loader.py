@@ -1,0 +1,175 @@
+"""Loading and scanning the cache in the background, as a part of the main screen.
+
+:class:`LibraryLoader` is a display-less widget that owns the scan worker: it
+shows the index at once, then brings it up to date with the files, and counts
+the sidebar once the list has painted. It reports with messages that bubble
+to the screen, which shows what they carry.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.message import Message
+from textual.widget import Widget
+
+from reader.index import Skip
+from reader.library import Collection, Preloaded, Source
+from reader.marks import Marks, Tally
+from reader.paths import Locations
+from reader.settings import Settings
+
+PARTIAL_FILL_SECONDS = 2.0
+"""A long first scan shows what it has indexed this often."""
+DIFF_GRACE_SECONDS = 0.5
+"""How long counting waits for the helper's file comparison before counting the index as it is."""
+PAINT_WAIT_SECONDS = 2.0
+"""Counting waits for the list to paint first, but never longer than this."""
+
+
+class LibraryLoader(Widget):
+    """The collection's loader: the index first, then a scan, then counts for the sidebar."""
+
+    DEFAULT_CSS = "LibraryLoader { display: none; }"
+
+    @dataclass
+    class Loaded(Message):
+        """Entries to show, from the index or a scan (``skipped`` is None until the scan ends)."""
+
+        source: Source
+        collection: Collection
+        is_samples: bool
+        skipped: list[Skip] | None
+
+    @dataclass
+    class Counted(Message):
+        """The sidebar's counts for a loaded collection, computed in the worker."""
+
+        tally: Tally
+
+    @dataclass
+    class Reloading(Message):
+        """A scan for new files (written by a fetch) began."""
+
+    @dataclass
+    class ScanProgress(Message):
+        """Files parsed so far in a running scan."""
+
+        done: int
+        total: int
+
+    @dataclass
+    class ScanFailed(Message):
+        """The scan could not run at all (the reason is one line)."""
+
+        reason: str
+
+    def __init__(self, locations: Locations, settings: Settings, marks: Marks,
+                 preload: Future[Preloaded] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.locations = locations
+        self.settings = settings
+        self.marks = marks
+        self._preload = preload
+        """The index, already being read (see :func:`reader.library.preload`)."""
+        self._painted = threading.Event()
+        """Set once the list has painted after a load; counting waits for it."""
+        self._reload_pending = False
+        self.scanning = True
+        """Whether a scan runs (its thread cannot be stopped, so a reload waits for it)."""
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def painted(self) -> None:
+        """The list has painted what the last :class:`Loaded` brought: counting may start."""
+        self._painted.set()
+
+    def reload(self) -> None:
+        """Scan again (new files arrived), once the running scan (which cannot be stopped) ends."""
+        if self.scanning:
+            self._reload_pending = True
+            return
+        self.scanning = True
+        self.post_message(self.Reloading())
+        self.load()
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self._painted.clear()
+        if message.skipped is not None:
+            self.scanning = False
+            if self._reload_pending:  # a fetch finished during this scan: scan again for its files
+                self._reload_pending = False
+                self.call_later(self.reload)
+
+    @on(ScanFailed)
+    def _failed(self) -> None:
+        self.scanning = False
+
+    @work(thread=True, exclusive=True, group="count")
+    def count(self, collection: Collection) -> None:
+        """Count ``collection`` again (a mark was made while it was being counted)."""
+        self.post_message(self.Counted(self.marks.tally(collection)))
+
+    def _count_after_paint(self, collection: Collection) -> None:
+        """Count in the worker once the list has painted (so the list never waits for this)."""
+        self._painted.wait(timeout=PAINT_WAIT_SECONDS)
+        self.post_message(self.Counted(self.marks.tally(collection)))
+
+    @work(thread=True, exclusive=True, group="scan")
+    def load(self) -> None:
+        """Show the index at once, then bring it up to date with the files."""
+        preload, self._preload = self._preload, None  # only the first load was started early
+        diff = None
+        try:
+            if preload is not None:
+                ready = preload.result()
+                source, first, diff = ready.source, ready.collection, ready.diff
+            else:
+                source = Source(self.locations)
+                first = source.load()
+        except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
+            self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))
+            return
+        counted = False
+        if len(first):
+            self.post_message(self.Loaded(source, first, False, None))
+            # The helper's comparison is usually ready by the time the list has painted, and a
+            # changed collection would be counted again; when the walk is slow, count meanwhile.
+            if diff is None or not diff.arrives_within(DIFF_GRACE_SECONDS):
+                self._count_after_paint(first)
+                counted = True
+        last_fill = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            # A long first scan fills the list as it goes, every couple of seconds.
+            nonlocal last_fill
+            self.post_message(self.ScanProgress(done, total))
+            if time.monotonic() - last_fill > PARTIAL_FILL_SECONDS and done < total:
+                last_fill = time.monotonic()
+                self.post_message(self.Loaded(source, source.load(), False, None))
+
+        try:
+            files = diff.result() if diff is not None else None
+        except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
+            files = None
+        result = source.scan(progress, files)
+        settings = self.settings
+        final = first
+        if result.changed or not len(first) or source.is_samples:
+            final = source.reload(first, result)
+            final.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
+            self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
+            self._count_after_paint(final)
+        else:
+            self.post_message(self.Loaded(source, first, False, result.skipped))
+            if not counted:
+                self._count_after_paint(first)
+        # So that the first `s`, and the first key typed in a search, find their work done.
+        final.warm(settings.sort, settings.reverse)
+        final.warm(settings.sort.other)

@@ -1,0 +1,135 @@
+"""The reading keys' work: read marks, stars and saved searches, as a part of the main screen.
+
+:class:`Reading` is a display-less widget that changes the marks through
+:class:`~reader.marks.Marks` (which keeps the counts right) and posts
+:class:`Reading.Changed` for the screen to show them. It also owns the
+auto-read timer: an article becomes read after it has been shown for
+:data:`READ_AFTER_SECONDS`, and ``M``, ``ctrl+s`` and deleting a saved
+search ask first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input
+
+from reader.entry import Entry
+from reader.marks import Marks
+from reader.screens.confirm import ConfirmScreen
+from reader.screens.save_view import SaveViewScreen
+from reader.widgets.article_list import ArticleList
+
+READ_AFTER_SECONDS = 1.0
+"""How long an article must stay in the detail pane to count as read."""
+
+
+class Reading(Widget):
+    """Marks, stars and saved searches, changed on the user's behalf."""
+
+    DEFAULT_CSS = "Reading { display: none; }"
+
+    @dataclass
+    class Changed(Message):
+        """Marks or saved searches changed: the counts and marks on screen are out of date."""
+
+    def __init__(self, marks: Marks, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.marks = marks
+        self._timer: Timer | None = None
+
+    # --- reading by looking -----------------------------------------------------------
+
+    @property
+    def timing(self) -> bool:
+        """Whether a shown article is being timed to count as read."""
+        return self._timer is not None
+
+    def follow(self, entry: Entry | None) -> None:
+        """``entry`` is shown now: count it as read if it is still shown after a moment."""
+        self._stop_timer()
+        if entry is not None and not self.marks.is_read(entry):
+            self._timer = self.set_timer(READ_AFTER_SECONDS, partial(self._seen, entry))
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _seen(self, entry: Entry) -> None:
+        screen = self.screen
+        if screen.query_one(ArticleList).highlighted is not entry:
+            return
+        # Not while a dialog covers the list, nor while the search box has the keyboard: the
+        # article only flashed by as the results changed. It is still the one shown, so look
+        # again later: once the list is back in view it counts as read.
+        if self.app.screen is not screen or isinstance(screen.focused, Input):
+            self._timer = self.set_timer(READ_AFTER_SECONDS, partial(self._seen, entry))
+            return
+        self._timer = None
+        self.set_read([entry], True)
+
+    # --- marks ---------------------------------------------------------------------------
+
+    def set_read(self, entries: list[Entry], read: bool) -> int:
+        """Mark ``entries`` read or unread; returns how many changed."""
+        count = self.marks.set_read(entries, read)
+        if count:
+            self.post_message(self.Changed())
+        return count
+
+    def toggle_read(self, entry: Entry) -> None:
+        """Flip ``entry`` between read and unread."""
+        self._stop_timer()  # an explicit "unread" must not be undone a second later
+        self.set_read([entry], not self.marks.is_read(entry))
+
+    def mark_all_read(self, rows: list[Entry]) -> None:
+        """Mark every unread one of ``rows`` read, after asking."""
+        unread = [entry for entry in rows if not self.marks.is_read(entry)]
+        if not unread:
+            self.notify("Everything here is read already." if rows
+                        else "Nothing to mark: this view is empty.")
+            return
+        noun = "article" if len(unread) == 1 else "articles"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.notify(f"Marked {self.set_read(unread, True):,} {noun} read.")
+
+        question = f"Mark {len(unread):,} {noun} in this view as read?"
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def toggle_star(self, entry: Entry) -> None:
+        """Star or unstar ``entry``."""
+        self.marks.toggle_star(entry)
+        self.post_message(self.Changed())
+
+    # --- saved searches --------------------------------------------------------------------
+
+    def save_search(self, query: str) -> None:
+        """Save ``query`` as a sidebar view, under a name asked for."""
+        if not query:
+            self.notify("Type a search with / first, then save it with ctrl+s.", severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self.marks.save_view(name, query)
+                self.post_message(self.Changed())
+                self.notify(f"Saved “{name}” in the sidebar.", markup=False)
+
+        self.app.push_screen(SaveViewScreen(query), named)
+
+    def delete_view(self, name: str) -> None:
+        """Forget the saved search ``name``, after asking."""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.marks.delete_view(name)
+                self.post_message(self.Changed())
+
+        self.app.push_screen(ConfirmScreen(f"Delete the saved search “{name}”?"), answered)

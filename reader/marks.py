@@ -1,0 +1,164 @@
+"""Read marks and stars together with the sidebar's counts of them. No Textual.
+
+:class:`Marks` owns the :class:`~reader.state.StateStore` and the
+:class:`~reader.scopes.Counts`, so a mark and the counts it changes move
+together: the screen never adjusts a count itself. Counting a whole
+collection is slow at 100,000 articles, so it runs in a worker from a
+snapshot (:meth:`Marks.tally`); :attr:`Marks.changes` tells whether a mark
+was made after that snapshot, in which case the tally is stale and must be
+computed again rather than overwrite the newer mark's counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reader.entry import Entry, entry_key
+from reader.library import Collection, SortKey
+from reader.query import parse_query
+from reader.scopes import Counts
+from reader.state import SavedView, StateStore
+
+RECOUNT_ABOVE = 500
+"""Marking more articles than this at once recounts instead of adjusting per article."""
+
+ViewCounts = list[tuple[SavedView, int]]
+"""Each saved search with the number of articles it shows."""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of one collection, taken from the marks as they were at change :attr:`changes`."""
+
+    collection: Collection
+    counts: Counts
+    views: ViewCounts
+    changes: int
+
+
+def count_view(view: SavedView, collection: Collection, read: set[str], starred: set[str]) -> int:
+    """How many articles of ``collection`` the saved search shows."""
+    return len(collection.view(SortKey.DATE, False, None, view.query, read=read, starred=starred))
+
+
+class Marks:
+    """The reading state of the shown collection: marks, saved searches, and their counts."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.collection = Collection([])
+        """The collection the counts are for (set when a new one is shown)."""
+        self.counts = Counts([], set(), set())
+        """The sidebar's totals (empty until the first tally arrives)."""
+        self.view_counts: ViewCounts = []
+        """Each saved search with its count."""
+        self.changes = 0
+        """Bumped by every change of marks: a tally taken before the last change is stale."""
+
+    @property
+    def read(self) -> set[str]:
+        """Keys of read articles (the live set the list asks per row)."""
+        return self.store.read
+
+    @property
+    def starred(self) -> set[str]:
+        """Keys of starred articles (the live set)."""
+        return self.store.starred
+
+    @property
+    def problem(self) -> str:
+        """Why marks are kept in memory only this run (empty when they are saved)."""
+        return self.store.problem
+
+    def is_read(self, entry: Entry) -> bool:
+        """Whether ``entry`` is read."""
+        return entry_key(entry) in self.store.read
+
+    def marks_of(self, entry: Entry | None) -> tuple[bool, bool]:
+        """``(read, starred)`` of ``entry`` (both false for none)."""
+        if entry is None:
+            return (False, False)
+        key = entry_key(entry)
+        return (key in self.store.read, key in self.store.starred)
+
+    # --- changes ---------------------------------------------------------------------
+
+    def set_read(self, entries: Iterable[Entry], read: bool) -> int:
+        """Mark ``entries`` read or unread and count them so; returns how many changed."""
+        changing: dict[str, Entry] = {}
+        for entry in entries:
+            key = entry_key(entry)
+            if (key in self.store.read) != read:
+                changing.setdefault(key, entry)
+        if not changing:
+            return 0
+        self.store.set_read(changing.keys(), read)
+        self.changes += 1
+        if len(changing) > RECOUNT_ABOVE:
+            self.recount()
+        else:
+            for entry in changing.values():
+                self.counts.read_changed(entry, read)
+            self._recount_state_views()
+        return len(changing)
+
+    def toggle_star(self, entry: Entry) -> bool:
+        """Star or unstar ``entry``; returns whether it is starred now."""
+        starred = self.store.toggle_star(entry_key(entry))
+        self.changes += 1
+        self.counts.star_changed(starred)
+        self._recount_state_views()
+        return starred
+
+    def save_view(self, name: str, query: str) -> None:
+        """Save (or replace) a named search, and count it."""
+        self.store.save_view(name, query)
+        self._recount_views()
+
+    def delete_view(self, name: str) -> None:
+        """Forget a saved search."""
+        self.store.delete_view(name)
+        self._recount_views()
+
+    # --- counting ----------------------------------------------------------------------
+
+    def tally(self, collection: Collection) -> Tally:
+        """Count ``collection`` from a snapshot of the marks (safe in a worker thread)."""
+        changes = self.changes  # read before the snapshot: a change during it makes the tally stale
+        read, starred = set(self.store.read), set(self.store.starred)
+        counts = Counts(collection.entries, read, starred)
+        views = [(view, count_view(view, collection, read, starred)) for view in self.store.views()]
+        return Tally(collection, counts, views, changes)
+
+    def adopt(self, tally: Tally) -> bool:
+        """Take a worker's tally unless a mark changed since its snapshot; returns whether taken."""
+        if tally.changes != self.changes:
+            return False
+        self.counts = tally.counts
+        self.view_counts = tally.views
+        return True
+
+    def recount(self) -> None:
+        """Count the current collection from scratch, here and now."""
+        read, starred = self.store.read, self.store.starred
+        self.counts = Counts(self.collection.entries, read, starred)
+        self._recount_views()
+
+    def _recount_views(self) -> None:
+        read, starred = self.store.read, self.store.starred
+        self.view_counts = [(view, count_view(view, self.collection, read, starred))
+                            for view in self.store.views()]
+
+    def _recount_state_views(self) -> None:
+        """Saved searches with is:unread / is:starred / is:read count differently after a mark."""
+        read, starred = self.store.read, self.store.starred
+        self.view_counts = [
+            (view, count_view(view, self.collection, read, starred)
+             if parse_query(view.query).needs_state else count)
+            for view, count in self.view_counts
+        ]
+
+    def close(self) -> None:
+        """Close the state database."""
+        self.store.close()

@@ -1,0 +1,70 @@
+"""The middle pane: samples banner, list title, search box, and the list or why it is empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from reader.entry import Entry
+from reader.widgets.article_list import ArticleList
+
+SEARCH_PLACEHOLDER = (
+    "Search: words, topic:AI provider:rt.com is:unread after:2024-01-01 quality:>50"
+)
+
+
+class ListPane(Vertical):
+    """Shows the rows the screen computed, with their title; the screen owns what they are."""
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="samples-banner", markup=False)
+        yield Static("", id="list-title", markup=False)
+        yield Input(placeholder=SEARCH_PLACEHOLDER, id="filter")
+        yield ArticleList(clock=self.clock, id="articles")
+        yield Static("", id="list-empty", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.query_one("#samples-banner").display = False
+
+    def show_banner(self, text: Text | None) -> None:
+        """Show ``text`` over the list (the samples banner), or hide it (None)."""
+        banner = self.query_one("#samples-banner", Static)
+        banner.display = text is not None
+        if text is not None:
+            banner.update(text)
+
+    def show_rows(self, rows: list[Entry], *, title: Text, empty: str, words: tuple[str, ...],
+                  keep: Entry | None, reloaded: bool) -> None:
+        """Show ``rows`` (``keep`` stays highlighted if present), or ``empty`` for none."""
+        articles = self.query_one(ArticleList)
+        articles.set_highlight(words)
+        articles.set_entries(rows, keep=keep, reloaded=reloaded)
+        self.query_one("#list-title", Static).update(title)
+        message = self.query_one("#list-empty", Static)
+        message.update("" if rows else empty)
+        message.display = not rows
+        articles.display = bool(rows)
+
+    def open_search(self) -> Input:
+        """Show the search box; returns it (for the focus)."""
+        box = self.query_one("#filter", Input)
+        box.display = True
+        return box
+
+    def close_search(self) -> bool:
+        """Clear and hide the search box; returns whether it was open."""
+        box = self.query_one("#filter", Input)
+        was_open = box.display
+        box.value = ""
+        box.display = False
+        return was_open

@@ -1,0 +1,46 @@
+"""The status line under the panes: the fetch, the scan, the counts, ignored search parts."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from reader import captions
+
+_PARTS = ("fetch", "scan", "articles", "samples", "cache", "unread", "skipped", "errors")
+
+
+class StatusLine(Static):
+    """One line of state: the screen sets the reactives, :mod:`reader.captions` words them."""
+
+    fetch: reactive[str] = reactive("", init=False)
+    """What the running fetch says ("" when none runs)."""
+    scan: reactive[str | None] = reactive(captions.READING_INDEX, init=False)
+    """What the running scan says; None once no scan runs."""
+    articles: reactive[int] = reactive(0, init=False)
+    """Articles in the shown collection."""
+    samples: reactive[bool] = reactive(False, init=False)
+    """Whether the bundled samples are shown instead of the cache."""
+    cache: reactive[str] = reactive("", init=False)
+    """The cache folder, named after the article count."""
+    unread: reactive[int] = reactive(0, init=False)
+    """Unread articles in the collection."""
+    skipped: reactive[int] = reactive(0, init=False)
+    """Files of the cache that could not be read."""
+    errors: reactive[tuple[str, ...]] = reactive((), init=False)
+    """Parts of the search that were ignored, and why."""
+
+    def __init__(self, cache: str, **kwargs) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.set_reactive(StatusLine.cache, cache)
+
+    def on_mount(self) -> None:
+        for name in _PARTS:
+            self.watch(self, name, self._show, init=False)
+        self._show()
+
+    def _show(self) -> None:
+        self.update(" · ".join(captions.status_parts(
+            fetch=self.fetch, scan=self.scan, articles=self.articles, samples=self.samples,
+            cache=self.cache, unread=self.unread, skipped=self.skipped, errors=self.errors,
+        )))

@@ -1,0 +1,82 @@
+"""Auto-read: an article shown for a moment becomes read, but not under a dialog or while typing."""
+
+from __future__ import annotations
+
+from app.conftest import (
+    SIZE,
+    UNREAD,
+    build_app,
+    paths,
+    row_marks,
+    search_for,
+    wait_loaded,
+    wait_until,
+)
+from reader.components import reading
+from reader.screens.confirm import ConfirmScreen
+from reader.widgets.article_list import ArticleList
+
+QUICK_READ = 0.2
+"""The auto-read delay these tests use (the real one is a second)."""
+
+
+# --- auto-read ----------------------------------------------------------------------------
+
+
+def _is_read(app, path: str) -> bool:
+    return row_marks(app)[path] != UNREAD
+
+
+async def test_no_auto_read_while_typing_a_search_but_after_going_back_to_the_list(fixture_locations, monkeypatch):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        monkeypatch.setattr(reading, "READ_AFTER_SECONDS", QUICK_READ)
+        await search_for(pilot, screen, "glacier")
+        articles = screen.query_one(ArticleList)
+        assert paths(screen) == ["old.md"] and articles.highlighted.path == "old.md"
+        assert screen.focused is screen.query_one("#filter")
+        await pilot.pause(QUICK_READ * 3)
+        assert not _is_read(app, "old.md")
+        assert screen.state.read == set()
+        await pilot.press("enter")  # back to the list, the same article still shown
+        assert screen.focused is articles and articles.highlighted.path == "old.md"
+        await wait_until(pilot, lambda: _is_read(app, "old.md"), what="the article to be read once the list has focus")
+        assert len(screen.state.read) == 1
+
+
+async def test_no_auto_read_under_the_mark_all_dialog(fixture_locations, monkeypatch):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        monkeypatch.setattr(reading, "READ_AFTER_SECONDS", QUICK_READ)
+        await pilot.press("M")
+        assert isinstance(app.screen, ConfirmScreen)
+        # The highlight moves under the dialog (as a reload might move it): the quick timer starts.
+        articles = screen.query_one(ArticleList)
+        articles.cursor = 1
+        await pilot.pause()
+        shown = articles.highlighted.path
+        assert shown == paths(screen)[1] and screen.reading.timing
+        await pilot.pause(QUICK_READ * 3)
+        assert screen.state.read == set()
+        await pilot.press("n")
+        assert app.screen is screen
+        await wait_until(pilot, lambda: _is_read(app, shown), what="the article to be read once the dialog is gone")
+        assert len(screen.state.read) == 1
+
+
+async def test_q_in_the_confirm_dialog_answers_no(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("M")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running and app.return_code is None
+        assert screen.state.read == set()
+        assert set(row_marks(app).values()) == {UNREAD}
+        await pilot.press("q")  # on the list, q still quits
+        await pilot.pause()
+        assert not app.is_running

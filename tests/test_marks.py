@@ -1,0 +1,83 @@
+"""Marks and their counts together (``reader.marks``), and the counting race."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from reader.entry import TOPIC_SEP, Entry, entry_key
+from reader.library import Collection
+from reader.marks import RECOUNT_ABOVE, Marks
+from reader.scopes import Counts
+from reader.state import StateStore
+
+
+def _entry(n: int, *topics: str) -> Entry:
+    return Entry(path=f"f{n}.md", title=f"T{n}", published=None, quality=None, heat=None,
+                 provider="P", domain="p.test", url=f"https://p.test/{n}", type="article",
+                 topics=TOPIC_SEP.join(topics), id=n)
+
+
+ENTRIES = [_entry(n, "Energy" if n % 2 else "Space") for n in range(10)]
+
+
+@pytest.fixture
+def marks() -> Iterator[Marks]:
+    """Marks in memory over :data:`ENTRIES`, counted."""
+    marks = Marks(StateStore(None))
+    marks.collection = Collection(ENTRIES)
+    assert marks.adopt(marks.tally(marks.collection))
+    yield marks
+    marks.close()
+
+
+def _same(counts: Counts, marks: Marks) -> None:
+    fresh = Counts(ENTRIES, marks.read, marks.starred)
+    assert (counts.total, counts.unread) == (fresh.total, fresh.unread)
+    assert counts.starred == fresh.starred
+    assert counts.topics() == fresh.topics()
+
+
+def test_set_read_adjusts_the_counts_and_says_how_many_changed(marks):
+    assert marks.set_read(ENTRIES[:3], True) == 3
+    assert marks.set_read(ENTRIES[:4], True) == 1  # the first three were read already
+    assert marks.counts.unread == 6 and marks.is_read(ENTRIES[0])
+    _same(marks.counts, marks)
+    assert marks.set_read(ENTRIES[:2], False) == 2
+    _same(marks.counts, marks)
+
+
+def test_stars_and_marks_of(marks):
+    assert marks.toggle_star(ENTRIES[1]) is True
+    assert marks.counts.starred == 1 and marks.marks_of(ENTRIES[1]) == (False, True)
+    assert marks.toggle_star(ENTRIES[1]) is False
+    assert marks.counts.starred == 0 and marks.marks_of(None) == (False, False)
+
+
+def test_a_bulk_change_recounts(marks):
+    many = [_entry(n, "Bulk") for n in range(RECOUNT_ABOVE + 1)]
+    marks.collection = Collection(many)
+    marks.set_read(many, True)
+    assert (marks.counts.total, marks.counts.unread) == (len(many), 0)
+
+
+def test_saved_searches_with_state_count_again_after_a_mark(marks):
+    marks.save_view("unread", "is:unread")
+    marks.save_view("space", "topic:Space")
+    assert dict((v.name, n) for v, n in marks.view_counts) == {"unread": 10, "space": 5}
+    marks.set_read([ENTRIES[0]], True)
+    assert dict((v.name, n) for v, n in marks.view_counts) == {"unread": 9, "space": 5}
+    marks.delete_view("space")
+    assert [v.name for v, _ in marks.view_counts] == ["unread"]
+
+
+def test_a_tally_taken_before_a_mark_is_stale(marks):
+    """The worker counts from a snapshot; a mark made meanwhile must not be overwritten."""
+    tally = marks.tally(marks.collection)  # as the worker would, before the mark
+    marks.set_read([ENTRIES[0]], True)
+    assert not marks.adopt(tally)
+    assert marks.counts.unread == 9
+    fresh = marks.tally(marks.collection)
+    assert marks.adopt(fresh) and marks.counts.unread == 9
+    assert entry_key(ENTRIES[0]) in marks.read
