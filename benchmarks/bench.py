@@ -34,6 +34,8 @@ import sys
 import tempfile
 import termios
 import time
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 TOPICS = [
@@ -343,17 +345,14 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
             out[name].append((time.perf_counter() - started) * 1000)
             await pilot.pause()
 
+        def choose_topic(name: str) -> None:
+            screen.view = replace(screen.view, scope=topic_scope(name))
+
         for i in range(runs * 3):
             await timed("sort toggle", screen.action_toggle_sort)
             await timed("reverse", screen.action_reverse)
-            await timed(
-                "topic switch",
-                lambda: (
-                    setattr(screen, "scope", topic_scope(topics[i % len(topics)]))
-                    or screen._refresh_view()
-                ),
-            )
-        screen.scope = ALL
+            await timed("topic switch", partial(choose_topic, topics[i % len(topics)]))
+        screen.view = replace(screen.view, scope=ALL)
         typed = [SEARCH_WORD[:n] for n in range(1, len(SEARCH_WORD) + 1)]
         typed += [f"{SEARCH_WORD} {WORDS[3][:n]}" for n in range(1, len(WORDS[3]) + 1)]
         for figure, prefix in (
@@ -363,12 +362,10 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
             for text in typed:
 
                 def keystroke(text: str = prefix + text) -> None:
-                    screen.filter_text = text
-                    screen._refresh_view()
+                    screen.view = replace(screen.view, text=text)
 
                 await timed(figure, keystroke)
-        screen.filter_text = ""
-        screen._refresh_view()
+        screen.view = replace(screen.view, text="")
         for _ in range(runs * 10):
             await timed("cursor step", articles.action_cursor_down)
     return out
