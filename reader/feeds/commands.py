@@ -224,6 +224,9 @@ def _summary(report: FetchReport) -> str:
         f"Fetched {report.fetched} of {report.total} feed{'s' * (report.total != 1)}: "
         f"{new} new article{'s' * (new != 1)}, {len(report.failures)} failed."
     )
+    if report.completed_paths:
+        done = len(report.completed_paths)
+        text += f" {done} earlier article{'s' * (done != 1)} completed with the full text."
     if report.unchanged:
         text += f" ({report.unchanged} unchanged since last fetch)"
     return text

@@ -41,6 +41,8 @@ class FetchReport:
 
     new_paths: list[Path] = field(default_factory=list)
     """Article files written, in the order they were written."""
+    completed_paths: list[Path] = field(default_factory=list)
+    """Files of earlier fetches that had no body and got the one the feed now gives."""
     failures: list[tuple[str, str]] = field(default_factory=list)
     """``(feed url, one-line reason)`` for each feed that failed, in config order."""
     fetched: int = 0
@@ -213,3 +215,10 @@ class _Run:
                 ) from None
             if path is not None:
                 self.report.new_paths.append(path)
+            elif entry.body:
+                try:
+                    completed = self.writer.complete(entry, domain)
+                except OSError:
+                    completed = None  # the file stays as it was: it is only missing its body
+                if completed is not None:
+                    self.report.completed_paths.append(completed)
