@@ -1,0 +1,99 @@
+"""What there is to read of an article: its body, its full text, or its excerpt.
+
+One place decides, so the detail pane, the reader view and ``newsreader
+show`` always show the same text: the file's own body when it has one,
+else the full text downloaded for its URL (kept by
+:class:`reader.fulltext.store.FullTextStore`), else the excerpt.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from reader.articles import Article
+from reader.fulltext.store import FullText, FullTextStore
+from reader.html_markdown import markdown_to_text
+
+FILE, FULLTEXT, EXCERPT = "file", "fulltext", "excerpt"
+"""Where a body came from (``body_source`` in ``show --format json``)."""
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article's readable text as Markdown, and where it came from."""
+
+    markdown: str
+    source: str
+    """:data:`FILE`, :data:`FULLTEXT` or :data:`EXCERPT`."""
+    fulltext: FullText | None = None
+    """What the full-text store knows of the URL (a failure's reason, say), if anything."""
+
+    @property
+    def text(self) -> str:
+        """The words alone: no link targets, no image URLs, no Markdown syntax."""
+        return markdown_to_text(self.markdown)
+
+
+def article_text(article: Article, store: FullTextStore | None) -> ArticleText:
+    """The text to show for ``article`` (see the module's order)."""
+    known = store.get(article.url) if store is not None else None
+    if article.body.strip():
+        return ArticleText(article.body.strip(), FILE, known)
+    if known is not None and known.ok:
+        return ArticleText(known.markdown, FULLTEXT, known)
+    return ArticleText(article.excerpt, EXCERPT, known)
+
+
+def _published(article: Article) -> str | None:
+    if article.published is None:
+        return None
+    return article.published.isoformat().replace("+00:00", "Z")
+
+
+def as_json(article: Article, text: ArticleText) -> str:
+    """One JSON object for ``show --format json``."""
+    record = {
+        "title": article.title,
+        "url": article.url,
+        "published": _published(article),
+        "provider": article.provider.name,
+        "domain": article.provider.domain,
+        "type": article.type,
+        "quality": article.quality,
+        "topics": list(article.topics),
+        "excerpt": article.excerpt,
+        "body": text.markdown,
+        "text": text.text,
+        "body_source": text.source,
+        "path": str(article.path) if article.path else None,
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _header(article: Article) -> list[tuple[str, str]]:
+    fields = [("Title", article.title)]
+    if article.provider.name or article.provider.domain:
+        fields.append(("Source", article.provider.name or article.provider.domain))
+    published = _published(article)
+    if published:
+        fields.append(("Published", published))
+    if article.url:
+        fields.append(("URL", article.url))
+    if article.topics:
+        fields.append(("Topics", ", ".join(article.topics)))
+    return fields
+
+
+def as_markdown(article: Article, text: ArticleText) -> str:
+    """The article as Markdown: its fields as a header, then the body."""
+    lines = [f"# {article.title}", ""]
+    lines += [f"- **{name}:** {value}" for name, value in _header(article)[1:]]
+    return "\n".join(lines).rstrip() + "\n\n" + text.markdown.strip() + "\n"
+
+
+def as_text(article: Article, text: ArticleText) -> str:
+    """The same as plain text, for pagers and pipes."""
+    lines = [article.title, "=" * min(len(article.title), 80), ""]
+    lines += [f"{name}: {value}" for name, value in _header(article)[1:]]
+    return "\n".join(lines).rstrip() + "\n\n" + text.text.strip() + "\n"
