@@ -87,6 +87,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Location", "file:///etc/passwd")
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif path == "/feed.xml":
+            port = self.server.server_address[1]
+            items = "".join(
+                f"<item><title>{name}</title><link>http://127.0.0.1:{port}/{name}.html</link>"
+                f"<guid>{name}</guid><description>Only a line about {name}.</description></item>"
+                for name in ("article", "nothing")
+            )
+            body = f'<rss version="2.0"><channel><title>Herald</title>{items}</channel></rss>'
+            self._send(200, body.encode(), "application/rss+xml")
         elif path == "/paper.pdf":
             self._send(200, b"%PDF-1.4 not really", "application/pdf")
         elif path == "/forbidden":
@@ -329,3 +338,31 @@ def test_show_says_clearly_when_there_is_no_such_article(cache):
     result = _cli(cache, "show", "https://nowhere.example/x")
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("Error: no article with that URL in ")
+
+
+def test_feeds_marked_full_text_get_it_right_after_the_fetch(tmp_path, server):
+    from reader.feeds import Feed, load_feeds, save_feeds
+    from reader.paths import resolve
+
+    locations = resolve(tmp_path / "fetched")
+    save_feeds(locations.feeds_config_path, [Feed(server.url("/feed.xml"), full_text=True)])
+    assert load_feeds(locations.feeds_config_path)[0].full_text is True
+    result = _cli(locations.cache, "fetch")
+    assert result.exit_code == 0, result.output
+    assert (
+        "2 new articles" in result.stdout and "Full text: 1 extracted, 1 failed." in result.stdout
+    )
+    assert f"full text failed: {server.url('/nothing.html')}" in result.stderr
+    shown = json.loads(
+        _cli(locations.cache, "show", server.url("/article.html"), "--format", "json").stdout
+    )
+    assert shown["body_source"] == FULLTEXT and "tide mill" in shown["text"]
+
+
+def test_full_text_must_be_true_or_false_in_the_config(tmp_path):
+    from reader.feeds import FeedConfigError, load_feeds
+
+    config = tmp_path / "config.toml"
+    config.write_text('[[feeds]]\nurl = "https://a.example/feed"\nfull_text = "yes"\n')
+    with pytest.raises(FeedConfigError, match="full_text must be true or false"):
+        load_feeds(config)

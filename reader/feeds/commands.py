@@ -196,6 +196,14 @@ def fetch(ctx: click.Context, timeout: float) -> None:
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(_summary(report))
+    if report.full_text_urls:
+        from reader.fulltext.commands import fetch_with_bar
+        from reader.fulltext.store import FullTextStore
+
+        extracted, failed = fetch_with_bar(
+            report.full_text_urls, FullTextStore(locations.cache), prefix="full text "
+        )
+        click.echo(f"Full text: {extracted} extracted, {failed} failed.")
     if report.failures:
         ctx.exit(1)
 

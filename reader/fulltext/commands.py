@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from reader.articles import Article, ArticleError, load_article
+from reader.fulltext.store import FullTextStore
 from reader.paths import Locations, resolve
 
 
@@ -63,7 +64,6 @@ def show(ctx: click.Context, target: str, fmt: str) -> None:
     `body_source` (file, fulltext or excerpt).
     """
     from reader.article_text import article_text, as_json, as_markdown, as_text
-    from reader.fulltext.store import FullTextStore
 
     locations = _locations(ctx)
     article = _find(locations, target)
@@ -85,8 +85,6 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
     10 s limit each; the text is kept in the cache's .newsreader folder,
     never in the article files. Exits 1 when any page failed.
     """
-    from reader.fulltext.download import fetch_full_texts
-    from reader.fulltext.store import FullTextStore
     from reader.library import SortKey, Source
     from reader.sanitize import web_url
 
@@ -114,19 +112,29 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
             skipped += 1
         else:
             wanted.append(entry.url)
+    extracted, failed = fetch_with_bar(wanted, store)
+    click.echo(f"{extracted} extracted, {failed} failed, {skipped} skipped")
+    if failed:
+        sys.exit(1)
+
+
+def fetch_with_bar(urls: list[str], store: FullTextStore, prefix: str = "") -> tuple[int, int]:
+    """Download the pages of ``urls`` with a progress bar on a terminal; list each failure.
+
+    Returns how many were extracted and how many failed.
+    """
+    from reader.fulltext.download import fetch_full_texts
+
     stderr = click.get_text_stream("stderr")
     with click.progressbar(
-        length=len(wanted),
+        length=len(urls),
         label="Fetching pages",
         file=stderr,
         show_pos=True,
-        hidden=not stderr.isatty(),
+        hidden=not stderr.isatty() or not urls,
     ) as bar:
-        outcomes = fetch_full_texts(wanted, store, progress=lambda _outcome: bar.update(1))
+        outcomes = fetch_full_texts(urls, store, progress=lambda _outcome: bar.update(1))
     failed = [o for o in outcomes if not o.result.ok]
     for outcome in failed:
-        click.echo(f"failed: {outcome.url}: {outcome.result.error}", err=True)
-    extracted = len(outcomes) - len(failed)
-    click.echo(f"{extracted} extracted, {len(failed)} failed, {skipped} skipped")
-    if failed:
-        sys.exit(1)
+        click.echo(f"{prefix}failed: {outcome.url}: {outcome.result.error}", err=True)
+    return len(outcomes) - len(failed), len(failed)
