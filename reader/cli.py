@@ -18,8 +18,9 @@ import click
 from reader import __version__
 from reader.captions import IMPORT_HINT
 from reader.entry import topics_of
-from reader.formatting import fit
 from reader.feeds.commands import feeds, fetch
+from reader.formatting import fit
+from reader.fulltext.commands import fulltext, show
 from reader.index import ScanResult
 from reader.library import Collection, SortKey, Source
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
@@ -144,7 +145,7 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
         rows = rows[:limit]
     for entry in rows:
         published = (
-            dt.datetime.fromtimestamp(entry.published, dt.timezone.utc) if entry.published is not None else None
+            dt.datetime.fromtimestamp(entry.published, dt.UTC) if entry.published is not None else None
         )
         if as_json:
             record = {
@@ -226,6 +227,8 @@ def paths_command(ctx: click.Context) -> None:
 
 main.add_command(feeds)
 main.add_command(fetch)
+main.add_command(show)
+main.add_command(fulltext)
 
 
 def run() -> None:

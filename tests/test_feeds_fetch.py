@@ -474,3 +474,44 @@ def test_a_stop_ends_the_fetch_at_once_and_keeps_what_was_written(server, locati
     assert report.stopped and written == [server.url("/rss2.xml")]
     assert len(report.new_paths) == 3 and all(p.is_file() for p in report.new_paths)
     assert report.failures == []  # a stopped feed is not a failed one
+
+
+def test_fetched_articles_carry_the_entrys_whole_text(server, locations):
+    _configure(locations, Feed(server.url("/content.xml")))
+    report = fetch_feeds(locations, limits=FAST)
+    assert report.failures == [] and len(report.new_paths) == 2
+    posts = {frontmatter.load(p)["title"]: frontmatter.load(p) for p in report.new_paths}
+    tides = posts["Tides and the new quay"]
+    assert tides["excerpt"] == "The quay opened on Monday."
+    assert "## What changes" in tides.content
+    # Relative links resolve against the feed's own address (feedparser follows the XML base).
+    assert f"[image: The new quay]({server.url('/img/quay.jpg')})" in tides.content
+    assert "owned" not in tides.content and "javascript" not in tides.content
+    assert posts["Short note"].content == ""  # the summary alone is the excerpt, not a body
+
+
+def test_articles_from_before_bodies_were_kept_get_them_on_the_next_fetch(server, locations):
+    from reader.cli import main
+
+    _configure(locations, Feed(server.url("/content.xml")))
+    first = fetch_feeds(locations, limits=FAST)
+    tides = next(p for p in first.new_paths if "What changes" in p.read_text(encoding="utf-8"))
+    text = tides.read_text(encoding="utf-8")
+    head = text[: text.index("\n---\n") + 5]
+    tides.write_text(head, encoding="utf-8")  # as an earlier version of the fetcher wrote it
+    state_file = locations.data / "feed_http_state.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    state["version"] = 1  # validators remembered by that version: they must not cause a 304
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+
+    second = fetch_feeds(locations, limits=FAST)
+    assert second.new_paths == [] and second.completed_paths == [tides]
+    assert tides.read_text(encoding="utf-8").startswith(head)
+    assert "## What changes" in frontmatter.load(tides).content
+
+    tides.write_text(head, encoding="utf-8")
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--cache-dir", str(locations.cache), "fetch"])
+    assert result.exit_code == 0, result.output
+    assert "0 new articles" in result.output
+    assert "1 earlier article completed with the full text." in result.output

@@ -196,6 +196,14 @@ def fetch(ctx: click.Context, timeout: float) -> None:
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(_summary(report))
+    if report.full_text_urls:
+        from reader.fulltext.commands import fetch_with_bar
+        from reader.fulltext.store import FullTextStore
+
+        extracted, failed = fetch_with_bar(
+            report.full_text_urls, FullTextStore(locations.cache), prefix="full text "
+        )
+        click.echo(f"Full text: {extracted} extracted, {failed} failed.")
     if report.failures:
         ctx.exit(1)
 
@@ -224,6 +232,9 @@ def _summary(report: FetchReport) -> str:
         f"Fetched {report.fetched} of {report.total} feed{'s' * (report.total != 1)}: "
         f"{new} new article{'s' * (new != 1)}, {len(report.failures)} failed."
     )
+    if report.completed_paths:
+        done = len(report.completed_paths)
+        text += f" {done} earlier article{'s' * (done != 1)} completed with the full text."
     if report.unchanged:
         text += f" ({report.unchanged} unchanged since last fetch)"
     return text

@@ -8,6 +8,7 @@ array of tables::
     url = "https://example.org/feed.xml"
     name = "Example"            # optional
     topics = ["Science"]        # optional
+    full_text = true            # optional: download each new article's page after a fetch
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Feed:
     """What the user calls it; the feed's own title is used when empty."""
     topics: tuple[str, ...] = field(default_factory=tuple)
     """Topics given to every article from this feed."""
+    full_text: bool = False
+    """Download the full text of this feed's new articles that come without one."""
 
     def to_toml(self) -> dict[str, Any]:
         """The table written for this feed (empty fields left out)."""
@@ -48,6 +51,8 @@ class Feed:
             table["name"] = self.name
         if self.topics:
             table["topics"] = list(self.topics)
+        if self.full_text:
+            table["full_text"] = True
         return table
 
 
@@ -110,7 +115,12 @@ def feeds_from_document(document: dict[str, Any], path: Path) -> list[Feed]:
             topics = [topics]
         if not isinstance(name, str) or not isinstance(topics, list):
             raise FeedConfigError(f"{where}: name must be a string and topics a list of strings")
-        feeds.append(Feed(url=url, name=line(name), topics=clean_topics(topics)))
+        full_text = table.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise FeedConfigError(f"{where}: full_text must be true or false")
+        feeds.append(
+            Feed(url=url, name=line(name), topics=clean_topics(topics), full_text=full_text)
+        )
     return feeds
 
 

@@ -27,7 +27,7 @@ from reader.feeds.http import (
     make_client,
 )
 from reader.feeds.parse import FeedParseError, ParsedFeed, parse_document
-from reader.feeds.store import ArticleWriter, site_domain
+from reader.feeds.store import ArticleWriter, body_to_write, site_domain
 from reader.feeds.text import line
 from reader.paths import Locations
 
@@ -41,6 +41,10 @@ class FetchReport:
 
     new_paths: list[Path] = field(default_factory=list)
     """Article files written, in the order they were written."""
+    completed_paths: list[Path] = field(default_factory=list)
+    """Files of earlier fetches that had no body and got the one the feed now gives."""
+    full_text_urls: list[str] = field(default_factory=list)
+    """New articles without a body from feeds marked ``full_text``: pages to download next."""
     failures: list[tuple[str, str]] = field(default_factory=list)
     """``(feed url, one-line reason)`` for each feed that failed, in config order."""
     fetched: int = 0
@@ -213,3 +217,12 @@ class _Run:
                 ) from None
             if path is not None:
                 self.report.new_paths.append(path)
+                if feed.full_text and entry.url and not body_to_write(entry):
+                    self.report.full_text_urls.append(entry.url)
+            elif entry.body:
+                try:
+                    completed = self.writer.complete(entry, domain)
+                except OSError:
+                    completed = None  # the file stays as it was: it is only missing its body
+                if completed is not None:
+                    self.report.completed_paths.append(completed)

@@ -193,6 +193,11 @@ async def _download(
         )
 
 
+STATE_VERSION = 2
+"""Bumped when fetching starts to keep more of each entry (2: bodies), so that the next
+fetch downloads every feed in full once, instead of hearing "304 Not Modified"."""
+
+
 class HttpState:
     """ETag / Last-Modified per feed, per cache directory, in one JSON file.
 
@@ -209,9 +214,11 @@ class HttpState:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {"version": 1, "caches": {}}
+            return {"version": STATE_VERSION, "caches": {}}
         if not isinstance(data, dict) or not isinstance(data.get("caches"), dict):
-            return {"version": 1, "caches": {}}
+            return {"version": STATE_VERSION, "caches": {}}
+        if data.get("version") != STATE_VERSION:
+            return {"version": STATE_VERSION, "caches": {}}
         return data
 
     def _feeds(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 import feedparser
 
 from reader.feeds.text import absolute_web_url, html_to_text, line
+from reader.html_markdown import html_to_markdown, text_to_markdown
 
 MAX_CATEGORIES = 25
 """An entry's own categories beyond this many are ignored (some feeds list hundreds)."""
@@ -52,6 +53,8 @@ class FeedEntry:
     """Timezone-aware UTC, or None when the feed does not say."""
     categories: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
+    body: str = ""
+    """The entry's whole text as safe Markdown (see :mod:`reader.html_markdown`), or ""."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def _xml_entry(entry: Any, base: str) -> FeedEntry:
             if summary:
                 break
     key = line(entry.get("id")) or link or line(entry.get("link")) or f"{title}\n{summary}"
+    body = _xml_body(entry, link or base)
     published = _from_struct(entry.get("published_parsed") or entry.get("updated_parsed"))
     categories = tuple(
         text
@@ -128,7 +132,26 @@ def _xml_entry(entry: Any, base: str) -> FeedEntry:
         published=published,
         categories=categories[:MAX_CATEGORIES],
         images=_xml_images(entry, base),
+        body=body,
     )
+
+
+def _xml_body(entry: Any, base: str) -> str:
+    """The longest of the entry's contents and its summary, as Markdown.
+
+    RSS ``content:encoded`` and Atom ``content`` arrive in ``content``; a
+    plain-text one is kept as text, anything else is read as HTML.
+    """
+    candidates = [(c.get("value"), c.get("type")) for c in entry.get("content") or []]
+    detail = entry.get("summary_detail") or {}
+    candidates.append((entry.get("summary"), detail.get("type")))
+    texts = [(value, kind) for value, kind in candidates if isinstance(value, str) and value]
+    if not texts:
+        return ""
+    value, kind = max(texts, key=lambda item: len(item[0]))
+    if (kind or "").lower() == "text/plain":
+        return text_to_markdown(value)
+    return html_to_markdown(value, base)
 
 
 def _from_struct(value: Any) -> dt.datetime | None:
@@ -194,6 +217,12 @@ def _json_entry(item: dict[str, Any], base: str) -> FeedEntry:
     summary = html_to_text(item.get("summary"))
     if not summary:
         summary = html_to_text(item.get("content_html")) or line(item.get("content_text"))
+    html = item.get("content_html")
+    text = item.get("content_text")
+    if isinstance(html, str) and len(html) >= len(text if isinstance(text, str) else ""):
+        body = html_to_markdown(html, link or base)
+    else:
+        body = text_to_markdown(text) if isinstance(text, str) else ""
     raw_id = item.get("id")
     item_id = line(str(raw_id)) if isinstance(raw_id, (str, int, float)) else ""
     published = _from_iso(item.get("date_published")) or _from_iso(item.get("date_modified"))
@@ -209,6 +238,7 @@ def _json_entry(item: dict[str, Any], base: str) -> FeedEntry:
         published=published,
         categories=categories[:MAX_CATEGORIES],
         images=_unique_urls([item.get("image"), item.get("banner_image")], base),
+        body=body,
     )
 
 

@@ -2,9 +2,12 @@
 
 Each entry becomes ``<stable id>.md``, the id being a short hash of the
 entry's id (or link), so the same entry maps to the same file on every
-fetch. A file is only ever created, never replaced: an entry whose file
-exists, or whose URL any file under ``feeds/`` already has, is skipped, and
-files the program did not write are left exactly as they are.
+fetch. The entry's whole text, when the feed gives it, is the file's
+Markdown body. A file is created once and never replaced: an entry whose
+file exists, or whose URL any file under ``feeds/`` already has, is skipped,
+with one exception: a file this program wrote earlier without a body gets
+the body when the feed now offers one (see :meth:`ArticleWriter.complete`).
+Files the program did not write are left exactly as they are.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +26,7 @@ import yaml
 from reader.atomic import write_text
 from reader.feeds.parse import FeedEntry
 from reader.feeds.text import line, shorten, unique_lines
+from reader.sanitize import clean_line
 
 FEEDS_DIR = "feeds"
 """The folder under the cache that holds fetched articles."""
@@ -58,16 +63,18 @@ def site_domain(*urls: str | None) -> str:
     return "unknown"
 
 
-def existing_urls(cache: Path) -> set[str]:
-    """Every ``webUrl`` found in the front matter of files under ``<cache>/feeds``.
+def existing_urls(cache: Path) -> tuple[set[str], set[Path]]:
+    """Every ``webUrl`` in the front matter of files under ``<cache>/feeds``, and which
+    of those files have no body (the ones a fetch may complete).
 
     Only the head of each file is read and only the ``webUrl`` line is
     parsed, so a large cache is scanned quickly; unreadable files are ignored.
     """
     root = cache / FEEDS_DIR
     urls: set[str] = set()
+    bodyless: set[Path] = set()
     if not root.is_dir():
-        return urls
+        return urls, bodyless
     for path in root.rglob("*.md"):
         try:
             with path.open("rb") as handle:
@@ -77,7 +84,10 @@ def existing_urls(cache: Path) -> set[str]:
         url = _front_matter_url(head)
         if url:
             urls.add(url)
-    return urls
+            end = head.find("\n---\n", 3)
+            if len(head) < _HEAD_BYTES and end >= 0 and not head[end + 5 :].strip():
+                bodyless.add(path)
+    return urls, bodyless
 
 
 def _front_matter_url(head: str) -> str | None:
@@ -124,12 +134,19 @@ def format_datetime(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render(data: dict[str, object]) -> str:
-    """An article file: YAML front matter, nothing else."""
-    body = yaml.safe_dump(
+def render(data: dict[str, object], body: str = "") -> str:
+    """An article file: YAML front matter, then the Markdown body if there is one."""
+    head = yaml.safe_dump(
         data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000
     )
-    return f"---\n{body}---\n"
+    return f"---\n{head}---\n" + (f"\n{body}\n" if body else "")
+
+
+def body_to_write(entry: FeedEntry) -> str:
+    """The entry's body, unless it only repeats the excerpt (a feed that gives a summary alone)."""
+    if not entry.body or clean_line(entry.body) == shorten(entry.summary):
+        return ""
+    return entry.body
 
 
 class ArticleWriter:
@@ -140,7 +157,7 @@ class ArticleWriter:
 
     def __init__(self, cache: Path) -> None:
         self.root = cache / FEEDS_DIR
-        self._urls = existing_urls(cache)
+        self._urls, self._bodyless = existing_urls(cache)
 
     def write(
         self, entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
@@ -157,7 +174,51 @@ class ArticleWriter:
         if os.path.lexists(path):
             return None
         data = article_data(entry, feed_title=feed_title, domain=domain, topics=topics)
-        write_text(path, render(data))
+        write_text(path, render(data, body_to_write(entry)))
         if entry.url:
             self._urls.add(entry.url)
         return path
+
+    def complete(self, entry: FeedEntry, domain: str) -> Path | None:
+        """Add the body to the file an earlier fetch wrote for ``entry`` without one.
+
+        Only a regular file at the entry's own path, whose front matter is the
+        program's (``category: news``, the entry's ``webUrl``) and whose body
+        is empty, is rewritten (atomically, front matter unchanged). Returns
+        the path when it was completed.
+        """
+        body = body_to_write(entry)
+        path = self.root / domain / f"{stable_id(entry.key)}.md"
+        if not body or path not in self._bodyless:
+            return None
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode) or os.lstat(path).st_size > _HEAD_BYTES:
+                return None
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        head = _own_front_matter(text, entry.url)
+        if head is None:
+            return None
+        write_text(path, f"{head}\n{body}\n")
+        self._bodyless.discard(path)
+        return path
+
+
+def _own_front_matter(text: str, url: str | None) -> str | None:
+    """The front matter block of a body-less file this program wrote for ``url``, else None."""
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 3)
+    if end < 0 or text[end + 5 :].strip():
+        return None
+    head = text[: end + 5]
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict) or data.get("category") != "news":
+        return None
+    if line(data.get("webUrl")) != (url or ""):
+        return None
+    return head

@@ -1,0 +1,317 @@
+"""The reader view: one article full-screen, at a readable measure, without distractions.
+
+Opened with ``enter`` on the list. Its links are numbered in the text and
+listed at the end; typing a number (or ``f`` and the number, above 9) opens
+one. ``n``/``p`` walk the list without leaving the view; ``x`` downloads the
+full text of an article that has only its excerpt. The main screen hands in
+what the view cannot know (how to load an entry, how to open a link, what
+reading it means) as callbacks, and gets back the entry last shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.markdown import Markdown
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Key
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from reader.article_text import EXCERPT, ArticleText, article_text, number_links, reading_minutes
+from reader.articles import Article, ArticleError
+from reader.entry import Entry
+from reader.fulltext.store import FullText, FullTextStore
+
+READ_AFTER_SECONDS = 1.0
+"""As in the list: an article shown this long counts as read."""
+
+
+@dataclass
+class ReadingList:
+    """What the view walks through, and what it asks of the main screen."""
+
+    entries: list[Entry]
+    """The list's rows, in the list's order."""
+    index: int
+    """The row shown first."""
+    load: Callable[[Entry], Article]
+    """Parse an entry's file (raises :class:`ArticleError`)."""
+    open_link: Callable[[str | None], bool]
+    """Open a URL in the browser, http(s) only; says why not otherwise."""
+    seen: Callable[[Entry], None]
+    """The entry was read in the view (the main screen marks it)."""
+    store: FullTextStore | None = None
+
+
+class ReaderView(Screen[Entry | None]):
+    """One article to read; ``q`` returns to the list on the article last read."""
+
+    CSS_PATH = "reader_view.tcss"
+
+    BINDINGS = [
+        Binding("q,escape", "close", "Back to the list"),
+        Binding("j,down", "scroll(1)", "Line down", show=False),
+        Binding("k,up", "scroll(-1)", "Line up", show=False),
+        Binding("space,pagedown", "page(1)", "Page down", show=False),
+        Binding("b,pageup", "page(-1)", "Page up", show=False),
+        Binding("g,home", "edge(0)", "Top", show=False),
+        Binding("G,end", "edge(1)", "Bottom", show=False),
+        Binding("n", "step(1)", "Next article"),
+        Binding("p", "step(-1)", "Previous article"),
+        Binding("o", "open_original", "Open original"),
+        Binding("f", "ask_link", "Open link №"),
+        Binding("x", "full_text(False)", "Full text"),
+        Binding("X", "full_text(True)", "Retry full text", show=False),
+    ]
+
+    @dataclass
+    class FullTextDone(Message):
+        """A full-text download for ``url`` has finished."""
+
+        url: str
+        result: FullText
+
+    def __init__(self, reading: ReadingList) -> None:
+        super().__init__()
+        self.reading = reading
+        self.index = reading.index
+        self.article: Article | None = None
+        self.links: tuple[str, ...] = ()
+        self._read_timer: Timer | None = None
+        self._fetching: str | None = None
+        self._stop = threading.Event()
+        """Set when the view closes: a download in flight is dropped."""
+
+    @property
+    def entry(self) -> Entry | None:
+        """The entry shown now."""
+        entries = self.reading.entries
+        return entries[self.index] if 0 <= self.index < len(entries) else None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="reader-scroll"):
+            with Vertical(id="reader-column"):
+                yield Static("", id="reader-head", markup=False)
+                yield Static("", id="reader-body", markup=False)
+                yield Static("", id="reader-links", markup=False)
+        yield Input(placeholder="Open link number… (enter opens, escape cancels)", id="reader-ask")
+        yield Static("", id="reader-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reader-ask").display = False
+        self.show_entry()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        if self._read_timer is not None:
+            self._read_timer.stop()
+
+    # --- showing ---------------------------------------------------------------
+
+    def show_entry(self) -> None:
+        """Render the current entry from the top."""
+        entry = self.entry
+        head = self.query_one("#reader-head", Static)
+        body = self.query_one("#reader-body", Static)
+        links = self.query_one("#reader-links", Static)
+        self.links = ()
+        if entry is None:
+            head.update(Text("Nothing to read.", style="italic"))
+            body.update("")
+            links.update("")
+            return
+        try:
+            self.article = self.reading.load(entry)
+        except ArticleError as exc:
+            self.article = None
+            head.update(Text(entry.title, style="bold"))
+            body.update(Text(f"This file can no longer be read: {exc}", style="italic"))
+            links.update("")
+            self._status("")
+            return
+        text = article_text(self.article, self.reading.store)
+        numbered = number_links(text.markdown)
+        self.links = numbered.links
+        head.update(self._head(self.article, text))
+        body.update(Markdown(numbered.markdown or "*No text.*", hyperlinks=False))
+        links.update(self._links_text())
+        self._status(self._source_note(text))
+        self.query_one("#reader-scroll", VerticalScroll).scroll_home(animate=False)
+        self._start_read_timer(entry)
+
+    def _head(self, article: Article, text: ArticleText) -> Text:
+        head = Text(article.title, style="bold")
+        parts = [article.provider.name or article.provider.domain]
+        if article.published is not None:
+            parts.append(article.published.strftime("%-d %B %Y, %H:%M UTC"))
+        parts.append(f"{reading_minutes(text.text)} min read")
+        head.append("\n" + " · ".join(p for p in parts if p), style="dim")
+        position = f"{self.index + 1:,} of {len(self.reading.entries):,}"
+        head.append(f"\n{position}", style="dim italic")
+        return head
+
+    def _links_text(self) -> Text:
+        if not self.links:
+            return Text("")
+        text = Text("Links", style="bold")
+        width = len(str(len(self.links)))
+        for number, url in enumerate(self.links, start=1):
+            text.append(f"\n{number:>{width}}  ", style="bold")
+            text.append(url, style="underline")
+        hint = "type a number to open it" if len(self.links) <= 9 else "f and a number opens one"
+        text.append(f"\n{hint}", style="dim italic")
+        return text
+
+    def _source_note(self, text: ArticleText) -> str:
+        if text.source != EXCERPT:
+            return ""
+        if text.fulltext is not None and text.fulltext.error:
+            return f"Full text unavailable: {text.fulltext.error} (X to try again)"
+        if self.article is not None and self.article.url:
+            return "Only the excerpt is here. Press x to download the full text."
+        return "Only the excerpt is here."
+
+    def _status(self, note: str) -> None:
+        status = self.query_one("#reader-status", Static)
+        status.update(note)
+        status.display = bool(note)
+
+    def _start_read_timer(self, entry: Entry) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._seen(entry))
+
+    def _seen(self, entry: Entry) -> None:
+        self._read_timer = None
+        if self.entry is entry:
+            self.reading.seen(entry)
+
+    # --- keys ------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        """Back to the list, its cursor on the article last shown."""
+        ask = self.query_one("#reader-ask", Input)
+        if ask.display:
+            ask.display = False
+            return
+        self.dismiss(self.entry)
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll a line."""
+        scroll = self.query_one("#reader-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_y + lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        """Scroll a screen, less two lines of overlap."""
+        scroll = self.query_one("#reader-scroll", VerticalScroll)
+        scroll.scroll_to(y=scroll.scroll_y + pages * max(1, scroll.size.height - 2), animate=False)
+
+    def action_edge(self, end: int) -> None:
+        """To the top (0) or the bottom (1)."""
+        scroll = self.query_one("#reader-scroll", VerticalScroll)
+        if end:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
+
+    def action_step(self, step: int) -> None:
+        """The next (1) or previous (-1) article of the list."""
+        target = self.index + step
+        if not 0 <= target < len(self.reading.entries):
+            self.notify("That was the last article." if step > 0 else "This is the first article.")
+            return
+        self.index = target
+        self.show_entry()
+
+    def action_open_original(self) -> None:
+        """Open the article's page in the browser."""
+        if self.article is not None:
+            self.reading.open_link(self.article.url)
+
+    def open_number(self, number: int) -> None:
+        """Open link ``number`` (as numbered in the text)."""
+        if not 1 <= number <= len(self.links):
+            self.notify(f"There is no link {number}.", severity="warning")
+            return
+        self.reading.open_link(self.links[number - 1])
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and not self._asking():
+            event.stop()
+            self.open_number(int(event.character))
+
+    def _asking(self) -> bool:
+        return self.query_one("#reader-ask", Input).display
+
+    def action_ask_link(self) -> None:
+        """Ask for a link number (for numbers above 9)."""
+        if not self.links:
+            self.notify("This article has no links.")
+            return
+        ask = self.query_one("#reader-ask", Input)
+        ask.value = ""
+        ask.display = True
+        self.set_focus(ask)
+
+    @on(Input.Submitted, "#reader-ask")
+    def _asked(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.set_focus(None)
+        if event.value.strip().isdigit():
+            self.open_number(int(event.value.strip()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letters typed in the link-number box are the box's own."""
+        if self._asking() and action != "close":
+            return False
+        return True
+
+    # --- full text -------------------------------------------------------------
+
+    def action_full_text(self, retry: bool) -> None:
+        """Download the article's full text (``X``: again, after a failure)."""
+        article, store = self.article, self.reading.store
+        if article is None or store is None:
+            return
+        text = article_text(article, store)
+        if text.source != EXCERPT:
+            self.notify("This article's whole text is here already.")
+            return
+        if not article.url:
+            self.notify("This article has no link to download.", severity="warning")
+            return
+        if text.fulltext is not None and text.fulltext.error and not retry:
+            self.notify(f"{text.fulltext.error}. Press X to try again.", markup=False)
+            return
+        if self._fetching == article.url:
+            return
+        self._fetching = article.url
+        self._status("Downloading the full text…")
+        self._download(article.url, store)
+
+    @work(thread=True, exclusive=True, group="reader-fulltext")
+    def _download(self, url: str, store: FullTextStore) -> None:
+        from reader.fulltext.download import fetch_full_texts
+
+        outcomes = fetch_full_texts([url], store, stop=self._stop)
+        result = outcomes[0].result if outcomes else FullText(url, error="stopped")
+        self.post_message(self.FullTextDone(url, result))
+
+    @on(FullTextDone)
+    def _downloaded(self, message: FullTextDone) -> None:
+        self._fetching = None
+        if self.article is not None and self.article.url == message.url:
+            self.show_entry()
+            if not message.result.ok:
+                self.notify(message.result.error, title="No full text", severity="warning",
+                            markup=False)
