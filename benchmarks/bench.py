@@ -335,7 +335,7 @@ async def _interaction(cache: Path, home: Path, runs: int) -> dict[str, list[flo
             if not screen.scanning and articles.entries:
                 break
         counts = topic_counts(screen.collection.entries)  # the sidebar's order: most articles first
-        topics = sorted(counts, key=lambda name: (-counts[name], name.casefold()))[:runs * 2]
+        topics = sorted(counts, key=lambda name: (-counts[name], name.casefold()))[: runs * 2]
 
         async def timed(name: str, action) -> None:
             started = time.perf_counter()

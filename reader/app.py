@@ -25,7 +25,8 @@ TERMINAL_CHECK_SECONDS = 1.0
 
 
 def terminal_hung_up(stream: TextIO | None) -> bool:
-    """Whether the terminal behind ``stream`` has hung up (a closed pseudo-terminal, a dropped line)."""
+    """Whether the terminal behind ``stream`` has hung up (a closed pseudo-terminal, a dropped
+    line)."""
     if stream is None or not hasattr(select, "poll"):
         return False
     try:
@@ -113,8 +114,11 @@ def palette_commands(screen: Screen) -> Iterable[SystemCommand]:
             continue
         key = screen.app.get_key_display(Binding(binding.key.split(",")[0], ""))
         doc = (method.__doc__ or binding.description).strip().splitlines()[0].rstrip(".")
-        yield SystemCommand(binding.tooltip or binding.description, f"{doc} ({key})",
-                            partial(screen.run_action, binding.action))
+        yield SystemCommand(
+            binding.tooltip or binding.description,
+            f"{doc} ({key})",
+            partial(screen.run_action, binding.action),
+        )
 
 
 def make_app(

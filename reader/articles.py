@@ -133,9 +133,9 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     else:
         return None
     if result.tzinfo is None:
-        result = result.replace(tzinfo=dt.timezone.utc)
+        result = result.replace(tzinfo=dt.UTC)
     try:  # 9999-12-31T23:59-05:00 is year 10000 in UTC: unusable by everything downstream
-        result.astimezone(dt.timezone.utc)
+        result.astimezone(dt.UTC)
     except OverflowError:
         return None
     return result
@@ -171,13 +171,21 @@ def _images(value: Any) -> tuple[Image, ...]:
     out = []
     for item in value:
         if isinstance(item, dict) and (url := web_url(item.get("url"))):
-            out.append(Image(url, _int(item.get("width")), _int(item.get("height")), _text(item.get("title"))))
+            out.append(
+                Image(
+                    url, _int(item.get("width")), _int(item.get("height")), _text(item.get("title"))
+                )
+            )
     return tuple(out)
 
 
 def _urls(data: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     """The URL to open (originalUrl, webUrl, sourceUrl) and the AMP alternates."""
-    url = web_url(data.get("originalUrl")) or web_url(data.get("webUrl")) or web_url(data.get("sourceUrl"))
+    url = (
+        web_url(data.get("originalUrl"))
+        or web_url(data.get("webUrl"))
+        or web_url(data.get("sourceUrl"))
+    )
     amp = web_url(data.get("ampWebUrl")) or web_url(data.get("ampUrl"))
     cdn = web_url(data.get("cdnAmpWebUrl")) or web_url(data.get("cdnAmpUrl"))
     return url, amp, cdn
@@ -221,7 +229,8 @@ _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10
 
 
 class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
-    """SafeLoader that keeps an impossible date (``2020-13-45``) as text instead of failing the file."""
+    """SafeLoader that keeps an impossible date (``2020-13-45``) as text instead of failing the
+    file."""
 
 
 def _lenient_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
@@ -258,7 +267,9 @@ def parse_text(text: str, path: Path | None = None) -> Article:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ArticleError(f"front matter is not valid YAML{where}: {clean_line(str(problem))}") from None
+        raise ArticleError(
+            f"front matter is not valid YAML{where}: {clean_line(str(problem))}"
+        ) from None
     except (ValueError, TypeError) as exc:  # a safety net: one odd value must not escape as a crash
         raise ArticleError(f"front matter cannot be read: {clean_line(str(exc))[:80]}") from None
     if not isinstance(data, dict) or not data:
@@ -305,7 +316,9 @@ def read_text(path: Path) -> str:
     if not stat.S_ISREG(info.st_mode):
         raise ArticleError("not a regular file")
     if info.st_size > MAX_FILE_BYTES:
-        raise ArticleError(f"too large ({info.st_size // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024} KiB)")
+        raise ArticleError(
+            f"too large ({info.st_size // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024} KiB)"
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -99,7 +99,9 @@ def fetch_progress(done: int, total: int) -> str:
 
 
 def fetch_summary(
-    new: int, failures: Sequence[tuple[str, str]], stopped: bool,
+    new: int,
+    failures: Sequence[tuple[str, str]],
+    stopped: bool,
 ) -> tuple[str, str, str]:
     """The notification after a fetch: ``(message, title, severity)``."""
     summary = _plural(new, "new article")
@@ -113,8 +115,15 @@ def fetch_summary(
 
 
 def status_parts(
-    *, fetch: str, scan: str | None, articles: int, samples: bool, cache: str, unread: int,
-    skipped: int, errors: Sequence[str],
+    *,
+    fetch: str,
+    scan: str | None,
+    articles: int,
+    samples: bool,
+    cache: str,
+    unread: int,
+    skipped: int,
+    errors: Sequence[str],
 ) -> list[str]:
     """The status line's parts (``scan`` is None once no scan runs)."""
     parts = [fetch] if fetch else []

@@ -101,16 +101,30 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 
 @main.command("list")
 @click.argument("query", required=False, default="")
-@click.option("--sort", "sort", type=click.Choice(["date", "quality"]), default="date", show_default=True,
-              help="Newest first, or highest quality first (no quality last, ties newest first).")
+@click.option(
+    "--sort",
+    "sort",
+    type=click.Choice(["date", "quality"]),
+    default="date",
+    show_default=True,
+    help="Newest first, or highest quality first (no quality last, ties newest first).",
+)
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--unread", is_flag=True, help="Only articles not read yet (same as is:unread).")
 @click.option("--topic", metavar="T", help="Only articles with this topic (case-insensitive).")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
 @click.pass_context
-def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unread: bool, topic: str | None,
-                 limit: int | None, as_json: bool) -> None:
+def list_command(
+    ctx: click.Context,
+    query: str,
+    sort: str,
+    reverse: bool,
+    unread: bool,
+    topic: str | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
     """Print the articles in the cache, for scripts.
 
     QUERY takes the reader's search language: free words match title,
@@ -145,7 +159,9 @@ def list_command(ctx: click.Context, query: str, sort: str, reverse: bool, unrea
         rows = rows[:limit]
     for entry in rows:
         published = (
-            dt.datetime.fromtimestamp(entry.published, dt.UTC) if entry.published is not None else None
+            dt.datetime.fromtimestamp(entry.published, dt.UTC)
+            if entry.published is not None
+            else None
         )
         if as_json:
             record = {
@@ -178,7 +194,10 @@ def check_command(ctx: click.Context) -> None:
     for skip in result.skipped:
         click.echo(f"{source.root / skip.path}: {skip.reason}")
     count = source.index.count()
-    click.echo(f"{count:,} articles loaded, {len(result.skipped):,} files skipped in {source.cache}", err=True)
+    click.echo(
+        f"{count:,} articles loaded, {len(result.skipped):,} files skipped in {source.cache}",
+        err=True,
+    )
     if result.skipped:
         ctx.exit(1)
 
@@ -245,6 +264,9 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - a bug still deserves one readable line
         if os.environ.get("NEWSREADER_DEBUG"):
             raise
-        click.echo(f"newsreader: unexpected error: {type(exc).__name__}: {exc} "
-                   "(set NEWSREADER_DEBUG=1 to see the traceback)", err=True)
+        click.echo(
+            f"newsreader: unexpected error: {type(exc).__name__}: {exc} "
+            "(set NEWSREADER_DEBUG=1 to see the traceback)",
+            err=True,
+        )
         sys.exit(2)

@@ -59,7 +59,8 @@ _URL = attrgetter("url")
 
 
 def entry_keys(entries: list[Entry]) -> list[str]:
-    """:func:`entry_key` of every entry, with the loop in C when every entry has a URL (the usual case)."""
+    """:func:`entry_key` of every entry, with the loop in C when every entry has a URL (the usual
+    case)."""
     keys = list(map(_URL, entries))
     if None in keys:
         keys = [url or entry.path for url, entry in zip(keys, entries)]

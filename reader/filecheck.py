@@ -46,7 +46,7 @@ BAD_NAME = "file name is not valid UTF-8 (rename the file to read it)"
 
 
 def _is_utf8(name: str) -> bool:
-    """Whether a name from the file system is valid UTF-8 (undecodable bytes arrive as surrogates)."""
+    """Whether a file system name is valid UTF-8 (undecodable bytes arrive as surrogates)."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -74,7 +74,9 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError as exc:
-            if folder != top:  # a sub-folder the user cannot read: say so rather than skip it silently
+            if (
+                folder != top
+            ):  # a sub-folder the user cannot read: say so rather than skip it silently
                 rel = folder[cut:] if os.sep == "/" else folder[cut:].replace(os.sep, "/")
                 yield rel, 0, 0, f"cannot read this folder: {exc.strerror or exc}"
             continue
@@ -116,10 +118,13 @@ def compare(root: Path | str, conn: sqlite3.Connection) -> FileDiff:
     """Walk ``root`` and compare it with the index behind ``conn``, by path, size and mtime."""
     known: dict[str, tuple[int, int]] = {}
     for path, size, mtime in conn.execute(
-        "SELECT path, size, mtime_ns FROM articles UNION ALL SELECT path, size, mtime_ns FROM skipped"
+        "SELECT path, size, mtime_ns FROM articles"
+        " UNION ALL SELECT path, size, mtime_ns FROM skipped"
     ):
         known[path] = (size, mtime)
-    known_problems = dict(conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0"))
+    known_problems = dict(
+        conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0")
+    )
     changed: list[FileInfo] = []
     seen: set[str] = set()
     if os.path.isdir(root):
@@ -195,7 +200,9 @@ def start(root: str, db_path: str) -> PendingDiff | None:
     try:
         process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(script), root, db_path],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
     except OSError:
         return None

@@ -26,7 +26,7 @@ _EAGER = [ROW_ID] + list({q.column: None for q in QUALIFIERS.values() if q.colum
 
 def flip_known(values: list, known: int) -> list:
     """``values`` with its first ``known`` items in reverse order and the rest as they are."""
-    flipped = values[known - 1::-1] if known else []
+    flipped = values[known - 1 :: -1] if known else []
     return flipped + values[known:]
 
 

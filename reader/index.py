@@ -37,12 +37,17 @@ POOL_THRESHOLD = 400
 # What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
 _COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
 # printf('%!.17g') keeps every bit of a REAL, which JSON's own rendering (15 digits) would not.
-_BULK_QUERY = "SELECT count(*), " + ", ".join(
-    "'[' || group_concat(CASE WHEN published IS NULL THEN 'null' ELSE printf('%!.17g', published) END) || ']'"
-    if column == "published"
-    else f"json_group_array({column})"
-    for column in _COLUMNS.split(", ")
-) + " FROM articles"
+_BULK_QUERY = (
+    "SELECT count(*), "
+    + ", ".join(
+        "'[' || group_concat(CASE WHEN published IS NULL THEN 'null'"
+        " ELSE printf('%!.17g', published) END) || ']'"
+        if column == "published"
+        else f"json_group_array({column})"
+        for column in _COLUMNS.split(", ")
+    )
+    + " FROM articles"
+)
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -127,8 +132,12 @@ def _start_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
     """A pool of parser processes, or None (parse in this process) when one cannot start."""
     pool = None
     try:
-        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        pool.submit(abs, 0).result(timeout=60)  # processes start on first use: fail here, not mid-scan
+        pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        pool.submit(abs, 0).result(
+            timeout=60
+        )  # processes start on first use: fail here, not mid-scan
         return pool
     except Exception:  # noqa: BLE001 - any failure to start means: parse here instead
         if pool is not None:
@@ -177,13 +186,16 @@ class Index:
             if version != SCHEMA_VERSION:
                 if version != 0:
                     conn.executescript(
-                        "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped; DROP TABLE IF EXISTS search;"
+                        "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;"
+                        " DROP TABLE IF EXISTS search;"
                     )
                 conn.executescript(_SCHEMA)
             # Every column we use must be there: an unversioned or foreign file is rebuilt too.
             conn.execute(f"SELECT {_COLUMNS}, size, mtime_ns FROM articles LIMIT 0").fetchall()
             conn.execute("SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0").fetchall()
-            conn.execute("SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0").fetchall()
+            conn.execute(
+                "SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0"
+            ).fetchall()
             return conn
         except sqlite3.DatabaseError as exc:
             if conn is not None:
@@ -248,7 +260,9 @@ class Index:
 
     def urls(self) -> set[str]:
         """The URLs of every indexed article (the importer's duplicate check)."""
-        return {row[0] for row in self.conn.execute("SELECT url FROM articles WHERE url IS NOT NULL")}
+        return {
+            row[0] for row in self.conn.execute("SELECT url FROM articles WHERE url IS NOT NULL")
+        }
 
     def search(self, expression: str) -> list[str]:
         """Paths of the articles matching an FTS5 ``expression``, best match first."""
@@ -268,15 +282,19 @@ class Index:
         try:
             with self._lock:
                 try:
-                    # One JSON row instead of a row per match: a one-letter prefix matches nearly everything.
+                    # One JSON row instead of a row per match: a one-letter prefix matches nearly
+                    # everything.
                     row = self.conn.execute(
-                        "SELECT json_group_array(rowid) FROM search WHERE search MATCH ?", (expression,)
+                        "SELECT json_group_array(rowid) FROM search WHERE search MATCH ?",
+                        (expression,),
                     ).fetchone()
                     return set(json.loads(row[0]))
                 except sqlite3.OperationalError as exc:
                     if "json_group_array" not in str(exc):
                         raise  # the expression, not a missing JSON function
-                rows = self.conn.execute("SELECT rowid FROM search WHERE search MATCH ?", (expression,))
+                rows = self.conn.execute(
+                    "SELECT rowid FROM search WHERE search MATCH ?", (expression,)
+                )
                 return {row[0] for row in rows}
         except sqlite3.OperationalError:
             return set()  # an expression FTS5 cannot read matches nothing
@@ -286,9 +304,11 @@ class Index:
         found: list[Entry] = []
         with self._lock:
             for start in range(0, len(paths), 500):
-                chunk = paths[start:start + 500]
+                chunk = paths[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self.conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE path IN ({marks})", chunk)
+                rows = self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM articles WHERE path IN ({marks})", chunk
+                )
                 found += map(Entry._make, rows)
         return found
 
@@ -299,7 +319,11 @@ class Index:
     # --- scanning ---------------------------------------------------------------
 
     def scan(
-        self, progress: ProgressFn | None = None, *, workers: int | None = None, diff: FileDiff | None = None
+        self,
+        progress: ProgressFn | None = None,
+        *,
+        workers: int | None = None,
+        diff: FileDiff | None = None,
     ) -> ScanResult:
         """Bring the index up to date with the files, re-parsing only what changed.
 
@@ -328,7 +352,9 @@ class Index:
     def _delete_articles(self, paths: list[str]) -> None:
         """Remove articles and their search rows (found through the rowid, not a table scan)."""
         params = [(p,) for p in paths]
-        self.conn.executemany("DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = ?)", params)
+        self.conn.executemany(
+            "DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = ?)", params
+        )
         self.conn.executemany("DELETE FROM articles WHERE path = ?", params)
 
     def _store_skips(self, skips: list[FileInfo]) -> None:

@@ -49,7 +49,7 @@ class SortKey(str, Enum):
     QUALITY = "quality"
 
     @property
-    def other(self) -> "SortKey":
+    def other(self) -> SortKey:
         """The order ``s`` switches to."""
         return SortKey.QUALITY if self is SortKey.DATE else SortKey.DATE
 
@@ -99,9 +99,11 @@ class Collection:
     ) -> None:
         self.entries = entries
         self._search = search
-        """Ranked full-text search (FTS5 expression -> paths, best first); substring matching without it."""
+        """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
+        without it."""
         self._match = match
-        """Unranked full-text search (FTS5 expression -> row ids): what filtering as you type uses."""
+        """Unranked full-text search (FTS5 expression -> row ids): what filtering as you type uses.
+        """
         self._sorted: dict[tuple[SortKey, bool], Rows] = {}
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None

@@ -147,15 +147,20 @@ class Marks:
 
     def _recount_views(self) -> None:
         read, starred = self.store.read, self.store.starred
-        self.view_counts = [(view, count_view(view, self.collection, read, starred))
-                            for view in self.store.views()]
+        self.view_counts = [
+            (view, count_view(view, self.collection, read, starred)) for view in self.store.views()
+        ]
 
     def _recount_state_views(self) -> None:
         """Saved searches with is:unread / is:starred / is:read count differently after a mark."""
         read, starred = self.store.read, self.store.starred
         self.view_counts = [
-            (view, count_view(view, self.collection, read, starred)
-             if parse_query(view.query).needs_state else count)
+            (
+                view,
+                count_view(view, self.collection, read, starred)
+                if parse_query(view.query).needs_state
+                else count,
+            )
             for view, count in self.view_counts
         ]
 

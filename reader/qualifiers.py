@@ -86,7 +86,8 @@ TYPE = _folded("type")
 TOPICS = _folded("topics")
 """The joined topics, casefolded (casefolding the parts one by one gives the same)."""
 PROVIDER = Column(
-    "provider", lambda e: (e.provider.casefold(), e.domain.casefold()),
+    "provider",
+    lambda e: (e.provider.casefold(), e.domain.casefold()),
     lambda rows: list(zip(_casefolded(rows, "provider"), _casefolded(rows, "domain"))),
 )
 
@@ -174,12 +175,16 @@ def _state_steps(state: str, marks: Marks) -> tuple[Step, ...]:
 def _day(value: str) -> float:
     """Midnight UTC of an ISO date, as a timestamp."""
     day = dt.date.fromisoformat(value)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
 
 
 _COMPARE = re.compile(r"^(>=|<=|>|<|=)?\s*(-?\d+)$")
 _BOUND_FIRST = {
-    ">": operator.lt, ">=": operator.le, "<": operator.gt, "<=": operator.ge, "=": operator.eq,
+    ">": operator.lt,
+    ">=": operator.le,
+    "<": operator.gt,
+    "<=": operator.ge,
+    "=": operator.eq,
 }
 """``v > n`` is ``n < v``: the operator that takes the typed number first (for ``partial``)."""
 
@@ -193,20 +198,39 @@ def _comparison(value: str) -> tuple[str, int]:
 
 _DATE_ERROR = "{}: wants a date like 2024-01-31"
 
-QUALIFIERS: dict[str, Qualifier] = {q.name: q for q in (
-    Qualifier("topic", TOPICS, str,
-              lambda topic, _: (partial(_has_topic, topic.casefold()),)),
-    Qualifier("provider", PROVIDER, str,
-              lambda part, _: (partial(_in_provider, part.casefold()),)),
-    Qualifier("is", KEY, _state, _state_steps, needs_state=True),
-    Qualifier("after", PUBLISHED, _day, lambda day, _: (partial(operator.le, day),),
-              error=_DATE_ERROR.format("after"), last_wins=True),
-    Qualifier("before", PUBLISHED, _day, lambda day, _: (partial(operator.gt, day),),
-              error=_DATE_ERROR.format("before"), last_wins=True),
-    Qualifier("quality", QUALITY, _comparison,
-              lambda cmp, _: (partial(_BOUND_FIRST[cmp[0]], cmp[1]),),
-              error="quality: wants a number, e.g. quality:>50"),
-    Qualifier("type", TYPE, str, lambda kind, _: (partial(operator.eq, kind.casefold()),)),
-)}
+QUALIFIERS: dict[str, Qualifier] = {
+    q.name: q
+    for q in (
+        Qualifier("topic", TOPICS, str, lambda topic, _: (partial(_has_topic, topic.casefold()),)),
+        Qualifier(
+            "provider", PROVIDER, str, lambda part, _: (partial(_in_provider, part.casefold()),)
+        ),
+        Qualifier("is", KEY, _state, _state_steps, needs_state=True),
+        Qualifier(
+            "after",
+            PUBLISHED,
+            _day,
+            lambda day, _: (partial(operator.le, day),),
+            error=_DATE_ERROR.format("after"),
+            last_wins=True,
+        ),
+        Qualifier(
+            "before",
+            PUBLISHED,
+            _day,
+            lambda day, _: (partial(operator.gt, day),),
+            error=_DATE_ERROR.format("before"),
+            last_wins=True,
+        ),
+        Qualifier(
+            "quality",
+            QUALITY,
+            _comparison,
+            lambda cmp, _: (partial(_BOUND_FIRST[cmp[0]], cmp[1]),),
+            error="quality: wants a number, e.g. quality:>50",
+        ),
+        Qualifier("type", TYPE, str, lambda kind, _: (partial(operator.eq, kind.casefold()),)),
+    )
+}
 """Every qualifier, by name. ``is:`` values: :data:`STATES`; ``quality:`` takes ``>``, ``>=``,
 ``<``, ``<=`` or ``=`` (the default) and an integer; dates are UTC days."""

@@ -66,7 +66,7 @@ def _split(text: str) -> list[str]:
     while i < len(text):
         ch = text[i]
         if quote:
-            if ch == "\\" and text[i + 1:i + 2] in (quote, "\\"):
+            if ch == "\\" and text[i + 1 : i + 2] in (quote, "\\"):
                 current.append(text[i + 1])
                 i += 1
             elif ch == quote:
@@ -127,15 +127,18 @@ def fts_expression(words: tuple[str, ...], prefix_last: bool = True) -> str:
     """An FTS5 MATCH expression: every word must match; the last may be a prefix (as you type)."""
     parts = []
     for i, word in enumerate(words):
-        quoted = '"' + word.replace('"', '""').replace("\x00", "") + '"'  # FTS5 ends a string at NUL
+        quoted = (
+            '"' + word.replace('"', '""').replace("\x00", "") + '"'
+        )  # FTS5 ends a string at NUL
         if prefix_last and i == len(words) - 1:
             quoted += "*"
         parts.append(quoted)
     return " AND ".join(parts)
 
 
-def row_check(query: Query, read: set[str] | None = None,
-              starred: set[str] | None = None) -> Callable[[Entry], bool]:
+def row_check(
+    query: Query, read: set[str] | None = None, starred: set[str] | None = None
+) -> Callable[[Entry], bool]:
     """Whether one entry passes every qualifier of ``query`` (its words aside).
 
     ``read`` and ``starred`` are the keys (see :func:`reader.entry.entry_key`)

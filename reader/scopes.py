@@ -49,7 +49,8 @@ _TOPICS = attrgetter("topics")
 
 
 def topic_counts(entries: list[Entry]) -> Counter[str]:
-    """Articles per topic, counted per distinct joined topic string: thousands of splits, not 100,000."""
+    """Articles per topic, counted per distinct joined topic string: thousands of splits, not
+    100,000."""
     counts: Counter[str] = Counter()
     for joined, n in Counter(map(_TOPICS, entries)).items():
         if joined:
@@ -62,7 +63,8 @@ class Counts:
     """Totals and unread counts for the sidebar, overall and per topic."""
 
     def __init__(self, entries: Iterable[Entry], read: set[str], starred: set[str]) -> None:
-        # This runs at every start over every entry, so the loops are left to C (map, compress, Counter).
+        # This runs at every start over every entry, so the loops are left to C (map, compress,
+        # Counter).
         rows = entries if isinstance(entries, list) else list(entries)
         keys = entry_keys(rows)
         unread = list(compress(rows, map(not_, map(read.__contains__, keys))))

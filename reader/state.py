@@ -81,14 +81,21 @@ class StateStore:
                 self.problem = f"cannot create {self.path.parent}: {exc.strerror or exc}"
         conn = None
         try:
-            conn = sqlite3.connect(target, timeout=30, check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(
+                target, timeout=30, check_same_thread=False, isolation_level=None
+            )
             conn.execute("PRAGMA busy_timeout = 30000")
             if target != ":memory:":
                 _set_wal(conn)
             conn.executescript(_SCHEMA)
-            # Read everything once: a file with a valid header but damaged pages fails here, not later.
-            conn.execute("SELECT count(*), max(key), max(read_at), max(starred_at) FROM marks").fetchone()
-            conn.execute("SELECT count(*), max(name), max(query), max(created) FROM views").fetchone()
+            # Read everything once: a file with a valid header but damaged pages fails here, not
+            # later.
+            conn.execute(
+                "SELECT count(*), max(key), max(read_at), max(starred_at) FROM marks"
+            ).fetchone()
+            conn.execute(
+                "SELECT count(*), max(name), max(query), max(created) FROM views"
+            ).fetchone()
         except sqlite3.DatabaseError:
             # Not a database, or a damaged one: keep the file untouched and keep marks in memory.
             if conn is not None:

@@ -83,15 +83,25 @@ class ScopeSize:
         self._key: tuple[Scope, int] | None = None
         self._size = 0
 
-    def of(self, view: ViewState, collection: Collection, shown: int, read: set[str],
-           starred: set[str]) -> int:
+    def of(
+        self, view: ViewState, collection: Collection, shown: int, read: set[str], starred: set[str]
+    ) -> int:
         """The scope's size; ``shown`` is it when nothing is typed."""
         key = (view.scope, id(collection))
         if not view.text:
             self._key, self._size = key, shown
         elif self._key != key:
-            self._key, self._size = key, len(collection.view(
-                view.sort, view.reverse, view.scope.topic, view.scope.query,
-                read=read, starred=starred,
-            ))
+            self._key, self._size = (
+                key,
+                len(
+                    collection.view(
+                        view.sort,
+                        view.reverse,
+                        view.scope.topic,
+                        view.scope.query,
+                        read=read,
+                        starred=starred,
+                    )
+                ),
+            )
         return self._size

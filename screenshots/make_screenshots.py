@@ -28,7 +28,7 @@ from reader.widgets.article_list import ArticleList
 
 HERE = Path(__file__).resolve().parent
 SIZE = (140, 40)
-NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 """The day after the newest sample, so the list shows hours, days and dates."""
 
 SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
@@ -39,11 +39,29 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
     ("filter", SIZE, ("slash", *"solar")),
     ("help", SIZE, ("question_mark",)),
     ("narrow", (90, 40), ()),
-    ("reading", SIZE, (
-        "slash", *"solar", "ctrl+s", "enter", "escape",  # save the search "solar" in the sidebar
-        "h", "j", "j", "j", "l",  # choose it (after All articles, Unread and Starred)
-        "m", "j", "f", "j", "j", "m", "f",  # some rows read, some starred
-    )),
+    (
+        "reading",
+        SIZE,
+        (
+            "slash",
+            *"solar",
+            "ctrl+s",
+            "enter",
+            "escape",  # save the search "solar" in the sidebar
+            "h",
+            "j",
+            "j",
+            "j",
+            "l",  # choose it (after All articles, Unread and Starred)
+            "m",
+            "j",
+            "f",
+            "j",
+            "j",
+            "m",
+            "f",  # some rows read, some starred
+        ),
+    ),
     ("mark-all-read", SIZE, ("M",)),
 ]
 """File name, terminal size and the keys pressed once the samples are loaded."""
@@ -54,7 +72,11 @@ async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         screen = pilot.app.screen
-        if isinstance(screen, MainScreen) and not screen.scanning and screen.query_one(ArticleList).entries:
+        if (
+            isinstance(screen, MainScreen)
+            and not screen.scanning
+            and screen.query_one(ArticleList).entries
+        ):
             await pilot.pause()
             await pilot.pause()
             return

@@ -93,7 +93,9 @@ def run_cli(tmp_path: Path) -> RunCli:
     ``env`` adds or overrides variables; the result has text ``stdout``/``stderr``.
     """
 
-    def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess:
         full_env = dict(os.environ)
         full_env.update(env or {})
         return subprocess.run(

@@ -13,8 +13,15 @@ import reader
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = Path(reader.__file__).resolve().parent
 CORE_DATA_LAYER = {
-    "reader.articles", "reader.sanitize", "reader.paths", "reader.index", "reader.library",
-    "reader.importer", "reader.settings", "reader.browser", "reader.atomic",
+    "reader.articles",
+    "reader.sanitize",
+    "reader.paths",
+    "reader.index",
+    "reader.library",
+    "reader.importer",
+    "reader.settings",
+    "reader.browser",
+    "reader.atomic",
 }
 
 
@@ -43,27 +50,35 @@ def test_the_contract_covers_the_data_layer() -> None:
 
 
 def test_import_linter_contract_is_kept() -> None:
-    beside_python = Path(sys.executable).with_name("lint-imports")
-    command = str(beside_python) if beside_python.exists() else shutil.which("lint-imports")
-    assert command, "import-linter is not installed (pip install -e '.[test]')"
-    result = subprocess.run([command, "--no-cache", "--no-logo"], cwd=REPO, capture_output=True, text=True,
-                            timeout=120)
+    command = _tool("lint-imports")
+    result = subprocess.run(
+        [command, "--no-cache", "--no-logo"], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BROKEN" not in result.stdout
     assert "The data layer never imports Textual KEPT" in result.stdout
 
 
-_PROBE = "import importlib, sys; importlib.import_module(sys.argv[1]); " \
-         "print(' '.join(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))"
+_PROBE = (
+    "import importlib, sys; importlib.import_module(sys.argv[1]); "
+    "print(' '.join(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))"
+)
 
 
 def test_data_layer_modules_import_without_textual() -> None:
-    modules = sorted({m for name in _contract()["source_modules"] for m in _expand(name)} | {"reader.cli"})
+    modules = sorted(
+        {m for name in _contract()["source_modules"] for m in _expand(name)} | {"reader.cli"}
+    )
     assert set(CORE_DATA_LAYER) <= set(modules)
     # One fresh interpreter per module (run side by side), so no import hides another's.
     procs = {
-        module: subprocess.Popen([sys.executable, "-c", _PROBE, module], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, cwd=REPO)
+        module: subprocess.Popen(
+            [sys.executable, "-c", _PROBE, module],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
         for module in modules
     }
     problems = {}
@@ -74,3 +89,27 @@ def test_data_layer_modules_import_without_textual() -> None:
         elif out.strip():
             problems[module] = f"loaded {out.split()[:3]}"
     assert not problems
+
+
+def _tool(name: str) -> str:
+    beside_python = Path(sys.executable).with_name(name)
+    command = str(beside_python) if beside_python.exists() else shutil.which(name)
+    assert command, f"{name} is not installed (pip install -e '.[test]')"
+    return command
+
+
+def test_ruff_finds_nothing() -> None:
+    """Lint (pyflakes, pycodestyle, bugbear, import order) and format, as pyproject.toml says."""
+    ruff = _tool("ruff")
+    lint = subprocess.run(
+        [ruff, "check", "--no-cache", "."], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    style = subprocess.run(
+        [ruff, "format", "--check", "--no-cache", "."],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert style.returncode == 0, style.stdout + style.stderr

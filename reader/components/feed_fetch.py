@@ -75,8 +75,9 @@ class FeedFetch(Widget):
             self.notify(str(exc), title="Feeds not fetched", severity="error", markup=False)
             return
         if not feeds:
-            self.notify("No feeds yet. Subscribe with: newsreader feeds add URL",
-                        title="Nothing to fetch")
+            self.notify(
+                "No feeds yet. Subscribe with: newsreader feeds add URL", title="Nothing to fetch"
+            )
             return
         self._stop = threading.Event()
         self.post_message(self.Started(len(feeds)))
@@ -112,9 +113,15 @@ class FeedFetch(Widget):
             self.notify(message.error, title="Feeds not fetched", severity="error", markup=False)
             return
         summary, title, severity = captions.fetch_summary(
-            len(message.new_paths), message.failures, message.stopped)
-        self.notify(summary, title=title, severity=severity, markup=False,
-                    timeout=10 if message.failures else None)
+            len(message.new_paths), message.failures, message.stopped
+        )
+        self.notify(
+            summary,
+            title=title,
+            severity=severity,
+            markup=False,
+            timeout=10 if message.failures else None,
+        )
 
     @work(thread=True, exclusive=True, group="fetch")
     def _fetch(self, stop: threading.Event) -> None:

@@ -68,8 +68,14 @@ class LibraryLoader(Widget):
 
         reason: str
 
-    def __init__(self, locations: Locations, settings: Settings, marks: Marks,
-                 preload: Future[Preloaded] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        locations: Locations,
+        settings: Settings,
+        marks: Marks,
+        preload: Future[Preloaded] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.locations = locations
         self.settings = settings

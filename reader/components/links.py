@@ -40,5 +40,9 @@ class Links(Widget):
     @work(thread=True, group="browser")
     def _launch(self, url: str) -> None:
         if not open_url(url):
-            self.app.call_from_thread(self.notify, "No web browser could be started.",
-                                      title="Not opened", severity="error")
+            self.app.call_from_thread(
+                self.notify,
+                "No web browser could be started.",
+                title="Not opened",
+                severity="error",
+            )

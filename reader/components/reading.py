@@ -91,8 +91,11 @@ class Reading(Widget):
         """Mark every unread one of ``rows`` read, after asking."""
         unread = [entry for entry in rows if not self.marks.is_read(entry)]
         if not unread:
-            self.notify("Everything here is read already." if rows
-                        else "Nothing to mark: this view is empty.")
+            self.notify(
+                "Everything here is read already."
+                if rows
+                else "Nothing to mark: this view is empty."
+            )
             return
         noun = "article" if len(unread) == 1 else "articles"
 

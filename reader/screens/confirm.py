@@ -10,7 +10,8 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Dismisses with True for yes (``y``, or Yes) and False for no (``n``, ``escape``, ``q``, or No)."""
+    """Dismisses with True for yes (``y``, or Yes) and False for no (``n``, ``escape``, ``q``, or
+    No)."""
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),

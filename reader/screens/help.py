@@ -51,7 +51,14 @@ def bindings_table(title: str, node: DOMNode) -> Table | None:
             keys.append(_key_names(node, key))
     if not by_action:
         return None
-    table = Table(title=title, title_justify="left", title_style="bold", show_header=False, box=None, padding=(0, 2))
+    table = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        show_header=False,
+        box=None,
+        padding=(0, 2),
+    )
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     for keys, description in by_action.values():
@@ -84,5 +91,8 @@ class HelpScreen(ModalScreen[None]):
                 table = bindings_table(title, node)
                 if table is not None:
                     yield Static(table, classes="help-section")
-            yield Static("ctrl+p opens the command palette with the same actions. Press escape to close.",
-                         id="help-footer", markup=False)
+            yield Static(
+                "ctrl+p opens the command palette with the same actions. Press escape to close.",
+                id="help-footer",
+                markup=False,
+            )

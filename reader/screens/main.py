@@ -79,8 +79,13 @@ class MainScreen(Screen):
     view: reactive[ViewState] = reactive(ViewState(), init=False)
     """Scope, typed search and order: replacing it recomputes the rows (see watch_view)."""
 
-    def __init__(self, locations: Locations, settings: Settings, clock: Callable[[], dt.datetime],
-                 preload: Future[Preloaded] | None = None) -> None:
+    def __init__(
+        self,
+        locations: Locations,
+        settings: Settings,
+        clock: Callable[[], dt.datetime],
+        preload: Future[Preloaded] | None = None,
+    ) -> None:
         super().__init__()
         self.locations = locations
         self.settings = settings
@@ -138,8 +143,13 @@ class MainScreen(Screen):
         articles.starred_keys = self.marks.starred
         articles.focus()
         if self.marks.problem:
-            self.notify(f"Read marks and stars will not be saved this time: {self.marks.problem}",
-                        title="Reading state", severity="warning", markup=False, timeout=10)
+            self.notify(
+                f"Read marks and stars will not be saved this time: {self.marks.problem}",
+                title="Reading state",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         self._show_rows()
         # Should nothing load soon (an empty index being built, an unreadable cache), stop waiting.
         self.set_timer(COLLECTOR_GRACE_SECONDS, gc_pause.resume)
@@ -170,15 +180,27 @@ class MainScreen(Screen):
         """Recompute the visible rows from the view and the collection, and show them."""
         view, collection = self.view, self.collection
         rows = collection.view(
-            view.sort, view.reverse, view.scope.topic, view.search_text,
-            read=self.marks.read, starred=self.marks.starred, relevance=view.by_relevance,
+            view.sort,
+            view.reverse,
+            view.scope.topic,
+            view.search_text,
+            read=self.marks.read,
+            starred=self.marks.starred,
+            relevance=view.by_relevance,
         )
         self._rows = rows
         self.query_one(ListPane).show_rows(
-            rows, words=view.query.words, reloaded=collection is not self._rows_from,
+            rows,
+            words=view.query.words,
+            reloaded=collection is not self._rows_from,
             keep=self._highlighted() if keep else None,
-            title=captions.list_title(view, len(rows), self._scope_size.of(
-                view, collection, len(rows), self.marks.read, self.marks.starred)),
+            title=captions.list_title(
+                view,
+                len(rows),
+                self._scope_size.of(
+                    view, collection, len(rows), self.marks.read, self.marks.starred
+                ),
+            ),
             empty=captions.empty_message(view, self.scanning and not len(collection)),
         )
         self._rows_from = collection

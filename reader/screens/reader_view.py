@@ -313,5 +313,6 @@ class ReaderView(Screen[Entry | None]):
         if self.article is not None and self.article.url == message.url:
             self.show_entry()
             if not message.result.ok:
-                self.notify(message.result.error, title="No full text", severity="warning",
-                            markup=False)
+                self.notify(
+                    message.result.error, title="No full text", severity="warning", markup=False
+                )

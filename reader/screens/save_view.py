@@ -20,7 +20,11 @@ class SaveViewScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save-box"):
-            yield Static(f"Save the search “{self.query_text}” as a view named:", id="save-question", markup=False)
+            yield Static(
+                f"Save the search “{self.query_text}” as a view named:",
+                id="save-question",
+                markup=False,
+            )
             yield Input(value=self.query_text[:40], id="save-name", select_on_focus=True)
             yield Static("enter saves · escape cancels", id="save-help", markup=False)
 

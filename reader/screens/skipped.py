@@ -31,7 +31,11 @@ class SkippedScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="skipped-box"):
             count = len(self.skipped)
-            heading = f"{count} file{'s' if count != 1 else ''} skipped in {self.root}" if count else "No file was skipped."
+            heading = (
+                f"{count} file{'s' if count != 1 else ''} skipped in {self.root}"
+                if count
+                else "No file was skipped."
+            )
             yield Static(heading, id="skipped-title", markup=False)
             options = []
             for skip in self.skipped:
@@ -39,5 +43,9 @@ class SkippedScreen(ModalScreen[None]):
                 prompt.append("\n" + skip.reason, style="dim")
                 options.append(Option(prompt))
             yield PlainOptionList(*options, id="skipped-list")
-            yield Static("Fix or remove these files, then start newsreader again. "
-                         "`newsreader check` prints the same list.", id="skipped-help", markup=False)
+            yield Static(
+                "Fix or remove these files, then start newsreader again. "
+                "`newsreader check` prints the same list.",
+                id="skipped-help",
+                markup=False,
+            )

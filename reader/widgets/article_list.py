@@ -99,7 +99,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._clock = clock
         self._now = clock()
         self.read_keys: set[str] = set()
-        """Keys (see :func:`reader.query.entry_key`) of read articles; shared with the state store."""
+        """Keys (see :func:`reader.query.entry_key`) of read articles; shared with the state store.
+        """
         self.starred_keys: set[str] = set()
         """Keys of starred articles; shared with the state store."""
         self.new_paths: set[str] = set()
@@ -119,7 +120,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- data in --------------------------------------------------------------
 
-    def set_entries(self, entries: list[Entry], keep: Entry | None = None, reloaded: bool = False) -> None:
+    def set_entries(
+        self, entries: list[Entry], keep: Entry | None = None, reloaded: bool = False
+    ) -> None:
         """Show ``entries``; keep the cursor on ``keep`` when it is still there.
 
         ``keep`` is looked for as the same object, and with ``reloaded`` (the
@@ -132,7 +135,9 @@ class ArticleList(ScrollView, can_focus=True):
         if keep is not None and entries:
             # Searched in C: list.index, comparing whole tuples, is 4x slower at 100,000 rows.
             if reloaded:
-                index = next(compress(count(), map(eq, map(_PATH, entries), repeat(keep.path))), None)
+                index = next(
+                    compress(count(), map(eq, map(_PATH, entries), repeat(keep.path))), None
+                )
             else:
                 index = next(compress(count(), map(is_, entries, repeat(keep))), None)
         self.cursor = index or 0
@@ -206,7 +211,11 @@ class ArticleList(ScrollView, can_focus=True):
         if index >= len(self.entries):
             return Strip.blank(width, base)
         entry = self.entries[index]
-        cursor = self.get_component_rich_style("article-list--cursor") if index == self.cursor else Style()
+        cursor = (
+            self.get_component_rich_style("article-list--cursor")
+            if index == self.cursor
+            else Style()
+        )
 
         def style(name: str) -> Style:
             return base + self.get_component_rich_style(name, partial=True) + cursor
@@ -223,10 +232,20 @@ class ArticleList(ScrollView, can_focus=True):
         segments = [
             mark,
             star,
-            Segment(" " + relative_date(entry.published, self._now).rjust(DATE_WIDTH), style("article-list--date")),
-            Segment(" " + quality_text(entry.quality).rjust(3) + "  ", style("article-list--quality")),
-            Segment(fit(entry.provider or entry.domain, PROVIDER_WIDTH) + "  ", style("article-list--provider")),
-            *self._title_segments(fit(entry.title, title_width), title_style, style("article-list--match")),
+            Segment(
+                " " + relative_date(entry.published, self._now).rjust(DATE_WIDTH),
+                style("article-list--date"),
+            ),
+            Segment(
+                " " + quality_text(entry.quality).rjust(3) + "  ", style("article-list--quality")
+            ),
+            Segment(
+                fit(entry.provider or entry.domain, PROVIDER_WIDTH) + "  ",
+                style("article-list--provider"),
+            ),
+            *self._title_segments(
+                fit(entry.title, title_width), title_style, style("article-list--match")
+            ),
         ]
         return Strip(segments).adjust_cell_length(width, base + cursor)
 

@@ -45,7 +45,11 @@ def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
     if article.topics:
         line("Topics", ", ".join(article.topics))
     read, starred = marks
-    line("State", ("read" if read else "unread") + (" · ★ starred" if starred else ""), "" if read else "bold")
+    line(
+        "State",
+        ("read" if read else "unread") + (" · ★ starred" if starred else ""),
+        "" if read else "bold",
+    )
     return text
 
 
@@ -74,13 +78,20 @@ class DetailPane(VerticalScroll, can_focus=False):
         yield Static("", id="detail-related-title", markup=False)
         yield RelatedList(clock=self._clock, id="related")
 
-    def show(self, article: Article | None, note: str = "", marks: tuple[bool, bool] = (False, False)) -> None:
+    def show(
+        self, article: Article | None, note: str = "", marks: tuple[bool, bool] = (False, False)
+    ) -> None:
         """Display ``article``, or ``note`` alone when there is nothing to show."""
         self.article = article
         title = self.query_one("#detail-title", Static)
         related = self.query_one(RelatedList)
         body = self.query_one("#detail-body", Markdown)
-        for widget_id in ("#detail-meta", "#detail-excerpt", "#detail-url", "#detail-related-title"):
+        for widget_id in (
+            "#detail-meta",
+            "#detail-excerpt",
+            "#detail-url",
+            "#detail-related-title",
+        ):
             self.query_one(widget_id, Static).update("")
         if article is None:
             title.update(Text(note or "Nothing selected", style="dim italic"))
@@ -90,7 +101,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         title.update(Text(article.title))
         self.marks = marks
         self.query_one("#detail-meta", Static).update(_meta(article, self._clock(), marks))
-        self.query_one("#detail-excerpt", Static).update(Text(article.excerpt or "No excerpt.", style="" if article.excerpt else "dim italic"))
+        self.query_one("#detail-excerpt", Static).update(
+            Text(article.excerpt or "No excerpt.", style="" if article.excerpt else "dim italic")
+        )
         body.display = bool(article.body)
         body.update(article.body)
         url = Text("Link       ", style="dim")
@@ -99,7 +112,9 @@ class DetailPane(VerticalScroll, can_focus=False):
             url.append(f"\n{note}", style="italic yellow")
         self.query_one("#detail-url", Static).update(url)
         if article.related:
-            self.query_one("#detail-related-title", Static).update(Text(f"Related ({len(article.related)})", style="bold"))
+            self.query_one("#detail-related-title", Static).update(
+                Text(f"Related ({len(article.related)})", style="bold")
+            )
         related.set_items(article.related)
         self.scroll_home(animate=False)
 

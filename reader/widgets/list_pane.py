@@ -43,8 +43,16 @@ class ListPane(Vertical):
         if text is not None:
             banner.update(text)
 
-    def show_rows(self, rows: list[Entry], *, title: Text, empty: str, words: tuple[str, ...],
-                  keep: Entry | None, reloaded: bool) -> None:
+    def show_rows(
+        self,
+        rows: list[Entry],
+        *,
+        title: Text,
+        empty: str,
+        words: tuple[str, ...],
+        keep: Entry | None,
+        reloaded: bool,
+    ) -> None:
         """Show ``rows`` (``keep`` stays highlighted if present), or ``empty`` for none."""
         articles = self.query_one(ArticleList)
         articles.set_highlight(words)

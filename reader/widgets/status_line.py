@@ -40,7 +40,17 @@ class StatusLine(Static):
         self._show()
 
     def _show(self) -> None:
-        self.update(" · ".join(captions.status_parts(
-            fetch=self.fetch, scan=self.scan, articles=self.articles, samples=self.samples,
-            cache=self.cache, unread=self.unread, skipped=self.skipped, errors=self.errors,
-        )))
+        self.update(
+            " · ".join(
+                captions.status_parts(
+                    fetch=self.fetch,
+                    scan=self.scan,
+                    articles=self.articles,
+                    samples=self.samples,
+                    cache=self.cache,
+                    unread=self.unread,
+                    skipped=self.skipped,
+                    errors=self.errors,
+                )
+            )
+        )

@@ -62,15 +62,21 @@ class TopicSidebar(PlainOptionList):
             return self.scopes[self.highlighted]
         return None
 
-    def set_scopes(self, counts: Counts, views: list[tuple[SavedView, int]], current: Scope) -> None:
-        """Fill the list from ``counts`` and the saved searches, keeping the highlight on ``current``."""
+    def set_scopes(
+        self, counts: Counts, views: list[tuple[SavedView, int]], current: Scope
+    ) -> None:
+        """Fill the list from ``counts`` and the saved searches, keeping the highlight on
+        ``current``."""
         lines: list[tuple[Scope, Table]] = [
             (ALL, _prompt(ALL.name, counts.unread, counts.total, "bold")),
             (UNREAD, _prompt(UNREAD.name, None, counts.unread)),
             (STARRED, _prompt("★ " + STARRED.name, None, counts.starred)),
         ]
         lines += [(view_scope(v.name, v.query), _prompt("/ " + v.name, None, n)) for v, n in views]
-        topics = [(topic_scope(name), _prompt(name, unread, total)) for name, total, unread in counts.topics()]
+        topics = [
+            (topic_scope(name), _prompt(name, unread, total))
+            for name, total, unread in counts.topics()
+        ]
         self.scopes = [scope for scope, _ in lines] + [scope for scope, _ in topics]
         options: list[Option | None] = [Option(prompt) for _, prompt in lines]
         if topics:

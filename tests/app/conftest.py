@@ -39,7 +39,7 @@ CACHE_FIXTURE = UI_FIXTURES / "cache"
 BROKEN_FIXTURE = UI_FIXTURES / "broken"
 """Three files that cannot be read, nothing else."""
 
-NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 SIZE = (140, 40)
 """The default terminal size of the Pilot tests (wide layout)."""
 MARKS = 3
@@ -55,7 +55,8 @@ def fixed_clock() -> dt.datetime:
 
 @pytest.fixture(autouse=True)
 def no_auto_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Highlighting an article does not mark it read after a second (tests of that set their own delay)."""
+    """Highlighting an article does not mark it read after a second (tests of that set their own
+    delay)."""
     monkeypatch.setattr(reading, "READ_AFTER_SECONDS", 3600.0)
 
 
@@ -112,15 +113,23 @@ async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         screen = app.screen
-        if isinstance(screen, MainScreen) and not screen.scanning and screen.query_one(ArticleList).entries:
-            await pilot.pause()  # the last messages and the layout they cause (a scrollbar may appear)
+        if (
+            isinstance(screen, MainScreen)
+            and not screen.scanning
+            and screen.query_one(ArticleList).entries
+        ):
+            await (
+                pilot.pause()
+            )  # the last messages and the layout they cause (a scrollbar may appear)
             await pilot.pause()
             return screen
         await pilot.pause(0.02)
     raise AssertionError("the article list did not load in time")
 
 
-async def wait_until(pilot: Pilot, condition, timeout: float = 5.0, what: str = "condition") -> None:
+async def wait_until(
+    pilot: Pilot, condition, timeout: float = 5.0, what: str = "condition"
+) -> None:
     """Pause until ``condition()`` is true (bounded), e.g. a worker's effect."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -147,7 +156,8 @@ def widget_text(widget: Any) -> str:
 
 
 def sidebar_lines(app: NewsReaderApp) -> list[list[str]]:
-    """The words of each non-blank line of the sidebar; the divider, whatever its width, is ``["─"]``."""
+    """The words of each non-blank line of the sidebar; the divider, whatever its width, is
+    ``["─"]``."""
     sidebar = app.screen.query_one(TopicSidebar)
     lines = [line.split() for line in widget_text(sidebar).splitlines() if line.strip()]
     return [["─"] if len(words) == 1 and set(words[0]) == {"─"} else words for words in lines]
@@ -202,7 +212,7 @@ async def put_cursor_on(pilot: Pilot, screen: MainScreen, path: str) -> None:
 
 
 async def choose_scope(pilot: Pilot, screen: MainScreen, name: str) -> None:
-    """Highlight the sidebar line called ``name`` as moving onto it does; the list gets the focus."""
+    """Highlight the sidebar line ``name`` as moving onto it does; the list gets the focus."""
     sidebar = screen.query_one(TopicSidebar)
     sidebar.highlighted = [scope.name for scope in sidebar.scopes].index(name)
     await pilot.pause()
@@ -230,7 +240,9 @@ class Notes:
         self.items: list[tuple[str, str, str]] = []
         original = app.notify
 
-        def notify(message: str, *, title: str = "", severity: str = "information", **kwargs: Any) -> None:
+        def notify(
+            message: str, *, title: str = "", severity: str = "information", **kwargs: Any
+        ) -> None:
             self.items.append((message, title, severity))
             original(message, title=title, severity=severity, **kwargs)
 

@@ -27,7 +27,9 @@ def _is_read(app, path: str) -> bool:
     return row_marks(app)[path] != UNREAD
 
 
-async def test_no_auto_read_while_typing_a_search_but_after_going_back_to_the_list(fixture_locations, monkeypatch):
+async def test_no_auto_read_while_typing_a_search_but_after_going_back_to_the_list(
+    fixture_locations, monkeypatch
+):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
@@ -41,7 +43,11 @@ async def test_no_auto_read_while_typing_a_search_but_after_going_back_to_the_li
         assert screen.state.read == set()
         await pilot.press("enter")  # back to the list, the same article still shown
         assert screen.focused is articles and articles.highlighted.path == "old.md"
-        await wait_until(pilot, lambda: _is_read(app, "old.md"), what="the article to be read once the list has focus")
+        await wait_until(
+            pilot,
+            lambda: _is_read(app, "old.md"),
+            what="the article to be read once the list has focus",
+        )
         assert len(screen.state.read) == 1
 
 
@@ -62,7 +68,11 @@ async def test_no_auto_read_under_the_mark_all_dialog(fixture_locations, monkeyp
         assert screen.state.read == set()
         await pilot.press("n")
         assert app.screen is screen
-        await wait_until(pilot, lambda: _is_read(app, shown), what="the article to be read once the dialog is gone")
+        await wait_until(
+            pilot,
+            lambda: _is_read(app, shown),
+            what="the article to be read once the dialog is gone",
+        )
         assert len(screen.state.read) == 1
 
 

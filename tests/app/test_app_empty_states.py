@@ -27,7 +27,7 @@ def text_of(screen: MainScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
 
 
-# --- skipped files ----------------------------------------------------------------------------------
+# --- skipped files --------------------------------------------------------------------------------
 
 
 async def test_skipped_files_are_counted_and_listed_with_reasons(fixture_locations):
@@ -35,7 +35,10 @@ async def test_skipped_files_are_counted_and_listed_with_reasons(fixture_locatio
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         status = text_of(screen, "#status")
-        assert status == f"12 articles in {fixture_locations.cache} · 12 unread · 1 file skipped (press ! to see why)"
+        assert (
+            status == f"12 articles in {fixture_locations.cache} · 12 unread"
+            " · 1 file skipped (press ! to see why)"
+        )
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, SkippedScreen)
         modal = app.screen
@@ -64,8 +67,12 @@ async def test_a_cache_of_broken_files_shows_the_samples_and_says_why(broken_loc
         # The skipped paths are the cache's, so the heading names the cache, not the samples folder.
         assert text_of(modal, "#skipped-title") == f"4 files skipped in {broken_locations.cache}"
         listed = widget_text(modal.query_one(OptionList))
-        for name, reason in (("bad-yaml.md", "not valid YAML"), ("no-title.md", "no usable title"),
-                             ("notes.md", "no front matter"), ("[@click=app.quit]notes.md", "no front matter")):
+        for name, reason in (
+            ("bad-yaml.md", "not valid YAML"),
+            ("no-title.md", "no usable title"),
+            ("notes.md", "no front matter"),
+            ("[@click=app.quit]notes.md", "no front matter"),
+        ):
             assert name in listed and reason in listed, name
         # The file named like an action is listed literally, and clicking it does nothing.
         await pilot.click(modal.query_one(OptionList), offset=(4, 1))
@@ -86,7 +93,7 @@ async def test_skipped_screen_when_nothing_was_skipped(samples_locations):
         assert app.screen is screen
 
 
-# --- nothing to show ------------------------------------------------------------------------------------
+# --- nothing to show ------------------------------------------------------------------------------
 
 
 async def test_an_empty_cache_opens_on_the_samples_with_a_banner(samples_locations):
@@ -96,7 +103,10 @@ async def test_an_empty_cache_opens_on_the_samples_with_a_banner(samples_locatio
         assert len(screen.query_one(ArticleList).entries) == 49
         assert screen.query_one("#samples-banner").display
         banner = text_of(screen, "#samples-banner")
-        assert banner == "Sample articles — your cache is empty. Bring your own: newsreader import PATH"
+        assert (
+            banner
+            == "Sample articles — your cache is empty. Bring your own: newsreader import PATH"
+        )
         assert "newsreader import PATH" in screen_text(app)
         assert text_of(screen, "#status") == "49 sample articles · 49 unread"
         assert text_of(screen, "#detail-title")  # the first sample is shown at once
@@ -117,7 +127,10 @@ async def test_a_search_with_no_match_says_so(fixture_locations):
         await pilot.press("slash", *"zebra", "enter")
         empty = screen.query_one("#list-empty", Static)
         assert empty.display and not screen.query_one(ArticleList).display
-        assert text_of(screen, "#list-empty") == "No articles match “zebra”.\nPress escape to clear the search."
+        assert (
+            text_of(screen, "#list-empty")
+            == "No articles match “zebra”.\nPress escape to clear the search."
+        )
         text = screen_text(app)
         assert "No articles match “zebra”." in text and "Press escape to clear the search." in text
         assert "All articles · 0 of 12" in text
@@ -139,7 +152,10 @@ async def test_an_empty_topic_says_so(fixture_locations):
         # The sidebar only offers topics that exist; a topic emptied under it reads like this.
         screen.query_one(TopicSidebar).post_message(TopicSidebar.Chosen(topic_scope("Gardening")))
         await pilot.pause()
-        assert text_of(screen, "#list-empty") == "No articles in “Gardening”.\nChoose another line on the left."
+        assert (
+            text_of(screen, "#list-empty")
+            == "No articles in “Gardening”.\nChoose another line on the left."
+        )
         assert "No articles in “Gardening”." in screen_text(app)
         assert text_of(screen, "#detail-title") == "No article selected."
 
@@ -161,7 +177,9 @@ async def test_keys_before_the_list_has_loaded_do_not_crash(samples_locations):
     app = build_app(samples_locations)
     async with app.run_test(size=SIZE) as pilot:
         # Straight away, perhaps before the worker has posted anything.
-        await pilot.press("j", "o", "y", "s", "r", "tab", "l", "h", "G", "exclamation_mark", "escape")
+        await pilot.press(
+            "j", "o", "y", "s", "r", "tab", "l", "h", "G", "exclamation_mark", "escape"
+        )
         screen = await wait_loaded(pilot)
         assert app.is_running and app.screen is screen
         assert len(screen.query_one(ArticleList).entries) == 49

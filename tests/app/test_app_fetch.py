@@ -32,7 +32,10 @@ from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 
 FEED = UI_FIXTURES / "feeds" / "harbour.xml"
-NEW_TITLES = {"Ferry timetable changes for the winter", "Lighthouse keeper retires after forty years"}
+NEW_TITLES = {
+    "Ferry timetable changes for the winter",
+    "Lighthouse keeper retires after forty years",
+}
 HOLD_SECONDS = 5.0
 """Longest a request waits for the test to release it."""
 
@@ -76,10 +79,19 @@ class _FeedServer(ThreadingHTTPServer):
 @pytest.fixture
 def feed_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[_FeedServer]:
     """The local feed server, running until the test ends."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     server = _FeedServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield server
@@ -104,31 +116,45 @@ async def test_R_without_feeds_says_so_and_a_broken_config_is_reported(fixture_l
         screen = await wait_loaded(pilot)
         notes = Notes(app)
         await pilot.press("R")
-        assert notes.items == [("No feeds yet. Subscribe with: newsreader feeds add URL", "Nothing to fetch",
-                                "information")]
+        assert notes.items == [
+            (
+                "No feeds yet. Subscribe with: newsreader feeds add URL",
+                "Nothing to fetch",
+                "information",
+            )
+        ]
         assert not screen.fetching and "Fetching" not in status(screen)
         fixture_locations.config.mkdir(parents=True)
         fixture_locations.feeds_config_path.write_text("[[feeds]\nurl = ", encoding="utf-8")
         await pilot.press("R")
         message, title, severity = notes.items[-1]
-        assert (title, severity) == ("Feeds not fetched", "error") and "is not valid TOML" in message
+        assert (title, severity) == (
+            "Feeds not fetched",
+            "error",
+        ) and "is not valid TOML" in message
         assert not screen.fetching and app.is_running
 
 
 async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_locations, feed_server):
-    save_feeds(fixture_locations.feeds_config_path, [Feed(url=feed_server.url("/harbour.xml"), topics=("Harbour",))])
+    save_feeds(
+        fixture_locations.feeds_config_path,
+        [Feed(url=feed_server.url("/harbour.xml"), topics=("Harbour",))],
+    )
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         notes = Notes(app)
         await pilot.press("R")
-        # The server holds the answer: the fetch is running, and the screen says so and stays usable.
+        # The server holds the answer: the fetch is running, and the screen says so and stays
+        # usable.
         await wait_until(pilot, lambda: feed_server.requests, what="the feed to be requested")
         assert screen.fetching and status(screen).startswith("Fetching 1 feed… (R to stop)")
         await pilot.press("j")
         assert screen.query_one(ArticleList).cursor == 1
         feed_server.release.set()
-        await wait_until(pilot, lambda: NEW_TITLES <= titles(screen), timeout=10, what="the new articles")
+        await wait_until(
+            pilot, lambda: NEW_TITLES <= titles(screen), timeout=10, what="the new articles"
+        )
         await wait_until(pilot, lambda: not screen.scanning, what="the rescan")
         await pilot.pause()
         assert not screen.fetching
@@ -146,7 +172,9 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         # The highlight stayed on the article it was on (the new ones sort in around it).
         assert articles.highlighted.path == "two-days.md"
         # A new article read is just read.
-        ferry = [entry.title for entry in articles.entries].index("Ferry timetable changes for the winter")
+        ferry = [entry.title for entry in articles.entries].index(
+            "Ferry timetable changes for the winter"
+        )
         articles.cursor = ferry
         await pilot.press("m")
         assert list_rows(app)[ferry][:MARKS] == "   "
@@ -157,7 +185,9 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         assert len(articles.entries) == 14
 
 
-async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(fixture_locations, feed_server):
+async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(
+    fixture_locations, feed_server
+):
     save_feeds(fixture_locations.feeds_config_path, [Feed(url=feed_server.url("/harbour.xml"))])
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
@@ -168,7 +198,11 @@ async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(f
         await pilot.press("R")  # the server still holds its answer
         await wait_until(pilot, lambda: not screen.fetching, timeout=3, what="the fetch to stop")
         assert not feed_server.release.is_set()
-        assert notes.items[-1] == ("Fetch stopped; 0 new articles so far", "Feeds fetched", "information")
+        assert notes.items[-1] == (
+            "Fetch stopped; 0 new articles so far",
+            "Feeds fetched",
+            "information",
+        )
         assert not NEW_TITLES & titles(screen) and len(screen.query_one(ArticleList).entries) == 12
         assert not status(screen).startswith(("Fetching", "Stopping"))
         # Leaving the reader stops a running fetch the same way (it must not wait for a slow feed).
@@ -176,10 +210,14 @@ async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(f
         await wait_until(pilot, lambda: len(feed_server.requests) == 2, what="the second request")
         worker = next(w for w in app.workers if w.group == "fetch" and not w.is_finished)
         screen.fetcher.on_unmount()  # as leaving the reader does
-        await wait_until(pilot, lambda: worker.is_finished, timeout=3, what="the fetch to stop on unmount")
+        await wait_until(
+            pilot, lambda: worker.is_finished, timeout=3, what="the fetch to stop on unmount"
+        )
 
 
-async def test_failed_feeds_and_a_crashed_fetch_are_reported(fixture_locations, feed_server, monkeypatch):
+async def test_failed_feeds_and_a_crashed_fetch_are_reported(
+    fixture_locations, feed_server, monkeypatch
+):
     save_feeds(fixture_locations.feeds_config_path, [Feed(url=feed_server.url("/gone.xml"))])
     feed_server.release.set()
     app = build_app(fixture_locations)
@@ -190,7 +228,10 @@ async def test_failed_feeds_and_a_crashed_fetch_are_reported(fixture_locations, 
         await wait_until(pilot, lambda: not screen.fetching, timeout=10, what="the fetch")
         message, title, severity = notes.items[-1]
         assert (title, severity) == ("Fetched, with failures", "warning")
-        assert message.startswith(f"0 new articles. Failed: {feed_server.url('/gone.xml')}: ") and "404" in message
+        assert (
+            message.startswith(f"0 new articles. Failed: {feed_server.url('/gone.xml')}: ")
+            and "404" in message
+        )
 
         # A fetch that fails outright is reported too, and R can be pressed again.
         def crash(*args, **kwargs):
@@ -199,6 +240,10 @@ async def test_failed_feeds_and_a_crashed_fetch_are_reported(fixture_locations, 
         monkeypatch.setattr(reader.feeds, "fetch_feeds", crash)
         await pilot.press("R")
         await wait_until(pilot, lambda: not screen.fetching, timeout=10, what="the failed fetch")
-        assert notes.items[-1] == ("the fetch failed: RuntimeError: disk on fire", "Feeds not fetched", "error")
+        assert notes.items[-1] == (
+            "the fetch failed: RuntimeError: disk on fire",
+            "Feeds not fetched",
+            "error",
+        )
         assert app.is_running and "Fetching" not in status(screen)
         assert len(screen.query_one(ArticleList).entries) == 12

@@ -55,7 +55,7 @@ async def test_action_markup_in_a_title_is_literal_and_inert(fixture_locations, 
         # Click the title in the list and in the detail pane: nothing but a highlight happens.
         articles = screen.query_one(ArticleList)
         line = list_rows(app)[row]
-        await pilot.click(articles, offset=(cell_len(line[:line.rindex("[@click")]) + 2, row))
+        await pilot.click(articles, offset=(cell_len(line[: line.rindex("[@click")]) + 2, row))
         await pilot.click("#detail-title", offset=(2, 0))
         await pilot.click("#detail-meta", offset=(14, 0))
         await pilot.pause()
@@ -74,21 +74,31 @@ async def test_style_markup_in_title_provider_excerpt_and_topic_is_literal(fixtu
         screen = await wait_loaded(pilot)
         row = await highlight(pilot, screen, "bold-markup.md")
         text = screen_text(app)
-        for literal in ("[bold]x[/]", "[red]Red Provid…", "[red]Red Provider[/red]", "[italic]not italic[/italic]",
-                        "[b]Hostile[/b]"):
+        for literal in (
+            "[bold]x[/]",
+            "[red]Red Provid…",
+            "[red]Red Provider[/red]",
+            "[italic]not italic[/italic]",
+            "[b]Hostile[/b]",
+        ):
             assert literal in text, literal
         assert "[bold]x[/]" in list_rows(app)[row]
         # Not styled by its markup either: read (so no longer bold as unread) and unhighlighted, the
-        # title cell is plain; unread, its only style is the unread one, never the markup's colour or italics.
+        # title cell is plain; unread, its only style is the unread one, never the markup's colour
+        # or italics.
         articles = screen.query_one(ArticleList)
         text_colour = articles.rich_style.color
         await pilot.press("k")
         title_segments = [seg for seg in articles.render_line(row) if "x[/]" in seg.text]
-        assert title_segments and all(seg.style.bold and not seg.style.italic and seg.style.color == text_colour
-                                      for seg in title_segments)
+        assert title_segments and all(
+            seg.style.bold and not seg.style.italic and seg.style.color == text_colour
+            for seg in title_segments
+        )
         await pilot.press("j", "m", "k")
         title_segments = [seg for seg in articles.render_line(row) if "x[/]" in seg.text]
-        assert title_segments and not any(seg.style and (seg.style.bold or seg.style.italic) for seg in title_segments)
+        assert title_segments and not any(
+            seg.style and (seg.style.bold or seg.style.italic) for seg in title_segments
+        )
         # Choosing the markup-named topic filters by its literal name (the last line but one).
         await pilot.press("h", "G", "k")
         assert screen.query_one(TopicSidebar).highlighted == 7

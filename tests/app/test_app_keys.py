@@ -27,14 +27,33 @@ from reader.widgets.related_list import RelatedList
 from reader.widgets.topic_sidebar import TopicSidebar
 
 DATE_ORDER = [
-    "fresh.md", "two-days.md", "cjk.md", "emoji.md", "rtl.md", "click-markup.md", "bold-markup.md",
-    "js-url.md", "file-url.md", "long-title.md", "old.md", "no-date.md",
+    "fresh.md",
+    "two-days.md",
+    "cjk.md",
+    "emoji.md",
+    "rtl.md",
+    "click-markup.md",
+    "bold-markup.md",
+    "js-url.md",
+    "file-url.md",
+    "long-title.md",
+    "old.md",
+    "no-date.md",
 ]
 """The fixture cache newest first (the undated article last)."""
 QUALITY_ORDER = [
-    "two-days.md", "emoji.md",  # 90 and 90: the newer first
-    "fresh.md", "cjk.md", "long-title.md", "no-date.md", "rtl.md", "click-markup.md", "bold-markup.md", "js-url.md",
-    "file-url.md", "old.md",  # no quality: last, newest first
+    "two-days.md",
+    "emoji.md",  # 90 and 90: the newer first
+    "fresh.md",
+    "cjk.md",
+    "long-title.md",
+    "no-date.md",
+    "rtl.md",
+    "click-markup.md",
+    "bold-markup.md",
+    "js-url.md",
+    "file-url.md",
+    "old.md",  # no quality: last, newest first
 ]
 DATE_REVERSED = [*DATE_ORDER[-2::-1], "no-date.md"]
 """Oldest first; the undated article stays last."""
@@ -42,7 +61,8 @@ QUALITY_REVERSED = [*QUALITY_ORDER[-3::-1], "file-url.md", "old.md"]
 """Lowest quality first; the articles without one stay last, still newest first."""
 QUALITY_COLUMN = MARKS + 13
 SIDEBAR_LAST = 8
-"""Index of the last sidebar line: All, Unread, Starred, then six topics (the divider is not a line)."""
+"""Index of the last sidebar line: All, Unread, Starred, then six topics (the divider is not a
+line)."""
 
 
 def paths(screen: MainScreen) -> list[str]:
@@ -60,7 +80,11 @@ async def test_tab_cycles_sidebar_list_related(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        sidebar, articles, related = screen.query_one(TopicSidebar), screen.query_one(ArticleList), screen.query_one(RelatedList)
+        sidebar, articles, related = (
+            screen.query_one(TopicSidebar),
+            screen.query_one(ArticleList),
+            screen.query_one(RelatedList),
+        )
         assert screen.focused is articles
         seen = []
         for _ in range(4):
@@ -78,9 +102,21 @@ async def test_h_l_and_arrows_move_between_panes(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        sidebar, articles, related = screen.query_one(TopicSidebar), screen.query_one(ArticleList), screen.query_one(RelatedList)
-        steps = [("h", sidebar), ("l", articles), ("l", related), ("h", articles), ("left", sidebar),
-                 ("right", articles), ("right", related), ("left", articles)]
+        sidebar, articles, related = (
+            screen.query_one(TopicSidebar),
+            screen.query_one(ArticleList),
+            screen.query_one(RelatedList),
+        )
+        steps = [
+            ("h", sidebar),
+            ("l", articles),
+            ("l", related),
+            ("h", articles),
+            ("left", sidebar),
+            ("right", articles),
+            ("right", related),
+            ("left", articles),
+        ]
         for key, expected in steps:
             await pilot.press(key)
             assert screen.focused is expected, key
@@ -110,9 +146,21 @@ async def test_list_movement_keys(fixture_locations):
         articles = screen.query_one(ArticleList)
         page = articles.size.height - 1
         assert 2 <= page < 11
-        expected = [("j", 1), ("down", 2), ("k", 1), ("up", 0), ("up", 0), ("G", 11), ("j", 11), ("g", 0),
-                    ("end", 11), ("home", 0), ("pagedown", page), ("pagedown", min(11, 2 * page)),
-                    ("pageup", min(11, 2 * page) - page)]
+        expected = [
+            ("j", 1),
+            ("down", 2),
+            ("k", 1),
+            ("up", 0),
+            ("up", 0),
+            ("G", 11),
+            ("j", 11),
+            ("g", 0),
+            ("end", 11),
+            ("home", 0),
+            ("pagedown", page),
+            ("pagedown", min(11, 2 * page)),
+            ("pageup", min(11, 2 * page) - page),
+        ]
         for key, cursor in expected:
             await pilot.press(key)
             assert articles.cursor == cursor, key
@@ -133,11 +181,17 @@ async def test_the_cursor_stays_on_its_article_across_sorts_and_a_reload(fixture
         chosen = articles.highlighted
         assert chosen is not None and chosen.path == DATE_ORDER[3]
         await pilot.press("s")
-        assert articles.highlighted is chosen and articles.cursor == QUALITY_ORDER.index(chosen.path)
+        assert articles.highlighted is chosen and articles.cursor == QUALITY_ORDER.index(
+            chosen.path
+        )
         await pilot.press("s")
         # A reload: the same files, read again from the index as new objects.
-        screen.loader.post_message(LibraryLoader.Loaded(screen.source, screen.source.load(), False, None))
-        await wait_until(pilot, lambda: articles.highlighted is not chosen, what="the reloaded list")
+        screen.loader.post_message(
+            LibraryLoader.Loaded(screen.source, screen.source.load(), False, None)
+        )
+        await wait_until(
+            pilot, lambda: articles.highlighted is not chosen, what="the reloaded list"
+        )
         assert articles.highlighted == chosen and articles.cursor == 3
         # An article the search leaves out: the cursor goes to the top.
         await pilot.press("slash", *"clinic", "enter")
@@ -152,15 +206,33 @@ async def test_sidebar_and_related_movement_keys(fixture_locations):
         sidebar, related = screen.query_one(TopicSidebar), screen.query_one(RelatedList)
         await pilot.press("h")
         last = SIDEBAR_LAST
-        for key, index in (("j", 1), ("down", 2), ("j", 3), ("G", last), ("k", last - 1), ("up", last - 2), ("g", 0),
-                           ("end", last), ("home", 0)):
+        for key, index in (
+            ("j", 1),
+            ("down", 2),
+            ("j", 3),
+            ("G", last),
+            ("k", last - 1),
+            ("up", last - 2),
+            ("g", 0),
+            ("end", last),
+            ("home", 0),
+        ):
             await pilot.press(key)
             assert sidebar.highlighted == index, key
         await pilot.press("pagedown")
         assert sidebar.highlighted == last
         await pilot.press("home", "l", "l")
         assert screen.focused is related and related.highlighted == 0
-        for key, index in (("j", 1), ("down", 2), ("k", 1), ("g", 0), ("G", 2), ("up", 1), ("home", 0), ("end", 2)):
+        for key, index in (
+            ("j", 1),
+            ("down", 2),
+            ("k", 1),
+            ("g", 0),
+            ("G", 2),
+            ("up", 1),
+            ("home", 0),
+            ("end", 2),
+        ):
             await pilot.press(key)
             assert related.highlighted == index, key
             assert related.current.title == related.items[index].title
@@ -196,19 +268,25 @@ async def test_s_toggles_date_and_quality_and_r_reverses(fixture_locations):
         assert paths(screen) == DATE_REVERSED
         assert title(screen).endswith("by date, oldest first")
         assert list_rows(app)[-1].split()[:2] == ["●", "—"]  # undated, still last
-        # The highlight stays on the same article, now the last dated row, and is scrolled into view.
+        # The highlight stays on the same article, now the last dated row, and is scrolled into
+        # view.
         articles = screen.query_one(ArticleList)
         assert articles.highlighted.path == "fresh.md" and articles.cursor == 10
         assert str(screen.query_one("#detail-title", Static).content).startswith("Fresh morning")
         await pilot.press("g")
-        assert str(screen.query_one("#detail-title", Static).content) == "Archive piece on glacier retreat"
+        assert (
+            str(screen.query_one("#detail-title", Static).content)
+            == "Archive piece on glacier retreat"
+        )
 
 
 async def test_sort_applies_inside_a_topic(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await pilot.press("h", "j", "j", "j", "s")  # Security (after Unread and Starred), by quality
+        await pilot.press(
+            "h", "j", "j", "j", "s"
+        )  # Security (after Unread and Starred), by quality
         assert paths(screen) == ["click-markup.md", "bold-markup.md", "js-url.md", "file-url.md"]
         assert title(screen) == "Security · 4 · by quality, highest first"
 
@@ -235,7 +313,9 @@ async def test_sort_is_remembered_for_the_next_start(fixture_locations):
 
 async def test_a_damaged_settings_file_gives_the_default_order(fixture_locations):
     fixture_locations.data.mkdir(parents=True)
-    fixture_locations.settings_path.write_text('{"sort": "popularity", "reverse": "yes"', encoding="utf-8")
+    fixture_locations.settings_path.write_text(
+        '{"sort": "popularity", "reverse": "yes"', encoding="utf-8"
+    )
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
@@ -260,7 +340,9 @@ async def test_slash_searches_live_and_escape_clears(fixture_locations):
         assert set(paths(screen)) == {"fresh.md", "two-days.md"}
         assert title(screen) == "All articles · 2 of 12 · by date, newest first · search “record”"
         await pilot.press("space", "q")
-        assert paths(screen) == ["fresh.md"]  # "record" and a word starting with q: "record quarter"
+        assert paths(screen) == [
+            "fresh.md"
+        ]  # "record" and a word starting with q: "record quarter"
         assert title(screen).endswith(" · search “record q”")
         assert str(screen.query_one("#detail-title", Static).content).startswith("Fresh morning")
         await pilot.press("escape")
@@ -270,16 +352,22 @@ async def test_slash_searches_live_and_escape_clears(fixture_locations):
         assert title(screen) == "All articles · 12 · by date, newest first"
 
 
-async def test_search_matches_provider_case_insensitively_and_enter_returns_to_the_list(fixture_locations):
+async def test_search_matches_provider_case_insensitively_and_enter_returns_to_the_list(
+    fixture_locations,
+):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await pilot.press("slash", *"ARCHIVE desk", "enter")
         assert paths(screen) == ["old.md"]
         assert screen.focused is screen.query_one(ArticleList)
-        # Keys are the list's again (not typed into the box); escape from the list clears the search.
+        # Keys are the list's again (not typed into the box); escape from the list clears the
+        # search.
         await pilot.press("s")
-        assert title(screen) == "All articles · 1 of 12 · by quality, highest first · search “ARCHIVE desk”"
+        assert (
+            title(screen)
+            == "All articles · 1 of 12 · by quality, highest first · search “ARCHIVE desk”"
+        )
         await pilot.press("escape")
         assert len(paths(screen)) == 12
 
@@ -340,7 +428,10 @@ def help_text(app) -> str:
 
 
 def has_row(text: str, keys: str, description: str) -> bool:
-    return re.search(rf"^\s*{re.escape(keys)}\s+{re.escape(description)}\s*$", text, re.MULTILINE) is not None
+    return (
+        re.search(rf"^\s*{re.escape(keys)}\s+{re.escape(description)}\s*$", text, re.MULTILINE)
+        is not None
+    )
 
 
 async def test_help_screen_lists_the_live_bindings(fixture_locations):
@@ -353,20 +444,42 @@ async def test_help_screen_lists_the_live_bindings(fixture_locations):
         assert isinstance(app.screen, HelpScreen)
         assert "newsreader — keys" in screen_text(app)
         text = help_text(app)
-        for keys, description in (("s", "Sort"), ("r", "Reverse"), ("/", "Search"), ("o", "Open"),
-                                  ("y", "Copy link"), ("!", "Skipped files"), ("esc", "Clear search"),
-                                  ("m", "Read/unread"), ("M", "Mark all read"), ("f", "Star"), ("^s", "Save search"),
-                                  ("R", "Fetch feeds"), ("space", "Scroll article"),
-                                  ("shift+space b", "Scroll article back"),
-                                  ("h ←", "Pane left"), ("l →", "Pane right"), ("tab", "Next pane"),
-                                  ("x", "Ring the test bell"), ("?", "Help"), ("↓ j", "Down"), ("end G", "Last")):
+        for keys, description in (
+            ("s", "Sort"),
+            ("r", "Reverse"),
+            ("/", "Search"),
+            ("o", "Open"),
+            ("y", "Copy link"),
+            ("!", "Skipped files"),
+            ("esc", "Clear search"),
+            ("m", "Read/unread"),
+            ("M", "Mark all read"),
+            ("f", "Star"),
+            ("^s", "Save search"),
+            ("R", "Fetch feeds"),
+            ("space", "Scroll article"),
+            ("shift+space b", "Scroll article back"),
+            ("h ←", "Pane left"),
+            ("l →", "Pane right"),
+            ("tab", "Next pane"),
+            ("x", "Ring the test bell"),
+            ("?", "Help"),
+            ("↓ j", "Down"),
+            ("end G", "Last"),
+        ):
             assert has_row(text, keys, description), (keys, description)
-        sidebar = text[text.index("Topic sidebar"):text.index("Article list")]
+        sidebar = text[text.index("Topic sidebar") : text.index("Article list")]
         assert has_row(sidebar, "x del", "Delete saved search")
         assert re.search(r"^\s*(\^q )?q\s+Quit\s*$", text, re.MULTILINE)
-        related = text[text.index("Related items"):]
+        related = text[text.index("Related items") :]
         assert has_row(related, "⏎", "Open in browser")
-        for section in ("Everywhere", "Main screen", "Topic sidebar", "Article list", "Related items"):
+        for section in (
+            "Everywhere",
+            "Main screen",
+            "Topic sidebar",
+            "Article list",
+            "Related items",
+        ):
             assert re.search(rf"^{section}\s*$", text, re.MULTILINE), section
         await pilot.press("escape")
         assert app.screen is screen
@@ -414,14 +527,27 @@ async def test_command_palette_lists_every_screen_action(fixture_locations):
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         titles = [command.title for command in app.get_system_commands(screen)]
-        for name in ("Sort: date / quality", "Reverse order", "Search articles", "Clear search", "Save search",
-                     "Open in browser", "Copy link", "Read / unread", "Mark all read", "Star / unstar",
-                     "Fetch feeds", "Skipped files", "Help: keys", "Quit"):
+        for name in (
+            "Sort: date / quality",
+            "Reverse order",
+            "Search articles",
+            "Clear search",
+            "Save search",
+            "Open in browser",
+            "Copy link",
+            "Read / unread",
+            "Mark all read",
+            "Star / unstar",
+            "Fetch feeds",
+            "Skipped files",
+            "Help: keys",
+            "Quit",
+        ):
             assert name in titles, name
 
 
 async def test_keys_typed_in_one_burst_follow_the_focus_they_were_typed_for(fixture_locations):
-    """A paste or a slow link delivers `/deep` or `h j j` at once: no key may act on the old pane."""
+    """A paste or a slow link delivers `/deep` or `h j j` at once: no key acts on the old pane."""
     from textual import events
 
     app = build_app(fixture_locations)
@@ -431,14 +557,24 @@ async def test_keys_typed_in_one_burst_follow_the_focus_they_were_typed_for(fixt
 
         def burst(*keys: str) -> None:
             for key in keys:
-                app.post_message(events.Key(key, "/" if key == "slash" else key if len(key) == 1 else None))
+                app.post_message(
+                    events.Key(key, "/" if key == "slash" else key if len(key) == 1 else None)
+                )
 
         burst("slash", *"mos")  # m, o, s on the list would mark, open and sort
-        await wait_until(pilot, lambda: screen.query_one("#filter", Input).value == "mos", what="the typed search")
+        await wait_until(
+            pilot,
+            lambda: screen.query_one("#filter", Input).value == "mos",
+            what="the typed search",
+        )
         assert screen.settings.sort.value == "date" and not screen.state.read
         # In the search box, the pane and search keys are characters like any other.
         burst("h", "slash", "l")
-        await wait_until(pilot, lambda: screen.query_one("#filter", Input).value == "mosh/l", what="typed letters")
+        await wait_until(
+            pilot,
+            lambda: screen.query_one("#filter", Input).value == "mosh/l",
+            what="typed letters",
+        )
         assert isinstance(screen.focused, Input)
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: screen.focused is articles, what="the list focused again")

@@ -31,7 +31,8 @@ from reader.widgets.topic_sidebar import TopicSidebar
 DATE_END = MARKS + 12
 """Cell after the date column: marks (3), space, date (11, right-aligned)."""
 TITLE_COLUMN = MARKS + 36
-"""Cell where the title column starts: marks, space, date (11), space, quality (3), 2 spaces, provider (16), 2 spaces."""
+"""Cell where the title column starts: marks, space, date (11), space, quality (3), 2 spaces,
+provider (16), 2 spaces."""
 PROVIDER_COLUMN = MARKS + 18
 QUALITY_COLUMN = MARKS + 13
 VIEWS = [
@@ -66,7 +67,15 @@ async def test_sidebar_lists_the_views_then_topics_by_count_then_name(fixture_lo
         # The divider is not a line you can choose: ten scopes for eleven lines.
         sidebar = app.screen.query_one(TopicSidebar)
         assert [scope.name for scope in sidebar.scopes] == [
-            "All articles", "Unread", "Starred", "Security", "Climate", "Energy", "Space", "[b]Hostile[/b]", "Health",
+            "All articles",
+            "Unread",
+            "Starred",
+            "Security",
+            "Climate",
+            "Energy",
+            "Space",
+            "[b]Hostile[/b]",
+            "Health",
         ]
 
 
@@ -75,7 +84,12 @@ async def test_sidebar_on_samples_is_sorted_by_count(samples_locations):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         lines = sidebar_lines(app)
-        assert lines[:4] == [["All", "articles", "49", "49"], ["Unread", "49"], ["★", "Starred", "0"], ["─"]]
+        assert lines[:4] == [
+            ["All", "articles", "49", "49"],
+            ["Unread", "49"],
+            ["★", "Starred", "0"],
+            ["─"],
+        ]
         topics = lines[4:]
         counts = [(-int(line[-1]), " ".join(line[:-2]).casefold()) for line in topics]
         assert counts == sorted(counts)
@@ -89,7 +103,9 @@ async def test_choosing_a_topic_filters_the_list_and_retitles_it(fixture_locatio
         screen = await wait_loaded(pilot)
         articles = screen.query_one(ArticleList)
         assert static_text(app, "#list-title").startswith("All articles · 12 · ")
-        await pilot.press("h", "j", "j", "j")  # to the sidebar, then down past Unread and Starred to "Security"
+        await pilot.press(
+            "h", "j", "j", "j"
+        )  # to the sidebar, then down past Unread and Starred to "Security"
         assert screen.focused is screen.query_one(TopicSidebar)
         assert screen.scope.topic == "Security"
         assert static_text(app, "#list-title") == "Security · 4 · by date, newest first"
@@ -114,7 +130,7 @@ async def test_rows_show_date_quality_provider_title(fixture_locations):
         await wait_loaded(pilot)
         rows = list_rows(app)
         assert len(rows) == 12
-        by_start = {row[TITLE_COLUMN:TITLE_COLUMN + 12]: row for row in rows}
+        by_start = {row[TITLE_COLUMN : TITLE_COLUMN + 12]: row for row in rows}
         fresh = by_start["Fresh mornin"]
         # Nothing is read yet: every row starts with the unread mark, and no star.
         assert all(row[:MARKS] == " ● " for row in rows)
@@ -125,7 +141,7 @@ async def test_rows_show_date_quality_provider_title(fixture_locations):
         assert script.split()[:5] == ["●", "13", "Nov", "2026", "10"]
         # No quality: the column is blank, the provider still starts in its column.
         local_file = next(row for row in rows if "File Host" in row)
-        assert local_file[QUALITY_COLUMN:QUALITY_COLUMN + 3] == "   "
+        assert local_file[QUALITY_COLUMN : QUALITY_COLUMN + 3] == "   "
         assert local_file[PROVIDER_COLUMN:].startswith("File Host")
         undated = rows[-1]
         assert undated.split()[:3] == ["●", "—", "50"] and "Undated clinic notice" in undated
@@ -158,20 +174,26 @@ async def test_cjk_emoji_and_rtl_titles_keep_the_columns_aligned(fixture_locatio
         width = articles.scrollable_content_region.width
         rows = list_rows(app)
         titles = [entry.title for entry in articles.entries]
-        assert any("東京" in t for t in titles) and any("🚀" in t for t in titles) and any("محطة" in t for t in titles)
+        assert (
+            any("東京" in t for t in titles)
+            and any("🚀" in t for t in titles)
+            and any("محطة" in t for t in titles)
+        )
         for row, entry in zip(rows, articles.entries, strict=True):
             assert cell_len(row) == width, row
             start = row.rfind(entry.title[:4])
             assert start > 0, (row, entry.title)
             assert cell_len(row[:start]) == TITLE_COLUMN, row
             provider = entry.provider[:4]
-            assert cell_len(row[:row.find(provider)]) == PROVIDER_COLUMN, row
+            assert cell_len(row[: row.find(provider)]) == PROVIDER_COLUMN, row
         # On the screen itself, the list's right border is in the same cell on every row.
         left = articles.region.x
         border_cells = set()
-        for line in screen_lines(app)[articles.region.y:articles.region.y + len(rows)]:
-            inside = line[left:]  # the sidebar and left border are ASCII/box characters: 1 cell each
-            border_cells.add(left + cell_len(inside[:inside.index("│")]))
+        for line in screen_lines(app)[articles.region.y : articles.region.y + len(rows)]:
+            inside = line[
+                left:
+            ]  # the sidebar and left border are ASCII/box characters: 1 cell each
+            border_cells.add(left + cell_len(inside[: inside.index("│")]))
         assert len(border_cells) == 1
 
 
@@ -203,8 +225,14 @@ async def test_detail_pane_shows_everything_about_the_article(fixture_locations)
             "Topics     Energy, Climate",
             "State      unread",
         ]
-        assert static_text(app, "#detail-excerpt") == "Briefing excerpt: turbine makers report a record quarter."
-        assert static_text(app, "#detail-url") == "Link       https://morningwire.example/2026/11/26/fresh-briefing"
+        assert (
+            static_text(app, "#detail-excerpt")
+            == "Briefing excerpt: turbine makers report a record quarter."
+        )
+        assert (
+            static_text(app, "#detail-url")
+            == "Link       https://morningwire.example/2026/11/26/fresh-briefing"
+        )
         # The Markdown body is rendered, not shown as source.
         body = screen.query_one("#detail-body", Markdown)
         assert body.display
@@ -288,7 +316,10 @@ async def test_narrow_layout_puts_the_detail_pane_below_the_list(fixture_locatio
         assert detail.y >= middle.bottom and detail.x == middle.x
         assert static_text(app, "#detail-title") in screen_text(app)
         rows = list_rows(app)
-        assert rows and all(cell_len(r) == screen.query_one(ArticleList).scrollable_content_region.width for r in rows)
+        assert rows and all(
+            cell_len(r) == screen.query_one(ArticleList).scrollable_content_region.width
+            for r in rows
+        )
         await pilot.resize_terminal(140, 40)
         await pilot.pause()
         assert not screen.has_class("-narrow")
@@ -300,8 +331,17 @@ async def test_footer_shows_the_main_bindings(fixture_locations):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         footer = screen_lines(app)[-1]
-        for key, label in (("s", "Sort"), ("r", "Reverse"), ("/", "Search"), ("o", "Open"), ("m", "Read/unread"),
-                           ("f", "Star"), ("R", "Fetch feeds"), ("q", "Quit"), ("?", "Help")):
+        for key, label in (
+            ("s", "Sort"),
+            ("r", "Reverse"),
+            ("/", "Search"),
+            ("o", "Open"),
+            ("m", "Read/unread"),
+            ("f", "Star"),
+            ("R", "Fetch feeds"),
+            ("q", "Quit"),
+            ("?", "Help"),
+        ):
             assert f"{key} {label}" in footer, (key, footer)
         # Copying still works (y) but gave its place in the footer to the reading keys.
         assert "Copy link" not in footer
@@ -309,7 +349,9 @@ async def test_footer_shows_the_main_bindings(fixture_locations):
 
 async def test_long_topic_names_are_cut_but_keep_their_count(fixture_locations):
     (fixture_locations.cache / "long-topic.md").write_text(
-        "---\ntitle: Long topic\ntopics: [An extraordinarily long topic name for any sidebar]\n---\n", encoding="utf-8"
+        "---\ntitle: Long topic\n"
+        "topics: [An extraordinarily long topic name for any sidebar]\n---\n",
+        encoding="utf-8",
     )
     for size in (SIZE, (90, 40)):
         app = build_app(fixture_locations)

@@ -110,7 +110,10 @@ async def test_a_related_item_with_a_script_link_is_refused(fixture_locations, b
         screen = await wait_loaded(pilot)
         notes = Notes(app)
         await pilot.press("l", "G")
-        assert screen.query_one(RelatedList).current.title == "Related item whose only link is a script"
+        assert (
+            screen.query_one(RelatedList).current.title
+            == "Related item whose only link is a script"
+        )
         await pilot.press("enter")
         await pilot.press("o")
         await settle(pilot)
@@ -148,7 +151,10 @@ async def test_open_link_accepts_http_and_https(fixture_locations, browser):
         screen.query_one(Links).open("http://example.org/a?b=1")
         screen.query_one(Links).open("https://example.org/[bold]x[/]")
         await settle(pilot)
-        assert sorted(opened(browser)) == ["http://example.org/a?b=1", "https://example.org/[bold]x[/]"]
+        assert sorted(opened(browser)) == [
+            "http://example.org/a?b=1",
+            "https://example.org/[bold]x[/]",
+        ]
 
 
 async def test_a_browser_that_cannot_start_is_reported(fixture_locations, monkeypatch):
@@ -203,7 +209,10 @@ async def test_y_copies_the_current_link(fixture_locations, monkeypatch):
         notes = Notes(app)
         await pilot.press("y")
         await pilot.press("l", "j", "y")  # the second related item
-        assert clipboard.calls == [(FRESH_URL,), ("https://morningwire.example/2026/11/01/wind-record",)]
+        assert clipboard.calls == [
+            (FRESH_URL,),
+            ("https://morningwire.example/2026/11/01/wind-record",),
+        ]
         assert (FRESH_URL, "Link copied", "information") in notes.items
         await pilot.press("j", "y")  # the related item without a link
         await pilot.press("h")

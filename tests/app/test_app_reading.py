@@ -71,13 +71,18 @@ async def test_m_toggles_read_and_updates_the_row_counts_status_and_detail(fixtu
         assert sidebar_line(app, "Energy") == ["Energy", "3", "3"]
         await pilot.press("m")
         assert row_marks(app)["fresh.md"] == READ
-        assert set(row_marks(app).values()) == {UNREAD, READ} and list(row_marks(app).values()).count(READ) == 1
+        assert (
+            set(row_marks(app).values()) == {UNREAD, READ}
+            and list(row_marks(app).values()).count(READ) == 1
+        )
         assert sidebar_line(app, "All articles") == ["All", "articles", "11", "12"]
         assert sidebar_line(app, "Unread") == ["Unread", "11"]
         assert sidebar_line(app, "Energy") == ["Energy", "2", "3"]
         assert sidebar_line(app, "Climate") == ["Climate", "2", "3"]
         assert sidebar_line(app, "Security") == ["Security", "4", "4"]
-        assert text(screen, "#status").endswith(" · 11 unread · 1 file skipped (press ! to see why)")
+        assert text(screen, "#status").endswith(
+            " · 11 unread · 1 file skipped (press ! to see why)"
+        )
         assert state_line(screen) == "State      read"
         # Off the cursor (which is bold), a read title is no longer bold; an unread one is.
         await pilot.press("j")
@@ -114,8 +119,9 @@ async def test_counts_taken_before_a_mark_are_counted_again_not_shown(fixture_lo
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await wait_until(pilot, lambda: sidebar_line(app, "Unread") == ["Unread", "12"],
-                         what="the first counts")
+        await wait_until(
+            pilot, lambda: sidebar_line(app, "Unread") == ["Unread", "12"], what="the first counts"
+        )
         stale = screen.marks.tally(screen.collection)  # a slow worker's snapshot, before the mark
         await pilot.press("m")
         assert sidebar_line(app, "Unread") == ["Unread", "11"]
@@ -132,14 +138,19 @@ async def test_an_article_shown_for_a_second_becomes_read(fixture_locations, mon
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await pilot.press("j", "j")  # through the storage article without stopping, to the Tokyo one
+        await pilot.press(
+            "j", "j"
+        )  # through the storage article without stopping, to the Tokyo one
         assert row_marks(app)["cjk.md"] == UNREAD
         await pilot.pause(REAL_READ_AFTER_SECONDS + 0.3)
-        await wait_until(pilot, lambda: row_marks(app)["cjk.md"] == READ, what="the shown article to become read")
+        await wait_until(
+            pilot, lambda: row_marks(app)["cjk.md"] == READ, what="the shown article to become read"
+        )
         assert row_marks(app)["two-days.md"] == UNREAD  # passed over: not read
         assert state_line(screen) == "State      read"
         assert sidebar_line(app, "Space")[1] == "2"
-        # Marking it unread by hand is not undone a second later, nor is a row marked unread at once.
+        # Marking it unread by hand is not undone a second later, nor is a row marked unread at
+        # once.
         await pilot.press("m")
         await pilot.press("j", "m", "m")  # emoji: read by hand, then unread again, straight away
         await pilot.pause(REAL_READ_AFTER_SECONDS + 0.3)
@@ -156,7 +167,9 @@ async def test_opening_an_article_marks_it_read(fixture_locations, monkeypatch):
         # Opening a related item is not reading the article.
         await pilot.press("l", "o")
         await settle(pilot)
-        assert [call[0] for call in browser.calls] == ["https://signaldesk.example/grid-battery-tender"]
+        assert [call[0] for call in browser.calls] == [
+            "https://signaldesk.example/grid-battery-tender"
+        ]
         assert row_marks(app)["fresh.md"] == UNREAD
         # Opening the article is.
         await pilot.press("h", "o")
@@ -172,7 +185,7 @@ async def test_opening_an_article_marks_it_read(fixture_locations, monkeypatch):
         assert row_marks(app)["js-url.md"] == UNREAD
 
 
-# --- M: mark the whole view read -------------------------------------------------------------------
+# --- M: mark the whole view read ------------------------------------------------------------------
 
 
 async def test_M_asks_then_marks_every_row_of_the_view_read(fixture_locations):
@@ -194,7 +207,10 @@ async def test_M_asks_then_marks_every_row_of_the_view_read(fixture_locations):
         await pilot.press("M", "y")
         assert app.screen is screen
         assert set(row_marks(app).values()) == {READ}
-        assert sidebar_line(app, "Security") == ["Security", "4"]  # no unread count left, the total stays
+        assert sidebar_line(app, "Security") == [
+            "Security",
+            "4",
+        ]  # no unread count left, the total stays
         assert sidebar_line(app, "All articles") == ["All", "articles", "8", "12"]
         assert notes.messages()[-1] == "Marked 4 articles read."
         # Everything: the question counts only what is still unread.
@@ -225,11 +241,14 @@ async def test_M_in_a_search_marks_only_the_matching_rows(fixture_locations):
         await pilot.press("enter", "M")
         assert text(app.screen, "#confirm-question") == "Mark 2 articles in this view as read?"
         await pilot.press("y", "escape")
-        assert {path for path, mark in row_marks(app).items() if mark == READ} == {"fresh.md", "two-days.md"}
+        assert {path for path, mark in row_marks(app).items() if mark == READ} == {
+            "fresh.md",
+            "two-days.md",
+        }
         assert sidebar_line(app, "Unread") == ["Unread", "10"]
 
 
-# --- f: stars --------------------------------------------------------------------------------------
+# --- f: stars -------------------------------------------------------------------------------------
 
 
 async def test_f_stars_and_the_starred_view_lists_it_across_restarts(fixture_locations):
@@ -273,7 +292,7 @@ async def test_f_stars_and_the_starred_view_lists_it_across_restarts(fixture_loc
         assert text(screen, "#list-empty").startswith("No starred articles yet.")
 
 
-# --- state that outlives the index and other instances --------------------------------------------------------
+# --- state that outlives the index and other instances --------------------------------------------
 
 
 async def test_marks_survive_rebuilding_the_index(fixture_locations):
@@ -310,18 +329,22 @@ while n < 100 or not stop.exists():
     if n % 3 == 0:
         store.toggle_star(key)
     n += 1
-    time.sleep(0.002)  # a reader's pace; a writer that never lets go would starve the other (see below)
+    # a reader's pace; a writer that never lets go would starve the other (see below)
+    time.sleep(0.002)
 store.close()
 print(n, flush=True)
 """
 """Another reader on the same data dir, in its own process: it marks other articles, one small
 transaction per mark like the app, until told to stop (and at least 100 times).
 
-It pauses between marks: SQLite does not queue writers, so one that takes the lock again the
-instant it lets go keeps the other waiting (up to the 30 s busy timeout) however briefly it holds it."""
+It pauses between marks: SQLite does not queue writers, so one that takes the lock again
+the instant it lets go keeps the other waiting (up to the 30 s busy timeout) however
+briefly it holds it."""
 
 
-async def test_marks_written_at_the_same_time_by_another_instance_are_all_kept(fixture_locations, tmp_path):
+async def test_marks_written_at_the_same_time_by_another_instance_are_all_kept(
+    fixture_locations, tmp_path
+):
     fixture_locations.data.mkdir(parents=True)
     stop = tmp_path / "stop-marking"
     app = build_app(fixture_locations)
@@ -329,7 +352,8 @@ async def test_marks_written_at_the_same_time_by_another_instance_are_all_kept(f
         screen = await wait_loaded(pilot)
         other = subprocess.Popen(
             [sys.executable, "-c", OTHER_INSTANCE, str(fixture_locations.state_path), str(stop)],
-            stdout=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         try:
             assert other.stdout.readline().strip() == "ready"
@@ -346,7 +370,9 @@ async def test_marks_written_at_the_same_time_by_another_instance_are_all_kept(f
         assert other.returncode == 0
         written = [f"https://elsewhere.example/{n}" for n in range(int(out))]
         ours = {entry.url or entry.path for entry in screen.collection.entries}
-        starred_here = {entry.url or entry.path for entry in screen.query_one(ArticleList).entries[:4]}
+        starred_here = {
+            entry.url or entry.path for entry in screen.query_one(ArticleList).entries[:4]
+        }
         await pilot.press("q")
 
     store = state_db(fixture_locations)
@@ -361,7 +387,7 @@ async def test_marks_written_at_the_same_time_by_another_instance_are_all_kept(f
         assert sidebar_line(again, "★ Starred") == ["★", "Starred", "4"]
 
 
-# --- scrolling the detail pane -----------------------------------------------------------------------------
+# --- scrolling the detail pane --------------------------------------------------------------------
 
 
 async def test_space_and_b_scroll_the_detail_pane(fixture_locations):
@@ -373,7 +399,9 @@ async def test_space_and_b_scroll_the_detail_pane(fixture_locations):
         await pilot.press("space")
         await pilot.pause()
         assert detail.scroll_y > 0
-        assert screen.focused is screen.query_one(ArticleList)  # the list keeps the focus and the cursor
+        assert screen.focused is screen.query_one(
+            ArticleList
+        )  # the list keeps the focus and the cursor
         assert screen.query_one(ArticleList).cursor == 0
         await pilot.press("b")
         await pilot.pause()

@@ -8,6 +8,7 @@ scope it was typed in, as a sidebar line; ``x`` or ``delete`` there removes it.
 
 from __future__ import annotations
 
+from conftest import write_article
 from textual.widgets import Input, Static
 
 from app.conftest import (
@@ -23,7 +24,6 @@ from app.conftest import (
     state_db,
     wait_loaded,
 )
-from conftest import write_article
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.main import MainScreen
 from reader.screens.save_view import SaveViewScreen
@@ -31,8 +31,18 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.topic_sidebar import TopicSidebar
 
 ALL_PATHS = {
-    "fresh.md", "two-days.md", "cjk.md", "emoji.md", "rtl.md", "click-markup.md", "bold-markup.md",
-    "js-url.md", "file-url.md", "long-title.md", "old.md", "no-date.md",
+    "fresh.md",
+    "two-days.md",
+    "cjk.md",
+    "emoji.md",
+    "rtl.md",
+    "click-markup.md",
+    "bold-markup.md",
+    "js-url.md",
+    "file-url.md",
+    "long-title.md",
+    "old.md",
+    "no-date.md",
 }
 
 
@@ -40,7 +50,7 @@ def text(screen: MainScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
 
 
-# --- saved searches -------------------------------------------------------------------------------------
+# --- saved searches -------------------------------------------------------------------------------
 
 
 async def test_ctrl_s_saves_the_search_as_a_sidebar_view(fixture_locations):
@@ -54,9 +64,14 @@ async def test_ctrl_s_saves_the_search_as_a_sidebar_view(fixture_locations):
         await pilot.press("ctrl+s")
         modal = app.screen
         assert isinstance(modal, SaveViewScreen)
-        assert text(modal, "#save-question") == "Save the search “topic:energy quality:>50” as a view named:"
+        assert (
+            text(modal, "#save-question")
+            == "Save the search “topic:energy quality:>50” as a view named:"
+        )
         name_box = modal.query_one("#save-name", Input)
-        assert name_box.value == "topic:energy quality:>50"  # offered as the name, selected: typing replaces it
+        assert (
+            name_box.value == "topic:energy quality:>50"
+        )  # offered as the name, selected: typing replaces it
         await pilot.press(*"Power", "enter")
         assert app.screen is screen
         assert notes.messages()[-1] == "Saved “Power” in the sidebar."
@@ -71,7 +86,9 @@ async def test_ctrl_s_saves_the_search_as_a_sidebar_view(fixture_locations):
         # A search typed inside the view narrows it further.
         await search_for(pilot, screen, "turb")
         assert paths(screen) == ["fresh.md"]
-        assert text(screen, "#list-title") == "Power · 1 of 3 · by date, newest first · search “turb”"
+        assert (
+            text(screen, "#list-title") == "Power · 1 of 3 · by date, newest first · search “turb”"
+        )
         await pilot.press("q")
     # Kept in the state database (that the sidebar lists saved searches at start: see the x test).
     store = state_db(fixture_locations)
@@ -86,7 +103,11 @@ async def test_saving_without_a_search_or_cancelling_saves_nothing(fixture_locat
         notes = Notes(app)
         await pilot.press("ctrl+s")
         assert app.screen is screen
-        assert notes.items[-1] == ("Type a search with / first, then save it with ctrl+s.", "", "warning")
+        assert notes.items[-1] == (
+            "Type a search with / first, then save it with ctrl+s.",
+            "",
+            "warning",
+        )
         await search_for(pilot, screen, "record")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, SaveViewScreen)
@@ -99,8 +120,14 @@ async def test_saving_without_a_search_or_cancelling_saves_nothing(fixture_locat
 
 
 async def test_a_search_saved_in_a_topic_or_view_keeps_it(fixture_locations):
-    write_article(fixture_locations.cache, "wind.md", title="Wind turbines at sea", quality=80,
-                  publishedDateTime="2026-11-01T09:00:00Z", topics=["Wind & solar power"])
+    write_article(
+        fixture_locations.cache,
+        "wind.md",
+        title="Wind turbines at sea",
+        quality=80,
+        publishedDateTime="2026-11-01T09:00:00Z",
+        topics=["Wind & solar power"],
+    )
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
@@ -108,7 +135,10 @@ async def test_a_search_saved_in_a_topic_or_view_keeps_it(fixture_locations):
         await search_for(pilot, screen, "glacier")
         assert paths(screen) == ["old.md"]
         await pilot.press("ctrl+s")
-        assert text(app.screen, "#save-question") == "Save the search “topic:Climate glacier” as a view named:"
+        assert (
+            text(app.screen, "#save-question")
+            == "Save the search “topic:Climate glacier” as a view named:"
+        )
         await pilot.press("enter", "escape")  # under the name offered: the search itself
         assert len(paths(screen)) == 3  # the whole topic again
         await choose_scope(pilot, screen, "topic:Climate glacier")
@@ -124,7 +154,9 @@ async def test_a_search_saved_in_a_topic_or_view_keeps_it(fixture_locations):
         await search_for(pilot, screen, "glacier")
         await pilot.press("ctrl+s", "enter", "escape")
         assert [v.query for v in screen.state.views()] == [
-            "topic:Climate glacier", 'topic:"Wind & solar power" turb', "is:unread glacier",
+            "topic:Climate glacier",
+            'topic:"Wind & solar power" turb',
+            "is:unread glacier",
         ]
         assert sidebar_line(app, "/ is:unread glacier")[-1] == "1"
         await put_cursor_on(pilot, screen, "old.md")
@@ -142,7 +174,11 @@ async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        assert sidebar_lines(app)[3:6] == [["/", "Energy", "news", "3"], ["/", "Records", "2"], ["─"]]
+        assert sidebar_lines(app)[3:6] == [
+            ["/", "Energy", "news", "3"],
+            ["/", "Records", "2"],
+            ["─"],
+        ]
         await choose_scope(pilot, screen, "Energy news")
         assert text(screen, "#list-title") == "Energy news · 3 · by date, newest first"
         await pilot.press("h", "x")  # x is the sidebar's key
@@ -153,7 +189,8 @@ async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
         await pilot.press("x", "y")
         assert app.screen is screen
         assert [words[1] for words in sidebar_lines(app) if words[0] == "/"] == ["Records"]
-        # The list no longer shows the deleted view: it is back on all articles, as the sidebar says.
+        # The list no longer shows the deleted view: it is back on all articles, as the sidebar
+        # says.
         sidebar = screen.query_one(TopicSidebar)
         assert sidebar.current.name == "All articles" and screen.scope.name == "All articles"
         assert text(screen, "#list-title") == "All articles · 12 · by date, newest first"
@@ -170,7 +207,7 @@ async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
     store.close()
 
 
-# --- the search language ---------------------------------------------------------------------------------
+# --- the search language --------------------------------------------------------------------------
 
 
 async def test_qualifiers_typed_after_slash(fixture_locations):
@@ -189,8 +226,16 @@ async def test_qualifiers_typed_after_slash(fixture_locations):
         assert paths(screen) == []  # not a qualifier (yet): a word, that no article has
         assert set(await results("is:unread")) == ALL_PATHS - {"fresh.md", "two-days.md"}
         assert await results("is:starred") == ["cjk.md"]
-        assert set(await results("topic:security")) == {"click-markup.md", "bold-markup.md", "js-url.md", "file-url.md"}
-        assert text(screen, "#list-title") == "All articles · 4 of 12 · by date, newest first · search “topic:security”"
+        assert set(await results("topic:security")) == {
+            "click-markup.md",
+            "bold-markup.md",
+            "js-url.md",
+            "file-url.md",
+        }
+        assert (
+            text(screen, "#list-title")
+            == "All articles · 4 of 12 · by date, newest first · search “topic:security”"
+        )
         assert await results("quality:>55") == ["fresh.md", "two-days.md", "cjk.md", "emoji.md"]
         assert await results("quality:>=90") == ["two-days.md", "emoji.md"]
         assert await results("topic:Space quality:>55") == ["cjk.md", "emoji.md"]
@@ -199,7 +244,8 @@ async def test_qualifiers_typed_after_slash(fixture_locations):
         assert await results("after:2026-11-20") == ["fresh.md", "two-days.md"]
         assert await results("before:2026-01-01") == ["old.md"]
         assert await results("is:unread turbines") == []
-        # A bad value is ignored and said so in the status line; the rest of the query still applies.
+        # A bad value is ignored and said so in the status line; the rest of the query still
+        # applies.
         assert set(await results("quality:>lots topic:Health")) == {"no-date.md"}
         assert "ignored: quality: wants a number, e.g. quality:>50" in text(screen, "#status")
         await pilot.press("escape")
@@ -232,9 +278,16 @@ async def test_search_words_are_highlighted_in_the_titles(fixture_locations):
         await pilot.press("ctrl+a", "ctrl+k", "a")
         row = articles.entries.index(next(e for e in articles.entries if e.path == "two-days.md"))
         title = [seg for seg in articles.render_line(row)][-7:]
-        assert "".join(seg.text for seg in title).startswith("Storage auction clears at a record low price")
+        assert "".join(seg.text for seg in title).startswith(
+            "Storage auction clears at a record low price"
+        )
         assert [(seg.text, bool(seg.style.underline)) for seg in title[:6]] == [
-            ("Storage ", False), ("a", True), ("uction clears ", False), ("a", True), ("t ", False), ("a", True),
+            ("Storage ", False),
+            ("a", True),
+            ("uction clears ", False),
+            ("a", True),
+            ("t ", False),
+            ("a", True),
         ]
         await pilot.press("ctrl+a", "ctrl+k", *"gla")
         assert paths(screen) == ["old.md"]

@@ -48,7 +48,9 @@ def test_preload_reads_the_index_and_starts_the_comparison(fixture_locations):
 
 
 def test_preload_without_a_cache_folder_has_no_comparison(tmp_path):
-    locations = Locations(cache=tmp_path / "absent", config=tmp_path / "config", data=tmp_path / "data")
+    locations = Locations(
+        cache=tmp_path / "absent", config=tmp_path / "config", data=tmp_path / "data"
+    )
     ready = preload(locations).result(timeout=30)
     try:
         assert ready.diff is None
@@ -68,21 +70,29 @@ async def _rows_of(app) -> tuple[list[str], list[str], bool]:
 async def test_a_preloaded_app_shows_the_same_rows(fixture_locations):
     _index_once(fixture_locations)
     plain = await _rows_of(build_app(fixture_locations))
-    preloaded = await _rows_of(make_app(fixture_locations, preload=preload(fixture_locations), clock=fixed_clock))
+    preloaded = await _rows_of(
+        make_app(fixture_locations, preload=preload(fixture_locations), clock=fixed_clock)
+    )
     assert preloaded == plain
     assert len(plain[0]) == 12 and not plain[2]
 
 
 async def test_a_preloaded_app_on_a_fresh_cache_shows_the_same_rows(fixture_locations):
     # No index yet: the preloaded list is empty and the scan fills it.
-    plain_locations = Locations(fixture_locations.cache, fixture_locations.config, fixture_locations.data)
-    preloaded = await _rows_of(make_app(fixture_locations, preload=preload(fixture_locations), clock=fixed_clock))
+    plain_locations = Locations(
+        fixture_locations.cache, fixture_locations.config, fixture_locations.data
+    )
+    preloaded = await _rows_of(
+        make_app(fixture_locations, preload=preload(fixture_locations), clock=fixed_clock)
+    )
     plain = await _rows_of(build_app(plain_locations))
     assert preloaded == plain and len(plain[0]) == 12
 
 
 async def test_a_preloaded_app_without_a_cache_shows_the_samples(tmp_path):
-    locations = Locations(cache=tmp_path / "absent", config=tmp_path / "config", data=tmp_path / "data")
+    locations = Locations(
+        cache=tmp_path / "absent", config=tmp_path / "config", data=tmp_path / "data"
+    )
     preloaded = await _rows_of(make_app(locations, preload=preload(locations), clock=fixed_clock))
     plain = await _rows_of(build_app(locations))
     assert preloaded == plain

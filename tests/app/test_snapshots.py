@@ -16,10 +16,21 @@ from app.conftest import SIZE, build_app, wait_loaded
 from reader.state import StateStore
 
 CHOOSE_VIEW_AND_MARK = (
-    "h", "j", "j", "j", "l",  # choose the saved search: after All, Unread and Starred
-    "m", "j", "f", "j", "j", "m", "f",  # read the first, star the second, read and star the fourth
+    "h",
+    "j",
+    "j",
+    "j",
+    "l",  # choose the saved search: after All, Unread and Starred
+    "m",
+    "j",
+    "f",
+    "j",
+    "j",
+    "m",
+    "f",  # read the first, star the second, read and star the fourth
 )
-"""Keys that leave a saved search chosen, with read, starred and unread rows and highlighted matches."""
+"""Keys that leave a saved search chosen, with read, starred and unread rows and highlighted
+matches."""
 
 
 def after_loading(*keys: str):
@@ -28,48 +39,66 @@ def after_loading(*keys: str):
     async def run_before(pilot: Pilot) -> None:
         await wait_loaded(pilot)
         for input_box in pilot.app.screen.query(Input):
-            input_box.cursor_blink = False  # a blinking cursor would make the picture depend on timing
+            input_box.cursor_blink = (
+                False  # a blinking cursor would make the picture depend on timing
+            )
         await pilot.press(*keys)
-        pilot.app.clear_notifications()  # a toast stays for seconds: whether it shows would depend on timing
+        # a toast stays for seconds: whether it shows would depend on timing
+        pilot.app.clear_notifications()
         await pilot.pause()
 
     return run_before
 
 
 def test_main_screen(snap_compare, samples_locations):
-    """Sidebar (views, then topics), list by date with unread marks, detail pane and the samples banner."""
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading())
+    """Sidebar (views, then topics), list by date with unread marks, detail pane and the samples
+    banner."""
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading()
+    )
 
 
 def test_quality_sort(snap_compare, samples_locations):
     """`s`: highest quality first, said in the list title."""
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("s"))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("s")
+    )
 
 
 def test_topic_chosen(snap_compare, samples_locations):
     """The third topic chosen in the sidebar (which has the focus)."""
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("h", "j", "j"))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("h", "j", "j")
+    )
 
 
 def test_related_item_focused(snap_compare, samples_locations):
     """The related list has the focus, on its second item."""
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("l", "j"))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("l", "j")
+    )
 
 
 def test_help_screen(snap_compare, samples_locations):
     """`?`: every key, from the live bindings."""
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("question_mark"))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("question_mark")
+    )
 
 
 def test_narrow_layout(snap_compare, samples_locations):
     """Under 100 columns the detail pane goes below the list."""
-    assert snap_compare(build_app(samples_locations), terminal_size=(90, 40), run_before=after_loading())
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=(90, 40), run_before=after_loading()
+    )
 
 
 def test_search_without_match(snap_compare, samples_locations):
     """A search that matches nothing explains itself instead of leaving a blank pane."""
     keys = ("slash", *"zebra crossing", "enter")
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys)
+    )
 
 
 def test_reading_state(snap_compare, samples_locations):
@@ -78,9 +107,13 @@ def test_reading_state(snap_compare, samples_locations):
     store.save_view("solar", "solar")  # as ctrl+s would (tested in test_app_reading)
     store.close()
     keys = CHOOSE_VIEW_AND_MARK
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading(*keys)
+    )
 
 
 def test_confirm_mark_all_read(snap_compare, samples_locations):
     """`M` asks before marking the whole view read, over the dimmed screen."""
-    assert snap_compare(build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("M"))
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("M")
+    )

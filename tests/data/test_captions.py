@@ -44,13 +44,15 @@ def test_empty_messages_say_why_and_what_to_do():
     assert empty_message(ViewState(scope=UNREAD), False).startswith("Nothing unread.")
     assert empty_message(ViewState(scope=STARRED), False).startswith("No starred articles yet.")
     assert empty_message(ViewState(scope=view_scope("mine", "x")), False).startswith(
-        "No articles in “mine”.")
+        "No articles in “mine”."
+    )
     assert empty_message(ViewState(scope=ALL), False).endswith(IMPORT_HINT)
 
 
 def test_samples_banner_says_why_the_samples_are_shown():
     assert samples_banner(0).plain == (
-        f"Sample articles — your cache is empty. Bring your own: {IMPORT_HINT}")
+        f"Sample articles — your cache is empty. Bring your own: {IMPORT_HINT}"
+    )
     assert "the one file in your cache could not be read" in samples_banner(1).plain
     assert "none of the 1,200 files in your cache" in samples_banner(1200).plain
 
@@ -68,8 +70,10 @@ def test_fetch_summary_names_failures_and_stops():
     assert fetch_summary(0, [], True)[0] == "Fetch stopped; 0 new articles so far"
     failures = [(f"https://f{n}.test", "404") for n in range(5)]
     message, title, severity = fetch_summary(2, failures, False)
-    assert message == ("2 new articles. Failed: https://f0.test: 404; https://f1.test: 404; "
-                       "https://f2.test: 404 (and 2 more)")
+    assert message == (
+        "2 new articles. Failed: https://f0.test: 404; https://f1.test: 404; "
+        "https://f2.test: 404 (and 2 more)"
+    )
     assert (title, severity) == ("Fetched, with failures", "warning")
 
 
@@ -77,7 +81,12 @@ def test_status_parts_while_scanning_and_after():
     common = dict(articles=12, samples=False, cache="/c", unread=3, skipped=0, errors=())
     assert status_parts(fetch="", scan="Reading the index…", **common) == ["Reading the index…"]
     assert status_parts(fetch="F", scan=None, **common) == ["F", "12 articles in /c", "3 unread"]
-    parts = status_parts(fetch="", scan=None, **{**common, "samples": True, "skipped": 1,
-                                                 "errors": ("a", "b")})
-    assert parts == ["12 sample articles", "3 unread", "1 file skipped (press ! to see why)",
-                     "ignored: a; b"]
+    parts = status_parts(
+        fetch="", scan=None, **{**common, "samples": True, "skipped": 1, "errors": ("a", "b")}
+    )
+    assert parts == [
+        "12 sample articles",
+        "3 unread",
+        "1 file skipped (press ! to see why)",
+        "ignored: a; b",
+    ]

@@ -1,4 +1,4 @@
-"""The comparison of files with the index made out of process, and patching a loaded list after a scan.
+"""The comparison of files with the index out of process, and patching a loaded list after a scan.
 
 :func:`reader.index.diff_files` runs in a helper process while the UI starts;
 whatever it finds must be exactly what an in-process scan would have found,
@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from conftest import write_article
+
 from reader import library
 from reader.filecheck import BAD_NAME, compare, diff_files, walk
 from reader.index import Index, index_path_for, start_diff
@@ -24,8 +25,13 @@ from reader.scopes import topic_counts
 
 def _article(folder: Path, name: str, title: str, body: str = "Some text.") -> Path:
     return write_article(
-        folder, name, body, title=title, url=f"https://example.test/{name}",
-        published="2026-11-20T10:00:00Z", topics=["Energy"],
+        folder,
+        name,
+        body,
+        title=title,
+        url=f"https://example.test/{name}",
+        published="2026-11-20T10:00:00Z",
+        topics=["Energy"],
     )
 
 
@@ -41,7 +47,12 @@ def _populate(cache: Path) -> None:
 def _change(cache: Path) -> None:
     """Add, change (a different size), remove, and make a broken link."""
     _article(cache, "added.md", "Brand new zeppelin report")
-    _article(cache / "sub", "nested.md", "Nested piece, rewritten", body="A much longer body than before. " * 20)
+    _article(
+        cache / "sub",
+        "nested.md",
+        "Nested piece, rewritten",
+        body="A much longer body than before. " * 20,
+    )
     (cache / "a1.md").unlink()
     (cache / "sub" / "other.md").unlink()
     os.symlink(cache / "missing-target.md", cache / "dangling.md")
@@ -84,7 +95,9 @@ def test_diff_files_matches_the_in_process_comparison_and_feeds_an_identical_sca
         changed, gone, seen = out_of_process
         assert sorted(c[0] for c in changed) == ["added.md", "dangling.md", "sub/nested.md"]
         assert dict((c[0], c[3]) for c in changed) == {
-            "added.md": None, "dangling.md": "broken symlink", "sub/nested.md": None,
+            "added.md": None,
+            "dangling.md": "broken symlink",
+            "sub/nested.md": None,
         }
         assert sorted(gone) == ["a1.md", "sub/other.md"]
         assert seen == 7  # a0 a2 a3 added bad dangling sub/nested
@@ -105,11 +118,15 @@ def test_scan_with_a_precomputed_diff_leaves_the_index_as_a_plain_scan(cache, tm
         with_diff = index.scan(diff=diff)
         plain = copy.scan()
         assert _snapshot(index) == _snapshot(copy)
-        assert sorted(with_diff.touched) == sorted(plain.touched) == sorted(
-            ["added.md", "dangling.md", "sub/nested.md", "a1.md", "sub/other.md"]
+        assert (
+            sorted(with_diff.touched)
+            == sorted(plain.touched)
+            == sorted(["added.md", "dangling.md", "sub/nested.md", "a1.md", "sub/other.md"])
         )
         assert (with_diff.parsed, with_diff.removed, with_diff.total_files) == (
-            plain.parsed, plain.removed, plain.total_files,
+            plain.parsed,
+            plain.removed,
+            plain.total_files,
         )
         assert {s.path for s in index.skipped()} == {"bad.md", "dangling.md"}
         # Full-text search agrees too (the search table was kept in step).
@@ -185,7 +202,10 @@ def test_the_helper_script_needs_nothing_but_the_standard_library(cache, tmp_pat
         (cache / "a2.md").unlink()
         done = subprocess.run(
             [sys.executable, "-I", "-S", filecheck.__file__, str(cache), str(index.db_path)],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
         )
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith("[[],") and '["a2.md"]' in done.stdout
@@ -232,9 +252,13 @@ def test_reload_patches_the_loaded_list_to_what_a_fresh_load_gives(cache, tmp_pa
         assert len(patched.entries) == len(set(patched.entries))  # no path twice
         # The patched list searches, sorts and counts like the fresh one.
         for text in ("zeppelin", "rewritten", "nested", "article"):
-            assert patched.view(SortKey.DATE, text=text) == fresh.view(SortKey.DATE, text=text), text
+            assert patched.view(SortKey.DATE, text=text) == fresh.view(SortKey.DATE, text=text), (
+                text
+            )
         assert topic_counts(patched.entries) == topic_counts(fresh.entries)
-        assert loaded.entries is not patched.entries and len(loaded) == 6  # the old list is left alone
+        assert (
+            loaded.entries is not patched.entries and len(loaded) == 6
+        )  # the old list is left alone
     finally:
         source.index.close()
 
@@ -269,11 +293,13 @@ def test_walk_gives_slash_paths_for_nested_folders_and_skips_dot_folders(tmp_pat
     (root / "one" / "notes.txt").write_text("not an article", encoding="utf-8")
     found = {rel: problem for rel, size, mtime, problem in walk(root)}
     assert found == {"top.md": None, "one/two/deep.md": None}
-    for rel, size, mtime, problem in walk(root):
+    for rel, size, mtime, _problem in walk(root):
         assert size == (root / rel).stat().st_size and mtime == (root / rel).stat().st_mtime_ns
 
 
-def test_a_sub_folder_that_cannot_be_read_is_reported_and_its_articles_leave_the_index(cache, monkeypatch):
+def test_a_sub_folder_that_cannot_be_read_is_reported_and_its_articles_leave_the_index(
+    cache, monkeypatch
+):
     """Permissions are simulated (the tests may run as root, who can read anything)."""
     from reader import filecheck
 

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 
 import reader.index as index_module
 import reader.index_rows as rows_module
 from reader.entry import topics_of
-from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 from reader.index import SCHEMA_VERSION, Index, index_path_for
 
 OpenIndex = Callable[[Path], Index]
@@ -47,9 +47,16 @@ def many_articles(folder: Path, count: int, *, bad_every: int = 0) -> set[str]:
         if bad_every and n % bad_every == 0:
             (folder / name).write_text(f"no front matter {n}\n", encoding="utf-8")
             continue
-        write_article(folder, name, f"Body {n}", title=f"Article {n}", quality=n % 90,
-                      publishedDateTime=f"2021-01-01T00:{n % 60:02d}:00Z", topics=[f"T{n % 5}"],
-                      originalUrl=f"https://example.com/{n}")
+        write_article(
+            folder,
+            name,
+            f"Body {n}",
+            title=f"Article {n}",
+            quality=n % 90,
+            publishedDateTime=f"2021-01-01T00:{n % 60:02d}:00Z",
+            topics=[f"T{n % 5}"],
+            originalUrl=f"https://example.com/{n}",
+        )
         good.add(name)
     return good
 
@@ -61,7 +68,9 @@ def paths_of(index: Index) -> set[str]:
 # --- building and incremental scans --------------------------------------------
 
 
-def test_scan_builds_the_index_with_every_good_file_and_every_skip(cache: Path, open_index: OpenIndex) -> None:
+def test_scan_builds_the_index_with_every_good_file_and_every_skip(
+    cache: Path, open_index: OpenIndex
+) -> None:
     good = set(copy_articles(GOOD_ARTICLES, cache))
     bad = set(copy_articles(BAD_ARTICLES, cache))
     index = open_index(cache)
@@ -214,7 +223,9 @@ def test_unexpected_parser_error_skips_one_file_and_the_scan_goes_on(
     index = open_index(cache)
     result = index.scan()
     assert paths_of(index) == {"a.md"}
-    assert [(s.path, s.reason) for s in result.skipped] == [("boom.md", "unexpected error: RuntimeError")]
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("boom.md", "unexpected error: RuntimeError")
+    ]
 
 
 def test_missing_root_gives_an_empty_index(tmp_path: Path) -> None:
@@ -251,7 +262,9 @@ def _sqlite_files(db: Path) -> None:
     [b"garbage", os.urandom(8192), b"SQLite format 3\x00" + os.urandom(8176)],
     ids=["text", "random", "sqlite-header-then-random"],
 )
-def test_corrupt_index_file_is_rebuilt(good_cache: Path, open_index: OpenIndex, garbage: bytes) -> None:
+def test_corrupt_index_file_is_rebuilt(
+    good_cache: Path, open_index: OpenIndex, garbage: bytes
+) -> None:
     first = open_index(good_cache)
     first.scan()
     expected = paths_of(first)
@@ -273,15 +286,22 @@ def test_corrupt_index_file_is_rebuilt(good_cache: Path, open_index: OpenIndex, 
 
 
 @pytest.mark.parametrize("version", [SCHEMA_VERSION - 1, SCHEMA_VERSION + 1, 0])
-def test_index_of_another_version_is_rebuilt(cache: Path, open_index: OpenIndex, version: int) -> None:
+def test_index_of_another_version_is_rebuilt(
+    cache: Path, open_index: OpenIndex, version: int
+) -> None:
     article = write_article(cache, "a.md", title="Real title")
     info = article.stat()
     db = index_path_for(cache)
     db.parent.mkdir()
     old = sqlite3.connect(db)
     # An older layout holding a row that matches the file's size and mtime exactly.
-    old.execute("CREATE TABLE articles (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, title TEXT)")
-    old.execute("INSERT INTO articles VALUES ('a.md', ?, ?, 'Stale title')", (info.st_size, info.st_mtime_ns))
+    old.execute(
+        "CREATE TABLE articles (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, title TEXT)"
+    )
+    old.execute(
+        "INSERT INTO articles VALUES ('a.md', ?, ?, 'Stale title')",
+        (info.st_size, info.st_mtime_ns),
+    )
     old.execute("INSERT INTO articles VALUES ('ghost.md', 1, 1, 'Ghost')")
     old.execute(f"PRAGMA user_version = {version}")
     old.commit()
@@ -344,12 +364,16 @@ index.close()
 def test_two_processes_scanning_at_once(cache: Path, open_index: OpenIndex) -> None:
     expected = many_articles(cache, 300)
     procs = [
-        subprocess.Popen([sys.executable, "-c", _SCAN_SCRIPT, str(cache)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _SCAN_SCRIPT, str(cache)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(3)
     ]
     outputs = [proc.communicate(timeout=60) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
         assert "Traceback" not in err
     _assert_consistent(cache, expected, open_index)
@@ -394,32 +418,77 @@ def test_pool_path_gives_the_same_result_as_the_serial_one(
     assert progress[-1] == (total, total)
 
 
-def test_bulk_read_gives_exactly_the_rows_a_row_by_row_read_gives(cache: Path, open_index: OpenIndex) -> None:
+def test_bulk_read_gives_exactly_the_rows_a_row_by_row_read_gives(
+    cache: Path, open_index: OpenIndex
+) -> None:
     """Entries are read as one JSON array per column; every value must survive that exactly."""
     index = open_index(cache)
     assert index.entries() == []  # an empty index, where SQLite's aggregates give NULL
     rows = [
-        ("a.md", "Quotes \" and \\ backslashes, tabs\tand ünïcödé 東京", 1700331060.1234567, 77, 5, "P", "p.test",
-         "https://p.test/a?x=1&y=\"2\"", "article", "AI\x1fSpace"),
+        (
+            "a.md",
+            'Quotes " and \\ backslashes, tabs\tand ünïcödé 東京',
+            1700331060.1234567,
+            77,
+            5,
+            "P",
+            "p.test",
+            'https://p.test/a?x=1&y="2"',
+            "article",
+            "AI\x1fSpace",
+        ),
         ("b.md", "Undated, unscored, no link", None, None, None, "", "", None, "article", ""),
-        ("c.md", "Tiny and huge numbers", 1e-7, 0, -3, "Q", "q.test", "https://q.test/c", "blog", "AI"),
-        ("d.md", "Far future", 253402300799.99997, 100, 100, "Q", "q.test", "https://q.test/d", "article", ""),
+        (
+            "c.md",
+            "Tiny and huge numbers",
+            1e-7,
+            0,
+            -3,
+            "Q",
+            "q.test",
+            "https://q.test/c",
+            "blog",
+            "AI",
+        ),
+        (
+            "d.md",
+            "Far future",
+            253402300799.99997,
+            100,
+            100,
+            "Q",
+            "q.test",
+            "https://q.test/d",
+            "article",
+            "",
+        ),
     ]
     with index.conn:
         index.conn.executemany(
-            "INSERT INTO articles (path, size, mtime_ns, title, excerpt, published, quality, heat, provider,"
-            " domain, url, type, topics) VALUES (?, 1, 1, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (path, size, mtime_ns, title, excerpt, published, quality,"
+            " heat, provider, domain, url, type, topics)"
+            " VALUES (?, 1, 1, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-    by_row = [index_module.Entry._make(r) for r in index.conn.execute(f"SELECT {index_module._COLUMNS} FROM articles")]
+    by_row = [
+        index_module.Entry._make(r)
+        for r in index.conn.execute(f"SELECT {index_module._COLUMNS} FROM articles")
+    ]
     bulk = index._entries_in_bulk()
     assert bulk == by_row and index.entries() == by_row
     assert [type(e) for e in bulk] == [index_module.Entry] * 4
-    assert bulk[0].published == 1700331060.1234567 and bulk[1].published is None and bulk[1].url is None
+    assert (
+        bulk[0].published == 1700331060.1234567
+        and bulk[1].published is None
+        and bulk[1].url is None
+    )
 
 
-def test_word_matches_fall_back_when_sqlite_has_no_json(good_cache: Path, open_index: OpenIndex) -> None:
-    """Matching ids come as one JSON row; an SQLite built without JSON gives the same set row by row."""
+def test_word_matches_fall_back_when_sqlite_has_no_json(
+    good_cache: Path, open_index: OpenIndex
+) -> None:
+    """Matching ids come as one JSON row; an SQLite built without JSON gives the same set row by
+    row."""
     index = open_index(good_cache)
     index.scan()
     expected = index.match_ids('"a"*')
@@ -439,7 +508,9 @@ def test_word_matches_fall_back_when_sqlite_has_no_json(good_cache: Path, open_i
     try:
         assert index.match_ids('"a"*') == expected
         assert index.match_ids('"unclosed') == set()  # a bad expression still matches nothing
-        assert sorted(index.entries()) == sorted(index_module.Entry._make(r) for r in real.execute(
-            f"SELECT {index_module._COLUMNS} FROM articles"))
+        assert sorted(index.entries()) == sorted(
+            index_module.Entry._make(r)
+            for r in real.execute(f"SELECT {index_module._COLUMNS} FROM articles")
+        )
     finally:
         index.conn = real

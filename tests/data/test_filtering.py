@@ -19,12 +19,25 @@ from reader.query import parse_query, quote_value, row_check
 
 DAY = 86400.0
 QUERIES = [
-    "is:unread", "is:read", "is:starred", "is:unread is:starred",
-    "quality:>40", "quality:>=50", "quality:<10", "quality:<=0", "quality:=50",
-    "quality:>10 quality:<60", "after:1970-01-03", "before:1970-01-05",
+    "is:unread",
+    "is:read",
+    "is:starred",
+    "is:unread is:starred",
+    "quality:>40",
+    "quality:>=50",
+    "quality:<10",
+    "quality:<=0",
+    "quality:=50",
+    "quality:>10 quality:<60",
+    "after:1970-01-03",
+    "before:1970-01-05",
     "after:1970-01-02 before:1970-01-04 is:unread quality:>20",
-    "provider:outlet is:read", "topic:ai is:unread", "topic:Space quality:>0",
-    "type:video", "type:ARTICLE is:unread", "type:video quality:>10 provider:other",
+    "provider:outlet is:read",
+    "topic:ai is:unread",
+    "topic:Space quality:>0",
+    "type:video",
+    "type:ARTICLE is:unread",
+    "type:video quality:>10 provider:other",
 ]
 TYPED = {
     "topic": ["ai", "AI", "Space", "space", "Machine Learning", "é", "nope"],
@@ -45,23 +58,30 @@ def _entries(seed: int, n: int = 300) -> list[Entry]:
     topics = ["AI", "ai", "Space", "Machine Learning", "é", "Ai Ethics"]
     rows = []
     for i in range(n):
-        rows.append(Entry(
-            path=f"f{i}.md", title=f"T{i}",
-            published=rng.choice([None, 1 * DAY, 2.5 * DAY, 3 * DAY, 4 * DAY, 6 * DAY, -DAY]),
-            quality=rng.choice([None, -5, 0, 10, 40, 50, 60, 100]), heat=None,
-            provider=rng.choice(["Outlet A", "Other", "", "ÉTÉ"]),
-            domain=rng.choice(["x.test", ""]),
-            url=None if i % 5 == 0 else f"https://x.test/{i}",
-            type=rng.choice(["article", "video", "Video", "VIDEO", "podcast", ""]),
-            topics=TOPIC_SEP.join(rng.sample(topics, rng.randint(0, 3))), id=i + 1,
-        ))
+        rows.append(
+            Entry(
+                path=f"f{i}.md",
+                title=f"T{i}",
+                published=rng.choice([None, 1 * DAY, 2.5 * DAY, 3 * DAY, 4 * DAY, 6 * DAY, -DAY]),
+                quality=rng.choice([None, -5, 0, 10, 40, 50, 60, 100]),
+                heat=None,
+                provider=rng.choice(["Outlet A", "Other", "", "ÉTÉ"]),
+                domain=rng.choice(["x.test", ""]),
+                url=None if i % 5 == 0 else f"https://x.test/{i}",
+                type=rng.choice(["article", "video", "Video", "VIDEO", "podcast", ""]),
+                topics=TOPIC_SEP.join(rng.sample(topics, rng.randint(0, 3))),
+                id=i + 1,
+            )
+        )
     return rows
 
 
 def _marks(rows: list[Entry], seed: int) -> Marks:
     rng = random.Random(seed)
-    return Marks({entry_key(e) for e in rng.sample(rows, len(rows) // 3)},
-                 {entry_key(e) for e in rng.sample(rows, len(rows) // 8)})
+    return Marks(
+        {entry_key(e) for e in rng.sample(rows, len(rows) // 3)},
+        {entry_key(e) for e in rng.sample(rows, len(rows) // 8)},
+    )
 
 
 def test_every_qualifier_has_values_to_test() -> None:
@@ -91,8 +111,13 @@ def test_per_row_check_and_bulk_mask_agree(name: str, seed: int) -> None:
 
 def test_missing_values_never_match_a_comparison() -> None:
     rows = [e._replace(published=None, quality=None) for e in _entries(1, 50)]
-    for text in ("quality:>-100", "quality:<100", "quality:0", "after:1900-01-01",
-                 "before:2999-01-01"):
+    for text in (
+        "quality:>-100",
+        "quality:<100",
+        "quality:0",
+        "after:1900-01-01",
+        "before:2999-01-01",
+    ):
         assert Rows(rows).filtered(parse_query(text), None, Marks()) == [], text
         assert not any(map(row_check(parse_query(text)), rows)), text
 
@@ -114,8 +139,9 @@ def test_view_keeps_what_per_row_checks_keep(seed: int, text: str) -> None:
             assert collection.view(key, reverse, None, text, read=read, starred=starred) == expected
 
 
-@pytest.mark.parametrize("matches", [lambda n: n % 3 == 0, lambda n: n % 10 != 0],
-                         ids=["few", "most"])
+@pytest.mark.parametrize(
+    "matches", [lambda n: n % 3 == 0, lambda n: n % 10 != 0], ids=["few", "most"]
+)
 def test_word_matches_combine_with_qualifiers(matches) -> None:
     """Few matches narrow the rows first; most are one more mask: the same rows either way."""
     rows = _entries(7)
@@ -153,8 +179,11 @@ def test_a_reversed_order_takes_flipped_columns_that_match_fresh_ones(key: SortK
     for column, values in fresh._made.items():
         assert [str(v) for v in backward._made[column]] == [str(v) for v in values], column.name
     read = {e.url or e.path for e in rows[::2]}
-    expected = [e for e in backward.entries
-                if (e.url or e.path) not in read and e.quality is not None and e.quality > 10]
+    expected = [
+        e
+        for e in backward.entries
+        if (e.url or e.path) not in read and e.quality is not None and e.quality > 10
+    ]
     text = "is:unread quality:>10"
     assert collection.view(key, True, None, text, read=read, starred=set()) == expected
 

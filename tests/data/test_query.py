@@ -14,15 +14,33 @@ from reader.query import Query, Term, fts_expression, parse_query, quote_value, 
 
 def stamp(day: str) -> float:
     """Midnight UTC of an ISO day, as a POSIX timestamp."""
-    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.timezone.utc).timestamp()
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp()
 
 
-def entry(path: str, *, title: str = "T", published: float | None = None,
-          quality: int | None = None, provider: str = "", domain: str = "",
-          url: str | None = None, topics: tuple[str, ...] = (), type: str = "article") -> Entry:
-    return Entry(path=path, title=title, published=published, quality=quality, heat=None,
-                 provider=provider, domain=domain, url=url, type=type,
-                 topics=TOPIC_SEP.join(topics))
+def entry(
+    path: str,
+    *,
+    title: str = "T",
+    published: float | None = None,
+    quality: int | None = None,
+    provider: str = "",
+    domain: str = "",
+    url: str | None = None,
+    topics: tuple[str, ...] = (),
+    type: str = "article",
+) -> Entry:
+    return Entry(
+        path=path,
+        title=title,
+        published=published,
+        quality=quality,
+        heat=None,
+        provider=provider,
+        domain=domain,
+        url=url,
+        type=type,
+        topics=TOPIC_SEP.join(topics),
+    )
 
 
 def matching(query: Query, entries: list[Entry], **state: set[str]) -> list[str]:
@@ -53,25 +71,33 @@ def test_every_qualifier_is_parsed() -> None:
     )
     assert query.words == ("solar", "wind")
     assert query.terms == (
-        Term("topic", "AI"), Term("provider", "rt.com"), Term("is", "unread"),
-        Term("is", "starred"), Term("after", stamp("2024-01-01")),
-        Term("before", stamp("2024-02-01")), Term("quality", (">", 50)), Term("type", "video"),
+        Term("topic", "AI"),
+        Term("provider", "rt.com"),
+        Term("is", "unread"),
+        Term("is", "starred"),
+        Term("after", stamp("2024-01-01")),
+        Term("before", stamp("2024-02-01")),
+        Term("quality", (">", 50)),
+        Term("type", "video"),
     )
     assert query.errors == ()
     assert query.needs_state
 
 
-@pytest.mark.parametrize("text, name, value", [
-    ("topic:AI", "topic", "AI"),
-    ("provider:rt.com", "provider", "rt.com"),
-    ("is:unread", "is", "unread"),
-    ("is:starred", "is", "starred"),
-    ("is:read", "is", "read"),
-    ("after:2024-01-01", "after", stamp("2024-01-01")),
-    ("before:2024-03-01", "before", stamp("2024-03-01")),
-    ("quality:>50", "quality", (">", 50)),
-    ("type:video", "type", "video"),
-])
+@pytest.mark.parametrize(
+    "text, name, value",
+    [
+        ("topic:AI", "topic", "AI"),
+        ("provider:rt.com", "provider", "rt.com"),
+        ("is:unread", "is", "unread"),
+        ("is:starred", "is", "starred"),
+        ("is:read", "is", "read"),
+        ("after:2024-01-01", "after", stamp("2024-01-01")),
+        ("before:2024-03-01", "before", stamp("2024-03-01")),
+        ("quality:>50", "quality", (">", 50)),
+        ("type:video", "type", "video"),
+    ],
+)
 def test_each_qualifier_alone_is_a_filter_not_a_word(text: str, name: str, value: object) -> None:
     query = parse_query(text)
     assert query.terms == (Term(name, value),)
@@ -94,8 +120,10 @@ def test_quoted_values_keep_their_spaces() -> None:
 
 
 def test_qualifier_names_and_state_values_ignore_case() -> None:
-    query = parse_query("TOPIC:AI Provider:RT.com IS:Unread is:STARRED After:2024-01-01"
-                        " BEFORE:2024-02-01 Quality:>=5 Type:Video")
+    query = parse_query(
+        "TOPIC:AI Provider:RT.com IS:Unread is:STARRED After:2024-01-01"
+        " BEFORE:2024-02-01 Quality:>=5 Type:Video"
+    )
     # Values keep their spelling; matching is case-insensitive.
     assert query.values("topic") == ("AI",)
     assert query.values("provider") == ("RT.com",)
@@ -123,7 +151,9 @@ def test_a_later_date_replaces_an_earlier_one() -> None:
     assert query.errors == ("after: wants a date like 2024-01-31",)
 
 
-@pytest.mark.parametrize("token", ["colour:red", "https://example.com/a", "is:nonsense", "topic:", "ratio:3:1"])
+@pytest.mark.parametrize(
+    "token", ["colour:red", "https://example.com/a", "is:nonsense", "topic:", "ratio:3:1"]
+)
 def test_unknown_or_empty_qualifiers_are_words(token: str) -> None:
     query = parse_query(f"solar {token}")
     assert query.words == ("solar", token)
@@ -138,16 +168,19 @@ def test_words_of_punctuation_alone_are_dropped() -> None:
     assert parse_query("C++ -solar e.g.").words == ("C++", "-solar", "e.g.")
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("after:yesterday", "after:"),
-    ("after:2024-13-01", "after:"),
-    ("before:2024-02-30", "before:"),
-    ("before:01/02/2024", "before:"),
-    ("quality:high", "quality:"),
-    ("quality:>", "quality:"),
-    ("quality:>5.5", "quality:"),
-    ("quality:=>5", "quality:"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("after:yesterday", "after:"),
+        ("after:2024-13-01", "after:"),
+        ("before:2024-02-30", "before:"),
+        ("before:01/02/2024", "before:"),
+        ("quality:high", "quality:"),
+        ("quality:>", "quality:"),
+        ("quality:>5.5", "quality:"),
+        ("quality:=>5", "quality:"),
+    ],
+)
 def test_bad_dates_and_qualities_are_reported_and_ignored(text: str, problem: str) -> None:
     query = parse_query(f"solar {text}")
     assert len(query.errors) == 1 and query.errors[0].startswith(problem)
@@ -157,10 +190,18 @@ def test_bad_dates_and_qualities_are_reported_and_ignored(text: str, problem: st
     assert query == Query(words=("solar",))  # errors do not take part in equality
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("50", ("=", 50)), ("=50", ("=", 50)), (">50", (">", 50)), (">=50", (">=", 50)),
-    ("<50", ("<", 50)), ("<=50", ("<=", 50)), ("<-3", ("<", -3)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("50", ("=", 50)),
+        ("=50", ("=", 50)),
+        (">50", (">", 50)),
+        (">=50", (">=", 50)),
+        ("<50", ("<", 50)),
+        ("<=50", ("<=", 50)),
+        ("<-3", ("<", -3)),
+    ],
+)
 def test_quality_comparison_operators(value: str, expected: tuple[str, int]) -> None:
     assert parse_query(f"quality:{value}").values("quality") == (expected,)
 
@@ -173,14 +214,41 @@ def test_unbalanced_quotes_and_backslashes_never_raise() -> None:
 # --- row_check -----------------------------------------------------------------------
 
 ENTRIES = [
-    entry("a.md", published=stamp("2024-01-01"), quality=50, provider="RT News", domain="rt.com",
-          url="https://rt.com/a", topics=("AI", "Speech")),
-    entry("b.md", published=stamp("2024-01-15"), quality=80, provider="Example", domain="example.com",
-          url="https://example.com/b", topics=("AI Ethics",), type="video"),
-    entry("c.md", published=stamp("2024-02-01"), quality=None, provider="Lab", domain="lab.example",
-          topics=("ai",)),
-    entry("d.md", published=None, quality=90, provider="Example", domain="example.com",
-          url="https://example.com/d"),
+    entry(
+        "a.md",
+        published=stamp("2024-01-01"),
+        quality=50,
+        provider="RT News",
+        domain="rt.com",
+        url="https://rt.com/a",
+        topics=("AI", "Speech"),
+    ),
+    entry(
+        "b.md",
+        published=stamp("2024-01-15"),
+        quality=80,
+        provider="Example",
+        domain="example.com",
+        url="https://example.com/b",
+        topics=("AI Ethics",),
+        type="video",
+    ),
+    entry(
+        "c.md",
+        published=stamp("2024-02-01"),
+        quality=None,
+        provider="Lab",
+        domain="lab.example",
+        topics=("ai",),
+    ),
+    entry(
+        "d.md",
+        published=None,
+        quality=90,
+        provider="Example",
+        domain="example.com",
+        url="https://example.com/d",
+    ),
 ]
 
 
@@ -193,7 +261,11 @@ def test_topic_matches_whole_topic_names_in_any_case() -> None:
 
 def test_provider_matches_part_of_the_name_or_domain() -> None:
     assert matching(parse_query("provider:rt.com"), ENTRIES) == ["a.md"]
-    assert matching(parse_query("provider:EXAMPLE"), ENTRIES) == ["b.md", "c.md", "d.md"]  # c: lab.example
+    assert matching(parse_query("provider:EXAMPLE"), ENTRIES) == [
+        "b.md",
+        "c.md",
+        "d.md",
+    ]  # c: lab.example
     assert matching(parse_query('provider:"rt news"'), ENTRIES) == ["a.md"]
 
 
@@ -219,21 +291,32 @@ def test_read_and_starred_use_the_url_else_the_path() -> None:
     assert matching(parse_query("is:unread"), ENTRIES, read=read) == ["b.md", "d.md"]
     assert matching(parse_query("is:read"), ENTRIES, read=read) == ["a.md", "c.md"]
     assert matching(parse_query("is:starred"), ENTRIES, starred=starred) == ["d.md"]
-    assert matching(parse_query("is:unread is:starred"), ENTRIES, read=read, starred=starred) == ["d.md"]
+    assert matching(parse_query("is:unread is:starred"), ENTRIES, read=read, starred=starred) == [
+        "d.md"
+    ]
     # Without state nothing is read or starred.
     assert matching(parse_query("is:unread"), ENTRIES) == ["a.md", "b.md", "c.md", "d.md"]
     assert matching(parse_query("is:starred"), ENTRIES) == []
-    assert [entry_key(e) for e in ENTRIES] == ["https://rt.com/a", "https://example.com/b", "c.md",
-                                               "https://example.com/d"]
+    assert [entry_key(e) for e in ENTRIES] == [
+        "https://rt.com/a",
+        "https://example.com/b",
+        "c.md",
+        "https://example.com/d",
+    ]
 
 
 def test_qualifiers_combine() -> None:
     query = parse_query("topic:AI provider:example is:unread after:2024-01-10")
     assert matching(query, ENTRIES, read=set()) == ["c.md"]  # b is "AI Ethics", not AI
     assert matching(query, ENTRIES, read={"c.md"}) == []
-    assert matching(parse_query("topic:AI provider:example quality:>=0"), ENTRIES) == []  # c has no quality
+    assert (
+        matching(parse_query("topic:AI provider:example quality:>=0"), ENTRIES) == []
+    )  # c has no quality
     query = parse_query("provider:example quality:>60 is:starred")
-    assert matching(query, ENTRIES, starred={"https://example.com/b", "https://example.com/d"}) == ["b.md", "d.md"]
+    assert matching(query, ENTRIES, starred={"https://example.com/b", "https://example.com/d"}) == [
+        "b.md",
+        "d.md",
+    ]
 
 
 def test_type_matches_the_whole_type_in_any_case() -> None:
@@ -264,11 +347,16 @@ def test_fts_expression_quotes_every_word_and_prefixes_the_last() -> None:
 @pytest.fixture(scope="module")
 def fts() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE VIRTUAL TABLE s USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')")
-    conn.executemany("INSERT INTO s VALUES (?, ?)", [
-        ("Solar panels and wind", "AND OR NOT NEAR are words here"),
-        ("Café culture", "say \"hi\" to the barista"),
-    ])
+    conn.execute(
+        "CREATE VIRTUAL TABLE s USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    conn.executemany(
+        "INSERT INTO s VALUES (?, ?)",
+        [
+            ("Solar panels and wind", "AND OR NOT NEAR are words here"),
+            ("Café culture", 'say "hi" to the barista'),
+        ],
+    )
     return conn
 
 
@@ -276,9 +364,36 @@ def count(conn: sqlite3.Connection, expression: str) -> int:
     return conn.execute("SELECT count(*) FROM s WHERE s MATCH ?", (expression,)).fetchone()[0]
 
 
-HOSTILE = ['"', '""', "'", "*", "-", "(", ")", "^", ":", "+", "AND", "OR", "NOT", "NEAR", "NEAR(", "a OR",
-           "solar*", "-solar", "(solar", "title:solar", "{title}: x", 'say "hi"', "\\", "col:umn", "a\x00b",
-           "🚀", "ünïcödé", "x" * 300]
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "*",
+    "-",
+    "(",
+    ")",
+    "^",
+    ":",
+    "+",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR",
+    "NEAR(",
+    "a OR",
+    "solar*",
+    "-solar",
+    "(solar",
+    "title:solar",
+    "{title}: x",
+    'say "hi"',
+    "\\",
+    "col:umn",
+    "a\x00b",
+    "🚀",
+    "ünïcödé",
+    "x" * 300,
+]
 
 
 @pytest.mark.parametrize("word", HOSTILE)
@@ -292,7 +407,9 @@ def test_fts_syntax_words_are_searched_as_words(fts: sqlite3.Connection) -> None
     assert count(fts, fts_expression(("AND",))) == 1
     assert count(fts, fts_expression(("near", "not"))) == 1
     assert count(fts, fts_expression(("-solar",))) == 1
-    assert count(fts, fts_expression(("title:solar",), prefix_last=False)) == 0  # a phrase, not a column filter
+    assert (
+        count(fts, fts_expression(("title:solar",), prefix_last=False)) == 0
+    )  # a phrase, not a column filter
     assert count(fts, fts_expression(("solar:panels",), prefix_last=False)) == 1
     assert count(fts, fts_expression(('"hi"',))) == 1
     assert count(fts, fts_expression(("cafe",))) == 1
@@ -300,7 +417,7 @@ def test_fts_syntax_words_are_searched_as_words(fts: sqlite3.Connection) -> None
 
 def test_random_queries_parse_and_make_valid_expressions(fts: sqlite3.Connection) -> None:
     rng = random.Random(1234)
-    alphabet = 'ab é"\'*-():^+\\ topic:is:after:quality:><=AND OR NEAR 2024-01-01'
+    alphabet = "ab é\"'*-():^+\\ topic:is:after:quality:><=AND OR NEAR 2024-01-01"
     for _ in range(500):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         query = parse_query(text)
@@ -308,16 +425,29 @@ def test_random_queries_parse_and_make_valid_expressions(fts: sqlite3.Connection
             count(fts, fts_expression(query.words))
 
 
-@pytest.mark.parametrize(("text", "words", "topics"), [
-    ('"machine lea', ("machine lea",), ()),  # a phrase being typed searches for what is typed so far
-    ('topic:"open sou', (), ("open sou",)),
-    ("C:\\temp notes", ("C:\\temp", "notes"), ()),  # backslashes outside quotes are letters
-    ("it's rock'n'roll", ("it's", "rock'n'roll"), ()),  # apostrophes are letters
-    ("'heat pump' topic:'Open Source'", ("heat pump",), ("Open Source",)),
-    ('"say \\"hi\\"" \\"raw\\"', ('say "hi"', '\\raw"'), ()),  # a backslash outside quotes is a letter
-    ('"" x', ("x",), ()),
-])
-def test_splitting_is_kind_to_half_typed_quotes_backslashes_and_apostrophes(text, words, topics) -> None:
+@pytest.mark.parametrize(
+    ("text", "words", "topics"),
+    [
+        (
+            '"machine lea',
+            ("machine lea",),
+            (),
+        ),  # a phrase being typed searches for what is typed so far
+        ('topic:"open sou', (), ("open sou",)),
+        ("C:\\temp notes", ("C:\\temp", "notes"), ()),  # backslashes outside quotes are letters
+        ("it's rock'n'roll", ("it's", "rock'n'roll"), ()),  # apostrophes are letters
+        ("'heat pump' topic:'Open Source'", ("heat pump",), ("Open Source",)),
+        (
+            '"say \\"hi\\"" \\"raw\\"',
+            ('say "hi"', '\\raw"'),
+            (),
+        ),  # a backslash outside quotes is a letter
+        ('"" x', ("x",), ()),
+    ],
+)
+def test_splitting_is_kind_to_half_typed_quotes_backslashes_and_apostrophes(
+    text, words, topics
+) -> None:
     query = parse_query(text)
     assert (query.words, query.values("topic")) == (words, topics)
 

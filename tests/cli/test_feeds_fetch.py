@@ -27,8 +27,8 @@ from reader import paths
 from reader.feeds import Feed, FetchReport, Limits, fetch_feeds, save_feeds
 from reader.feeds.store import stable_id
 
-FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
-REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "feeds"
+REPO = Path(__file__).resolve().parents[2]
 TYPES = {
     ".xml": "application/rss+xml; charset=utf-8",
     ".rdf": "application/rdf+xml",

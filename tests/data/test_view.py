@@ -30,7 +30,10 @@ def test_during_a_word_search_relevance_joins_the_cycle():
     view = ViewState(text="solar")
     steps = [view := view.next_sort() for _ in range(3)]
     assert [(v.sort, v.relevance) for v in steps] == [
-        (SortKey.QUALITY, False), (SortKey.QUALITY, True), (SortKey.DATE, False)]
+        (SortKey.QUALITY, False),
+        (SortKey.QUALITY, True),
+        (SortKey.DATE, False),
+    ]
     assert steps[1].by_relevance and not replace(steps[1], text="is:unread").by_relevance
 
 

@@ -25,7 +25,7 @@ from reader.fulltext.download import PageLimits, fetch_full_texts
 from reader.fulltext.extract import NoArticle, choose, extract_article
 from reader.fulltext.store import FullText, FullTextStore
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 FAST = PageLimits(deadline=1.5, max_bytes=1024 * 1024)
 
 

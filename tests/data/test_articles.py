@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-
-from reader.articles import MAX_FILE_BYTES, Article, ArticleError, load_article, parse_text
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, write_article
 
-UTC = dt.timezone.utc
+from reader.articles import MAX_FILE_BYTES, Article, ArticleError, load_article, parse_text
+
+UTC = dt.UTC
 # What no string coming out of the parser may contain: C0/C1 controls (tab and
 # newline aside), DEL, ESC-introduced leftovers and bidi overrides.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -30,7 +30,14 @@ def strings_of(article: Article) -> list[str]:
     out += [*article.topics, *article.tags]
     out += [s for image in article.images for s in (image.url, image.title)]
     for rel in article.related:
-        out += [rel.title, rel.excerpt, rel.url or "", rel.type, rel.provider.name, rel.provider.domain]
+        out += [
+            rel.title,
+            rel.excerpt,
+            rel.url or "",
+            rel.type,
+            rel.provider.name,
+            rel.provider.domain,
+        ]
         out += [s for image in rel.images for s in (image.url, image.title)]
     return out
 
@@ -58,20 +65,42 @@ def test_seed_shaped_article_has_every_field() -> None:
     assert a.published == dt.datetime(2021, 3, 14, 9, 30, tzinfo=UTC)
     assert a.url == "https://news.example.com/2021/03/ferries"  # originalUrl wins over webUrl
     assert a.amp_url == "https://news.example.com/2021/03/ferries/amp/"
-    assert a.cdn_amp_url == "https://news-example-com.cdn.ampproject.org/c/s/news.example.com/2021/03/ferries/amp/"
-    assert (a.type, a.category, a.quality, a.heat, a.is_published) == ("article", "news", 42, 17, False)
-    assert (a.provider.name, a.provider.domain, a.provider.logo) == ("Example News", "news.example.com", None)
+    assert (
+        a.cdn_amp_url
+        == "https://news-example-com.cdn.ampproject.org/c/s/news.example.com/2021/03/ferries/amp/"
+    )
+    assert (a.type, a.category, a.quality, a.heat, a.is_published) == (
+        "article",
+        "news",
+        42,
+        17,
+        False,
+    )
+    assert (a.provider.name, a.provider.domain, a.provider.logo) == (
+        "Example News",
+        "news.example.com",
+        None,
+    )
     assert a.topics == ("Robotics", "Transport")
     assert a.tags == ("ferries", "autonomy")
-    assert a.body == "The ferries will run every twenty minutes.\n\nThey carry up to forty passengers."
+    assert (
+        a.body == "The ferries will run every twenty minutes.\n\nThey carry up to forty passengers."
+    )
     assert a.path == GOOD_ARTICLES / "seed_shaped.md"
     (rel,) = a.related
     assert rel.title == "Autonomous shipping trials widen in northern Europe"
     assert rel.excerpt == "Regulators approved two more test corridors."
     assert rel.published == dt.datetime(2021, 3, 10, 8, 0, tzinfo=UTC)
     assert rel.url == "https://other.example.org/shipping-trials"
-    assert (rel.provider.name, rel.provider.domain, rel.quality, rel.type) == ("Other Org", "other.example.org", 51, "article")
-    assert [(i.url, i.width, i.height) for i in rel.images] == [("https://img.example.org/ship.jpg", 1200, 800)]
+    assert (rel.provider.name, rel.provider.domain, rel.quality, rel.type) == (
+        "Other Org",
+        "other.example.org",
+        51,
+        "article",
+    )
+    assert [(i.url, i.width, i.height) for i in rel.images] == [
+        ("https://img.example.org/ship.jpg", 1200, 800)
+    ]
 
 
 def test_older_generation_uses_source_and_amp_urls() -> None:
@@ -85,7 +114,11 @@ def test_older_generation_uses_source_and_amp_urls() -> None:
     assert a.excerpt.endswith("and the baseline err")  # cut mid-word in the source; kept as is
     (image,) = a.images
     assert (image.url, image.width, image.height, image.title) == (
-        "https://lab.example.net/img/waveform.png", 640, 360, "A waveform with word boundaries")
+        "https://lab.example.net/img/waveform.png",
+        640,
+        360,
+        "A waveform with word boundaries",
+    )
     (rel,) = a.related
     assert rel.url == "https://survey.example.edu/acoustic"
     assert rel.images[0].title == "Figure 1"
@@ -98,7 +131,9 @@ def test_newer_generation_video_with_provider_logo_and_high_quality() -> None:
     assert a.quality == 187  # above 100 is kept
     assert a.heat == 250
     assert a.url == "https://video.example/watch?v=abc123"
-    assert a.provider == type(a.provider)("Démo Studio", "video.example", "https://video.example/logo.png")
+    assert a.provider == type(a.provider)(
+        "Démo Studio", "video.example", "https://video.example/logo.png"
+    )
     assert a.published == dt.datetime(2021, 2, 3, 10, 0, tzinfo=UTC)
     assert a.published.utcoffset() == dt.timedelta(hours=1)
     assert a.images[0].url == "https://img.video.example/abc123/maxres.jpg"
@@ -157,7 +192,9 @@ def test_yaml_escaped_ansi_is_stripped_from_every_field() -> None:
 def test_markup_like_text_is_kept_literally() -> None:
     a = load("markup_title.md")
     assert a.title == "[@click=app.quit]x[/]"
-    assert a.excerpt == "[bold red]not bold[/bold red] and [link=https://evil.example]no link[/link]"
+    assert (
+        a.excerpt == "[bold red]not bold[/bold red] and [link=https://evil.example]no link[/link]"
+    )
     assert a.provider.name == "[reverse]Provider[/]"
     assert a.topics == ("[b]Topic[/b]",)
     assert a.body == "Body with [@click=app.quit]markup[/] too."
@@ -167,7 +204,13 @@ def test_missing_optional_fields_get_defaults() -> None:
     a = load("missing_optional.md")
     assert a.title == "Only a title"
     assert (a.excerpt, a.published, a.url, a.amp_url, a.cdn_amp_url) == ("", None, None, None, None)
-    assert (a.type, a.category, a.quality, a.heat, a.is_published) == ("article", "", None, None, None)
+    assert (a.type, a.category, a.quality, a.heat, a.is_published) == (
+        "article",
+        "",
+        None,
+        None,
+        None,
+    )
     assert (a.provider.name, a.provider.domain, a.provider.logo) == ("", "", None)
     assert (a.topics, a.tags, a.images, a.related, a.body) == ((), (), (), (), "")
 
@@ -254,7 +297,11 @@ def test_keys_named_like_frontmatter_internals_and_numeric_keys() -> None:
         ({"heat": "-5"}, "heat", None),
         ({"published": "yes"}, "is_published", None),
         ({"type": ["video"]}, "type", "article"),
-        ({"publishedDateTime": "2020-09-26T15:48:00Z"}, "published", dt.datetime(2020, 9, 26, 15, 48, tzinfo=UTC)),
+        (
+            {"publishedDateTime": "2020-09-26T15:48:00Z"},
+            "published",
+            dt.datetime(2020, 9, 26, 15, 48, tzinfo=UTC),
+        ),
         ({"publishedDateTime": 1600000000}, "published", None),
         ({"originalUrl": " https://spaced.example/x "}, "url", "https://spaced.example/x"),
         ({"originalUrl": "https://a.example/has space"}, "url", None),
@@ -277,7 +324,9 @@ def test_published_is_always_timezone_aware(tmp_path: Path) -> None:
 def test_yaml_python_tag_does_not_run(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     path = tmp_path / "evil.md"
-    path.write_text(f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n', encoding="utf-8")
+    path.write_text(
+        f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n', encoding="utf-8"
+    )
     with pytest.raises(ArticleError, match="constructor"):
         load_article(path)
     assert not marker.exists()
@@ -313,8 +362,14 @@ def test_strict_cases_raise_with_a_one_line_reason(name: str, reason: str) -> No
 def test_every_bad_fixture_is_covered() -> None:
     names = {p.name for p in BAD_ARTICLES.glob("*.md")}
     assert names == {
-        "python_tag.md", "no_front_matter.md", "invalid_yaml.md", "front_matter_list.md",
-        "empty_front_matter.md", "no_title.md", "binary.md", "invalid_utf8.md",
+        "python_tag.md",
+        "no_front_matter.md",
+        "invalid_yaml.md",
+        "front_matter_list.md",
+        "empty_front_matter.md",
+        "no_title.md",
+        "binary.md",
+        "invalid_utf8.md",
     }
 
 
@@ -330,7 +385,7 @@ def test_every_bad_fixture_is_covered() -> None:
         "---\ntitle: {a: mapping}\n---\n",
         "---\ntitle: true\n---\n",
         "---\ntitle: ~\n---\n",
-        "---\ntitle: \"\x1b[31m\x1b[0m\"\n---\n",  # nothing left after cleaning
+        '---\ntitle: "\x1b[31m\x1b[0m"\n---\n',  # nothing left after cleaning
         "---\ntitle: x\n  bad: indent\n---\n",
     ],
 )

@@ -13,7 +13,7 @@ from reader import paths
 from reader.feeds import Feed, load_feeds, parse_opml, save_feeds
 from reader.feeds.commands import feeds
 
-FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "feeds"
 
 
 @pytest.fixture(autouse=True)

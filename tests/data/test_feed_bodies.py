@@ -16,7 +16,7 @@ from reader.feeds.parse import parse_document
 from reader.feeds.store import ArticleWriter, render, stable_id
 from reader.html_markdown import MAX_BODY_CHARS, html_to_markdown
 
-FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "feeds"
 
 
 def test_html_becomes_markdown_with_absolute_links():

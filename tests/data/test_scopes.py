@@ -10,9 +10,19 @@ from reader.scopes import Counts
 
 
 def _entry(n: int, topics: list[str], url: bool) -> Entry:
-    return Entry(path=f"f{n}.md", title=f"T{n}", published=None, quality=None, heat=None, provider="P",
-                 domain="p.test", url=f"https://p.test/{n}" if url else None, type="article",
-                 topics=TOPIC_SEP.join(topics), id=n)
+    return Entry(
+        path=f"f{n}.md",
+        title=f"T{n}",
+        published=None,
+        quality=None,
+        heat=None,
+        provider="P",
+        domain="p.test",
+        url=f"https://p.test/{n}" if url else None,
+        type="article",
+        topics=TOPIC_SEP.join(topics),
+        id=n,
+    )
 
 
 def _plain_counts(entries, read, starred):
@@ -23,8 +33,13 @@ def _plain_counts(entries, read, starred):
         total.update(topics)
         if entry_key(e) not in read:
             unread.update(topics)
-    return (len(entries), sum(entry_key(e) not in read for e in entries),
-            sum(entry_key(e) in starred for e in entries), total, unread)
+    return (
+        len(entries),
+        sum(entry_key(e) not in read for e in entries),
+        sum(entry_key(e) in starred for e in entries),
+        total,
+        unread,
+    )
 
 
 def test_counts_agree_with_a_plain_count_for_urls_paths_and_topic_mixes():

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import write_article
+
+from reader.entry import entry_key
 from reader.library import SortKey, Source
 from reader.paths import resolve
-from reader.entry import entry_key
 from reader.state import SavedView, StateStore
 
 OpenStore = Callable[..., StateStore]
@@ -51,8 +51,9 @@ def on_disk(store: StateStore) -> bool:
 # --- marks -------------------------------------------------------------------------
 
 
-def test_a_new_store_is_empty_and_lives_in_the_data_dir(open_store: OpenStore, state_path: Path,
-                                                          isolated_dirs: Path) -> None:
+def test_a_new_store_is_empty_and_lives_in_the_data_dir(
+    open_store: OpenStore, state_path: Path, isolated_dirs: Path
+) -> None:
     store = open_store()
     assert store.read == set() and store.starred == set() and store.views() == []
     assert state_path.is_file() and on_disk(store)
@@ -103,13 +104,18 @@ def test_marks_and_views_persist_across_instances(open_store: OpenStore) -> None
     assert second.views() == [SavedView("AI unread", "topic:AI is:unread")]
 
 
-def test_saved_views_keep_their_order_when_replaced_and_can_be_deleted(open_store: OpenStore) -> None:
+def test_saved_views_keep_their_order_when_replaced_and_can_be_deleted(
+    open_store: OpenStore,
+) -> None:
     store = open_store()
     store.save_view("first", "topic:AI")
     time.sleep(0.002)
     store.save_view("second", "is:starred")
     store.save_view("first", "topic:AI is:unread")  # replacing keeps its place
-    assert store.views() == [SavedView("first", "topic:AI is:unread"), SavedView("second", "is:starred")]
+    assert store.views() == [
+        SavedView("first", "topic:AI is:unread"),
+        SavedView("second", "is:starred"),
+    ]
     store.delete_view("first")
     store.delete_view("never saved")
     assert store.views() == [SavedView("second", "is:starred")]
@@ -126,7 +132,9 @@ def test_reload_sees_what_another_instance_wrote(open_store: OpenStore) -> None:
     assert mine.starred == {"https://example.com/b"}
 
 
-def test_read_and_star_from_two_instances_do_not_overwrite_each_other(open_store: OpenStore) -> None:
+def test_read_and_star_from_two_instances_do_not_overwrite_each_other(
+    open_store: OpenStore,
+) -> None:
     one, two = open_store(), open_store()
     one.set_read(["k"])
     two.toggle_star("k")  # an upsert of the star column only: the read mark stays
@@ -137,7 +145,9 @@ def test_read_and_star_from_two_instances_do_not_overwrite_each_other(open_store
 # --- keys: URLs, so marks survive renames, re-imports and index rebuilds ----------------------
 
 
-def test_marks_survive_an_index_rebuild_renames_and_a_cleared_cache(cache: Path, open_store: OpenStore) -> None:
+def test_marks_survive_an_index_rebuild_renames_and_a_cleared_cache(
+    cache: Path, open_store: OpenStore
+) -> None:
     write_article(cache, "a.md", "Body", title="Alpha", originalUrl="https://example.com/a")
     write_article(cache, "b.md", "Body", title="Beta", webUrl="https://example.com/b")
     write_article(cache, "no-url.md", "Body", title="Gamma")
@@ -162,7 +172,9 @@ def test_marks_survive_an_index_rebuild_renames_and_a_cleared_cache(cache: Path,
         source = Source(resolve(cache))
         try:
             source.scan()
-            rows = source.load().view(SortKey.DATE, text=text, read=state.read, starred=state.starred)
+            rows = source.load().view(
+                SortKey.DATE, text=text, read=state.read, starred=state.starred
+            )
             return sorted(e.title for e in rows)
         finally:
             source.index.close()
@@ -173,7 +185,9 @@ def test_marks_survive_an_index_rebuild_renames_and_a_cleared_cache(cache: Path,
 
     # Clearing the whole cache and bringing the articles back keeps the marks too.
     shutil.rmtree(cache)
-    write_article(cache, "alpha-again.md", "Body", title="Alpha", originalUrl="https://example.com/a")
+    write_article(
+        cache, "alpha-again.md", "Body", title="Alpha", originalUrl="https://example.com/a"
+    )
     write_article(cache, "b.md", "Body", title="Beta", webUrl="https://example.com/b")
     write_article(cache, "no-url.md", "Body", title="Gamma")
     assert titles("is:unread") == ["Beta"]
@@ -187,7 +201,9 @@ def test_an_article_without_url_is_keyed_by_its_path(cache: Path, open_store: Op
     [entry] = source.load().entries
     source.index.close()
     assert entry.url is None
-    assert entry_key(entry) == "sub/note.md"  # relative, with / separators: the same on every machine
+    assert (
+        entry_key(entry) == "sub/note.md"
+    )  # relative, with / separators: the same on every machine
     store = open_store()
     store.set_read([entry_key(entry)])
     assert open_store().read == {"sub/note.md"}
@@ -218,12 +234,26 @@ print("on disk" if on_disk else "in memory")
 """
 
 
-def test_two_processes_writing_at_once_lose_nothing(state_path: Path, tmp_path: Path,
-                                                    open_store: OpenStore) -> None:
+def test_two_processes_writing_at_once_lose_nothing(
+    state_path: Path, tmp_path: Path, open_store: OpenStore
+) -> None:
     go = tmp_path / "go"
     writers = [
-        subprocess.Popen([sys.executable, "-c", _WRITER, str(state_path), str(start), str(start + 1000), str(go)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _WRITER,
+                str(state_path),
+                str(start),
+                str(start + 1000),
+                str(go),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ),
+        )
         for start in (0, 1000)
     ]
     time.sleep(0.3)  # let both interpreters start, then release them together
@@ -247,7 +277,9 @@ def test_instances_opening_a_new_state_file_at_once_all_use_it(tmp_path: Path) -
         start = threading.Barrier(4)
         results: list[bool | BaseException] = []
 
-        def open_and_mark(n: int) -> None:
+        def open_and_mark(
+            n: int, start: threading.Barrier = start, path: Path = path, results: list = results
+        ) -> None:
             try:
                 start.wait()
                 store = StateStore(path)
@@ -275,7 +307,7 @@ def test_threads_sharing_one_store_lose_nothing(open_store: OpenStore) -> None:
     def mark(part: list[str]) -> None:
         try:
             for i in range(0, len(part), 5):
-                store.set_read(part[i:i + 5])
+                store.set_read(part[i : i + 5])
                 store.toggle_star(part[i])
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
@@ -299,11 +331,13 @@ def test_two_stores_in_two_threads_lose_nothing(open_store: OpenStore) -> None:
     def mark(store: StateStore, part: list[str]) -> None:
         try:
             for i in range(0, len(part), 3):
-                store.set_read(part[i:i + 3])
+                store.set_read(part[i : i + 3])
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
 
-    threads = [threading.Thread(target=mark, args=(store, KEYS[n::2])) for n, store in enumerate(stores)]
+    threads = [
+        threading.Thread(target=mark, args=(store, KEYS[n::2])) for n, store in enumerate(stores)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -344,18 +378,27 @@ def test_a_damaged_state_file_gives_a_working_store_in_memory_and_is_left_untouc
         assert store.set_read(["k"]) == 1 and store.toggle_star("k")
         store.set_read(["a", "b"])
         store.save_view("v", "is:unread")
-        assert store.read == {"k", "a", "b"} and store.views() == [SavedView("v", "is:unread")], kind
+        assert store.read == {"k", "a", "b"} and store.views() == [SavedView("v", "is:unread")], (
+            kind
+        )
         store.reload()
         assert store.read == {"k", "a", "b"} and store.starred == {"k"}, kind
         store.close()
-        # The file is kept as it was (nothing deleted or overwritten), for the user to inspect or restore.
+        # The file is kept as it was (nothing deleted or overwritten), for the user to inspect or
+        # restore.
         assert state_path.read_bytes() == content, kind
 
 
-def test_an_unusable_data_dir_gives_an_in_memory_store(tmp_path: Path, open_store: OpenStore) -> None:
+def test_an_unusable_data_dir_gives_an_in_memory_store(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    for path in (blocker / "newsreader" / "state.sqlite3", tmp_path / "a-folder-named-like-the-file", None):
+    for path in (
+        blocker / "newsreader" / "state.sqlite3",
+        tmp_path / "a-folder-named-like-the-file",
+        None,
+    ):
         if path is not None and path.name.startswith("a-folder"):
             path.mkdir()  # the state "file" is a folder
         store = open_store(path)
@@ -367,7 +410,9 @@ def test_an_unusable_data_dir_gives_an_in_memory_store(tmp_path: Path, open_stor
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
-def test_a_read_only_data_dir_gives_an_in_memory_store(tmp_path: Path, open_store: OpenStore) -> None:
+def test_a_read_only_data_dir_gives_an_in_memory_store(
+    tmp_path: Path, open_store: OpenStore
+) -> None:
     folder = tmp_path / "read-only"
     folder.mkdir()
     folder.chmod(0o500)

@@ -1,4 +1,5 @@
-"""``newsreader list QUERY`` and ``--unread`` through the real entry point, with state in the data dir."""
+"""``newsreader list QUERY`` and ``--unread`` through the real entry point, with state in the data
+dir."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-
 from conftest import RunCli, write_article
+
 from reader.paths import resolve
 from reader.state import StateStore
 
@@ -21,18 +22,55 @@ ETHICS_URL = "https://ethics.example/panel"
 @pytest.fixture
 def news(cache: Path) -> Path:
     """Five articles whose topics, providers, dates and qualities tell them apart."""
-    write_article(cache, "speech.md", "Forty languages, measured on council recordings.", title="Speech benchmark",
-                  quality=60, publishedDateTime="2024-01-20T12:00:00Z", sourceUrl=SPEECH_URL,
-                  topics=["AI", "Speech"], provider={"name": "Lab Notes", "domain": "lab.example"})
-    write_article(cache, "ethics.md", "A panel on machine ethics.", title="Machine ethics panel", quality=90,
-                  publishedDateTime="2024-01-10T10:00:00Z", webUrl=ETHICS_URL, topics=["AI"],
-                  provider={"name": "RT", "domain": "rt.com"})
-    write_article(cache, "ferries.md", "Electric boats without a crew.", title="Autonomous ferries", quality=40,
-                  publishedDateTime="2023-12-30T09:30:00Z", originalUrl="https://example.com/ferries",
-                  topics=["Transport"], provider="Example News")
-    write_article(cache / "sub", "notes.md", "Machine learning reading list.", title="Reading notes",
-                  publishedDateTime="2024-02-05T00:00:00Z", topics=["ai"])  # no URL, no quality
-    write_article(cache, "undated.md", "Nothing dated here.", title="Undated note", quality=55, topics=["Transport"])
+    write_article(
+        cache,
+        "speech.md",
+        "Forty languages, measured on council recordings.",
+        title="Speech benchmark",
+        quality=60,
+        publishedDateTime="2024-01-20T12:00:00Z",
+        sourceUrl=SPEECH_URL,
+        topics=["AI", "Speech"],
+        provider={"name": "Lab Notes", "domain": "lab.example"},
+    )
+    write_article(
+        cache,
+        "ethics.md",
+        "A panel on machine ethics.",
+        title="Machine ethics panel",
+        quality=90,
+        publishedDateTime="2024-01-10T10:00:00Z",
+        webUrl=ETHICS_URL,
+        topics=["AI"],
+        provider={"name": "RT", "domain": "rt.com"},
+    )
+    write_article(
+        cache,
+        "ferries.md",
+        "Electric boats without a crew.",
+        title="Autonomous ferries",
+        quality=40,
+        publishedDateTime="2023-12-30T09:30:00Z",
+        originalUrl="https://example.com/ferries",
+        topics=["Transport"],
+        provider="Example News",
+    )
+    write_article(
+        cache / "sub",
+        "notes.md",
+        "Machine learning reading list.",
+        title="Reading notes",
+        publishedDateTime="2024-02-05T00:00:00Z",
+        topics=["ai"],
+    )  # no URL, no quality
+    write_article(
+        cache,
+        "undated.md",
+        "Nothing dated here.",
+        title="Undated note",
+        quality=55,
+        topics=["Transport"],
+    )
     return cache
 
 
@@ -60,64 +98,123 @@ def test_the_cli_uses_the_data_dir_the_tests_write_to(run_cli: RunCli, news: Pat
 
 def test_topic_and_unread_combine(run_cli: RunCli, news: Path) -> None:
     assert titles(run_cli("--cache-dir", news, "list", "topic:AI is:unread")) == [
-        "Reading notes", "Speech benchmark", "Machine ethics panel"]  # no state yet: all unread
+        "Reading notes",
+        "Speech benchmark",
+        "Machine ethics panel",
+    ]  # no state yet: all unread
     mark(read=[SPEECH_URL, "sub/notes.md"])  # a URL, and a path for the article without one
-    assert titles(run_cli("--cache-dir", news, "list", "topic:AI is:unread")) == ["Machine ethics panel"]
-    assert titles(run_cli("--cache-dir", news, "list", "TOPIC:ai IS:UNREAD")) == ["Machine ethics panel"]
-    assert titles(run_cli("--cache-dir", news, "list", "topic:AI is:read")) == ["Reading notes", "Speech benchmark"]
+    assert titles(run_cli("--cache-dir", news, "list", "topic:AI is:unread")) == [
+        "Machine ethics panel"
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "TOPIC:ai IS:UNREAD")) == [
+        "Machine ethics panel"
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "topic:AI is:read")) == [
+        "Reading notes",
+        "Speech benchmark",
+    ]
 
 
 def test_unread_flag_alone_and_with_a_query(run_cli: RunCli, news: Path) -> None:
     mark(read=[ETHICS_URL, "https://example.com/ferries"])
     assert titles(run_cli("--cache-dir", news, "list", "--unread")) == [
-        "Reading notes", "Speech benchmark", "Undated note"]
-    assert titles(run_cli("--cache-dir", news, "list", "topic:AI", "--unread")) == ["Reading notes", "Speech benchmark"]
-    assert titles(run_cli("--cache-dir", news, "list", "--unread", "--sort", "quality", "--limit", "1")) == [
-        "Speech benchmark"]
+        "Reading notes",
+        "Speech benchmark",
+        "Undated note",
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "topic:AI", "--unread")) == [
+        "Reading notes",
+        "Speech benchmark",
+    ]
+    assert titles(
+        run_cli("--cache-dir", news, "list", "--unread", "--sort", "quality", "--limit", "1")
+    ) == ["Speech benchmark"]
 
 
 def test_starred(run_cli: RunCli, news: Path) -> None:
     assert titles(run_cli("--cache-dir", news, "list", "is:starred")) == []
     mark(read=[ETHICS_URL], starred=[ETHICS_URL, "undated.md"])
-    assert titles(run_cli("--cache-dir", news, "list", "is:starred")) == ["Machine ethics panel", "Undated note"]
-    assert titles(run_cli("--cache-dir", news, "list", "is:starred", "--unread")) == ["Undated note"]
+    assert titles(run_cli("--cache-dir", news, "list", "is:starred")) == [
+        "Machine ethics panel",
+        "Undated note",
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "is:starred", "--unread")) == [
+        "Undated note"
+    ]
 
 
 def test_dates_quality_provider_and_words(run_cli: RunCli, news: Path) -> None:
     assert titles(run_cli("--cache-dir", news, "list", "after:2024-01-01 before:2024-02-01")) == [
-        "Speech benchmark", "Machine ethics panel"]
-    assert titles(run_cli("--cache-dir", news, "list", "after:2024-01-20")) == ["Reading notes", "Speech benchmark"]
+        "Speech benchmark",
+        "Machine ethics panel",
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "after:2024-01-20")) == [
+        "Reading notes",
+        "Speech benchmark",
+    ]
     assert titles(run_cli("--cache-dir", news, "list", "quality:>50", "--sort", "quality")) == [
-        "Machine ethics panel", "Speech benchmark", "Undated note"]
+        "Machine ethics panel",
+        "Speech benchmark",
+        "Undated note",
+    ]
     assert titles(run_cli("--cache-dir", news, "list", "quality:<=40")) == ["Autonomous ferries"]
-    assert titles(run_cli("--cache-dir", news, "list", "provider:rt.com")) == ["Machine ethics panel"]
+    assert titles(run_cli("--cache-dir", news, "list", "provider:rt.com")) == [
+        "Machine ethics panel"
+    ]
     # Free words reach the body, with the qualifiers alongside.
-    assert titles(run_cli("--cache-dir", news, "list", "machine")) == ["Reading notes", "Machine ethics panel"]
-    assert titles(run_cli("--cache-dir", news, "list", "machine quality:>0")) == ["Machine ethics panel"]
+    assert titles(run_cli("--cache-dir", news, "list", "machine")) == [
+        "Reading notes",
+        "Machine ethics panel",
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "machine quality:>0")) == [
+        "Machine ethics panel"
+    ]
     assert titles(run_cli("--cache-dir", news, "list", "council record")) == ["Speech benchmark"]
 
 
 def test_type(run_cli: RunCli, news: Path) -> None:
-    write_article(news, "clip.md", "Ferries filmed from the quay.", title="Ferry clip",
-                  type="Video", quality=70, publishedDateTime="2024-01-05T08:00:00Z",
-                  topics=["Transport"])
+    write_article(
+        news,
+        "clip.md",
+        "Ferries filmed from the quay.",
+        title="Ferry clip",
+        type="Video",
+        quality=70,
+        publishedDateTime="2024-01-05T08:00:00Z",
+        topics=["Transport"],
+    )
     assert titles(run_cli("--cache-dir", news, "list", "type:video")) == ["Ferry clip"]
     assert titles(run_cli("--cache-dir", news, "list", "TYPE:VIDEO topic:transport")) == [
-        "Ferry clip"]
+        "Ferry clip"
+    ]
     assert titles(run_cli("--cache-dir", news, "list", "type:video quality:>80")) == []
     assert titles(run_cli("--cache-dir", news, "list", "type:article topic:Transport")) == [
-        "Autonomous ferries", "Undated note"]
+        "Autonomous ferries",
+        "Undated note",
+    ]
     result = run_cli("--cache-dir", news, "list", "--json", "type:video")
     assert [json.loads(line)["type"] for line in result.stdout.splitlines()] == ["Video"]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("quality:lots", ["Reading notes", "Speech benchmark", "Machine ethics panel", "Autonomous ferries",
-                      "Undated note"]),
-    ("after:soon topic:Transport", ["Autonomous ferries", "Undated note"]),
-])
-def test_a_bad_qualifier_value_warns_once_and_still_lists(run_cli: RunCli, news: Path, query: str,
-                                                          expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        (
+            "quality:lots",
+            [
+                "Reading notes",
+                "Speech benchmark",
+                "Machine ethics panel",
+                "Autonomous ferries",
+                "Undated note",
+            ],
+        ),
+        ("after:soon topic:Transport", ["Autonomous ferries", "Undated note"]),
+    ],
+)
+def test_a_bad_qualifier_value_warns_once_and_still_lists(
+    run_cli: RunCli, news: Path, query: str, expected: list[str]
+) -> None:
     result = run_cli("--cache-dir", news, "list", query)
     assert titles(result) == expected
     lines = result.stderr.splitlines()
@@ -147,4 +244,7 @@ def test_fts_syntax_in_a_query_is_harmless(run_cli: RunCli, news: Path) -> None:
         result = run_cli("--cache-dir", news, "list", query)
         assert result.returncode == 0, (query, result.stderr)
         assert result.stderr == ""
-    assert titles(run_cli("--cache-dir", news, "list", "machine -")) == ["Reading notes", "Machine ethics panel"]
+    assert titles(run_cli("--cache-dir", news, "list", "machine -")) == [
+        "Reading notes",
+        "Machine ethics panel",
+    ]

@@ -5,20 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 
 import reader.library as library_module
-from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 from reader.entry import TOPIC_SEP, Entry
 from reader.library import Collection, SortKey, Source, sort_entries
 from reader.paths import SAMPLES_DIR, resolve
 from reader.scopes import Counts, topic_counts
 
 
-def entry(path: str, published: float | None = None, quality: int | None = None, *, title: str = "",
-          provider: str = "", domain: str = "", topics: tuple[str, ...] = (),
-          type: str = "article") -> Entry:
-    return Entry(path, title or path, published, quality, None, provider, domain, None, type,
-                 TOPIC_SEP.join(topics))
+def entry(
+    path: str,
+    published: float | None = None,
+    quality: int | None = None,
+    *,
+    title: str = "",
+    provider: str = "",
+    domain: str = "",
+    topics: tuple[str, ...] = (),
+    type: str = "article",
+) -> Entry:
+    return Entry(
+        path,
+        title or path,
+        published,
+        quality,
+        None,
+        provider,
+        domain,
+        None,
+        type,
+        TOPIC_SEP.join(topics),
+    )
 
 
 def order(rows: list[Entry]) -> list[str]:
@@ -49,18 +67,23 @@ def test_date_sort_is_newest_first_with_undated_last() -> None:
 def test_quality_sort_is_highest_first_no_quality_last_ties_newest_first() -> None:
     rows = sort_entries(ENTRIES, SortKey.QUALITY)
     assert order(rows) == [
-        "undated-high",            # 90
-        "new", "old", "undated-50",  # 50: newest first, undated last
-        "newest-low",              # 5
-        "mid", "undated-none",     # no quality: newest first among them too
+        "undated-high",  # 90
+        "new",
+        "old",
+        "undated-50",  # 50: newest first, undated last
+        "newest-low",  # 5
+        "mid",
+        "undated-none",  # no quality: newest first among them too
     ]
 
 
 @pytest.mark.parametrize("key", list(SortKey))
 def test_reverse_flips_the_known_values_and_keeps_unknowns_last(key: SortKey) -> None:
     forward = sort_entries(ENTRIES, key)
+
     def known(e: Entry) -> bool:
         return (e.published if key is SortKey.DATE else e.quality) is not None
+
     backward = sort_entries(ENTRIES, key, reverse=True)
     known_forward = [e for e in forward if known(e)]
     unknown_forward = [e for e in forward if not known(e)]
@@ -112,7 +135,10 @@ def test_topics_count_most_first_ties_by_name() -> None:
         entry("e"),
     ]
     assert [(name, total) for name, total, _ in Counts(entries, set(), set()).topics()] == [
-        ("AI", 3), ("Robotics", 2), ("Biology", 1), ("Zoology", 1),
+        ("AI", 3),
+        ("Robotics", 2),
+        ("Biology", 1),
+        ("Zoology", 1),
     ]
     assert Counts([], set(), set()).topics() == []
 
@@ -122,15 +148,43 @@ def test_topics_count_most_first_ties_by_name() -> None:
 
 @pytest.fixture
 def collection() -> Collection:
-    return Collection([
-        entry("ferries", 3 * DAY, 40, title="Harbour city pilots autonomous ferries", provider="Example News", topics=("Robotics", "Transport")),
-        entry("ethics", 2 * DAY, 70, title="Panel on machine ethics",
-              provider="Ethics Weekly", topics=("AI Ethics",)),
-        entry("speech", 1 * DAY, 10, title="Speech benchmark released",
-              provider="Example Lab", topics=("AI", "Speech")),
-        entry("demo", None, 90, title="Démo complète", provider="Démo Studio",
-              topics=("AI",), type="video"),
-    ])
+    return Collection(
+        [
+            entry(
+                "ferries",
+                3 * DAY,
+                40,
+                title="Harbour city pilots autonomous ferries",
+                provider="Example News",
+                topics=("Robotics", "Transport"),
+            ),
+            entry(
+                "ethics",
+                2 * DAY,
+                70,
+                title="Panel on machine ethics",
+                provider="Ethics Weekly",
+                topics=("AI Ethics",),
+            ),
+            entry(
+                "speech",
+                1 * DAY,
+                10,
+                title="Speech benchmark released",
+                provider="Example Lab",
+                topics=("AI", "Speech"),
+            ),
+            entry(
+                "demo",
+                None,
+                90,
+                title="Démo complète",
+                provider="Démo Studio",
+                topics=("AI",),
+                type="video",
+            ),
+        ]
+    )
 
 
 def test_view_by_topic_matches_whole_topics_only(collection: Collection) -> None:
@@ -141,18 +195,22 @@ def test_view_by_topic_matches_whole_topics_only(collection: Collection) -> None
 
 
 def test_view_by_text_without_an_index_searches_title_and_provider(collection: Collection) -> None:
-    """Without full-text search (no index), words match titles and providers; see test_search for FTS."""
+    """Without full-text search (no index), words match titles and providers; see test_search for
+    FTS."""
+
     def find(text: str) -> set[str]:
         return set(order(collection.view(SortKey.DATE, text=text)))
 
-    assert find("ferries") == {"ferries"}            # title
-    assert find("weekly") == {"ethics"}              # provider
+    assert find("ferries") == {"ferries"}  # title
+    assert find("weekly") == {"ethics"}  # provider
     assert find("EXAMPLE") == {"ferries", "speech"}  # case-insensitive
-    assert find("example lab") == {"speech"}         # every word must match
-    assert find("speech news") == set()              # ... in the same article
-    assert find("harbour  FERRIES   example") == {"ferries"}  # words from different fields, any spacing
+    assert find("example lab") == {"speech"}  # every word must match
+    assert find("speech news") == set()  # ... in the same article
+    assert find("harbour  FERRIES   example") == {
+        "ferries"
+    }  # words from different fields, any spacing
     assert find("démo") == {"demo"}
-    assert find("DÉMO STUDIO") == {"demo"}           # case-insensitive beyond ASCII
+    assert find("DÉMO STUDIO") == {"demo"}  # case-insensitive beyond ASCII
     assert find("") == find("   ") == {"ferries", "ethics", "speech", "demo"}
     assert find("zebra") == set()
 

@@ -14,9 +14,19 @@ from reader.state import StateStore
 
 
 def _entry(n: int, *topics: str) -> Entry:
-    return Entry(path=f"f{n}.md", title=f"T{n}", published=None, quality=None, heat=None,
-                 provider="P", domain="p.test", url=f"https://p.test/{n}", type="article",
-                 topics=TOPIC_SEP.join(topics), id=n)
+    return Entry(
+        path=f"f{n}.md",
+        title=f"T{n}",
+        published=None,
+        quality=None,
+        heat=None,
+        provider="P",
+        domain="p.test",
+        url=f"https://p.test/{n}",
+        type="article",
+        topics=TOPIC_SEP.join(topics),
+        id=n,
+    )
 
 
 ENTRIES = [_entry(n, "Energy" if n % 2 else "Space") for n in range(10)]

@@ -8,32 +8,60 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import write_article
+from test_query import HOSTILE
+
 from reader.index import SCHEMA_VERSION, Index, index_path_for
 from reader.library import Collection, SortKey, Source
 from reader.paths import resolve
 from reader.query import fts_expression
-from test_query import HOSTILE
 
 
 @pytest.fixture
 def news(cache: Path) -> Path:
     """A cache where each field holds words found nowhere else."""
-    write_article(cache, "wind.md", "The turbines spin over the sea near Aberdeen.", title="Offshore wind auction",
-                  excerpt="Record bids from eleven consortia", publishedDateTime="2024-03-01T00:00:00Z",
-                  quality=70, topics=["Energy"], originalUrl="https://example.com/wind",
-                  provider={"name": "Harbour Times", "domain": "harbour.example"})
-    write_article(cache, "cafe.md", "A café in Zürich serves the crème brûlée to night-shift nurses.",
-                  title="Night cafés", publishedDateTime="2024-02-01T00:00:00Z", quality=40, topics=["Health"],
-                  originalUrl="https://example.com/cafe", provider="Gazette")
-    write_article(cache / "deep" / "er", "panels.md", "Rooftop solar panels on the landfill.",
-                  title="Landfill becomes a power plant", publishedDateTime="2024-01-01T00:00:00Z", quality=90,
-                  topics=["Energy", "Waste"], provider="Coop News")
+    write_article(
+        cache,
+        "wind.md",
+        "The turbines spin over the sea near Aberdeen.",
+        title="Offshore wind auction",
+        excerpt="Record bids from eleven consortia",
+        publishedDateTime="2024-03-01T00:00:00Z",
+        quality=70,
+        topics=["Energy"],
+        originalUrl="https://example.com/wind",
+        provider={"name": "Harbour Times", "domain": "harbour.example"},
+    )
+    write_article(
+        cache,
+        "cafe.md",
+        "A café in Zürich serves the crème brûlée to night-shift nurses.",
+        title="Night cafés",
+        publishedDateTime="2024-02-01T00:00:00Z",
+        quality=40,
+        topics=["Health"],
+        originalUrl="https://example.com/cafe",
+        provider="Gazette",
+    )
+    write_article(
+        cache / "deep" / "er",
+        "panels.md",
+        "Rooftop solar panels on the landfill.",
+        title="Landfill becomes a power plant",
+        publishedDateTime="2024-01-01T00:00:00Z",
+        quality=90,
+        topics=["Energy", "Waste"],
+        provider="Coop News",
+    )
     for n in range(6):  # filler, so that word rarity (and so ranking) behaves as in a real cache
-        write_article(cache, f"filler{n}.md", f"Council minutes, item {n}: budgets and roads.",
-                      title=f"Council meeting {n}", publishedDateTime=f"2023-06-0{n + 1}T00:00:00Z",
-                      provider="Town Hall")
+        write_article(
+            cache,
+            f"filler{n}.md",
+            f"Council minutes, item {n}: budgets and roads.",
+            title=f"Council meeting {n}",
+            publishedDateTime=f"2023-06-0{n + 1}T00:00:00Z",
+            provider="Town Hall",
+        )
     return cache
 
 
@@ -58,15 +86,18 @@ def search(index: Index, *words: str) -> list[str]:
 # --- what is matched -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("word, path", [
-    ("auction", "wind.md"),                # title
-    ("consortia", "wind.md"),              # excerpt
-    ("harbour", "wind.md"),                # provider name
-    ("harbour.example", "wind.md"),        # provider domain
-    ("aberdeen", "wind.md"),               # body only
-    ("rooftop", "deep/er/panels.md"),      # body only, in a subfolder
-    ("nurses", "cafe.md"),                 # body only
-])
+@pytest.mark.parametrize(
+    "word, path",
+    [
+        ("auction", "wind.md"),  # title
+        ("consortia", "wind.md"),  # excerpt
+        ("harbour", "wind.md"),  # provider name
+        ("harbour.example", "wind.md"),  # provider domain
+        ("aberdeen", "wind.md"),  # body only
+        ("rooftop", "deep/er/panels.md"),  # body only, in a subfolder
+        ("nurses", "cafe.md"),  # body only
+    ],
+)
 def test_words_match_title_excerpt_provider_and_body(source: Source, word: str, path: str) -> None:
     assert found(source, word) == [path]
     assert found(source, word, relevance=True) == [path]
@@ -76,7 +107,9 @@ def test_words_match_title_excerpt_provider_and_body(source: Source, word: str, 
 def test_every_word_must_match_in_any_field(source: Source) -> None:
     assert found(source, "auction aberdeen harbour") == ["wind.md"]  # title + body + provider
     assert found(source, "auction nurses") == []
-    assert found(source, "COUNCIL Budgets") == [f"filler{n}.md" for n in range(5, -1, -1)]  # newest first
+    assert found(source, "COUNCIL Budgets") == [
+        f"filler{n}.md" for n in range(5, -1, -1)
+    ]  # newest first
 
 
 def test_the_last_word_is_a_prefix_as_you_type(source: Source) -> None:
@@ -108,7 +141,9 @@ def test_words_combine_with_qualifiers(source: Source) -> None:
     read = {"https://example.com/wind"}
     assert found(source, "the is:unread", read=read) == ["cafe.md", "deep/er/panels.md"]
     assert found(source, "the is:unread", read=read, relevance=True) in (
-        ["cafe.md", "deep/er/panels.md"], ["deep/er/panels.md", "cafe.md"])
+        ["cafe.md", "deep/er/panels.md"],
+        ["deep/er/panels.md", "cafe.md"],
+    )
     panels_key = "deep/er/panels.md"  # no URL: keyed by its path
     assert found(source, "the is:starred", starred={panels_key}, relevance=True) == [panels_key]
     assert found(source, "the", topic="Waste") == ["deep/er/panels.md"]
@@ -118,20 +153,36 @@ def test_words_combine_with_qualifiers(source: Source) -> None:
 
 
 def test_a_word_several_times_in_the_title_ranks_above_one_mention_in_the_body(cache: Path) -> None:
-    write_article(cache, "body.md", "A long report on many things. " * 15 + "One mention of hydrogen. "
-                  + "More filler text about other topics. " * 15,
-                  title="Weekly industry report", publishedDateTime="2024-05-02T00:00:00Z")
-    write_article(cache, "title.md", "Nothing else to see here.", title="Hydrogen, hydrogen, hydrogen",
-                  publishedDateTime="2024-05-01T00:00:00Z")
+    write_article(
+        cache,
+        "body.md",
+        "A long report on many things. " * 15
+        + "One mention of hydrogen. "
+        + "More filler text about other topics. " * 15,
+        title="Weekly industry report",
+        publishedDateTime="2024-05-02T00:00:00Z",
+    )
+    write_article(
+        cache,
+        "title.md",
+        "Nothing else to see here.",
+        title="Hydrogen, hydrogen, hydrogen",
+        publishedDateTime="2024-05-01T00:00:00Z",
+    )
     for n in range(8):
-        write_article(cache, f"other{n}.md", f"Unrelated text number {n}.", title=f"Other story {n}")
+        write_article(
+            cache, f"other{n}.md", f"Unrelated text number {n}.", title=f"Other story {n}"
+        )
     source = Source(resolve(cache))
     try:
         source.scan()
         assert search(source.index, "hydrogen") == ["title.md", "body.md"]
         assert found(source, "hydrogen", relevance=True) == ["title.md", "body.md"]
         assert found(source, "hydrogen", relevance=True, reverse=True) == ["body.md", "title.md"]
-        assert found(source, "hydrogen") == ["body.md", "title.md"]  # without relevance: newest first
+        assert found(source, "hydrogen") == [
+            "body.md",
+            "title.md",
+        ]  # without relevance: newest first
         assert found(source, "hydro", relevance=True) == ["title.md", "body.md"]  # as a prefix too
     finally:
         source.index.close()
@@ -140,18 +191,41 @@ def test_a_word_several_times_in_the_title_ranks_above_one_mention_in_the_body(c
 # --- hostile input ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", HOSTILE + ['"', 'solar "panels', "solar AND", "(solar", "solar -", "- solar",
-                                            "NEAR(solar, panels)", "solar OR wind", "title:solar", "*solar*",
-                                            '""', "'", "\\", "solar:", "topic:\"", "is:"])
+@pytest.mark.parametrize(
+    "text",
+    HOSTILE
+    + [
+        '"',
+        'solar "panels',
+        "solar AND",
+        "(solar",
+        "solar -",
+        "- solar",
+        "NEAR(solar, panels)",
+        "solar OR wind",
+        "title:solar",
+        "*solar*",
+        '""',
+        "'",
+        "\\",
+        "solar:",
+        'topic:"',
+        "is:",
+    ],
+)
 def test_user_input_never_raises(source: Source, text: str) -> None:
     for relevance in (False, True):
         rows = source.load().view(SortKey.DATE, text=text, relevance=relevance)
         assert isinstance(rows, list)
-        source.load().view(SortKey.QUALITY, True, "Energy", text, relevance=relevance, read=set(), starred=set())
+        source.load().view(
+            SortKey.QUALITY, True, "Energy", text, relevance=relevance, read=set(), starred=set()
+        )
 
 
 def test_fts_syntax_in_input_is_searched_as_text(source: Source) -> None:
-    assert found(source, "solar -") == ["deep/er/panels.md"]  # a lone dash does not empty the result
+    assert found(source, "solar -") == [
+        "deep/er/panels.md"
+    ]  # a lone dash does not empty the result
     assert found(source, "- solar (") == ["deep/er/panels.md"]
     assert found(source, "solar AND") == []  # "AND" is a word to find, not an operator
     assert found(source, "solar OR wind") == []
@@ -192,7 +266,9 @@ def test_changed_files_replace_their_search_rows(source: Source, news: Path) -> 
 
 def test_removed_and_broken_files_leave_no_search_rows(source: Source, news: Path) -> None:
     (news / "wind.md").unlink()
-    (news / "deep" / "er" / "panels.md").write_text("no front matter any more, solar\n", encoding="utf-8")
+    (news / "deep" / "er" / "panels.md").write_text(
+        "no front matter any more, solar\n", encoding="utf-8"
+    )
     os.utime(news / "deep" / "er" / "panels.md", ns=(0, 10**18))
     result = source.scan()
     assert result.removed == 1
@@ -211,13 +287,17 @@ def test_many_changes_keep_one_search_row_per_article(source: Source, news: Path
     for round_ in range(3):
         for n in range(6):
             rewrite(news / f"filler{n}.md", f"Round {round_} story {n}", f"marker{round_} text")
-        (news / f"new{round_}.md").write_text(f"---\ntitle: New {round_}\n---\nmarker{round_}\n", encoding="utf-8")
+        (news / f"new{round_}.md").write_text(
+            f"---\ntitle: New {round_}\n---\nmarker{round_}\n", encoding="utf-8"
+        )
         source.scan()
         assert len(found(source, f"marker{round_}")) == 7
         if round_:
             assert found(source, f"marker{round_ - 1}") == [f"new{round_ - 1}.md"]
         assert fts_rows(source.index) == source.index.count()
-    ids = source.index.conn.execute("SELECT rowid FROM search EXCEPT SELECT id FROM articles").fetchall()
+    ids = source.index.conn.execute(
+        "SELECT rowid FROM search EXCEPT SELECT id FROM articles"
+    ).fetchall()
     assert ids == []
 
 
@@ -269,23 +349,48 @@ def test_an_in_memory_index_searches_too(news: Path) -> None:
         index.scan()
         assert search(index, "aberdeen") == ["wind.md"]
         collection = Collection(index.entries(), index.search)
-        assert [e.path for e in collection.view(SortKey.DATE, text="rooftop")] == ["deep/er/panels.md"]
+        assert [e.path for e in collection.view(SortKey.DATE, text="rooftop")] == [
+            "deep/er/panels.md"
+        ]
     finally:
         index.close()
 
 
 def test_a_topic_spelled_several_ways_is_matched_in_every_spelling(cache: Path) -> None:
-    write_article(cache, "upper.md", "Solar text.", title="Upper", topics=["AI"], publishedDateTime="2024-01-03")
-    write_article(cache, "lower.md", "Solar text.", title="Lower", topics=["ai", "Energy"],
-                  publishedDateTime="2024-01-02")
-    write_article(cache, "other.md", "Solar text.", title="Other", topics=["AI Ethics"], publishedDateTime="2024-01-01")
+    write_article(
+        cache,
+        "upper.md",
+        "Solar text.",
+        title="Upper",
+        topics=["AI"],
+        publishedDateTime="2024-01-03",
+    )
+    write_article(
+        cache,
+        "lower.md",
+        "Solar text.",
+        title="Lower",
+        topics=["ai", "Energy"],
+        publishedDateTime="2024-01-02",
+    )
+    write_article(
+        cache,
+        "other.md",
+        "Solar text.",
+        title="Other",
+        topics=["AI Ethics"],
+        publishedDateTime="2024-01-01",
+    )
     source = Source(resolve(cache))
     try:
         source.scan()
         for typed in ("topic:AI", "topic:ai", "topic:Ai"):
             assert found(source, typed) == ["upper.md", "lower.md"], typed
             assert found(source, f"solar {typed}") == ["upper.md", "lower.md"], typed
-            assert sorted(found(source, f"solar {typed}", relevance=True)) == ["lower.md", "upper.md"], typed
+            assert sorted(found(source, f"solar {typed}", relevance=True)) == [
+                "lower.md",
+                "upper.md",
+            ], typed
         assert found(source, "topic:ai topic:energy") == ["lower.md"]
         assert found(source, "topic:ENERGY") == ["lower.md"]  # one spelling: the fast exact path
         assert found(source, "topic:nope") == []
