@@ -106,10 +106,11 @@ WORDS_PER_MINUTE = 230
 """An adult's usual silent reading speed, for the reader view's "N min read"."""
 
 _LINK = re.compile(
-    r"(?<!\\)\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url><[^>\n]*>|[^)\s]*)(?:\s+\"[^\"]*\")?\)"
+    r"(?<!\\)\[(?P<label>(?:\\.|[^\]\\])*)\]\((?P<url><[^>\n]*>|(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)"
     r"|<(?P<auto>https?://[^>\s]+|mailto:[^>\s]+)>"
 )
-"""An inline link ``[label](url "title")`` or an autolink ``<https://...>``."""
+"""An inline link ``[label](url "title")`` (the URL may hold one level of parentheses, as
+Markdown allows), or an autolink ``<https://...>``."""
 
 
 @dataclass(frozen=True)

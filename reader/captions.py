@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from reader.article_text import FILE, FULLTEXT, ArticleText
 from reader.library import SortKey
 from reader.view import ViewState
 
@@ -98,6 +99,11 @@ def fetch_progress(done: int, total: int) -> str:
     return f"Fetching feeds {done}/{total}… (R to stop)"
 
 
+def pages_progress(done: int, total: int) -> str:
+    """The status while the pages of new articles are downloaded after a fetch."""
+    return f"Downloading full text {done}/{total}… (R to stop)"
+
+
 def fetch_summary(
     new: int,
     failures: Sequence[tuple[str, str]],
@@ -138,3 +144,19 @@ def status_parts(
     if errors:
         parts.append("ignored: " + "; ".join(errors))
     return parts
+
+
+def body_note(text: ArticleText, words_left: int) -> Text:
+    """The line under the detail pane's body: what more there is, or how to get it."""
+    from rich.text import Text
+
+    more = f"{words_left:,} more words: enter reads them" if words_left else ""
+    if text.source == FULLTEXT:
+        return Text(f"Full text from the article's page · {more or 'enter to read'}", style="dim")
+    if more:
+        return Text(f"… {more}", style="dim")
+    if text.source == FILE:
+        return Text("")
+    if text.fulltext is not None and text.fulltext.error:
+        return Text(f"No full text: {text.fulltext.error} (X tries again)", style="dim")
+    return Text("Only the excerpt · x downloads the full text", style="dim")

@@ -85,7 +85,7 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     if ctx.invoked_subcommand is None:
         from reader import gc_pause
-        from reader.index import prepare_workers
+        from reader.index_rows import prepare_workers
         from reader.library import preload
 
         gc_pause.pause()  # resumed by the main screen once the list has painted

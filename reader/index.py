@@ -10,9 +10,7 @@ cannot read, is thrown away and rebuilt: it is a cache, never the truth.
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
-import multiprocessing
 import os
 import sqlite3
 import threading
@@ -26,13 +24,11 @@ from typing import NamedTuple
 from reader import filecheck
 from reader.entry import Entry
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
-from reader.index_rows import ArticleRow, ParseJob, parse_one, stored_fields
+from reader.index_rows import ArticleRow, ParseJob, parse_files, stored_fields
 from reader.paths import OWN_DIR_NAME
 
 SCHEMA_VERSION = 6
 """Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
-POOL_THRESHOLD = 400
-"""Below this many files to parse, a process pool costs more than it saves."""
 
 # What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
 _COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
@@ -111,38 +107,6 @@ class ScanResult:
 
 ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while files are parsed."""
-
-
-def prepare_workers() -> None:
-    """Start multiprocessing's helper process while the real stderr is in place.
-
-    A full-screen app replaces ``sys.stderr`` with an object without a file
-    descriptor, and the helper cannot be started after that; the CLI calls
-    this before the app takes over the terminal.
-    """
-    try:
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-    except (OSError, ValueError):
-        pass
-
-
-def _start_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
-    """A pool of parser processes, or None (parse in this process) when one cannot start."""
-    pool = None
-    try:
-        pool = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn")
-        )
-        pool.submit(abs, 0).result(
-            timeout=60
-        )  # processes start on first use: fail here, not mid-scan
-        return pool
-    except Exception:  # noqa: BLE001 - any failure to start means: parse here instead
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        return None
 
 
 def start_diff(index: Index) -> PendingDiff | None:
@@ -383,11 +347,7 @@ class Index:
         total = len(jobs)
         if not total:
             return
-        workers = workers or os.cpu_count() or 1
-        pool = None
-        if total >= POOL_THRESHOLD and workers > 1:
-            pool = _start_pool(workers)
-        results = pool.map(parse_one, jobs, chunksize=128) if pool else map(parse_one, jobs)
+        results = parse_files(jobs, workers or os.cpu_count() or 1)
         rows: list[ArticleRow] = []
         skips: list[FileInfo] = []
         done = 0
@@ -406,8 +366,7 @@ class Index:
                     last_report = now
                     progress(done, total)
         finally:
-            if pool:
-                pool.shutdown(cancel_futures=True)
+            results.close()  # shuts the parser processes down, even when storing failed
         result.parsed += total
 
 

@@ -7,6 +7,9 @@ parse files, and because the row's fields are named once here, where the
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -82,3 +85,49 @@ def parse_one(job: ParseJob) -> ArticleRow | FileInfo:
     except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan
         return FileInfo(rel, size, mtime_ns, f"unexpected error: {type(exc).__name__}")
     return entry_row(rel, size, mtime_ns, article)
+
+
+POOL_THRESHOLD = 400
+"""Below this many files to parse, a process pool costs more than it saves."""
+
+
+def prepare_workers() -> None:
+    """Start multiprocessing's helper process while the real stderr is in place.
+
+    A full-screen app replaces ``sys.stderr`` with an object without a file
+    descriptor, and the helper cannot be started after that; the CLI calls
+    this before the app takes over the terminal.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass
+
+
+def start_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
+    """A pool of parser processes, or None (parse in this process) when one cannot start."""
+    pool = None
+    try:
+        context = multiprocessing.get_context("spawn")
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+        pool.submit(abs, 0).result(timeout=60)  # processes start on first use: fail here
+        return pool
+    except Exception:  # noqa: BLE001 - any failure to start means: parse here instead
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        return None
+
+
+def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[ArticleRow | FileInfo]:
+    """What each job's file becomes, in order: parsed in worker processes when there are many.
+
+    Closing the generator shuts the processes down.
+    """
+    pool = start_pool(workers) if len(jobs) >= POOL_THRESHOLD and workers > 1 else None
+    try:
+        yield from pool.map(parse_one, jobs, chunksize=128) if pool else map(parse_one, jobs)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)

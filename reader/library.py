@@ -22,6 +22,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from reader import gc_pause
+from reader.articles import Article, load_article
 from reader.entry import Entry, has_topic
 from reader.filtering import Rows
 from reader.index import (
@@ -294,6 +295,10 @@ class Source:
     def path_of(self, entry: Entry) -> Path:
         """The file behind an entry."""
         return self.root / entry.path
+
+    def load_entry(self, entry: Entry) -> Article:
+        """The article behind an entry, parsed (raises :class:`ArticleError`)."""
+        return load_article(self.path_of(entry))
 
 
 @dataclass

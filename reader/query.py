@@ -127,9 +127,8 @@ def fts_expression(words: tuple[str, ...], prefix_last: bool = True) -> str:
     """An FTS5 MATCH expression: every word must match; the last may be a prefix (as you type)."""
     parts = []
     for i, word in enumerate(words):
-        quoted = (
-            '"' + word.replace('"', '""').replace("\x00", "") + '"'
-        )  # FTS5 ends a string at NUL
+        # FTS5 ends a string at NUL
+        quoted = '"' + word.replace('"', '""').replace("\x00", "") + '"'
         if prefix_last and i == len(words) - 1:
             quoted += "*"
         parts.append(quoted)

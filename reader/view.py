@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from reader.entry import Entry
 from reader.library import Collection, SortKey
 from reader.query import Query, parse_query, quote_value
 from reader.scopes import ALL, Scope
@@ -44,6 +45,18 @@ class ViewState:
     def by_relevance(self) -> bool:
         """Whether the rows are ranked by match (relevance chosen and words searched)."""
         return self.relevance and bool(self.query.words)
+
+    def rows(self, collection: Collection, read: set[str], starred: set[str]) -> list[Entry]:
+        """The rows ``collection`` has for this view, given the read and starred keys."""
+        return collection.view(
+            self.sort,
+            self.reverse,
+            self.scope.topic,
+            self.search_text,
+            read=read,
+            starred=starred,
+            relevance=self.by_relevance,
+        )
 
     @property
     def saved_search(self) -> str:

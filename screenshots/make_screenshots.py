@@ -63,6 +63,7 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
         ),
     ),
     ("mark-all-read", SIZE, ("M",)),
+    ("reader-view", SIZE, ("j", "enter")),
 ]
 """File name, terminal size and the keys pressed once the samples are loaded."""
 

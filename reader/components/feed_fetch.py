@@ -25,21 +25,10 @@ class FeedFetch(Widget):
     DEFAULT_CSS = "FeedFetch { display: none; }"
 
     @dataclass
-    class Started(Message):
-        """A fetch of ``feeds`` feeds began."""
+    class Status(Message):
+        """What the status line should say about the fetch now ("" once it is over)."""
 
-        feeds: int
-
-    @dataclass
-    class Progress(Message):
-        """Feeds fetched so far."""
-
-        done: int
-        total: int
-
-    @dataclass
-    class Stopping(Message):
-        """A stop was asked for; the fetch ends once the requests in flight are dropped."""
+        text: str
 
     @dataclass
     class Finished(Message):
@@ -49,6 +38,14 @@ class FeedFetch(Widget):
         failures: list[tuple[str, str]] = field(default_factory=list)
         error: str = ""
         stopped: bool = False
+        full_text_urls: list[str] = field(default_factory=list)
+        """New articles of feeds marked ``full_text``: their pages are downloaded next."""
+
+    @dataclass
+    class PagesDone(Message):
+        """The full texts downloaded after a fetch are in (``extracted`` of them)."""
+
+        extracted: int
 
     def __init__(self, locations: Locations, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -80,7 +77,7 @@ class FeedFetch(Widget):
             )
             return
         self._stop = threading.Event()
-        self.post_message(self.Started(len(feeds)))
+        self.post_message(self.Status(captions.fetch_started(len(feeds))))
         self._fetch(self._stop)
 
     def toggle(self) -> None:
@@ -94,21 +91,25 @@ class FeedFetch(Widget):
         """Stop the running fetch; what it has written stays."""
         if self._stop is not None and not self._stop.is_set():
             self._stop.set()
-            self.post_message(self.Stopping())
+            self.post_message(self.Status(captions.FETCH_STOPPING))
 
     def on_unmount(self) -> None:
         if self._stop is not None:
             self._stop.set()  # leaving the reader must not wait for a slow feed
 
-    @on(Progress)
-    def _progress(self, message: Progress) -> None:
-        if self.stopping:
-            message.stop()  # sent before the stop: "Stopping the fetch…" stays until it stops
+    def _progress(self, text: str) -> None:
+        """From the worker: say how far it got, unless a stop was asked for meanwhile."""
+        if not self.stopping:
+            self.post_message(self.Status(text))
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
         """Say how it went; the fetch is over once its report is here (the screen hears after)."""
         self._stop = None
+        self.post_message(self.Status(""))
+        if message.full_text_urls and not message.stopped:
+            self._stop = threading.Event()
+            self._fetch_pages(message.full_text_urls, self._stop)
         if message.error:
             self.notify(message.error, title="Feeds not fetched", severity="error", markup=False)
             return
@@ -128,7 +129,7 @@ class FeedFetch(Widget):
         from reader.feeds import FeedConfigError, fetch_feeds
 
         def progress(done: int, total: int, _url: str) -> None:
-            self.post_message(self.Progress(done, total))
+            self.app.call_from_thread(self._progress, captions.fetch_progress(done, total))
 
         try:
             report = fetch_feeds(self.locations, progress, stop=stop)
@@ -140,4 +141,32 @@ class FeedFetch(Widget):
             return
         cache = str(self.locations.cache)
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
-        self.post_message(self.Finished(new, report.failures, stopped=report.stopped))
+        self.post_message(
+            self.Finished(
+                new, report.failures, stopped=report.stopped, full_text_urls=report.full_text_urls
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="fetch-pages")
+    def _fetch_pages(self, urls: list[str], stop: threading.Event) -> None:
+        """Download the full text of ``urls`` (new articles of feeds marked ``full_text``)."""
+        from reader.fulltext.download import fetch_full_texts
+        from reader.fulltext.store import FullTextStore
+
+        done = 0
+
+        def progress(_outcome: object) -> None:
+            nonlocal done
+            done += 1
+            self.app.call_from_thread(self._progress, captions.pages_progress(done, len(urls)))
+
+        self.app.call_from_thread(self._progress, captions.pages_progress(0, len(urls)))
+        outcomes = fetch_full_texts(
+            urls, FullTextStore(self.locations.cache), progress=progress, stop=stop
+        )
+        self.post_message(self.PagesDone(sum(o.result.ok for o in outcomes)))
+
+    @on(PagesDone)
+    def _pages_done(self) -> None:
+        self._stop = None
+        self.post_message(self.Status(""))

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
 
+from reader import captions
 from reader.index import Skip
 from reader.library import Collection, Preloaded, Source
 from reader.marks import Marks, Tally
@@ -52,15 +53,10 @@ class LibraryLoader(Widget):
         tally: Tally
 
     @dataclass
-    class Reloading(Message):
-        """A scan for new files (written by a fetch) began."""
+    class Scanning(Message):
+        """What the status line says about the running scan (files parsed, new files read)."""
 
-    @dataclass
-    class ScanProgress(Message):
-        """Files parsed so far in a running scan."""
-
-        done: int
-        total: int
+        text: str
 
     @dataclass
     class ScanFailed(Message):
@@ -101,7 +97,7 @@ class LibraryLoader(Widget):
             self._reload_pending = True
             return
         self.scanning = True
-        self.post_message(self.Reloading())
+        self.post_message(self.Scanning(captions.READING_NEW))
         self.load()
 
     @on(Loaded)
@@ -155,7 +151,7 @@ class LibraryLoader(Widget):
         def progress(done: int, total: int) -> None:
             # A long first scan fills the list as it goes, every couple of seconds.
             nonlocal last_fill
-            self.post_message(self.ScanProgress(done, total))
+            self.post_message(self.Scanning(captions.scan_progress(done, total)))
             if time.monotonic() - last_fill > PARTIAL_FILL_SECONDS and done < total:
                 last_fill = time.monotonic()
                 self.post_message(self.Loaded(source, source.load(), False, None))

@@ -82,8 +82,14 @@ class Reading(Widget):
             self.post_message(self.Changed())
         return count
 
-    def toggle_read(self, entry: Entry) -> None:
-        """Flip ``entry`` between read and unread."""
+    def seen(self, entry: Entry) -> None:
+        """``entry`` was read (opened in the browser, or shown in the reader view)."""
+        self.set_read([entry], True)
+
+    def toggle_read(self, entry: Entry | None) -> None:
+        """Flip ``entry`` between read and unread (nothing to do for None)."""
+        if entry is None:
+            return
         self._stop_timer()  # an explicit "unread" must not be undone a second later
         self.set_read([entry], not self.marks.is_read(entry))
 
@@ -106,8 +112,10 @@ class Reading(Widget):
         question = f"Mark {len(unread):,} {noun} in this view as read?"
         self.app.push_screen(ConfirmScreen(question), answered)
 
-    def toggle_star(self, entry: Entry) -> None:
-        """Star or unstar ``entry``."""
+    def toggle_star(self, entry: Entry | None) -> None:
+        """Star or unstar ``entry`` (nothing to do for None)."""
+        if entry is None:
+            return
         self.marks.toggle_star(entry)
         self.post_message(self.Changed())
 

@@ -21,22 +21,27 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from reader import captions, gc_pause
 from reader.components.feed_fetch import FeedFetch
+from reader.components.full_text import FullTextFetch
 from reader.components.library_loader import LibraryLoader
 from reader.components.links import Links
 from reader.components.reading import Reading
 from reader.entry import Entry
+from reader.fulltext.store import FullTextStore
 from reader.index import Skip
 from reader.library import Collection, Preloaded, Source
 from reader.marks import Marks
 from reader.paths import Locations
-from reader.scopes import ALL, Scope
+from reader.scopes import ALL
+from reader.screens.reader_view import ReaderView, ReadingList
+from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, save_settings
 from reader.state import StateStore
 from reader.view import ScopeSize, ViewState
+from reader.widgets.adaptive_footer import NARROW_WIDTH, AdaptiveFooter
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
 from reader.widgets.list_pane import ListPane
@@ -44,7 +49,6 @@ from reader.widgets.related_list import RelatedList
 from reader.widgets.status_line import StatusLine
 from reader.widgets.topic_sidebar import TopicSidebar
 
-NARROW_WIDTH = 100
 COLLECTOR_GRACE_SECONDS = 3.0
 
 
@@ -54,16 +58,16 @@ class MainScreen(Screen):
     BINDINGS = [
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
-        # Keys that move the focus are priority bindings: the app runs them as it reads each key,
-        # so the keys right behind them in one burst (a paste, a slow link) reach the new focus
-        # instead of acting on the old one ("/mos" must not mark, open and sort). They give way
-        # to typing while the search box has the focus (see check_action).
+        # Keys that move the focus act as soon as they are read (priority), so that the keys
+        # behind them in one burst (a paste) reach the new focus: "/mos" must not mark, open and
+        # sort. They give way to typing while the search box has the focus (see check_action).
         Binding("h,left", "pane(-1)", "Pane left", show=False, priority=True),
         Binding("l,right", "pane(1)", "Pane right", show=False, priority=True),
         Binding("s", "toggle_sort", "Sort", tooltip="Sort: date / quality"),
         Binding("r", "reverse", "Reverse", tooltip="Reverse order"),
         Binding("slash", "filter", "Search", priority=True, tooltip="Search articles"),
         Binding("escape", "clear_filter", "Clear search", show=False),
+        Binding("enter", "read", "Read", tooltip="Read in the reader view"),
         Binding("o", "open", "Open", tooltip="Open in browser"),
         Binding("y", "copy_link", "Copy link", show=False),
         Binding("m", "toggle_read", "Read/unread", tooltip="Read / unread"),
@@ -71,6 +75,8 @@ class MainScreen(Screen):
         Binding("f", "toggle_star", "Star", tooltip="Star / unstar"),
         Binding("ctrl+s", "save_search", "Save search", show=False),
         Binding("R", "fetch", "Fetch feeds"),
+        Binding("x", "full_text", "Full text", show=False, tooltip="Download the full text"),
+        Binding("X", "full_text(True)", "Retry full text", show=False),
         Binding("space", "scroll_detail(1)", "Scroll article", show=False),
         Binding("shift+space,b", "scroll_detail(-1)", "Scroll article back", show=False),
         Binding("exclamation_mark", "skipped", "Skipped files", show=False),
@@ -96,6 +102,7 @@ class MainScreen(Screen):
         self.loader = LibraryLoader(locations, settings, self.marks, preload)
         self.fetcher = FeedFetch(locations)
         self.reading = Reading(self.marks)
+        self.full_text = FullTextFetch(FullTextStore(locations.cache))
         self.source: Source | None = None
         self.collection = Collection([])
         self.is_samples = False
@@ -107,19 +114,9 @@ class MainScreen(Screen):
         self.set_reactive(MainScreen.view, ViewState(sort=settings.sort, reverse=settings.reverse))
 
     @property
-    def scope(self) -> Scope:
-        """The sidebar line chosen."""
-        return self.view.scope
-
-    @property
     def scanning(self) -> bool:
         """Whether the cache is still being loaded or scanned."""
         return self.loader.scanning
-
-    @property
-    def fetching(self) -> bool:
-        """Whether a fetch of the feeds runs."""
-        return self.fetcher.running
 
     # --- layout -----------------------------------------------------------------
 
@@ -130,26 +127,23 @@ class MainScreen(Screen):
                 yield ListPane(clock=self.clock, id="middle")
                 yield DetailPane(clock=self.clock, id="detail")
         yield StatusLine(str(self.locations.cache), id="status")
-        yield Footer()
+        yield AdaptiveFooter()
         yield self.loader
         yield self.fetcher
         yield self.reading
+        yield self.full_text
         yield Links()
 
     def on_mount(self) -> None:
         self.query_one("#sidebar").border_title = "Topics"
+        self.query_one(DetailPane).store = self.full_text.store
         articles = self.query_one(ArticleList)
         articles.read_keys = self.marks.read
         articles.starred_keys = self.marks.starred
         articles.focus()
         if self.marks.problem:
-            self.notify(
-                f"Read marks and stars will not be saved this time: {self.marks.problem}",
-                title="Reading state",
-                severity="warning",
-                markup=False,
-                timeout=10,
-            )
+            note = f"Read marks and stars will not be saved this time: {self.marks.problem}"
+            self.notify(note, title="Reading state", severity="warning", markup=False, timeout=10)
         self._show_rows()
         # Should nothing load soon (an empty index being built, an unreadable cache), stop waiting.
         self.set_timer(COLLECTOR_GRACE_SECONDS, gc_pause.resume)
@@ -158,15 +152,7 @@ class MainScreen(Screen):
         self.marks.close()
 
     def on_resize(self) -> None:
-        narrow = self.size.width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        # Below 100 columns the footer would cut off Quit and Help: tighter spacing, and the
-        # palette key (^p, still listed by ?) gives way to them.
-        footer = self.query_one(Footer)
-        if footer.compact != narrow:
-            footer.compact = narrow
-            footer.show_command_palette = not narrow
-            footer.refresh(recompose=True)
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")  # the panes stack (app.tcss)
 
     # --- the one place the rows are computed --------------------------------------------
 
@@ -178,31 +164,14 @@ class MainScreen(Screen):
 
     def _show_rows(self, keep: bool = True) -> None:
         """Recompute the visible rows from the view and the collection, and show them."""
-        view, collection = self.view, self.collection
-        rows = collection.view(
-            view.sort,
-            view.reverse,
-            view.scope.topic,
-            view.search_text,
-            read=self.marks.read,
-            starred=self.marks.starred,
-            relevance=view.by_relevance,
-        )
-        self._rows = rows
-        self.query_one(ListPane).show_rows(
-            rows,
-            words=view.query.words,
-            reloaded=collection is not self._rows_from,
-            keep=self._highlighted() if keep else None,
-            title=captions.list_title(
-                view,
-                len(rows),
-                self._scope_size.of(
-                    view, collection, len(rows), self.marks.read, self.marks.starred
-                ),
-            ),
-            empty=captions.empty_message(view, self.scanning and not len(collection)),
-        )
+        view, collection, marks = self.view, self.collection, self.marks
+        self._rows = rows = view.rows(collection, marks.read, marks.starred)
+        total = self._scope_size.of(view, collection, len(rows), marks.read, marks.starred)
+        title = captions.list_title(view, len(rows), total)
+        empty = captions.empty_message(view, self.scanning and not len(collection))
+        reloaded, keeping = collection is not self._rows_from, self._highlighted() if keep else None
+        pane, words = self.query_one(ListPane), view.query.words
+        pane.show_rows(rows, title=title, empty=empty, words=words, keep=keeping, reloaded=reloaded)
         self._rows_from = collection
         if not rows:
             self.query_one(DetailPane).show(None, captions.NO_ARTICLE)
@@ -254,13 +223,9 @@ class MainScreen(Screen):
         else:  # a mark was made while counting: count again rather than lose it
             self.loader.count(self.collection)
 
-    @on(LibraryLoader.Reloading)
-    def _reloading(self) -> None:
-        self.query_one(StatusLine).scan = captions.READING_NEW
-
-    @on(LibraryLoader.ScanProgress)
-    def _progress(self, message: LibraryLoader.ScanProgress) -> None:
-        self.query_one(StatusLine).scan = captions.scan_progress(message.done, message.total)
+    @on(LibraryLoader.Scanning)
+    def _scanning(self, message: LibraryLoader.Scanning) -> None:
+        self.query_one(StatusLine).scan = message.text
 
     @on(LibraryLoader.ScanFailed)
     def _failed(self) -> None:
@@ -273,31 +238,47 @@ class MainScreen(Screen):
         """Download new articles from the subscribed feeds (again to stop)."""
         self.fetcher.toggle()
 
-    @on(FeedFetch.Started)
-    def _fetch_started(self, message: FeedFetch.Started) -> None:
-        self.query_one(StatusLine).fetch = captions.fetch_started(message.feeds)
-
-    @on(FeedFetch.Progress)
-    def _fetch_progress(self, message: FeedFetch.Progress) -> None:
-        self.query_one(StatusLine).fetch = captions.fetch_progress(message.done, message.total)
-
-    @on(FeedFetch.Stopping)
-    def _fetch_stopping(self) -> None:
-        self.query_one(StatusLine).fetch = captions.FETCH_STOPPING
+    @on(FeedFetch.Status)
+    def _fetch_status(self, message: FeedFetch.Status) -> None:
+        self.query_one(StatusLine).fetch = message.text
 
     @on(FeedFetch.Finished)
     def _fetched(self, message: FeedFetch.Finished) -> None:
-        self.query_one(StatusLine).fetch = ""
         if message.new_paths:  # marked new in the list, once the scan has brought them in
             self.query_one(ArticleList).new_paths.update(message.new_paths)
             self.loader.reload()
+
+    @on(FeedFetch.PagesDone)
+    @on(FullTextFetch.Done)
+    def _full_text_arrived(self) -> None:
+        """Show a downloaded text at once if its article is the one highlighted."""
+        self._show_detail(self._highlighted())
+
+    # --- reading ----------------------------------------------------------------------
+
+    def action_read(self) -> None:
+        """Read the highlighted article in the full-screen reader view."""
+        articles = self.query_one(ArticleList)
+        if articles.highlighted is None or self.source is None:
+            self.notify("Nothing to read.", severity="warning")
+            return
+        links, store = self.query_one(Links), self.full_text.store
+        rows, load, seen = self._rows, self.source.load_entry, self.reading.seen
+        reading = ReadingList(rows, articles.cursor, load, links.open, seen, store)
+        self.app.push_screen(ReaderView(reading), articles.move_to)
+
+    def action_full_text(self, retry: bool = False) -> None:
+        """Download the highlighted article's full text from its page (again, after a failure)."""
+        self.full_text.request(self.query_one(DetailPane).article, retry)
 
     # --- messages from the widgets ------------------------------------------------------
 
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, message: ArticleList.Highlighted) -> None:
-        entry = message.entry
-        self.reading.follow(entry)
+        self.reading.follow(message.entry)
+        self._show_detail(message.entry)
+
+    def _show_detail(self, entry: Entry | None) -> None:
         path = None if entry is None or self.source is None else self.source.path_of(entry)
         self.query_one(DetailPane).show_entry(entry, path, self.marks.marks_of(entry))
 
@@ -363,8 +344,6 @@ class MainScreen(Screen):
 
     def action_skipped(self) -> None:
         """List the files that could not be read, and why."""
-        from reader.screens.skipped import SkippedScreen
-
         # Skipped paths are relative to the cache, even when the samples are shown instead.
         self.app.push_screen(SkippedScreen(self.skipped, self.locations.cache))
 
@@ -383,7 +362,7 @@ class MainScreen(Screen):
         if entry is None and not on_related:
             self.notify("Nothing to open.", severity="warning")
         elif self.query_one(Links).open(self._current_url()) and not on_related:
-            self.reading.set_read([entry], True)  # opening an article counts as reading it
+            self.reading.seen(entry)  # opening an article counts as reading it
 
     def action_copy_link(self) -> None:
         """Copy the highlighted link to the clipboard."""
@@ -396,8 +375,7 @@ class MainScreen(Screen):
 
     def action_toggle_read(self) -> None:
         """Flip the highlighted article's read mark."""
-        if (entry := self._highlighted()) is not None:
-            self.reading.toggle_read(entry)
+        self.reading.toggle_read(self._highlighted())
 
     def action_mark_all_read(self) -> None:
         """Mark every article in this view read, after asking."""
@@ -405,8 +383,7 @@ class MainScreen(Screen):
 
     def action_toggle_star(self) -> None:
         """Star or unstar the highlighted article."""
-        if (entry := self._highlighted()) is not None:
-            self.reading.toggle_star(entry)
+        self.reading.toggle_star(self._highlighted())
 
     def action_save_search(self) -> None:
         """Save the current search as a view in the sidebar."""

@@ -10,29 +10,27 @@ reading it means) as callbacks, and gets back the entry last shown.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.markdown import Markdown
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from reader.article_text import EXCERPT, ArticleText, article_text, number_links, reading_minutes
 from reader.articles import Article, ArticleError
+from reader.components import reading as auto_read
+from reader.components.full_text import FullTextFetch
 from reader.entry import Entry
-from reader.fulltext.store import FullText, FullTextStore
-
-READ_AFTER_SECONDS = 1.0
-"""As in the list: an article shown this long counts as read."""
+from reader.fulltext.store import FullTextStore
+from reader.widgets.adaptive_footer import AdaptiveFooter
 
 
 @dataclass
@@ -69,16 +67,9 @@ class ReaderView(Screen[Entry | None]):
         Binding("p", "step(-1)", "Previous article"),
         Binding("o", "open_original", "Open original"),
         Binding("f", "ask_link", "Open link №"),
-        Binding("x", "full_text(False)", "Full text"),
-        Binding("X", "full_text(True)", "Retry full text", show=False),
+        Binding("x", "full_text", "Full text"),
+        Binding("X", "retry_full_text", "Retry full text", show=False),
     ]
-
-    @dataclass
-    class FullTextDone(Message):
-        """A full-text download for ``url`` has finished."""
-
-        url: str
-        result: FullText
 
     def __init__(self, reading: ReadingList) -> None:
         super().__init__()
@@ -87,9 +78,6 @@ class ReaderView(Screen[Entry | None]):
         self.article: Article | None = None
         self.links: tuple[str, ...] = ()
         self._read_timer: Timer | None = None
-        self._fetching: str | None = None
-        self._stop = threading.Event()
-        """Set when the view closes: a download in flight is dropped."""
 
     @property
     def entry(self) -> Entry | None:
@@ -105,21 +93,21 @@ class ReaderView(Screen[Entry | None]):
                 yield Static("", id="reader-links", markup=False)
         yield Input(placeholder="Open link number… (enter opens, escape cancels)", id="reader-ask")
         yield Static("", id="reader-status", markup=False)
-        yield Footer()
+        yield AdaptiveFooter()
+        yield FullTextFetch(self.reading.store)
 
     def on_mount(self) -> None:
         self.query_one("#reader-ask").display = False
         self.show_entry()
 
     def on_unmount(self) -> None:
-        self._stop.set()
         if self._read_timer is not None:
             self._read_timer.stop()
 
     # --- showing ---------------------------------------------------------------
 
-    def show_entry(self) -> None:
-        """Render the current entry from the top."""
+    def show_entry(self, keep_position: bool = False) -> None:
+        """Render the current entry (from the top, unless ``keep_position``)."""
         entry = self.entry
         head = self.query_one("#reader-head", Static)
         body = self.query_one("#reader-body", Static)
@@ -146,8 +134,9 @@ class ReaderView(Screen[Entry | None]):
         body.update(Markdown(numbered.markdown or "*No text.*", hyperlinks=False))
         links.update(self._links_text())
         self._status(self._source_note(text))
-        self.query_one("#reader-scroll", VerticalScroll).scroll_home(animate=False)
-        self._start_read_timer(entry)
+        if not keep_position:
+            self.query_one("#reader-scroll", VerticalScroll).scroll_home(animate=False)
+            self._start_read_timer(entry)
 
     def _head(self, article: Article, text: ArticleText) -> Text:
         head = Text(article.title, style="bold")
@@ -167,7 +156,7 @@ class ReaderView(Screen[Entry | None]):
         width = len(str(len(self.links)))
         for number, url in enumerate(self.links, start=1):
             text.append(f"\n{number:>{width}}  ", style="bold")
-            text.append(url, style="underline")
+            text.append(url, style="dim underline")
         hint = "type a number to open it" if len(self.links) <= 9 else "f and a number opens one"
         text.append(f"\n{hint}", style="dim italic")
         return text
@@ -189,7 +178,7 @@ class ReaderView(Screen[Entry | None]):
     def _start_read_timer(self, entry: Entry) -> None:
         if self._read_timer is not None:
             self._read_timer.stop()
-        self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._seen(entry))
+        self._read_timer = self.set_timer(auto_read.READ_AFTER_SECONDS, lambda: self._seen(entry))
 
     def _seen(self, entry: Entry) -> None:
         self._read_timer = None
@@ -278,41 +267,19 @@ class ReaderView(Screen[Entry | None]):
 
     # --- full text -------------------------------------------------------------
 
-    def action_full_text(self, retry: bool) -> None:
-        """Download the article's full text (``X``: again, after a failure)."""
-        article, store = self.article, self.reading.store
-        if article is None or store is None:
-            return
-        text = article_text(article, store)
-        if text.source != EXCERPT:
-            self.notify("This article's whole text is here already.")
-            return
-        if not article.url:
-            self.notify("This article has no link to download.", severity="warning")
-            return
-        if text.fulltext is not None and text.fulltext.error and not retry:
-            self.notify(f"{text.fulltext.error}. Press X to try again.", markup=False)
-            return
-        if self._fetching == article.url:
-            return
-        self._fetching = article.url
+    def action_full_text(self) -> None:
+        """Download the full text of an article that has only its excerpt."""
+        self.query_one(FullTextFetch).request(self.article)
+
+    def action_retry_full_text(self) -> None:
+        """Try the download again after a failure."""
+        self.query_one(FullTextFetch).request(self.article, retry=True)
+
+    @on(FullTextFetch.Started)
+    def _downloading(self) -> None:
         self._status("Downloading the full text…")
-        self._download(article.url, store)
 
-    @work(thread=True, exclusive=True, group="reader-fulltext")
-    def _download(self, url: str, store: FullTextStore) -> None:
-        from reader.fulltext.download import fetch_full_texts
-
-        outcomes = fetch_full_texts([url], store, stop=self._stop)
-        result = outcomes[0].result if outcomes else FullText(url, error="stopped")
-        self.post_message(self.FullTextDone(url, result))
-
-    @on(FullTextDone)
-    def _downloaded(self, message: FullTextDone) -> None:
-        self._fetching = None
+    @on(FullTextFetch.Done)
+    def _downloaded(self, message: FullTextFetch.Done) -> None:
         if self.article is not None and self.article.url == message.url:
-            self.show_entry()
-            if not message.result.ok:
-                self.notify(
-                    message.result.error, title="No full text", severity="warning", markup=False
-                )
+            self.show_entry(keep_position=True)

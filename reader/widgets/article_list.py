@@ -169,6 +169,12 @@ class ArticleList(ScrollView, can_focus=True):
         elif height and self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
+    def move_to(self, entry: Entry | None) -> None:
+        """Put the cursor on ``entry`` (the same object) if the list shows it."""
+        at = next(compress(count(), map(is_, self.entries, repeat(entry))), None)
+        if entry is not None and at is not None:
+            self.cursor = at
+
     def action_cursor_up(self) -> None:
         self.cursor -= 1
 

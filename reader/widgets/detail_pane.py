@@ -14,10 +14,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown, Static
 
+from reader import captions
+from reader.article_text import EXCERPT, article_text, preview
 from reader.articles import Article, ArticleError, load_article
 from reader.captions import NO_ARTICLE
 from reader.entry import Entry
 from reader.formatting import long_date
+from reader.fulltext.store import FullTextStore
 from reader.widgets.related_list import RelatedList
 
 
@@ -68,12 +71,15 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.article: Article | None = None
         self.marks: tuple[bool, bool] = (False, False)
         """(read, starred) of the shown article."""
+        self.store: FullTextStore | None = None
+        """Where downloaded full texts are kept: shown when the file has no body."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-title", markup=False)
         yield Static("", id="detail-meta", markup=False)
         yield Static("", id="detail-excerpt", markup=False)
         yield Markdown("", id="detail-body", open_links=False)
+        yield Static("", id="detail-text-note", markup=False)
         yield Static("", id="detail-url", markup=False)
         yield Static("", id="detail-related-title", markup=False)
         yield RelatedList(clock=self._clock, id="related")
@@ -89,6 +95,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         for widget_id in (
             "#detail-meta",
             "#detail-excerpt",
+            "#detail-text-note",
             "#detail-url",
             "#detail-related-title",
         ):
@@ -104,8 +111,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.query_one("#detail-excerpt", Static).update(
             Text(article.excerpt or "No excerpt.", style="" if article.excerpt else "dim italic")
         )
-        body.display = bool(article.body)
-        body.update(article.body)
+        text = article_text(article, self.store)
+        shown, left = preview(text.markdown) if text.source != EXCERPT else ("", 0)
+        body.display = bool(shown)
+        body.update(shown)
+        self.query_one("#detail-text-note", Static).update(captions.body_note(text, left))
         url = Text("Link       ", style="dim")
         url.append(article.url or "none", style="underline" if article.url else "dim")
         if note:

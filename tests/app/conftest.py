@@ -118,9 +118,8 @@ async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
             and not screen.scanning
             and screen.query_one(ArticleList).entries
         ):
-            await (
-                pilot.pause()
-            )  # the last messages and the layout they cause (a scrollbar may appear)
+            # the last messages and the layout they cause (a scrollbar may appear)
+            await pilot.pause()
             await pilot.pause()
             return screen
         await pilot.pause(0.02)
@@ -216,7 +215,7 @@ async def choose_scope(pilot: Pilot, screen: MainScreen, name: str) -> None:
     sidebar = screen.query_one(TopicSidebar)
     sidebar.highlighted = [scope.name for scope in sidebar.scopes].index(name)
     await pilot.pause()
-    assert screen.scope.name == name
+    assert screen.view.scope.name == name
     screen.query_one(ArticleList).focus()
     await pilot.pause()
 

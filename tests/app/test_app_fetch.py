@@ -123,7 +123,7 @@ async def test_R_without_feeds_says_so_and_a_broken_config_is_reported(fixture_l
                 "information",
             )
         ]
-        assert not screen.fetching and "Fetching" not in status(screen)
+        assert not screen.fetcher.running and "Fetching" not in status(screen)
         fixture_locations.config.mkdir(parents=True)
         fixture_locations.feeds_config_path.write_text("[[feeds]\nurl = ", encoding="utf-8")
         await pilot.press("R")
@@ -132,7 +132,7 @@ async def test_R_without_feeds_says_so_and_a_broken_config_is_reported(fixture_l
             "Feeds not fetched",
             "error",
         ) and "is not valid TOML" in message
-        assert not screen.fetching and app.is_running
+        assert not screen.fetcher.running and app.is_running
 
 
 async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_locations, feed_server):
@@ -148,7 +148,7 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         # The server holds the answer: the fetch is running, and the screen says so and stays
         # usable.
         await wait_until(pilot, lambda: feed_server.requests, what="the feed to be requested")
-        assert screen.fetching and status(screen).startswith("Fetching 1 feed… (R to stop)")
+        assert screen.fetcher.running and status(screen).startswith("Fetching 1 feed… (R to stop)")
         await pilot.press("j")
         assert screen.query_one(ArticleList).cursor == 1
         feed_server.release.set()
@@ -157,7 +157,7 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         )
         await wait_until(pilot, lambda: not screen.scanning, what="the rescan")
         await pilot.pause()
-        assert not screen.fetching
+        assert not screen.fetcher.running
         assert ("2 new articles", "Feeds fetched", "information") in notes.items
         # Without a restart: in the list, marked new, counted everywhere.
         articles = screen.query_one(ArticleList)
@@ -180,7 +180,9 @@ async def test_R_fetches_and_the_new_articles_appear_marked_new(fixture_location
         assert list_rows(app)[ferry][:MARKS] == "   "
         # Fetching again brings nothing new.
         await pilot.press("R")
-        await wait_until(pilot, lambda: not screen.fetching, timeout=10, what="the second fetch")
+        await wait_until(
+            pilot, lambda: not screen.fetcher.running, timeout=10, what="the second fetch"
+        )
         assert notes.items[-1] == ("0 new articles", "Feeds fetched", "information")
         assert len(articles.entries) == 14
 
@@ -196,7 +198,9 @@ async def test_a_second_R_stops_the_fetch_at_once_keeping_nothing_half_written(
         await pilot.press("R")
         await wait_until(pilot, lambda: feed_server.requests, what="the feed to be requested")
         await pilot.press("R")  # the server still holds its answer
-        await wait_until(pilot, lambda: not screen.fetching, timeout=3, what="the fetch to stop")
+        await wait_until(
+            pilot, lambda: not screen.fetcher.running, timeout=3, what="the fetch to stop"
+        )
         assert not feed_server.release.is_set()
         assert notes.items[-1] == (
             "Fetch stopped; 0 new articles so far",
@@ -225,7 +229,7 @@ async def test_failed_feeds_and_a_crashed_fetch_are_reported(
         screen = await wait_loaded(pilot)
         notes = Notes(app)
         await pilot.press("R")
-        await wait_until(pilot, lambda: not screen.fetching, timeout=10, what="the fetch")
+        await wait_until(pilot, lambda: not screen.fetcher.running, timeout=10, what="the fetch")
         message, title, severity = notes.items[-1]
         assert (title, severity) == ("Fetched, with failures", "warning")
         assert (
@@ -239,7 +243,9 @@ async def test_failed_feeds_and_a_crashed_fetch_are_reported(
 
         monkeypatch.setattr(reader.feeds, "fetch_feeds", crash)
         await pilot.press("R")
-        await wait_until(pilot, lambda: not screen.fetching, timeout=10, what="the failed fetch")
+        await wait_until(
+            pilot, lambda: not screen.fetcher.running, timeout=10, what="the failed fetch"
+        )
         assert notes.items[-1] == (
             "the fetch failed: RuntimeError: disk on fire",
             "Feeds not fetched",

@@ -284,9 +284,8 @@ async def test_sort_applies_inside_a_topic(fixture_locations):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await pilot.press(
-            "h", "j", "j", "j", "s"
-        )  # Security (after Unread and Starred), by quality
+        # Security (after Unread and Starred), by quality
+        await pilot.press("h", "j", "j", "j", "s")
         assert paths(screen) == ["click-markup.md", "bold-markup.md", "js-url.md", "file-url.md"]
         assert title(screen) == "Security · 4 · by quality, highest first"
 

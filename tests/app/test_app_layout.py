@@ -103,11 +103,10 @@ async def test_choosing_a_topic_filters_the_list_and_retitles_it(fixture_locatio
         screen = await wait_loaded(pilot)
         articles = screen.query_one(ArticleList)
         assert static_text(app, "#list-title").startswith("All articles · 12 · ")
-        await pilot.press(
-            "h", "j", "j", "j"
-        )  # to the sidebar, then down past Unread and Starred to "Security"
+        # to the sidebar, then down past Unread and Starred to "Security"
+        await pilot.press("h", "j", "j", "j")
         assert screen.focused is screen.query_one(TopicSidebar)
-        assert screen.scope.topic == "Security"
+        assert screen.view.scope.topic == "Security"
         assert static_text(app, "#list-title") == "Security · 4 · by date, newest first"
         assert {e.title for e in articles.entries} == {
             "[@click=app.quit]x[/]",

@@ -138,9 +138,8 @@ async def test_an_article_shown_for_a_second_becomes_read(fixture_locations, mon
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        await pilot.press(
-            "j", "j"
-        )  # through the storage article without stopping, to the Tokyo one
+        # through the storage article without stopping, to the Tokyo one
+        await pilot.press("j", "j")
         assert row_marks(app)["cjk.md"] == UNREAD
         await pilot.pause(REAL_READ_AFTER_SECONDS + 0.3)
         await wait_until(
@@ -399,9 +398,8 @@ async def test_space_and_b_scroll_the_detail_pane(fixture_locations):
         await pilot.press("space")
         await pilot.pause()
         assert detail.scroll_y > 0
-        assert screen.focused is screen.query_one(
-            ArticleList
-        )  # the list keeps the focus and the cursor
+        # the list keeps the focus and the cursor
+        assert screen.focused is screen.query_one(ArticleList)
         assert screen.query_one(ArticleList).cursor == 0
         await pilot.press("b")
         await pilot.pause()

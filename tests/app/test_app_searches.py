@@ -69,9 +69,8 @@ async def test_ctrl_s_saves_the_search_as_a_sidebar_view(fixture_locations):
             == "Save the search “topic:energy quality:>50” as a view named:"
         )
         name_box = modal.query_one("#save-name", Input)
-        assert (
-            name_box.value == "topic:energy quality:>50"
-        )  # offered as the name, selected: typing replaces it
+        # offered as the name, selected: typing replaces it
+        assert name_box.value == "topic:energy quality:>50"
         await pilot.press(*"Power", "enter")
         assert app.screen is screen
         assert notes.messages()[-1] == "Saved “Power” in the sidebar."
@@ -192,7 +191,7 @@ async def test_x_deletes_a_saved_search_after_asking(fixture_locations):
         # The list no longer shows the deleted view: it is back on all articles, as the sidebar
         # says.
         sidebar = screen.query_one(TopicSidebar)
-        assert sidebar.current.name == "All articles" and screen.scope.name == "All articles"
+        assert sidebar.current.name == "All articles" and screen.view.scope.name == "All articles"
         assert text(screen, "#list-title") == "All articles · 12 · by date, newest first"
         assert len(paths(screen)) == 12
         # delete works too; on a topic, x and delete do nothing.

@@ -39,9 +39,8 @@ def after_loading(*keys: str):
     async def run_before(pilot: Pilot) -> None:
         await wait_loaded(pilot)
         for input_box in pilot.app.screen.query(Input):
-            input_box.cursor_blink = (
-                False  # a blinking cursor would make the picture depend on timing
-            )
+            # a blinking cursor would make the picture depend on timing
+            input_box.cursor_blink = False
         await pilot.press(*keys)
         # a toast stays for seconds: whether it shows would depend on timing
         pilot.app.clear_notifications()
@@ -116,4 +115,18 @@ def test_confirm_mark_all_read(snap_compare, samples_locations):
     """`M` asks before marking the whole view read, over the dimmed screen."""
     assert snap_compare(
         build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("M")
+    )
+
+
+def test_reader_view(snap_compare, samples_locations):
+    """`enter` on an article with a body and links: one centred column, links numbered."""
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=SIZE, run_before=after_loading("j", "enter")
+    )
+
+
+def test_reader_view_narrow(snap_compare, samples_locations):
+    """The reader view on an 70-column terminal: the text wraps to the width."""
+    assert snap_compare(
+        build_app(samples_locations), terminal_size=(70, 30), run_before=after_loading("j", "enter")
     )

@@ -55,6 +55,7 @@ def news(cache: Path) -> Path:
         topics=["Transport"],
         provider="Example News",
     )
+    # no URL, no quality
     write_article(
         cache / "sub",
         "notes.md",
@@ -62,7 +63,7 @@ def news(cache: Path) -> Path:
         title="Reading notes",
         publishedDateTime="2024-02-05T00:00:00Z",
         topics=["ai"],
-    )  # no URL, no quality
+    )
     write_article(
         cache,
         "undated.md",

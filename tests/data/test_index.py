@@ -14,6 +14,7 @@ import pytest
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 
 import reader.index as index_module
+import reader.index_rows as index_rows
 import reader.index_rows as rows_module
 from reader.entry import topics_of
 from reader.index import SCHEMA_VERSION, Index, index_path_for
@@ -397,15 +398,15 @@ def test_pool_path_gives_the_same_result_as_the_serial_one(
     serial_index = open_index(serial_root)
 
     started: list[object] = []
-    real_start = index_module._start_pool
+    real_start = index_rows.start_pool
 
     def spy(workers: int):
         pool = real_start(workers)
         started.append(pool)
         return pool
 
-    monkeypatch.setattr(index_module, "POOL_THRESHOLD", 10)
-    monkeypatch.setattr(index_module, "_start_pool", spy)
+    monkeypatch.setattr(index_rows, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(index_rows, "start_pool", spy)
     progress: list[tuple[int, int]] = []
     pooled_index = open_index(pool_root)
     pooled = pooled_index.scan(lambda done, total: progress.append((done, total)), workers=2)

@@ -256,9 +256,8 @@ def test_reload_patches_the_loaded_list_to_what_a_fresh_load_gives(cache, tmp_pa
                 text
             )
         assert topic_counts(patched.entries) == topic_counts(fresh.entries)
-        assert (
-            loaded.entries is not patched.entries and len(loaded) == 6
-        )  # the old list is left alone
+        # the old list is left alone
+        assert loaded.entries is not patched.entries and len(loaded) == 6
     finally:
         source.index.close()
 

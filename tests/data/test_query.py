@@ -309,9 +309,8 @@ def test_qualifiers_combine() -> None:
     query = parse_query("topic:AI provider:example is:unread after:2024-01-10")
     assert matching(query, ENTRIES, read=set()) == ["c.md"]  # b is "AI Ethics", not AI
     assert matching(query, ENTRIES, read={"c.md"}) == []
-    assert (
-        matching(parse_query("topic:AI provider:example quality:>=0"), ENTRIES) == []
-    )  # c has no quality
+    # c has no quality
+    assert matching(parse_query("topic:AI provider:example quality:>=0"), ENTRIES) == []
     query = parse_query("provider:example quality:>60 is:starred")
     assert matching(query, ENTRIES, starred={"https://example.com/b", "https://example.com/d"}) == [
         "b.md",
@@ -407,9 +406,8 @@ def test_fts_syntax_words_are_searched_as_words(fts: sqlite3.Connection) -> None
     assert count(fts, fts_expression(("AND",))) == 1
     assert count(fts, fts_expression(("near", "not"))) == 1
     assert count(fts, fts_expression(("-solar",))) == 1
-    assert (
-        count(fts, fts_expression(("title:solar",), prefix_last=False)) == 0
-    )  # a phrase, not a column filter
+    # a phrase, not a column filter
+    assert count(fts, fts_expression(("title:solar",), prefix_last=False)) == 0
     assert count(fts, fts_expression(("solar:panels",), prefix_last=False)) == 1
     assert count(fts, fts_expression(('"hi"',))) == 1
     assert count(fts, fts_expression(("cafe",))) == 1

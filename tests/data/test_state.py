@@ -201,9 +201,8 @@ def test_an_article_without_url_is_keyed_by_its_path(cache: Path, open_store: Op
     [entry] = source.load().entries
     source.index.close()
     assert entry.url is None
-    assert (
-        entry_key(entry) == "sub/note.md"
-    )  # relative, with / separators: the same on every machine
+    # relative, with / separators: the same on every machine
+    assert entry_key(entry) == "sub/note.md"
     store = open_store()
     store.set_read([entry_key(entry)])
     assert open_store().read == {"sub/note.md"}
