@@ -133,13 +133,13 @@ def end_to_end(pages: Path, truth: dict[str, dict]) -> None:
 def in_process(pages: Path, truth: dict[str, dict]) -> None:
     import trafilatura
 
+    from reader.article_text import markdown_to_text
     from reader.fulltext.extract import (
         NoArticle,
         _with_readability,
         _with_trafilatura,
         extract_article,
     )
-    from reader.html_markdown import markdown_to_text
 
     def combined(html: bytes, url: str) -> str:
         try:

@@ -14,9 +14,31 @@ from dataclasses import dataclass
 
 from reader.articles import Article
 from reader.fulltext.store import FullText, FullTextStore
-from reader.html_markdown import markdown_to_text
 
 _WORD = re.compile(r"\w+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+_IMAGE_LINK = re.compile(r"\[image(?:: [^\]]*)?\]\((?:<[^>]*>|[^)\s]*)\)")
+_PLAIN_LINK = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^)\s]*)\)")
+_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
+_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+", re.MULTILINE)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`{1,3})(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_FENCE = re.compile(r"^```.*$", re.MULTILINE)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """The words of a Markdown body: links as their text, images and link targets left
+    out, Markdown syntax removed (for pagers, pipes, search and comparisons)."""
+    text = _IMAGE_LINK.sub("", markdown)
+    text = _PLAIN_LINK.sub(r"\1", text)
+    text = _FENCE.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _BULLET.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
 
 FILE, FULLTEXT, EXCERPT = "file", "fulltext", "excerpt"
 """Where a body came from (``body_source`` in ``show --format json``)."""

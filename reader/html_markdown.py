@@ -145,25 +145,3 @@ def tidy(markdown: str) -> str:
         cut = text.rfind("\n\n", 0, MAX_BODY_CHARS)
         text = text[: cut if cut > 0 else MAX_BODY_CHARS].rstrip() + "\n\n…"
     return text
-
-
-_IMAGE_LINK = re.compile(r"\[image(?:: [^\]]*)?\]\((?:<[^>]*>|[^)\s]*)\)")
-_LINK = re.compile(r"\[([^\]]*)\]\((?:<[^>]*>|[^)\s]*)\)")
-_HEADING = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
-_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`{1,3})(?=\S)(.+?)(?<=\S)\1", re.DOTALL)
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_FENCE = re.compile(r"^```.*$", re.MULTILINE)
-
-
-def markdown_to_text(markdown: str) -> str:
-    """The words of a body written by this module: links as their text, images and link
-    targets left out, Markdown syntax removed (for pagers, pipes and comparisons)."""
-    text = _IMAGE_LINK.sub("", markdown)
-    text = _LINK.sub(r"\1", text)
-    text = _FENCE.sub("", text)
-    text = _HEADING.sub("", text)
-    text = _BULLET.sub("", text)
-    text = _EMPHASIS.sub(r"\2", text)
-    text = _ESCAPE.sub(r"\1", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader import filecheck
+from reader.article_text import markdown_to_text
 from reader.entry import Entry
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
+from reader.fulltext.store import FullTextStore
 from reader.index_rows import ArticleRow, ParseJob, parse_files, stored_fields
 from reader.paths import OWN_DIR_NAME
 
@@ -124,6 +126,8 @@ class Index:
         self.db_path = db_path
         self._lock = threading.RLock()  # one connection, shared by the scan worker and searches
         self.conn = self._open()
+        self.full_texts = FullTextStore(root)
+        """Downloaded article pages: searched as the body of articles that have none."""
 
     # --- opening ---------------------------------------------------------------
 
@@ -327,14 +331,30 @@ class Index:
 
     def _store_rows(self, rows: list[ArticleRow]) -> None:
         paths = [r.path for r in rows]
+        fetched = self.full_texts.texts([r.url for r in rows if r.url and not r.body])
         self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
         self._delete_articles(paths)
         self.conn.executemany(_INSERT_ARTICLE, (r[:-1] for r in rows))  # the body goes to search
         self.conn.executemany(
             "INSERT INTO search (rowid, title, excerpt, provider, body)"
             " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
-            ((r.body, r.path) for r in rows),
+            ((r.body or markdown_to_text(fetched.get(r.url or "", "")), r.path) for r in rows),
         )
+
+    def add_full_texts(self, texts: dict[str, str]) -> None:
+        """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body."""
+        urls = list(texts)
+        with self._lock, self.conn:
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                found = self.conn.execute(
+                    f"SELECT id, url FROM articles WHERE url IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+                self.conn.executemany(
+                    "UPDATE search SET body = ? WHERE rowid = ? AND body = ''",
+                    ((markdown_to_text(texts[url]), rowid) for rowid, url in found),
+                )
 
     def _parse_all(
         self,

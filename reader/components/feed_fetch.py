@@ -43,9 +43,9 @@ class FeedFetch(Widget):
 
     @dataclass
     class PagesDone(Message):
-        """The full texts downloaded after a fetch are in (``extracted`` of them)."""
+        """The full texts downloaded after a fetch are in: Markdown by URL."""
 
-        extracted: int
+        texts: dict[str, str]
 
     def __init__(self, locations: Locations, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -164,7 +164,8 @@ class FeedFetch(Widget):
         outcomes = fetch_full_texts(
             urls, FullTextStore(self.locations.cache), progress=progress, stop=stop
         )
-        self.post_message(self.PagesDone(sum(o.result.ok for o in outcomes)))
+        texts = {o.url: o.result.markdown for o in outcomes if o.result.ok}
+        self.post_message(self.PagesDone(texts))
 
     @on(PagesDone)
     def _pages_done(self) -> None:

@@ -39,6 +39,11 @@ class FullTextFetch(Widget):
         url: str
         result: FullText
 
+        @property
+        def texts(self) -> dict[str, str]:
+            """The text found, by URL (empty after a failure), as a fetch's pages report it."""
+            return {self.url: self.result.markdown} if self.result.ok else {}
+
     def __init__(self, store: FullTextStore | None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store

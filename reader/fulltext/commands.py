@@ -113,6 +113,7 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
         else:
             wanted.append(entry.url)
     extracted, failed = fetch_with_bar(wanted, store)
+    source.index.add_full_texts(store.texts(wanted))  # searchable from now on
     click.echo(f"{extracted} extracted, {failed} failed, {skipped} skipped")
     if failed:
         sys.exit(1)

@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from reader.html_markdown import html_to_markdown, markdown_to_text
+from reader.article_text import markdown_to_text
+from reader.html_markdown import html_to_markdown
 
 MIN_WORDS = 20
 """Fewer words than this is a menu or a search box, not an article."""

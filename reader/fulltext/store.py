@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,24 @@ class FullTextStore:
             extractor=clean_line(str(data.get("extractor") or "")),
             fetched=clean_line(str(data.get("fetched") or "")),
         )
+
+    def texts(self, urls: list[str]) -> dict[str, str]:
+        """The Markdown texts found for ``urls`` (failures left out), by URL.
+
+        The folder is listed once, so asking for many URLs of which few have a
+        text (a scan of a big cache) costs one listing, not a failed open each.
+        """
+        if not urls:
+            return {}
+        try:
+            present = set(os.listdir(self.folder))
+        except OSError:
+            return {}
+        found = {}
+        for url in urls:
+            if self._path(url).name in present and (known := self.get(url)) and known.ok:
+                found[url] = known.markdown
+        return found
 
     def put(self, result: FullText) -> FullText:
         """Keep ``result`` (stamped with the time now); raises OSError when it cannot be written."""

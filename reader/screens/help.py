@@ -83,6 +83,7 @@ class HelpScreen(ModalScreen[None]):
                     node: DOMNode | None = self.target.app
                 elif where == "screen":
                     node = self.target
+                    title = getattr(node, "HELP_TITLE", title)
                 else:
                     found = self.target.query(where)
                     node = found.first() if found else None

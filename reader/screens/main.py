@@ -250,9 +250,14 @@ class MainScreen(Screen):
 
     @on(FeedFetch.PagesDone)
     @on(FullTextFetch.Done)
-    def _full_text_arrived(self) -> None:
-        """Show a downloaded text at once if its article is the one highlighted."""
+    def _full_text_arrived(self, message: FeedFetch.PagesDone | FullTextFetch.Done) -> None:
+        """Make downloaded texts searchable, and show one at once if it is highlighted."""
+        self._index_texts(message.texts)
         self._show_detail(self._highlighted())
+
+    def _index_texts(self, texts: dict[str, str]) -> None:
+        if texts and self.source is not None:
+            self.source.index.add_full_texts(texts)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -262,10 +267,10 @@ class MainScreen(Screen):
         if articles.highlighted is None or self.source is None:
             self.notify("Nothing to read.", severity="warning")
             return
-        links, store = self.query_one(Links), self.full_text.store
-        rows, load, seen = self._rows, self.source.load_entry, self.reading.seen
-        reading = ReadingList(rows, articles.cursor, load, links.open, seen, store)
-        self.app.push_screen(ReaderView(reading), articles.move_to)
+        rows, load, opener = self._rows, self.source.load_entry, self.query_one(Links).open
+        parts = (self.reading.seen, self.full_text.store, self._index_texts)
+        view = ReaderView(ReadingList(rows, articles.cursor, load, opener, *parts))
+        self.app.push_screen(view, articles.move_to)
 
     def action_full_text(self, retry: bool = False) -> None:
         """Download the highlighted article's full text from its page (again, after a failure)."""

@@ -48,12 +48,16 @@ class ReadingList:
     seen: Callable[[Entry], None]
     """The entry was read in the view (the main screen marks it)."""
     store: FullTextStore | None = None
+    found_texts: Callable[[dict[str, str]], None] = lambda texts: None
+    """Full texts downloaded in the view, by URL (the main screen makes them searchable)."""
 
 
 class ReaderView(Screen[Entry | None]):
     """One article to read; ``q`` returns to the list on the article last read."""
 
     CSS_PATH = "reader_view.tcss"
+    HELP_TITLE = "Reader view"
+    """What the help screen calls this screen's keys."""
 
     BINDINGS = [
         Binding("q,escape", "close", "Back to the list"),
@@ -281,5 +285,6 @@ class ReaderView(Screen[Entry | None]):
 
     @on(FullTextFetch.Done)
     def _downloaded(self, message: FullTextFetch.Done) -> None:
+        self.reading.found_texts(message.texts)
         if self.article is not None and self.article.url == message.url:
             self.show_entry(keep_position=True)

@@ -25,6 +25,7 @@ from app.conftest import (
     build_app,
     put_cursor_on,
     screen_text,
+    search_for,
     settle,
     state_db,
     wait_loaded,
@@ -227,6 +228,8 @@ async def test_x_in_the_reader_view_downloads_the_full_text(fixture_locations, p
         assert "turbine installed in the race" in screen_text(app)
         note = str(screen.query_one("#detail-text-note", Static).content)
         assert note == "Full text from the article's page · enter to read"
+        await search_for(pilot, screen, "tide mill")  # searchable at once
+        assert [e.path for e in screen.query_one(ArticleList).entries] == ["excerpt-only.md"]
 
 
 async def test_x_in_the_list_reports_a_failure_once_and_X_tries_again(
@@ -260,3 +263,17 @@ async def test_x_in_the_list_reports_a_failure_once_and_X_tries_again(
         await pilot.press("x")  # an article with its own body needs nothing
         assert notes.messages()[-1] == "This article's whole text is here already."
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_in_the_reader_view_lists_its_own_keys(fixture_locations):
+    from reader.screens.help import HelpScreen
+
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("enter", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Reader view" in text and "Next article" in text and "Open link №" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderView)

@@ -319,6 +319,10 @@ def test_show_takes_the_body_from_the_file_the_full_text_or_the_excerpt(cache, s
     assert tidal["title"] == "Tidal power at the mill" and tidal["topics"] == ["Energy"]
     assert tidal["provider"] == "Coastal Herald" and tidal["published"] == "2026-03-03T10:00:00Z"
     assert "regional energy agency" in tidal["text"] and "https://" not in tidal["text"]
+    listed = _cli(cache, "list", "tide mill", "--json")  # the full text is searched too
+    assert [json.loads(line)["title"] for line in listed.stdout.splitlines()] == [
+        "Tidal power at the mill"
+    ]
     own = shown(str(cache / "own.md"))
     assert own["body_source"] == FILE and own["text"] == "The file's own body."
 

@@ -397,3 +397,32 @@ def test_a_topic_spelled_several_ways_is_matched_in_every_spelling(cache: Path) 
         assert found(source, "", topic="AI") == ["upper.md"]  # the sidebar's topics stay exact
     finally:
         source.index.close()
+
+
+# --- downloaded full texts --------------------------------------------------------
+
+
+def test_a_downloaded_full_text_is_searched_as_the_body_of_an_article_without_one(
+    source: Source, news: Path
+) -> None:
+    from reader.fulltext.store import FullText
+
+    write_article(news, "bare.md", title="Bare article", originalUrl="https://example.com/bare")
+    source.scan()
+    assert found(source, "lighthouse") == []
+    text = "The **lighthouse** keeper's [log](https://records.invalid/log) of storms."
+    source.index.full_texts.put(FullText("https://example.com/bare", markdown=text))
+    source.index.add_full_texts({"https://example.com/bare": text})
+    assert found(source, "lighthouse") == ["bare.md"]
+    assert found(source, "keeper") == ["bare.md"]
+    assert found(source, "records") == []  # link targets are not text
+    # An article with a body of its own keeps it: a full text never replaces it.
+    source.index.add_full_texts({"https://example.com/wind": "Lighthouse text."})
+    assert found(source, "lighthouse") == ["bare.md"] and found(source, "aberdeen") == ["wind.md"]
+    # Re-parsed (the file changed), the article is still found by its full text.
+    write_article(
+        news, "bare.md", title="Bare article, edited", originalUrl="https://example.com/bare"
+    )
+    os.utime(news / "bare.md", (1, 1))
+    source.scan()
+    assert found(source, "lighthouse") == ["bare.md"]
