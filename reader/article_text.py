@@ -27,12 +27,16 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _FENCE = re.compile(r"^```.*$", re.MULTILINE)
 
 
+def link_texts(markdown: str) -> str:
+    """``markdown`` with each link replaced by its text and images left out (for a preview
+    that has no room to list the links: the reader view numbers them)."""
+    return _PLAIN_LINK.sub(r"\1", _IMAGE_LINK.sub("", markdown))
+
+
 def markdown_to_text(markdown: str) -> str:
     """The words of a Markdown body: links as their text, images and link targets left
     out, Markdown syntax removed (for pagers, pipes, search and comparisons)."""
-    text = _IMAGE_LINK.sub("", markdown)
-    text = _PLAIN_LINK.sub(r"\1", text)
-    text = _FENCE.sub("", text)
+    text = _FENCE.sub("", link_texts(markdown))
     text = _HEADING.sub("", text)
     text = _BULLET.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
@@ -167,8 +171,8 @@ def number_links(markdown: str) -> NumberedLinks:
 
 
 def reading_minutes(text: str) -> int:
-    """Minutes a reader needs for ``text`` (at least one)."""
-    return max(1, round(len(_WORD.findall(text)) / WORDS_PER_MINUTE))
+    """Minutes a reader needs for ``text`` (at least one), counting words by their spaces."""
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
 
 
 PREVIEW_CHARS = 2000
@@ -187,3 +191,29 @@ def preview(markdown: str, limit: int = PREVIEW_CHARS) -> tuple[str, int]:
         cut = markdown.rfind(" ", 0, limit)
     cut = cut if cut > 0 else limit
     return markdown[:cut].rstrip(), len(_WORD.findall(markdown[cut:]))
+
+
+_FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def markdown_blocks(markdown: str) -> list[str]:
+    """``markdown`` cut at blank lines into blocks (paragraphs, headings, lists, fenced code).
+
+    A fenced code block stays whole even where it holds blank lines, so each
+    block renders on its own as it would within the whole text (a loose
+    list's items become one-item lists, drawn the same).
+    """
+    blocks: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        if line.strip() or fenced:
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current).rstrip())
+    return blocks

@@ -303,9 +303,9 @@ class MainScreen(Screen):
     def _open_related(self, message: RelatedList.Open) -> None:
         self.query_one(Links).open(message.item.url)
 
-    @on(DetailPane.OpenLink)
-    def _open_body_link(self, message: DetailPane.OpenLink) -> None:
-        self.query_one(Links).open(message.url)
+    def action_open_link(self, url: str) -> None:
+        """Open a link clicked in the article's text, if it is http(s)."""
+        self.query_one(Links).open(url)
 
     # --- view keys ------------------------------------------------------------------------
 

@@ -13,24 +13,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.markdown import Markdown
+from rich.console import RenderableType
+from rich.rule import Rule
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from reader.article_text import EXCERPT, ArticleText, article_text, number_links, reading_minutes
+from reader.article_text import (
+    EXCERPT,
+    ArticleText,
+    article_text,
+    markdown_blocks,
+    number_links,
+    reading_minutes,
+)
 from reader.articles import Article, ArticleError
 from reader.components import reading as auto_read
 from reader.components.full_text import FullTextFetch
 from reader.entry import Entry
 from reader.fulltext.store import FullTextStore
 from reader.widgets.adaptive_footer import AdaptiveFooter
+from reader.widgets.rendered_text import RenderedText
 
 
 @dataclass
@@ -55,7 +63,6 @@ class ReadingList:
 class ReaderView(Screen[Entry | None]):
     """One article to read; ``q`` returns to the list on the article last read."""
 
-    CSS_PATH = "reader_view.tcss"
     HELP_TITLE = "Reader view"
     """What the help screen calls this screen's keys."""
 
@@ -90,18 +97,13 @@ class ReaderView(Screen[Entry | None]):
         return entries[self.index] if 0 <= self.index < len(entries) else None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="reader-scroll"):
-            with Vertical(id="reader-column"):
-                yield Static("", id="reader-head", markup=False)
-                yield Static("", id="reader-body", markup=False)
-                yield Static("", id="reader-links", markup=False)
-        yield Input(placeholder="Open link number… (enter opens, escape cancels)", id="reader-ask")
+        yield RenderedText(id="reader-text")
         yield Static("", id="reader-status", markup=False)
         yield AdaptiveFooter()
         yield FullTextFetch(self.reading.store)
 
     def on_mount(self) -> None:
-        self.query_one("#reader-ask").display = False
+        self.query_one(RenderedText).focus()
         self.show_entry()
 
     def on_unmount(self) -> None:
@@ -113,33 +115,30 @@ class ReaderView(Screen[Entry | None]):
     def show_entry(self, keep_position: bool = False) -> None:
         """Render the current entry (from the top, unless ``keep_position``)."""
         entry = self.entry
-        head = self.query_one("#reader-head", Static)
-        body = self.query_one("#reader-body", Static)
-        links = self.query_one("#reader-links", Static)
+        page = self.query_one(RenderedText)
         self.links = ()
         if entry is None:
-            head.update(Text("Nothing to read.", style="italic"))
-            body.update("")
-            links.update("")
+            page.show([Text("Nothing to read.", style="italic")])
             return
         try:
             self.article = self.reading.load(entry)
         except ArticleError as exc:
             self.article = None
-            head.update(Text(entry.title, style="bold"))
-            body.update(Text(f"This file can no longer be read: {exc}", style="italic"))
-            links.update("")
+            note = Text(f"This file can no longer be read: {exc}", style="italic")
+            page.show([Text(entry.title, style="bold"), note])
             self._status("")
             return
         text = article_text(self.article, self.reading.store)
         numbered = number_links(text.markdown)
         self.links = numbered.links
-        head.update(self._head(self.article, text))
-        body.update(Markdown(numbered.markdown or "*No text.*", hyperlinks=False))
-        links.update(self._links_text())
+        top = page.scroll_offset.y
+        blocks = markdown_blocks(numbered.markdown)
+        parts = [self._head(self.article, text), Rule(style="dim"), *_spaced(blocks)]
+        page.show(parts + [self._links_text()] if self.links else parts)
         self._status(self._source_note(text))
-        if not keep_position:
-            self.query_one("#reader-scroll", VerticalScroll).scroll_home(animate=False)
+        if keep_position:
+            page.scroll_to(y=top, animate=False, immediate=True)
+        else:
             self._start_read_timer(entry)
 
     def _head(self, article: Article, text: ArticleText) -> Text:
@@ -147,15 +146,13 @@ class ReaderView(Screen[Entry | None]):
         parts = [article.provider.name or article.provider.domain]
         if article.published is not None:
             parts.append(article.published.strftime("%-d %B %Y, %H:%M UTC"))
-        parts.append(f"{reading_minutes(text.text)} min read")
+        parts.append(f"{reading_minutes(text.markdown)} min read")
         head.append("\n" + " · ".join(p for p in parts if p), style="dim")
         position = f"{self.index + 1:,} of {len(self.reading.entries):,}"
         head.append(f"\n{position}", style="dim italic")
         return head
 
     def _links_text(self) -> Text:
-        if not self.links:
-            return Text("")
         text = Text("Links", style="bold")
         width = len(str(len(self.links)))
         for number, url in enumerate(self.links, start=1):
@@ -192,26 +189,26 @@ class ReaderView(Screen[Entry | None]):
     # --- keys ------------------------------------------------------------------------
 
     def action_close(self) -> None:
-        """Back to the list, its cursor on the article last shown."""
-        ask = self.query_one("#reader-ask", Input)
-        if ask.display:
-            ask.display = False
+        """Back to the list, its cursor on the article last shown (or close the number box)."""
+        if self._asking():
+            self.query_one("#reader-ask", Input).remove()
+            self.query_one(RenderedText).focus()
             return
         self.dismiss(self.entry)
 
     def action_scroll(self, lines: int) -> None:
         """Scroll a line."""
-        scroll = self.query_one("#reader-scroll", VerticalScroll)
+        scroll = self.query_one(RenderedText)
         scroll.scroll_to(y=scroll.scroll_y + lines, animate=False)
 
     def action_page(self, pages: int) -> None:
         """Scroll a screen, less two lines of overlap."""
-        scroll = self.query_one("#reader-scroll", VerticalScroll)
+        scroll = self.query_one(RenderedText)
         scroll.scroll_to(y=scroll.scroll_y + pages * max(1, scroll.size.height - 2), animate=False)
 
     def action_edge(self, end: int) -> None:
         """To the top (0) or the bottom (1)."""
-        scroll = self.query_one("#reader-scroll", VerticalScroll)
+        scroll = self.query_one(RenderedText)
         if end:
             scroll.scroll_end(animate=False)
         else:
@@ -231,6 +228,10 @@ class ReaderView(Screen[Entry | None]):
         if self.article is not None:
             self.reading.open_link(self.article.url)
 
+    def action_open_link(self, url: str) -> None:
+        """Open a link clicked in the text, if it is http(s)."""
+        self.reading.open_link(url)
+
     def open_number(self, number: int) -> None:
         """Open link ``number`` (as numbered in the text)."""
         if not 1 <= number <= len(self.links):
@@ -244,22 +245,24 @@ class ReaderView(Screen[Entry | None]):
             self.open_number(int(event.character))
 
     def _asking(self) -> bool:
-        return self.query_one("#reader-ask", Input).display
+        return bool(self.query("#reader-ask"))
 
     def action_ask_link(self) -> None:
         """Ask for a link number (for numbers above 9)."""
         if not self.links:
             self.notify("This article has no links.")
             return
-        ask = self.query_one("#reader-ask", Input)
-        ask.value = ""
-        ask.display = True
-        self.set_focus(ask)
+        if not self._asking():  # made when first asked: the view opens faster without it
+            ask = Input(
+                placeholder="Open link number… (enter opens, escape cancels)", id="reader-ask"
+            )
+            self.mount(ask, before=self.query_one("#reader-status"))
+            self.set_focus(ask)
 
     @on(Input.Submitted, "#reader-ask")
     def _asked(self, event: Input.Submitted) -> None:
-        event.input.display = False
-        self.set_focus(None)
+        event.input.remove()
+        self.query_one(RenderedText).focus()
         if event.value.strip().isdigit():
             self.open_number(int(event.value.strip()))
 
@@ -288,3 +291,11 @@ class ReaderView(Screen[Entry | None]):
         self.reading.found_texts(message.texts)
         if self.article is not None and self.article.url == message.url:
             self.show_entry(keep_position=True)
+
+
+def _spaced(blocks: list[str]) -> list[RenderableType | str]:
+    """The Markdown blocks with a blank line after each, as they stand in the text."""
+    spaced: list[RenderableType | str] = []
+    for block in blocks:
+        spaced += [block, Text("")]
+    return spaced or [Text("No text.", style="italic")]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from rich.markdown import Markdown
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from reader import captions
 from reader.article_text import EXCERPT, article_text, preview
@@ -21,6 +19,7 @@ from reader.captions import NO_ARTICLE
 from reader.entry import Entry
 from reader.formatting import long_date
 from reader.fulltext.store import FullTextStore
+from reader.widgets.link_clicks import ClickableLinks
 from reader.widgets.related_list import RelatedList
 
 
@@ -59,12 +58,6 @@ def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
 class DetailPane(VerticalScroll, can_focus=False):
     """Shows one :class:`Article`; all text is shown literally, never as markup."""
 
-    @dataclass
-    class OpenLink(Message):
-        """A link inside the article body was clicked."""
-
-        url: str
-
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
         super().__init__(**kwargs)
         self._clock = clock
@@ -78,7 +71,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         yield Static("", id="detail-title", markup=False)
         yield Static("", id="detail-meta", markup=False)
         yield Static("", id="detail-excerpt", markup=False)
-        yield Markdown("", id="detail-body", open_links=False)
+        yield Static("", id="detail-body", markup=False)
         yield Static("", id="detail-text-note", markup=False)
         yield Static("", id="detail-url", markup=False)
         yield Static("", id="detail-related-title", markup=False)
@@ -91,7 +84,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.article = article
         title = self.query_one("#detail-title", Static)
         related = self.query_one(RelatedList)
-        body = self.query_one("#detail-body", Markdown)
+        body = self.query_one("#detail-body", Static)
         for widget_id in (
             "#detail-meta",
             "#detail-excerpt",
@@ -114,7 +107,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         text = article_text(article, self.store)
         shown, left = preview(text.markdown) if text.source != EXCERPT else ("", 0)
         body.display = bool(shown)
-        body.update(shown)
+        # One Rich rendering, not a widget per block: moving through long articles stays quick.
+        body.update(ClickableLinks(Markdown(shown)) if shown else "")
         self.query_one("#detail-text-note", Static).update(captions.body_note(text, left))
         url = Text("Link       ", style="dim")
         url.append(article.url or "none", style="underline" if article.url else "dim")
@@ -145,9 +139,3 @@ class DetailPane(VerticalScroll, can_focus=False):
         if self.article is not None and marks != self.marks:
             self.marks = marks
             self.query_one("#detail-meta", Static).update(_meta(self.article, self._clock(), marks))
-
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
-        """Body links go up to the screen, which opens only http(s) like every other link."""
-        event.stop()
-        self.post_message(self.OpenLink(event.href))

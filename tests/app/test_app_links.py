@@ -18,13 +18,13 @@ from app.conftest import (
     Notes,
     Recorder,
     build_app,
+    screen_lines,
     settle,
     wait_loaded,
     wait_until,
 )
 from reader.components.links import Links
 from reader.widgets.article_list import ArticleList
-from reader.widgets.detail_pane import DetailPane
 from reader.widgets.related_list import RelatedList
 
 FRESH_URL = "https://morningwire.example/2026/11/26/fresh-briefing"
@@ -175,14 +175,13 @@ async def test_body_links_open_only_when_safe(fixture_locations, browser):
         notes = Notes(app)
 
         async def click_text(text: str) -> None:
-            detail = screen.query_one(DetailPane)
-            for paragraph in detail.query("MarkdownParagraph"):
-                lines = [paragraph.render_line(y).text for y in range(paragraph.size.height)]
-                for y, line in enumerate(lines):
-                    if text in line:
-                        await pilot.click(paragraph, offset=Offset(line.index(text) + 1, y))
-                        await settle(pilot)
-                        return
+            body = screen.query_one("#detail-body").region
+            for y, line in enumerate(screen_lines(app)):
+                x = line.find(text, body.x)
+                if body.y <= y < body.bottom and x >= 0:
+                    await pilot.click(offset=Offset(x + 1, y))
+                    await settle(pilot)
+                    return
             raise AssertionError(f"{text!r} is not on screen")
 
         await click_text("full report")

@@ -6,7 +6,6 @@ browser is a recorder, as in the link tests.
 
 from __future__ import annotations
 
-import io
 import shutil
 import threading
 import webbrowser
@@ -14,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from textual.widgets import Static
 
 from app.conftest import (
@@ -35,6 +33,7 @@ from reader.components import reading
 from reader.screens.main import MainScreen
 from reader.screens.reader_view import ReaderView
 from reader.widgets.article_list import ArticleList
+from reader.widgets.rendered_text import RenderedText
 
 PAGE = (Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "article.html").read_bytes()
 
@@ -82,13 +81,20 @@ def page_server():
 
 
 def reader_text(app) -> str:
-    """Everything the reader view shows (head, body, links, status), as plain text."""
+    """Everything the reader view shows (its page and its status line), as plain text."""
     view = app.screen
     assert isinstance(view, ReaderView)
-    console = Console(width=80, file=io.StringIO(), color_system=None)
-    for part in ("#reader-head", "#reader-body", "#reader-links", "#reader-status"):
-        console.print(view.query_one(part, Static).content)
-    return console.file.getvalue()
+    page = view.query_one(RenderedText)
+    assert page.complete, "the page is still being rendered"
+    return page.plain + "\n" + str(view.query_one("#reader-status", Static).content)
+
+
+async def open_reader(pilot) -> RenderedText:
+    """Press enter and wait (bounded) until the whole page is rendered."""
+    await pilot.press("enter")
+    page = pilot.app.screen.query_one(RenderedText)
+    await wait_until(pilot, lambda: page.complete, what="the page to be rendered")
+    return page
 
 
 async def test_enter_reads_the_article_and_q_comes_back_to_it(fixture_locations):
@@ -145,7 +151,7 @@ async def test_links_are_numbered_and_opened_by_number(reading_locations, browse
         screen = await wait_loaded(pilot)
         notes = Notes(app)
         await put_cursor_on(pilot, screen, "many-links.md")
-        await pilot.press("enter")
+        await open_reader(pilot)
         text = reader_text(app)
         assert "One first [1], two second [2]" in text
         assert "eleven a script [11], twelve twelfth [12]" in text
@@ -172,9 +178,9 @@ async def test_markup_in_the_body_is_text_and_does_nothing(reading_locations):
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await put_cursor_on(pilot, screen, "many-links.md")
-        await pilot.press("enter")
-        assert "[@click=app.quit]quit[/] and [bold red]loud[/]" in screen_text(app)
-        await pilot.click("#reader-body")
+        await open_reader(pilot)
+        assert "[@click=app.quit]quit[/] and [bold red]loud[/]" in reader_text(app)
+        await pilot.click("#reader-text")
         assert app.is_running and isinstance(app.screen, ReaderView)
 
 
@@ -189,8 +195,7 @@ async def test_scrolling_keys_move_through_a_long_body(reading_locations, tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await put_cursor_on(pilot, screen, "long.md")
-        await pilot.press("enter")
-        scroll = app.screen.query_one("#reader-scroll")
+        scroll = await open_reader(pilot)
         await pilot.press("j", "j")
         assert scroll.scroll_y == 2
         await pilot.press("space")
@@ -215,7 +220,7 @@ async def test_x_in_the_reader_view_downloads_the_full_text(fixture_locations, p
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await put_cursor_on(pilot, screen, "excerpt-only.md")
-        await pilot.press("enter")
+        await open_reader(pilot)
         assert "Only the excerpt is here. Press x to download the full text." in reader_text(app)
         await pilot.press("x")
         await wait_until(
