@@ -331,14 +331,15 @@ class Index:
 
     def _store_rows(self, rows: list[ArticleRow]) -> None:
         paths = [r.path for r in rows]
-        fetched = self.full_texts.texts([r.url for r in rows if r.url and not r.body])
+        downloaded = self.full_texts.texts([r.url for r in rows if r.url and not r.body])
+        fetched = {url: markdown_to_text(text) for url, text in downloaded.items()}
         self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
         self._delete_articles(paths)
         self.conn.executemany(_INSERT_ARTICLE, (r[:-1] for r in rows))  # the body goes to search
         self.conn.executemany(
             "INSERT INTO search (rowid, title, excerpt, provider, body)"
             " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
-            ((r.body or markdown_to_text(fetched.get(r.url or "", "")), r.path) for r in rows),
+            ((r.body or fetched.get(r.url, ""), r.path) for r in rows),
         )
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
