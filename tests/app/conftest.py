@@ -257,3 +257,18 @@ async def settle(pilot: Pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await asyncio.sleep(0)
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    """Stands in for ``webbrowser.open``; records ``(url,)`` per call."""
+    import webbrowser
+
+    recorder = Recorder(result=True)
+    monkeypatch.setattr(webbrowser, "open", recorder)
+    return recorder
+
+
+def opened(browser: Recorder) -> list[str]:
+    """The URLs handed to the browser, in order."""
+    return [call[0] for call in browser.calls]

@@ -18,6 +18,7 @@ from app.conftest import (
     Notes,
     Recorder,
     build_app,
+    opened,
     screen_lines,
     settle,
     wait_loaded,
@@ -28,18 +29,6 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.related_list import RelatedList
 
 FRESH_URL = "https://morningwire.example/2026/11/26/fresh-briefing"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    """Stands in for ``webbrowser.open``; records ``(url,)`` per call."""
-    recorder = Recorder(result=True)
-    monkeypatch.setattr(webbrowser, "open", recorder)
-    return recorder
-
-
-def opened(browser: Recorder) -> list[str]:
-    return [call[0] for call in browser.calls]
 
 
 async def go_to(pilot, screen, path: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import webbrowser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,8 +18,8 @@ from app.conftest import (
     SIZE,
     UI_FIXTURES,
     Notes,
-    Recorder,
     build_app,
+    opened,
     put_cursor_on,
     screen_text,
     search_for,
@@ -36,17 +35,6 @@ from reader.widgets.article_list import ArticleList
 from reader.widgets.rendered_text import RenderedText
 
 PAGE = (Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "article.html").read_bytes()
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    recorder = Recorder(result=True)
-    monkeypatch.setattr(webbrowser, "open", recorder)
-    return recorder
-
-
-def opened(browser: Recorder) -> list[str]:
-    return [call[0] for call in browser.calls]
 
 
 @pytest.fixture
