@@ -27,16 +27,11 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _FENCE = re.compile(r"^```.*$", re.MULTILINE)
 
 
-def link_texts(markdown: str) -> str:
-    """``markdown`` with each link replaced by its text and images left out (for a preview
-    that has no room to list the links: the reader view numbers them)."""
-    return _PLAIN_LINK.sub(r"\1", _IMAGE_LINK.sub("", markdown))
-
-
 def markdown_to_text(markdown: str) -> str:
     """The words of a Markdown body: links as their text, images and link targets left
     out, Markdown syntax removed (for pagers, pipes, search and comparisons)."""
-    text = _FENCE.sub("", link_texts(markdown))
+    text = _PLAIN_LINK.sub(r"\1", _IMAGE_LINK.sub("", markdown))
+    text = _FENCE.sub("", text)
     text = _HEADING.sub("", text)
     text = _BULLET.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
