@@ -2,9 +2,13 @@
 
 Every way a download can go wrong ends in :class:`DownloadError` whose text
 is a one-line reason for the user ("HTTP 404 Not Found", "timed out after
-20 s"); nothing else escapes :func:`download`. The ETag / Last-Modified of
-each feed are kept in a small JSON file (:class:`HttpState`) so the next
-fetch can be answered with ``304 Not Modified``.
+20 s"); nothing else escapes :func:`download`. The timeout is one deadline
+for the whole request (connecting, redirects, headers, body) and the size
+cap counts decoded bytes as they stream (:mod:`reader.netlimits`), so
+neither a server that drips nor a compression bomb can hold a fetch up.
+The ETag / Last-Modified of each feed are kept in a small JSON file
+(:class:`HttpState`) so the next fetch can be answered with ``304 Not
+Modified``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import httpx
 from reader import __version__
 from reader.atomic import write_text
 from reader.feeds.text import line
+from reader.netlimits import ACCEPT_ENCODING, BodyError, read_body
 
 USER_AGENT = f"newsreader/{__version__} (terminal feed reader)"
 ACCEPT = (
@@ -129,14 +134,6 @@ def _connect_reason(exc: BaseException, message: str) -> str:
     return f"cannot connect: {message[:160] or type(exc).__name__}"
 
 
-def _size(limit: int) -> str:
-    if limit % (1024 * 1024) == 0:
-        return f"{limit // (1024 * 1024)} MiB"
-    if limit % 1024 == 0:
-        return f"{limit // 1024} KiB"
-    return f"{limit} bytes"
-
-
 def make_client(limits: Limits) -> httpx.AsyncClient:
     """One client shared by all downloads of a fetch."""
     return httpx.AsyncClient(
@@ -151,13 +148,18 @@ def make_client(limits: Limits) -> httpx.AsyncClient:
 async def download(
     client: httpx.AsyncClient, url: str, validators: Validators, limits: Limits
 ) -> Download:
-    """GET ``url`` within ``limits``; raise :class:`DownloadError` on any failure."""
+    """GET ``url`` within ``limits``; raise :class:`DownloadError` on any failure.
+
+    ``limits.timeout`` is a deadline for the whole request, redirects and body
+    included: a server that sends a byte a second is cut off on time.
+    """
     try:
-        return await asyncio.wait_for(
-            _download(client, url, validators, limits), timeout=limits.timeout * 3
-        )
+        async with asyncio.timeout(limits.timeout):
+            return await _download(client, url, validators, limits)
     except DownloadError:
         raise
+    except BodyError as exc:
+        raise DownloadError(str(exc)) from None
     except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, OSError) as exc:
         raise DownloadError(describe_error(exc, limits)) from None
 
@@ -165,7 +167,8 @@ async def download(
 async def _download(
     client: httpx.AsyncClient, url: str, validators: Validators, limits: Limits
 ) -> Download:
-    async with client.stream("GET", url, headers=validators.headers()) as response:
+    headers = {"Accept-Encoding": ACCEPT_ENCODING, **validators.headers()}
+    async with client.stream("GET", url, headers=headers) as response:
         final_url = str(response.url)
         if response.status_code == 304:
             return Download(final_url, None, "", validators)
@@ -174,20 +177,9 @@ async def _download(
             raise DownloadError(f"HTTP {response.status_code}{' ' + reason if reason else ''}")
         if response.status_code != 200:
             raise DownloadError(f"unexpected HTTP status {response.status_code}")
-        too_large = f"response larger than {_size(limits.max_bytes)}"
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limits.max_bytes:
-            raise DownloadError(too_large)
-        chunks: list[bytes] = []
-        received = 0
-        async for chunk in response.aiter_bytes():
-            received += len(chunk)
-            if received > limits.max_bytes:
-                raise DownloadError(too_large)
-            chunks.append(chunk)
         return Download(
             final_url,
-            b"".join(chunks),
+            await read_body(response, limits.max_bytes),
             response.headers.get("content-type", ""),
             Validators.from_response(response),
         )

@@ -10,9 +10,9 @@ class Limits:
     """How patient and how generous one fetch is."""
 
     timeout: float = 20.0
-    """Seconds for connecting and for each read; the whole download gets three times this."""
+    """Seconds for one whole request: connecting, redirects, headers and body together."""
     max_bytes: int = 5 * 1024 * 1024
-    """A body (after decompression) larger than this is abandoned and reported."""
+    """A body larger than this, counted after decompression as it streams, is abandoned."""
     max_redirects: int = 5
     concurrency: int = 8
     """How many feeds are downloaded at once."""
