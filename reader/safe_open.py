@@ -1,0 +1,119 @@
+"""Open files under the cache for reading without ever blocking on a FIFO or a device.
+
+A plain ``open()`` of a FIFO waits for a writer forever, and of a device may
+read without end; anyone can leave such a thing named ``x.md`` in the cache.
+Every read of a cache file by path therefore goes through this module: the
+path is checked with ``stat`` first (nothing odd is opened at all), then
+opened with ``O_NONBLOCK`` and checked again with ``fstat`` on the open file,
+so a file swapped for a FIFO between the two steps is refused, not waited on.
+Symlinks to regular files are read (that is how people link collections).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+
+class NotRegularFileError(OSError):
+    """The path is a FIFO, socket, device or folder; ``strerror`` is the one-line reason."""
+
+
+class FileTooLargeError(OSError):
+    """The file is larger than the caller's limit; ``strerror`` is the one-line reason."""
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, in the words a user knows."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "not a regular file"
+
+
+def not_regular_reason(mode: int) -> str:
+    """The one-line reason a file of this ``st_mode`` is not read."""
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    kind = kind_of(mode)
+    return kind if kind == "not a regular file" else f"is {kind}, not a regular file"
+
+
+def _refuse(path: str | os.PathLike[str], mode: int) -> NotRegularFileError:
+    code = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
+    return NotRegularFileError(code, not_regular_reason(mode), os.fspath(path))
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open ``path`` for binary reading if (and only if) it is a regular file.
+
+    Follows symlinks. Raises :class:`NotRegularFileError` for anything else,
+    and ``OSError`` as ``open()`` would (missing, permission, loop). The
+    caller closes the returned file (use it in a ``with``).
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise _refuse(path, mode)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _refuse(path, mode)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # no effect on regular files; keeps later reads ordinary
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The whole content of the regular file ``path``.
+
+    With ``limit``, a file larger than ``limit`` bytes raises
+    :class:`FileTooLargeError` without being read (and no more than
+    ``limit + 1`` bytes are ever read, even if the file grows meanwhile).
+    """
+    with open_regular(path) as handle:
+        if limit is None:
+            return handle.read()
+        size = os.fstat(handle.fileno()).st_size
+        if size <= limit:
+            data = handle.read(limit + 1)
+            if len(data) <= limit:
+                return data
+            size = len(data)
+        raise FileTooLargeError(
+            errno.EFBIG, f"too large ({_size(size)}; the limit is {_size(limit)})", os.fspath(path)
+        )
+
+
+def read_regular_head(path: str | os.PathLike[str], size: int) -> bytes:
+    """At most the first ``size`` bytes of the regular file ``path`` (for front-matter peeks)."""
+    with open_regular(path) as handle:
+        return handle.read(size)
+
+
+def _size(n: int) -> str:
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.1f} MiB"
+    return f"{n // 1024} KiB" if n >= 1024 else f"{n} bytes"
+
+
+def is_regular(path: Path) -> bool:
+    """Whether ``path`` (following symlinks) is a regular file; False when it cannot be seen."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
