@@ -38,20 +38,20 @@ def kind_of(mode: int) -> str:
         return "a character device"
     if stat.S_ISBLK(mode):
         return "a block device"
-    return "not a regular file"
+    return "an unknown kind of file"
 
 
-def not_regular_reason(mode: int) -> str:
-    """The one-line reason a file of this ``st_mode`` is not read."""
+def not_regular_reason(mode: int, is_link: bool = False) -> str:
+    """The one-line reason a file of this ``st_mode`` is not read; a link says what it points at."""
     if stat.S_ISDIR(mode):
         return "is a directory"
-    kind = kind_of(mode)
-    return kind if kind == "not a regular file" else f"is {kind}, not a regular file"
+    return f"{'symlink to' if is_link else 'is'} {kind_of(mode)}, not a regular file"
 
 
 def _refuse(path: str | os.PathLike[str], mode: int) -> NotRegularFileError:
     code = errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL
-    return NotRegularFileError(code, not_regular_reason(mode), os.fspath(path))
+    reason = not_regular_reason(mode, os.path.islink(path))
+    return NotRegularFileError(code, reason, os.fspath(path))
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -106,9 +106,12 @@ def read_regular_head(path: str | os.PathLike[str], size: int) -> bytes:
 
 
 def _size(n: int) -> str:
-    if n >= 1 << 20:
-        return f"{n / (1 << 20):.1f} MiB"
-    return f"{n // 1024} KiB" if n >= 1024 else f"{n} bytes"
+    """A size for a message, rounded up so a file over a limit never reads as equal to it."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 64 << 20:
+        return f"{-(-n // 1024)} KiB"
+    return f"{-(-n // (1 << 20))} MiB"
 
 
 def is_regular(path: Path) -> bool:
