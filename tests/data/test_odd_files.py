@@ -250,3 +250,14 @@ def test_import_over_a_symlinked_article_takes_a_new_name(tmp_path: Path, cache:
     assert stat.S_ISFIFO(os.lstat(cache / "pipe.md").st_mode)
     again = import_paths([tmp_path / "collection" / "story.md"], cache)
     assert again.present == [tmp_path / "collection" / "story.md"]  # same bytes behind the link
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_file_longer_than_its_stat_size_is_read_whole_and_still_capped() -> None:
+    """/proc files say size 0 and hold more: like a file that grows after the ``fstat``."""
+    status = Path("/proc/self/status")
+    assert os.stat(status).st_size == 0
+    assert safe_open.read_regular_file(status).startswith(b"Name:")
+    with pytest.raises(safe_open.FileTooLargeError, match="the limit is 100 bytes"):
+        safe_open.read_regular_file(status, limit=100)
+    assert len(safe_open.read_regular_head(status, 50)) == 50
