@@ -10,8 +10,8 @@ raise :class:`ArticleError` with a one-line reason the caller records.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from reader.safe_open import FileTooLargeError, NotRegularFileError, read_regular_file
 from reader.sanitize import clean, clean_line, clean_raw, web_url
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -302,26 +303,24 @@ def parse_text(text: str, path: Path | None = None) -> Article:
 
 
 def read_text(path: Path) -> str:
-    """Read a file as UTF-8 text, refusing what is not a regular, small, text file."""
+    """Read a file as UTF-8 text, refusing what is not a regular, small, text file.
+
+    The file is opened through :mod:`reader.safe_open`: a FIFO, socket or
+    device named ``*.md`` is refused with its kind, never opened to wait on.
+    A symlink to a regular file is read wherever it points.
+    """
     try:
-        info = os.stat(path)
+        raw = read_regular_file(path, limit=MAX_FILE_BYTES)
     except FileNotFoundError:
-        raise ArticleError("broken symlink or file vanished") from None
+        reason = "broken symlink" if os.path.islink(path) else "file vanished"
+        raise ArticleError(reason) from None
+    except FileTooLargeError as exc:
+        raise ArticleError(str(exc.strerror)) from None
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             raise ArticleError("symlink loop") from None
-        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ArticleError("is a directory")
-    if not stat.S_ISREG(info.st_mode):
-        raise ArticleError("not a regular file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ArticleError(
-            f"too large ({info.st_size // 1024} KiB; the limit is {MAX_FILE_BYTES // 1024} KiB)"
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        if isinstance(exc, NotRegularFileError):
+            raise ArticleError(str(exc.strerror)) from None
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
     if b"\x00" in raw:
         raise ArticleError("binary file (contains NUL bytes)")

@@ -3,7 +3,8 @@
 The check walks every ``*.md`` below the cache and compares path, size and
 mtime with the index. On a big cache that is the slowest part of a warm
 start, so the reader runs it in a helper process while the UI starts. The
-module uses the standard library only and runs as a plain script
+module uses the standard library only (and its siblings :mod:`reader.atomic`
+and :mod:`reader.safe_open`, which do too) and runs as a plain script
 (``python -I -S filecheck.py ROOT DB``): the helper then starts in a few
 milliseconds instead of importing the whole program first.
 """
@@ -13,11 +14,28 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
+
+if __package__:
+    from reader import atomic, safe_open
+else:  # run alone as the helper script (no ``reader`` package): load the two siblings by path
+    import importlib.util
+    from types import ModuleType
+
+    def _sibling(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    atomic, safe_open = _sibling("atomic"), _sibling("safe_open")
 
 
 class FileInfo(NamedTuple):
@@ -62,9 +80,14 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
 
     Dot-folders (the program's own among them) are not entered and symlinked
     folders are not followed, so a link loop cannot trap the scan. ``problem``
-    is set for names that cannot be articles (folders, broken or looping links)
-    and for sub-folders that cannot be read.
+    is set for names that cannot be articles (folders, broken or looping links,
+    FIFOs, sockets and devices, found by ``stat`` and never opened) and for
+    sub-folders that cannot be read. A symlink to a regular file anywhere is an
+    article like any other. Our own temporary files (dot-names, never listed)
+    that a killed write left behind are removed on the way
+    (:func:`reader.atomic.sweep_stale`'s rule).
     """
+    now = time.time()
     top = os.fspath(root)
     cut = len(os.path.join(top, ""))  # plain slicing: os.path.relpath is slow at 100,000 files
     stack = [top]
@@ -83,6 +106,8 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
         for entry in entries:
             name = entry.name
             if name.startswith("."):
+                if atomic.is_temp_name(name):
+                    atomic.remove_if_stale(entry.path, now, atomic.STALE_AFTER)
                 continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -108,8 +133,8 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
                 reason = "symlink loop" if exc.errno == 40 else "broken symlink"
                 yield rel, 0, 0, reason if entry.is_symlink() else f"cannot stat: {exc.strerror}"
                 continue
-            if entry.is_symlink() and os.path.isdir(entry.path):
-                yield rel, 0, 0, "is a directory"
+            if not stat.S_ISREG(info.st_mode):
+                yield rel, 0, 0, safe_open.not_regular_reason(info.st_mode, entry.is_symlink())
                 continue
             yield rel, info.st_size, info.st_mtime_ns, None
 

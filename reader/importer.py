@@ -3,13 +3,15 @@
 Each file is parsed before it is copied, so the cache only ever gains files
 the reader can show; the copy is written atomically and a file whose URL (or
 exact content) is already in the cache is reported as present, not copied.
-The source files are only read.
+The source files are only read, never more than an article's size limit, and
+no file in the cache is ever written over (a copy takes a free name).
 """
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,10 @@ from pathlib import Path
 from reader import atomic
 from reader.articles import ArticleError, parse_text, read_text
 from reader.index import Index, ProgressFn, index_path_for
+from reader.safe_open import read_regular_file
+
+_ATTEMPTS = 5
+"""Names tried when other processes keep taking the chosen one (in practice one is enough)."""
 
 
 @dataclass
@@ -48,23 +54,54 @@ def _sources(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
             yield path, Path(path.stem + ".md") if path.suffix != ".md" else Path(path.name)
 
 
+def _same_content(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data``.
+
+    Sizes are compared first (one ``stat``), so a file of another size, however
+    huge, is never read; a same-size file is at most :data:`reader.articles.MAX_FILE_BYTES`, the
+    size of ``data``. FIFOs and devices are never opened.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        return read_regular_file(path, limit=len(data)) == data
+    except (OSError, ValueError):
+        return False
+
+
 def _free_name(cache: Path, rel: Path, data: bytes) -> tuple[Path, bool]:
     """A destination for ``rel`` that does not overwrite another file.
 
     Returns ``(path, same)`` where ``same`` says an identical file is already there.
     """
     candidate = cache / rel
-    digest = hashlib.sha256(data).digest()
     n = 1
-    while candidate.exists() or candidate.is_symlink():
-        try:
-            if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).digest() == digest:
-                return candidate, True
-        except OSError:
-            pass
+    while os.path.lexists(candidate):
+        if _same_content(candidate, data):
+            return candidate, True
         candidate = cache / rel.with_name(f"{rel.stem}-{n}{rel.suffix}")
         n += 1
     return candidate, False
+
+
+def _store(cache: Path, rel: Path, data: bytes) -> tuple[Path, bool]:
+    """Write ``data`` under a free name near ``rel``; ``(path, same)`` as :func:`_free_name`.
+
+    The file is only ever created, never written over: if another process
+    takes the chosen name meanwhile, the next free name is used. Raises
+    ``OSError`` when the file cannot be written.
+    """
+    for _attempt in range(_ATTEMPTS):
+        target, same = _free_name(cache, rel, data)
+        if same:
+            return target, True
+        try:
+            atomic.write_new(target, data)
+        except FileExistsError:
+            continue
+        return target, False
+    raise OSError(errno.EEXIST, f"every name tried for {rel} was taken meanwhile")
 
 
 def import_paths(
@@ -82,6 +119,7 @@ def import_paths(
     finally:
         index.close()
     sources = list(_sources(paths))
+    swept: set[Path] = set()
     for done, (source, rel) in enumerate(sources, 1):
         if progress is not None and (done % 50 == 0 or done == len(sources)):
             progress(done, len(sources))
@@ -98,14 +136,17 @@ def import_paths(
             report.present.append(source)
             continue
         data = text.encode("utf-8")
-        target, same = _free_name(cache, rel, data)
+        folder = (cache / rel).parent
+        if folder not in swept:  # leftovers of a killed import in the folders written to
+            atomic.sweep_stale(folder)
+            swept.add(folder)
+        try:
+            target, same = _store(cache, rel, data)
+        except OSError as exc:
+            report.rejected.append((source, f"cannot write {cache / rel}: {exc.strerror or exc}"))
+            continue
         if same:
             report.present.append(source)
-            continue
-        try:
-            atomic.write_bytes(target, data)
-        except OSError as exc:
-            report.rejected.append((source, f"cannot write {target}: {exc.strerror or exc}"))
             continue
         if article.url:
             known_urls.add(article.url)

@@ -125,7 +125,7 @@ def test_rejected_files_get_a_reason(tmp_path: Path, cache: Path) -> None:
     reasons = {path.name: reason for path, reason in report.rejected}
     assert set(reasons) == {*names, "dangling.md", "does-not-exist.md"}
     assert reasons["does-not-exist.md"] == "no such file or folder"
-    assert reasons["dangling.md"] == "broken symlink or file vanished"
+    assert reasons["dangling.md"] == "broken symlink"
     assert "no usable title" in reasons["no_title.md"]
     for reason in reasons.values():
         assert reason and "\n" not in reason
@@ -185,16 +185,16 @@ def test_no_temporary_files_are_left_behind(source: Path, cache: Path) -> None:
 def test_a_failed_rename_leaves_no_partial_file(
     source: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_replace = os.replace
+    real_link = os.link
     calls: list[str] = []
 
-    def replace_then_fail(src: str, dst: str) -> None:
+    def link_then_fail(src: str, dst: str) -> None:  # the import only creates: link, not replace
         calls.append(str(dst))
         if len(calls) > 1:  # the first file goes through, the second fails mid-way
             raise OSError(28, "No space left on device")
-        real_replace(src, dst)
+        real_link(src, dst)
 
-    monkeypatch.setattr(atomic.os, "replace", replace_then_fail)
+    monkeypatch.setattr(atomic.os, "link", link_then_fail)
     report = import_paths([source], cache)
     assert len(calls) == 3
     assert len(report.imported) == 1
