@@ -20,6 +20,9 @@ TEMP_PREFIX = ".tmp-"
 TEMP_SUFFIX = ".part"
 _TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}\.part\Z")
 """Exactly what ``tempfile.mkstemp`` makes with our prefix and suffix, nothing a user would name."""
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+"""The process's umask, read once at import (reading it means setting it)."""
 STALE_AFTER = 15 * 60
 """Seconds after which a temporary file is a leftover: a live write takes far less."""
 
@@ -30,8 +33,18 @@ def is_temp_name(name: str) -> bool:
 
 
 def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``, with the permissions a plain new file would get.
+
+    ``mkstemp`` creates it readable by its owner only, which an imported
+    article or a written feed entry would keep after the rename.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+    except OSError:
+        pass
+    return fd, tmp
 
 
 def _fill(fd: int, data: bytes) -> None:

@@ -261,3 +261,17 @@ def test_a_file_longer_than_its_stat_size_is_read_whole_and_still_capped() -> No
     with pytest.raises(safe_open.FileTooLargeError, match="the limit is 100 bytes"):
         safe_open.read_regular_file(status, limit=100)
     assert len(safe_open.read_regular_head(status, 50)) == 50
+
+
+def test_atomic_writes_get_the_permissions_of_a_plain_new_file(tmp_path: Path) -> None:
+    """mkstemp makes owner-only files; an imported article must be as readable as a copied one."""
+    old = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "a.md", "x")
+        atomic.write_new(tmp_path / "b.md", b"x")
+        (tmp_path / "plain.md").write_text("x")
+    finally:
+        os.umask(old)
+    plain = stat.S_IMODE((tmp_path / "plain.md").stat().st_mode)
+    assert stat.S_IMODE((tmp_path / "a.md").stat().st_mode) == plain == 0o644
+    assert stat.S_IMODE((tmp_path / "b.md").stat().st_mode) == plain
