@@ -18,6 +18,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -149,6 +150,7 @@ class Index:
     def in_memory(self, problem: str) -> Index:
         """A copy of this index in memory, for the rest of a run its file cannot take writes."""
         copy = Index(self.root, None)
+        copy.conn.close()
         with self._lock:
             copy.conn = index_db.memory_copy(self.conn, _SCHEMA, SCHEMA_VERSION, _PROBES)
         copy.problem = problem
@@ -308,9 +310,13 @@ class Index:
         )
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
-        """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body."""
+        """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body.
+
+        An index that refuses the write (locked, full) is left as it is: the
+        texts are kept on disk, and a later scan of those articles adds them.
+        """
         urls = list(texts)
-        with self._lock, self.conn:
+        with suppress(sqlite3.Error), self._lock, self.conn:
             for start in range(0, len(urls), 500):
                 chunk = urls[start : start + 500]
                 found = self.conn.execute(

@@ -20,6 +20,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ OPEN_WAIT = 0.1
 """Seconds opening waits for another instance (it runs on the UI thread)."""
 WRITE_WAIT_MS = 50
 """How long a change waits for another program's write before it waits in memory instead."""
-CLOSE_WAIT_MS = 1000
+CLOSE_WAIT_MS = 300
 """How long the last save, at exit, waits for the file."""
 UNSAVED = ".unsaved.json"
 """Beside the state file: the changes it refused until a run ended (the next run writes them)."""
@@ -136,10 +137,8 @@ class StateStore:
         data["views"] = {
             name: list(view) if view else None for name, view in self._view_changes.items()
         }
-        try:
+        with suppress(OSError):  # the same disk full or read-only: :attr:`problem` said so
             atomic.write_text(path, json.dumps(data))
-        except OSError:
-            pass  # the same disk is full or read-only: :attr:`problem` said so during the run
 
     def _stand_in(self) -> sqlite3.Connection:
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -234,14 +233,16 @@ class StateStore:
         with self._lock:
             if not self.pending:
                 return True
-            if not self.on_file:
+            reopened = not self.on_file
+            if reopened:
                 conn = self._open_file(wait_ms / 1000) if self._retry else None
                 if conn is None:
                     return False
                 self.conn.close()
                 self.conn, self.on_file = conn, True
-                self.reload()  # what other instances wrote meanwhile, under this run's changes
             try:
+                if reopened:
+                    self.reload()  # what other instances wrote meanwhile, under this run's changes
                 self._write(wait_ms)
             except sqlite3.Error as exc:
                 if self.conn.in_transaction:  # SQLite has rolled back already after some errors
@@ -262,7 +263,8 @@ class StateStore:
             self.problem = ""
             if self._unsaved_taken and self._unsaved_path:
                 self._unsaved_taken = False
-                self._unsaved_path.unlink(missing_ok=True)
+                with suppress(OSError):
+                    self._unsaved_path.unlink(missing_ok=True)
             return True
 
     def _write(self, wait_ms: int) -> None:

@@ -14,6 +14,7 @@ import pytest
 from conftest import GOOD_ARTICLES, copy_articles, write_article
 from storage_conditions import fill, held, immutable, tiny_disk
 
+from reader.captions import status_parts
 from reader.index import index_path_for
 from reader.library import SortKey, Source
 from reader.marks import Marks
@@ -272,3 +273,21 @@ def test_a_damaged_index_is_still_rebuilt(tmp_path: Path, content: bytes) -> Non
     assert source.problem == ""
     source.scan()
     assert source.index.db_path == index_path_for(cache) and source.index.count()
+
+
+def test_full_texts_for_an_index_locked_after_opening_are_kept_for_later(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _indexed(cache)
+    source = Source(_locations(cache))
+    url = next(e.url for e in source.load().entries if e.url)
+    with held(index_path_for(cache)):
+        source.index.add_full_texts({url: "# Page\n\nThe downloaded text."})  # no exception
+
+
+def test_the_status_line_words_storage_problems_and_no_count_before_counting() -> None:
+    common = dict(fetch="", scan=None, articles=3, samples=False, cache="/c", skipped=0, errors=())
+    assert status_parts(unread=None, **common) == ["3 articles in /c"]
+    parts = status_parts(unread=2, problems=("the disk is full (/c/x)", ""), **common)
+    assert parts == ["3 articles in /c", "2 unread", "⚠ the disk is full (/c/x)"]
+    scanning = dict(common, scan="Reading the index…")
+    assert status_parts(unread=None, problems=("p",), **scanning) == ["Reading the index…", "⚠ p"]
