@@ -127,20 +127,27 @@ def status_parts(
     articles: int,
     samples: bool,
     cache: str,
-    unread: int,
+    unread: int | None,
     skipped: int,
     errors: Sequence[str],
+    problems: Sequence[str] = (),
 ) -> list[str]:
-    """The status line's parts (``scan`` is None once no scan runs)."""
+    """The status line's parts (``scan`` is None once no scan runs, ``unread`` before a count).
+
+    ``problems`` are the storage conditions (an index in memory, marks not
+    saved): shown even during a scan, since they explain what follows.
+    """
     parts = [fetch] if fetch else []
     if scan is not None:
         parts.append(scan)
     else:
         where = "sample articles" if samples else f"articles in {cache}"
         parts.append(f"{articles:,} {where}")
-        parts.append(f"{unread:,} unread")
+        if unread is not None:
+            parts.append(f"{unread:,} unread")
         if skipped:
             parts.append(f"{_plural(skipped, 'file')} skipped (press ! to see why)")
+    parts += (f"⚠ {problem}" for problem in problems if problem)
     if errors:
         parts.append("ignored: " + "; ".join(errors))
     return parts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -22,8 +23,12 @@ from reader.feeds.commands import feeds, fetch
 from reader.formatting import fit
 from reader.fulltext.commands import fulltext, show
 from reader.index import ScanResult
+from reader.index_db import describe
 from reader.library import Collection, SortKey, Source
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
+
+STATE_WAIT = 2.0
+"""Seconds a command waits for another program holding the state file (a reader waits less)."""
 
 
 def _locations(ctx: click.Context) -> Locations:
@@ -50,14 +55,27 @@ class _Progress:
 
 
 def _scan(locations: Locations) -> tuple[Source, ScanResult]:
-    """Index the cache (quietly updating only what changed) and return it."""
+    """Index the cache (quietly updating only what changed) and return it.
+
+    An index that cannot be written is kept in memory (see :func:`_storage_warning`).
+    """
     source = Source(locations)
     progress = _Progress("Indexing")
     try:
-        result = source.index.scan(progress)
+        result = source.scan_index(progress)
+    except sqlite3.Error as exc:
+        path = source.index.db_path or locations.index_path
+        raise click.ClickException(f"cannot index {source.cache}: {describe(exc, path)}") from None
     finally:
         progress.close()
     return source, result
+
+
+def _storage_warning(ctx: click.Context, source: Source) -> None:
+    """Exit 1 with one line when the index could not be saved (the output above is complete)."""
+    if source.problem:
+        click.echo(f"newsreader: {source.problem}", err=True)
+        ctx.exit(1)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,13 +161,16 @@ def list_command(
         click.echo(f"newsreader: ignoring a qualifier: {problem}", err=True)
     read = starred = None
     if parsed.needs_state:
-        state = StateStore(locations.state_path)
-        read, starred = state.read, state.starred
+        state = StateStore(locations.state_path, wait=STATE_WAIT)
+        read, starred, loaded = state.read, state.starred, state.loaded
         state.close()
+        if not loaded:  # an answer without the marks would be wrong, and look right
+            raise click.ClickException(f"cannot read the marks: {state.reason}")
     source, _ = _scan(locations)
     collection: Collection = source.load()
     if not len(collection):
         click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
+        _storage_warning(ctx, source)
         return
     if topic:
         # The query's topic qualifier matches every spelling of a topic, ignoring case.
@@ -181,6 +202,7 @@ def list_command(
             when = published.strftime("%Y-%m-%d %H:%M") if published else "-".ljust(16)
             quality = "" if entry.quality is None else str(entry.quality)
             click.echo(f"{when}  {quality:>3}  {fit(entry.provider, 24)}  {entry.title}")
+    _storage_warning(ctx, source)
 
 
 @main.command("check")
@@ -198,6 +220,7 @@ def check_command(ctx: click.Context) -> None:
         f"{count:,} articles loaded, {len(result.skipped):,} files skipped in {source.cache}",
         err=True,
     )
+    _storage_warning(ctx, source)
     if result.skipped:
         ctx.exit(1)
 

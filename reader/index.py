@@ -5,7 +5,9 @@ what the sidebar and the list need is kept in ``.newsreader/index.sqlite3``,
 keyed by the file's path relative to the cache with its size and mtime. A
 scan re-parses only files whose size or mtime changed, in worker processes
 when there are many. An index from another schema version, or one SQLite
-cannot read, is thrown away and rebuilt: it is a cache, never the truth.
+cannot read, is thrown away and rebuilt: it is a cache, never the truth. One
+that cannot be written is left alone and the run indexes in memory
+(:mod:`reader.index_db`).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
-from reader import filecheck
+from reader import filecheck, index_db
 from reader.article_text import markdown_to_text
 from reader.entry import Entry
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
@@ -78,6 +81,11 @@ CREATE TABLE IF NOT EXISTS skipped (
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+_PROBES = [  # every column used must be there: an unversioned or foreign file is rebuilt too
+    f"SELECT {_COLUMNS}, size, mtime_ns FROM articles LIMIT 0",
+    "SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0",
+    "SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0",
+]
 _INSERT_ARTICLE = "INSERT INTO articles ({}) VALUES ({})".format(
     ", ".join(stored_fields()), ", ".join("?" * len(stored_fields()))
 )
@@ -125,69 +133,28 @@ class Index:
         self.root = root
         self.db_path = db_path
         self._lock = threading.RLock()  # one connection, shared by the scan worker and searches
+        self.problem = ""
+        """Why the index is kept in memory this run though it has a file (empty when it is not)."""
         self.conn = self._open()
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
 
     # --- opening ---------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        target = str(self.db_path) if self.db_path else ":memory:"
-        conn = sqlite3.connect(target, timeout=30, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
-        if self.db_path:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        return conn
-
     def _open(self) -> sqlite3.Connection:
-        """Open the index, rebuilding it when it is corrupt or of another version."""
-        if self.db_path:
-            try:
-                self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                self.db_path = None  # a read-only cache still gets an index, in memory
-        conn = None
-        try:
-            conn = self._connect()
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                if version != 0:
-                    conn.executescript(
-                        "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;"
-                        " DROP TABLE IF EXISTS search;"
-                    )
-                conn.executescript(_SCHEMA)
-            # Every column we use must be there: an unversioned or foreign file is rebuilt too.
-            conn.execute(f"SELECT {_COLUMNS}, size, mtime_ns FROM articles LIMIT 0").fetchall()
-            conn.execute("SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0").fetchall()
-            conn.execute(
-                "SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0"
-            ).fetchall()
-            return conn
-        except sqlite3.DatabaseError as exc:
-            if conn is not None:
-                conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                # Another process holds the index for longer than the timeout: never delete a
-                # file in use; this run indexes in memory instead.
-                self.db_path = None
-                conn = self._connect()
-                conn.executescript(_SCHEMA)
-                return conn
-            return self._recreate()
+        """Open the index: rebuilt when damaged or of another version, in memory when unusable."""
+        opened = index_db.open_index(self.db_path, _SCHEMA, SCHEMA_VERSION, _PROBES)
+        self.db_path, self.problem = opened.path, opened.problem
+        return opened.conn
 
-    def _recreate(self) -> sqlite3.Connection:
-        """Delete an unreadable index file (and its WAL) and start afresh."""
-        if self.db_path:
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    os.unlink(f"{self.db_path}{suffix}")
-                except FileNotFoundError:
-                    pass
-        conn = self._connect()
-        conn.executescript(_SCHEMA)
-        return conn
+    def in_memory(self, problem: str) -> Index:
+        """A copy of this index in memory, for the rest of a run its file cannot take writes."""
+        copy = Index(self.root, None)
+        copy.conn.close()
+        with self._lock:
+            copy.conn = index_db.memory_copy(self.conn, _SCHEMA, SCHEMA_VERSION, _PROBES)
+        copy.problem = problem
+        return copy
 
     def close(self) -> None:
         """Close the database connection."""
@@ -343,9 +310,13 @@ class Index:
         )
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
-        """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body."""
+        """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body.
+
+        An index that refuses the write (locked, full) is left as it is: the
+        texts are kept on disk, and a later scan of those articles adds them.
+        """
         urls = list(texts)
-        with self._lock, self.conn:
+        with suppress(sqlite3.Error), self._lock, self.conn:
             for start in range(0, len(urls), 500):
                 chunk = urls[start : start + 500]
                 found = self.conn.execute(

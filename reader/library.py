@@ -11,6 +11,7 @@ timed, without a terminal.
 from __future__ import annotations
 
 import math
+import sqlite3
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -21,7 +22,7 @@ from enum import Enum
 from operator import attrgetter
 from pathlib import Path
 
-from reader import gc_pause
+from reader import gc_pause, index_db
 from reader.articles import Article, load_article
 from reader.entry import Entry, has_topic
 from reader.filtering import Rows
@@ -260,6 +261,9 @@ class Source:
         self.cache = locations.cache
         self.is_samples = False
         self.index = Index(self.cache, index_path_for(self.cache) if self.cache.is_dir() else None)
+        self.problem = self.index.problem
+        """Why the cache's index is kept in memory this run (empty when it is saved)."""
+        self._swapped = False
 
     @property
     def root(self) -> Path:
@@ -274,13 +278,33 @@ class Source:
 
     def reload(self, loaded: Collection, result: ScanResult) -> Collection:
         """The collection after ``result``: patched when few files changed, else loaded afresh."""
-        if len(result.touched) <= PATCH_LIMIT and len(loaded) and not self.is_samples:
+        fresh = not self.is_samples and not self._swapped
+        if len(result.touched) <= PATCH_LIMIT and len(loaded) and fresh:
             return loaded.patched(self.index, result.touched)
+        self._swapped = False
         return self.load()
+
+    def scan_index(
+        self, progress: ProgressFn | None = None, diff: FileDiff | None = None
+    ) -> ScanResult:
+        """Update the index from the files; in memory from then on when its file refuses a write.
+
+        Another program may take the file, or the disk fill up, after it was
+        opened: the scan then goes on in a copy, and the file is left as it was.
+        """
+        try:
+            return self.index.scan(progress, diff=diff)
+        except sqlite3.Error as exc:
+            if self.index.db_path is None or index_db.is_damaged(exc):
+                raise
+            self.problem = f"{index_db.describe(exc, self.index.db_path)}: indexing in memory"
+            self.index = self.index.in_memory(self.problem)
+            self._swapped = True  # the loaded entries' searches still use the old connection
+            return self.index.scan(progress)
 
     def scan(self, progress: ProgressFn | None = None, diff: FileDiff | None = None) -> ScanResult:
         """Update the index from the files; switch to the samples when there are no articles."""
-        result = self.index.scan(progress, diff=diff)
+        result = self.scan_index(progress, diff)
         if self.index.count() == 0 and not self.is_samples:
             self.use_samples()
             self.index.scan()

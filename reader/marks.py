@@ -55,6 +55,8 @@ class Marks:
         """Each saved search with its count."""
         self.changes = 0
         """Bumped by every change of marks: a tally taken before the last change is stale."""
+        self.counted = False
+        """Whether :attr:`counts` has been counted yet (until then a mark adjusts nothing)."""
 
     @property
     def read(self) -> set[str]:
@@ -68,8 +70,17 @@ class Marks:
 
     @property
     def problem(self) -> str:
-        """Why marks are kept in memory only this run (empty when they are saved)."""
+        """Why marks are kept in memory (empty when they are saved)."""
         return self.store.problem
+
+    @property
+    def unread(self) -> int | None:
+        """Unread articles, or None before the first count (a guess of 0 would mislead)."""
+        return self.counts.unread if self.counted else None
+
+    def save(self) -> bool:
+        """Try again to write marks that wait in memory; returns whether none waits any more."""
+        return self.store.save()
 
     def is_read(self, entry: Entry) -> bool:
         """Whether ``entry`` is read."""
@@ -95,7 +106,9 @@ class Marks:
             return 0
         self.store.set_read(changing.keys(), read)
         self.changes += 1
-        if len(changing) > RECOUNT_ABOVE:
+        if not self.counted:
+            pass  # the first count, still to come, will see this mark
+        elif len(changing) > RECOUNT_ABOVE:
             self.recount()
         else:
             for entry in changing.values():
@@ -107,8 +120,9 @@ class Marks:
         """Star or unstar ``entry``; returns whether it is starred now."""
         starred = self.store.toggle_star(entry_key(entry))
         self.changes += 1
-        self.counts.star_changed(starred)
-        self._recount_state_views()
+        if self.counted:
+            self.counts.star_changed(starred)
+            self._recount_state_views()
         return starred
 
     def save_view(self, name: str, query: str) -> None:
@@ -137,12 +151,14 @@ class Marks:
             return False
         self.counts = tally.counts
         self.view_counts = tally.views
+        self.counted = True
         return True
 
     def recount(self) -> None:
         """Count the current collection from scratch, here and now."""
         read, starred = self.store.read, self.store.starred
         self.counts = Counts(self.collection.entries, read, starred)
+        self.counted = True
         self._recount_views()
 
     def _recount_views(self) -> None:

@@ -4,16 +4,37 @@ Kept out of the cache so that clearing it, re-importing or rebuilding the
 index never loses them, and keyed by the article's URL (its path when it has
 none) so they survive renames. Every change is one small transaction of
 upserts, so two running instances never overwrite each other's marks.
+
+The sets in memory are the truth during a run. A change that the file
+refuses (another program holds it, it is read-only, the disk is full) waits
+in memory, with :attr:`StateStore.problem` saying why, and is written by a
+later :meth:`StateStore.save` once the file takes it (no write waits long:
+marks are made on the UI thread). What is still refused at the end of the
+run waits in a file beside it for the next run. A damaged file is left as it is.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from reader import atomic
+from reader.index_db import describe, in_use, is_damaged, read_only
+
+OPEN_WAIT = 0.1
+"""Seconds opening waits for another instance (it runs on the UI thread)."""
+WRITE_WAIT_MS = 50
+"""How long a change waits for another program's write before it waits in memory instead."""
+CLOSE_WAIT_MS = 300
+"""How long the last save, at exit, waits for the file."""
+UNSAVED = ".unsaved.json"
+"""Beside the state file: the changes it refused until a run ended (the next run writes them)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS marks (
@@ -27,9 +48,11 @@ CREATE TABLE IF NOT EXISTS views (
     created REAL NOT NULL
 );
 """
+_MARKS = "SELECT key, read_at, starred_at FROM marks"
+_VIEWS = "SELECT name, query, created FROM views"
 
 
-def _set_wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
+def _set_wal(conn: sqlite3.Connection, wait: float) -> None:
     """Switch to WAL, waiting while another instance holds the file.
 
     SQLite answers "database is locked" at once (without the busy timeout)
@@ -58,101 +81,245 @@ class SavedView:
 class StateStore:
     """Read/starred marks and saved views; safe to use from several threads."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, wait: float = OPEN_WAIT) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self.problem = ""
-        """Why marks are kept in memory only this run (empty when they are saved)."""
-        self.conn = self._open()
+        """Why marks are kept in memory only (empty when they are saved)."""
+        self.reason = ""
+        """The last reason the file could not be used, alone (the CLI's one line)."""
+        self.loaded = True
+        """Whether the marks on file could be read (False: only this run's marks are known)."""
         self.read: set[str] = set()
         """Keys of read articles (kept in memory: the list asks per row)."""
         self.starred: set[str] = set()
         """Keys of starred articles."""
+        self._views: dict[str, tuple[str, float]] = {}
+        self._read_changes: dict[str, float | None] = {}
+        self._star_changes: dict[str, float | None] = {}
+        self._view_changes: dict[str, tuple[str, float] | None] = {}
+        self._retry = path is not None
+        """Whether the file may take the changes later (not when damaged: it is left as it is)."""
+        self._unsaved_taken = self._take_unsaved()
+        conn = self._open_file(wait)
+        self.on_file = conn is not None
+        """Whether :attr:`conn` is the file (not the in-memory stand-in)."""
+        self.conn = conn or self._stand_in()
         self.reload()
+        if self._unsaved_taken:
+            self.save()
 
-    def _open(self) -> sqlite3.Connection:
-        target = ":memory:"
-        if self.path is not None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                target = str(self.path)
-            except OSError as exc:
-                target = ":memory:"  # an unwritable data dir: marks last for this run only
-                self.problem = f"cannot create {self.path.parent}: {exc.strerror or exc}"
-        conn = None
+    # --- changes a closed run could not write -------------------------------------------
+
+    @property
+    def _unsaved_path(self) -> Path | None:
+        return None if self.path is None else self.path.with_name(self.path.name + UNSAVED)
+
+    def _take_unsaved(self) -> bool:
+        """Take over the changes a run could not write at its end; whether there were any."""
+        path = self._unsaved_path
         try:
-            conn = sqlite3.connect(
-                target, timeout=30, check_same_thread=False, isolation_level=None
-            )
-            conn.execute("PRAGMA busy_timeout = 30000")
-            if target != ":memory:":
-                _set_wal(conn)
-            conn.executescript(_SCHEMA)
-            # Read everything once: a file with a valid header but damaged pages fails here, not
-            # later.
-            conn.execute(
-                "SELECT count(*), max(key), max(read_at), max(starred_at) FROM marks"
-            ).fetchone()
-            conn.execute(
-                "SELECT count(*), max(name), max(query), max(created) FROM views"
-            ).fetchone()
-        except sqlite3.DatabaseError:
-            # Not a database, or a damaged one: keep the file untouched and keep marks in memory.
-            if conn is not None:
-                conn.close()
-            self.problem = f"{target} is damaged or not a database (left as it is)"
-            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            conn.executescript(_SCHEMA)
+            data = json.loads(path.read_text(encoding="utf-8")) if path else None
+            read, starred, views = data["read"], data["starred"], data["views"]
+            self._read_changes.update({str(k): v for k, v in read.items()})
+            self._star_changes.update({str(k): v for k, v in starred.items()})
+            self._view_changes.update({str(k): tuple(v) if v else None for k, v in views.items()})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return False
+        return True
+
+    def _keep_unsaved(self) -> None:
+        """At the end of a run, put the changes the state file refused beside it, if it can."""
+        path = self._unsaved_path
+        if path is None or not self._retry:
+            return
+        data = {"read": self._read_changes, "starred": self._star_changes}
+        data["views"] = {
+            name: list(view) if view else None for name, view in self._view_changes.items()
+        }
+        with suppress(OSError):  # the same disk full or read-only: :attr:`problem` said so
+            atomic.write_text(path, json.dumps(data))
+
+    def _stand_in(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        conn.executescript(_SCHEMA)
         return conn
 
+    def _open_file(self, wait: float) -> sqlite3.Connection | None:
+        """The state file's connection, or None with :attr:`problem` saying why."""
+        if self.path is None:
+            return None
+        conn = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not self.path.is_file():
+                raise IsADirectoryError(21, "not a file", str(self.path))
+            conn = sqlite3.connect(
+                str(self.path), timeout=wait, check_same_thread=False, isolation_level=None
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            _set_wal(conn, wait)
+            conn.executescript(_SCHEMA)
+            # Read everything once: a file with a valid header but damaged pages fails here.
+            conn.execute("SELECT count(*), max(key), max(read_at), max(starred_at) FROM marks")
+            conn.execute("SELECT count(*), max(name), max(query), max(created) FROM views")
+            return conn
+        except (sqlite3.Error, OSError) as exc:
+            if conn is not None:
+                conn.close()
+            self.reason = reason = describe(exc, self.path)
+            if is_damaged(exc):
+                self._retry = False
+                self.problem = f"{reason} (left as it is): marks are not saved this run"
+            else:
+                self.problem = f"{reason}: marks are kept in memory until it can be written"
+            return None
+
     def reload(self) -> None:
-        """Re-read the marks (another instance may have changed them)."""
+        """Re-read the marks (another instance may have changed them), keeping unsaved changes."""
         with self._lock:
-            rows = self.conn.execute("SELECT key, read_at, starred_at FROM marks").fetchall()
-        self.read = {key for key, read_at, _ in rows if read_at is not None}
-        self.starred = {key for key, _, starred_at in rows if starred_at is not None}
+            marks, views = self._rows()
+            read = {key for key, read_at, _ in marks if read_at is not None}
+            starred = {key for key, _, starred_at in marks if starred_at is not None}
+            for key, stamp in self._read_changes.items():
+                (read.discard if stamp is None else read.add)(key)
+            for key, stamp in self._star_changes.items():
+                (starred.discard if stamp is None else starred.add)(key)
+            self._views = {name: (query, created) for name, query, created in views}
+            for name, view in self._view_changes.items():
+                if view is None:
+                    self._views.pop(name, None)
+                else:
+                    self._views[name] = view
+            # In place: the list holds these very sets.
+            self.read.intersection_update(read)
+            self.read.update(read)
+            self.starred.intersection_update(starred)
+            self.starred.update(starred)
+
+    def _rows(self) -> tuple[list, list]:
+        """The marks and views on file, read even when it cannot be written (a full disk)."""
+        if self.on_file:
+            return self.conn.execute(_MARKS).fetchall(), self.conn.execute(_VIEWS).fetchall()
+        if not self._retry or self.path is None or not self.path.is_file():
+            self.loaded = self.path is None or not self.path.exists() and self._retry
+            return [], []
+        snapshot = read_only(self.path)
+        try:
+            if snapshot is not None:
+                tables = snapshot.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if not tables:  # created empty just now (the disk filled up before the tables)
+                    return [], []
+                return snapshot.execute(_MARKS).fetchall(), snapshot.execute(_VIEWS).fetchall()
+        except sqlite3.Error:
+            pass
+        finally:
+            if snapshot is not None:
+                snapshot.close()
+        self.loaded = False
+        return [], []
+
+    @property
+    def pending(self) -> bool:
+        """Whether changes wait in memory for the file."""
+        return bool(self._read_changes or self._star_changes or self._view_changes)
+
+    def save(self, wait_ms: int = WRITE_WAIT_MS) -> bool:
+        """Write the changes waiting in memory; returns whether none waits any more.
+
+        Waits at most ``wait_ms`` for another program's write. On failure the
+        changes stay in memory and :attr:`problem` says why.
+        """
+        with self._lock:
+            if not self.pending:
+                return True
+            reopened = not self.on_file
+            if reopened:
+                conn = self._open_file(wait_ms / 1000) if self._retry else None
+                if conn is None:
+                    return False
+                self.conn.close()
+                self.conn, self.on_file = conn, True
+            try:
+                if reopened:
+                    self.reload()  # what other instances wrote meanwhile, under this run's changes
+                self._write(wait_ms)
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:  # SQLite has rolled back already after some errors
+                    try:
+                        self.conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                assert self.path is not None
+                self.reason = reason = describe(exc, self.path)
+                self.problem = f"{reason}: marks are kept in memory until it can be written"
+                if not in_use(exc):  # a file opened read-only stays so: open it afresh next time
+                    self.conn.close()
+                    self.conn, self.on_file = self._stand_in(), False
+                return False
+            self._read_changes.clear()
+            self._star_changes.clear()
+            self._view_changes.clear()
+            self.problem = ""
+            if self._unsaved_taken and self._unsaved_path:
+                self._unsaved_taken = False
+                with suppress(OSError):
+                    self._unsaved_path.unlink(missing_ok=True)
+            return True
+
+    def _write(self, wait_ms: int) -> None:
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO marks (key, read_at) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET read_at = excluded.read_at",
+            self._read_changes.items(),
+        )
+        conn.executemany(
+            "INSERT INTO marks (key, starred_at) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET starred_at = excluded.starred_at",
+            self._star_changes.items(),
+        )
+        for name, view in self._view_changes.items():
+            if view is None:
+                conn.execute("DELETE FROM views WHERE name = ?", (name,))
+            else:
+                conn.execute(
+                    "INSERT INTO views (name, query, created) VALUES (?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                    (name, *view),
+                )
+        conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the database."""
+        """Save what waits (waiting a little longer, it is the last chance) and close."""
         with self._lock:
+            if not self.save(CLOSE_WAIT_MS):
+                self._keep_unsaved()
             self.conn.close()
 
     # --- marks ------------------------------------------------------------------------
 
     def set_read(self, keys: Iterable[str], read: bool = True) -> int:
         """Mark ``keys`` read (or unread); returns how many changed."""
-        keys = [k for k in keys if (k in self.read) != read]
-        if not keys:
-            return 0
         stamp = time.time() if read else None
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                self.conn.executemany(
-                    "INSERT INTO marks (key, read_at) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET read_at = excluded.read_at",
-                    ((k, stamp) for k in keys),
-                )
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-        if read:
-            self.read.update(keys)
-        else:
-            self.read.difference_update(keys)
+            keys = [k for k in keys if (k in self.read) != read]
+            if not keys:
+                return 0
+            (self.read.update if read else self.read.difference_update)(keys)
+            self._read_changes.update(dict.fromkeys(keys, stamp))
+            self.save()
         return len(keys)
 
     def toggle_star(self, key: str) -> bool:
         """Flip one article's star; returns the new state."""
-        starred = key not in self.starred
         with self._lock:
-            self.conn.execute(
-                "INSERT INTO marks (key, starred_at) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET starred_at = excluded.starred_at",
-                (key, time.time() if starred else None),
-            )
-        (self.starred.add if starred else self.starred.discard)(key)
+            starred = key not in self.starred
+            (self.starred.add if starred else self.starred.discard)(key)
+            self._star_changes[key] = time.time() if starred else None
+            self.save()
         return starred
 
     # --- saved views -----------------------------------------------------------------------
@@ -160,19 +327,19 @@ class StateStore:
     def views(self) -> list[SavedView]:
         """Saved searches, oldest first."""
         with self._lock:
-            rows = self.conn.execute("SELECT name, query FROM views ORDER BY created").fetchall()
-        return [SavedView(name, query) for name, query in rows]
+            ordered = sorted(self._views.items(), key=lambda item: item[1][1])
+        return [SavedView(name, query) for name, (query, _) in ordered]
 
     def save_view(self, name: str, query: str) -> None:
-        """Save (or replace) a named search."""
+        """Save (or replace) a named search; a replaced one keeps its place."""
         with self._lock:
-            self.conn.execute(
-                "INSERT INTO views (name, query, created) VALUES (?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-                (name, query, time.time()),
-            )
+            created = self._views.get(name, ("", time.time()))[1]
+            self._views[name] = self._view_changes[name] = (query, created)
+            self.save()
 
     def delete_view(self, name: str) -> None:
         """Forget a saved search."""
         with self._lock:
-            self.conn.execute("DELETE FROM views WHERE name = ?", (name,))
+            self._views.pop(name, None)
+            self._view_changes[name] = None
+            self.save()

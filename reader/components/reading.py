@@ -5,7 +5,8 @@
 :class:`Reading.Changed` for the screen to show them. It also owns the
 auto-read timer: an article becomes read after it has been shown for
 :data:`READ_AFTER_SECONDS`, and ``M``, ``ctrl+s`` and deleting a saved
-search ask first.
+search ask first. Marks the state file refused (locked, read-only, full)
+wait in memory; every :data:`SAVE_RETRY_SECONDS` it tries to write them again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from reader.widgets.article_list import ArticleList
 
 READ_AFTER_SECONDS = 1.0
 """How long an article must stay in the detail pane to count as read."""
+SAVE_RETRY_SECONDS = 2.0
+"""How often marks waiting in memory are offered to the state file again."""
 
 
 class Reading(Widget):
@@ -41,6 +44,19 @@ class Reading(Widget):
         super().__init__(**kwargs)
         self.marks = marks
         self._timer: Timer | None = None
+        self._problem = ""
+        """The storage problem the screen was last told about."""
+
+    def on_mount(self) -> None:
+        self.set_interval(SAVE_RETRY_SECONDS, self._save_waiting)
+
+    def _save_waiting(self) -> None:
+        """Write marks waiting in memory (each try waits 50 ms at most); say when that changes."""
+        waiting = self.marks.store.pending
+        saved = waiting and self.marks.save()
+        if saved or self.marks.problem != self._problem:
+            self._problem = self.marks.problem
+            self.post_message(self.Changed())
 
     # --- reading by looking -----------------------------------------------------------
 

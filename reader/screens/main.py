@@ -182,7 +182,7 @@ class MainScreen(Screen):
         """Marks or saved searches changed: show the counts and marks (the rows stay)."""
         sidebar = self.query_one(TopicSidebar)
         sidebar.set_scopes(self.marks.counts, self.marks.view_counts, self.view.scope)
-        self.query_one(StatusLine).unread = self.marks.counts.unread
+        self.query_one(StatusLine).show_marks(self.marks)
         if sidebar.current != self.view.scope:  # it went away (a deleted saved search, a topic)
             self.view = replace(self.view, scope=sidebar.current or ALL)
         articles = self.query_one(ArticleList)
@@ -204,7 +204,7 @@ class MainScreen(Screen):
             self.skipped = message.skipped
             status.scan = None
         status.articles, status.samples = len(self.collection), self.is_samples
-        status.skipped = len(self.skipped)
+        status.skipped, status.index_problem = len(self.skipped), message.source.problem
         banner = captions.samples_banner(len(self.skipped)) if self.is_samples else None
         self.query_one(ListPane).show_banner(banner)
         self._show_rows()

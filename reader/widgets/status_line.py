@@ -1,4 +1,5 @@
-"""The status line under the panes: the fetch, the scan, the counts, ignored search parts."""
+"""The status line under the panes: the fetch, the scan, the counts, storage problems, ignored
+search parts."""
 
 from __future__ import annotations
 
@@ -6,8 +7,20 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from reader import captions
+from reader.marks import Marks
 
-_PARTS = ("fetch", "scan", "articles", "samples", "cache", "unread", "skipped", "errors")
+_PARTS = (
+    "fetch",
+    "scan",
+    "articles",
+    "samples",
+    "cache",
+    "unread",
+    "skipped",
+    "errors",
+    "index_problem",
+    "state_problem",
+)
 
 
 class StatusLine(Static):
@@ -23,12 +36,16 @@ class StatusLine(Static):
     """Whether the bundled samples are shown instead of the cache."""
     cache: reactive[str] = reactive("", init=False)
     """The cache folder, named after the article count."""
-    unread: reactive[int] = reactive(0, init=False)
-    """Unread articles in the collection."""
+    unread: reactive[int | None] = reactive(None, init=False)
+    """Unread articles in the collection (None until counted: nothing is shown for it)."""
     skipped: reactive[int] = reactive(0, init=False)
     """Files of the cache that could not be read."""
     errors: reactive[tuple[str, ...]] = reactive((), init=False)
     """Parts of the search that were ignored, and why."""
+    index_problem: reactive[str] = reactive("", init=False)
+    """Why the index is kept in memory this run ("" when it is saved)."""
+    state_problem: reactive[str] = reactive("", init=False)
+    """Why marks are kept in memory ("" when they are saved)."""
 
     def __init__(self, cache: str, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
@@ -38,6 +55,10 @@ class StatusLine(Static):
         for name in _PARTS:
             self.watch(self, name, self._show, init=False)
         self._show()
+
+    def show_marks(self, marks: Marks) -> None:
+        """Show the unread count and whether marks are saved."""
+        self.unread, self.state_problem = marks.unread, marks.problem
 
     def _show(self) -> None:
         self.update(
@@ -51,6 +72,7 @@ class StatusLine(Static):
                     unread=self.unread,
                     skipped=self.skipped,
                     errors=self.errors,
+                    problems=(self.index_problem, self.state_problem),
                 )
             )
         )
