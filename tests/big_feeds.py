@@ -3,13 +3,15 @@
 Issue #12 measured a feed of 20,000 entries: seconds inside feedparser, then
 seconds writing 20,000 files. ``/big.json`` (a JSON Feed, parsed in about two
 seconds) reaches the writing quickly; ``/big.xml`` (RSS) spends its time in
-feedparser. ``/small.xml`` is the plain RSS fixture.
+feedparser. ``/small.xml`` is the plain RSS fixture. ``/pages.xml`` has entries
+without text whose pages answer slowly, for full-text downloads after a fetch.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -21,6 +23,8 @@ import frontmatter
 ENTRIES = 20_000
 SMALL = Path(__file__).parent / "fixtures" / "feeds" / "rss2.xml"
 ETAG = '"big-v1"'
+PAGE_SECONDS = 20.0
+"""How long a ``/page/N`` keeps the client waiting (and then closes without an answer)."""
 
 
 @cache
@@ -65,7 +69,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if self.path.startswith("/page/"):
+            self.server.page_requests.append(self.path)
+            time.sleep(PAGE_SECONDS)  # a page that takes its time: the stop must not wait
+            return
         routes = {
+            "/pages.xml": (self._pages_feed, "application/rss+xml"),
             "/big.json": (big_json, "application/feed+json"),
             "/big.xml": (big_xml, "application/rss+xml"),
             "/small.xml": (SMALL.read_bytes, "application/rss+xml"),
@@ -83,6 +92,14 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         self.server.served.append(self.path)
 
+    def _pages_feed(self) -> bytes:
+        """Three entries without text, whose pages (``/page/N``) answer slowly."""
+        items = "".join(
+            f"<item><title>Page {n}</title><link>{self.server.url(f'/page/{n}')}</link></item>"
+            for n in range(3)
+        )
+        return f'<rss version="2.0"><channel><title>Pages</title>{items}</channel></rss>'.encode()
+
 
 class BigFeedServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -92,6 +109,8 @@ class BigFeedServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.served: list[str] = []
         """Paths whose whole answer was sent."""
+        self.page_requests: list[str] = []
+        """Slow pages asked for (``/page/N``)."""
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"

@@ -215,3 +215,31 @@ def test_ctrl_c_or_sigterm_ends_the_fetch_command_at_once_keeping_whole_files(
         f"Stopped by {name}: {len(written)} new articles kept, 0 of 1 feed done."
     ]
     assert stdout == ""
+
+
+def test_ctrl_c_during_the_full_text_downloads_after_a_fetch_ends_at_once(server, tmp_path):
+    cache = tmp_path / "cli-cache"
+    env = _env(tmp_path)
+    config = tmp_path / "xdg_config_home" / "newsreader"
+    save_feeds(config / "config.toml", [Feed(server.url("/pages.xml"), full_text=True)])
+    process = subprocess.Popen(
+        _newsreader(cache, "fetch"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: server.page_requests, 60, "the first page to be asked for")
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+        took = time.monotonic() - started
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert took < STOP_WITHIN
+    assert process.returncode == 130
+    assert "Fetched 1 of 1 feed: 3 new articles, 0 failed." in stdout
+    assert stderr.splitlines() == ["Stopped by SIGINT: 3 new articles kept, 1 of 1 feed done."]
