@@ -243,3 +243,23 @@ def test_ctrl_c_during_the_full_text_downloads_after_a_fetch_ends_at_once(server
     assert process.returncode == 130
     assert "Fetched 1 of 1 feed: 3 new articles, 0 failed." in stdout
     assert stderr.splitlines() == ["Stopped by SIGINT: 3 new articles kept, 1 of 1 feed done."]
+
+
+def test_a_fifo_in_place_of_a_stored_full_text_is_never_opened(tmp_path):
+    from reader.fulltext.store import FullText, FullTextStore
+
+    store = FullTextStore(tmp_path)
+    store.put(FullText("https://a.example/", markdown="Kept."))
+    odd = store._path("https://b.example/")
+    os.mkfifo(odd)
+    done = threading.Event()
+    found: list[object] = []
+    reader = threading.Thread(
+        target=lambda: (found.append(store.get("https://b.example/")), done.set()), daemon=True
+    )
+    reader.start()
+    assert done.wait(5), "reading the stored text blocked on the FIFO"
+    assert found == [None]
+    assert store.texts(["https://a.example/", "https://b.example/"]) == {
+        "https://a.example/": "Kept."
+    }
