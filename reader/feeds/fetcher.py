@@ -32,6 +32,9 @@ from reader.feeds.store import ArticleWriter, body_to_write, site_domain
 from reader.feeds.text import line
 from reader.paths import Locations
 
+PARSE_THREADS = 4
+"""Feeds parsed at once (each in a thread of its own; more would only share the GIL)."""
+
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, feed_url)``, called each time a feed finishes."""
 
@@ -148,6 +151,7 @@ class _Run:
         )
         self._failed: dict[str, str] = {}
         self._done = 0
+        self._parsing = asyncio.Semaphore(PARSE_THREADS)
 
     def _stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -214,9 +218,10 @@ class _Run:
             return
         try:
             # Not asyncio.to_thread: the run would wait for a parse nobody wants after a stop.
-            parsed = await run_detached(
-                parse_document, result.body, result.url, result.content_type, self.stop
-            )
+            async with self._parsing:
+                parsed = await run_detached(
+                    parse_document, result.body, result.url, result.content_type, self.stop
+                )
         except ParseStopped:
             raise _Stopped from None
         except FeedParseError as exc:
