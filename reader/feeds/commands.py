@@ -7,6 +7,7 @@ into one clear line (``click.ClickException``).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from reader.feeds.config import (
     load_feeds,
     save_feeds,
 )
+from reader.feeds.interrupt import stop_on_signals
 from reader.feeds.limits import Limits
 from reader.feeds.opml import OpmlError, parse_opml, to_opml
 from reader.feeds.text import line
@@ -184,31 +186,57 @@ def fetch(ctx: click.Context, timeout: float) -> None:
 
     Feeds are fetched at the same time; a feed that fails is reported on one
     line and does not stop the others. Exits with status 1 if any feed failed.
+    Ctrl-C or SIGTERM stops the fetch within a second, keeping the articles
+    written so far (exit status 130 or 143).
     """
     locations = _locations(ctx)
     current = _load(locations.feeds_config_path)
     if not current:
         click.echo("No feeds yet. Add one with: newsreader feeds add URL", err=True)
         return
-    report = _fetch_with_bar(locations, current, Limits(timeout=timeout))
-    for url, reason in report.failures:
-        click.echo(f"failed: {url}: {reason}", err=True)
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(_summary(report))
-    if report.full_text_urls:
-        from reader.fulltext.commands import fetch_with_bar
-        from reader.fulltext.store import FullTextStore
+    with stop_on_signals() as interrupt:
+        report = _fetch_with_bar(locations, current, Limits(timeout=timeout), interrupt.event)
+        if not report.stopped:
+            for url, reason in report.failures:
+                click.echo(f"failed: {url}: {reason}", err=True)
+            for warning in report.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            click.echo(_summary(report))
+        full_text = (0, 0)
+        if report.full_text_urls and not interrupt.event.is_set():
+            from reader.fulltext.commands import fetch_with_bar
+            from reader.fulltext.store import FullTextStore
 
-        extracted, failed = fetch_with_bar(
-            report.full_text_urls, FullTextStore(locations.cache), prefix="full text "
-        )
-        click.echo(f"Full text: {extracted} extracted, {failed} failed.")
+            full_text = fetch_with_bar(
+                report.full_text_urls,
+                FullTextStore(locations.cache),
+                prefix="full text ",
+                stop=interrupt.event,
+            )
+            if not interrupt.event.is_set():
+                click.echo(f"Full text: {full_text[0]} extracted, {full_text[1]} failed.")
+    if interrupt.event.is_set():
+        click.echo(_stopped_line(report, interrupt.name, full_text[0]), err=True)
+        ctx.exit(interrupt.exit_code)
     if report.failures:
         ctx.exit(1)
 
 
-def _fetch_with_bar(locations: Locations, current: list[Feed], limits: Limits) -> FetchReport:
+def _stopped_line(report: FetchReport, signal_name: str, extracted: int) -> str:
+    """The one line said when a signal stopped the fetch: what was kept."""
+    new = len(report.new_paths)
+    text = (
+        f"Stopped by {signal_name}: {new} new article{'s' * (new != 1)} kept, "
+        f"{report.fetched} of {report.total} feed{'s' * (report.total != 1)} done"
+    )
+    if extracted:
+        text += f", {extracted} full text{'s' * (extracted != 1)} kept"
+    return text + "."
+
+
+def _fetch_with_bar(
+    locations: Locations, current: list[Feed], limits: Limits, stop: threading.Event
+) -> FetchReport:
     from reader.feeds.fetcher import fetch_feeds  # httpx and feedparser load only when fetching
 
     stderr = click.get_text_stream("stderr")
@@ -223,7 +251,7 @@ def _fetch_with_bar(locations: Locations, current: list[Feed], limits: Limits) -
         def progress(done: int, total: int, url: str) -> None:
             bar.update(1)
 
-        return fetch_feeds(locations, progress, limits=limits, feeds=current)
+        return fetch_feeds(locations, progress, limits=limits, feeds=current, stop=stop)
 
 
 def _summary(report: FetchReport) -> str:

@@ -13,12 +13,15 @@ Files the program did not write are left exactly as they are.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -26,6 +29,7 @@ import yaml
 from reader.atomic import write_text
 from reader.feeds.parse import FeedEntry
 from reader.feeds.text import line, shorten, unique_lines
+from reader.safe_open import NotRegularFileError, read_regular_file, read_regular_head
 from reader.sanitize import clean_line
 
 FEEDS_DIR = "feeds"
@@ -63,31 +67,48 @@ def site_domain(*urls: str | None) -> str:
     return "unknown"
 
 
-def existing_urls(cache: Path) -> tuple[set[str], set[Path]]:
-    """Every ``webUrl`` in the front matter of files under ``<cache>/feeds``, and which
-    of those files have no body (the ones a fetch may complete).
+class KnownFiles(NamedTuple):
+    """What the files already under ``<cache>/feeds`` tell a fetch."""
+
+    urls: set[str]
+    """Every ``webUrl`` found: an entry with one of these is not written again."""
+    bodyless: set[Path]
+    """Files without a body, the ones a fetch may complete."""
+    skipped: list[tuple[Path, str]]
+    """Paths named ``*.md`` that are not regular files, each with the reason it was not read."""
+
+
+def existing_urls(cache: Path, stop: threading.Event | None = None) -> KnownFiles:
+    """Read the front matter ``webUrl`` of every file under ``<cache>/feeds``.
 
     Only the head of each file is read and only the ``webUrl`` line is
     parsed, so a large cache is scanned quickly; unreadable files are ignored.
+    Anything that is not a regular file is never opened (a FIFO named
+    ``x.md`` would block the read forever) and is listed with its reason.
+    Setting ``stop`` ends the scan early with what it found so far.
     """
     root = cache / FEEDS_DIR
-    urls: set[str] = set()
-    bodyless: set[Path] = set()
+    known = KnownFiles(set(), set(), [])
     if not root.is_dir():
-        return urls, bodyless
+        return known
     for path in root.rglob("*.md"):
+        if stop is not None and stop.is_set():
+            break
         try:
-            with path.open("rb") as handle:
-                head = handle.read(_HEAD_BYTES).decode("utf-8", "replace")
+            head = read_regular_head(path, _HEAD_BYTES).decode("utf-8", "replace")
+        except NotRegularFileError as exc:
+            if exc.errno != errno.EISDIR:  # a folder named *.md is no file anyone meant
+                known.skipped.append((path, exc.strerror or str(exc)))
+            continue
         except OSError:
             continue
         url = _front_matter_url(head)
         if url:
-            urls.add(url)
+            known.urls.add(url)
             end = head.find("\n---\n", 3)
             if len(head) < _HEAD_BYTES and end >= 0 and not head[end + 5 :].strip():
-                bodyless.add(path)
-    return urls, bodyless
+                known.bodyless.add(path)
+    return known
 
 
 def _front_matter_url(head: str) -> str | None:
@@ -155,9 +176,10 @@ class ArticleWriter:
     Not thread-safe: one writer is used from one thread during a fetch.
     """
 
-    def __init__(self, cache: Path) -> None:
+    def __init__(self, cache: Path, stop: threading.Event | None = None) -> None:
         self.root = cache / FEEDS_DIR
-        self._urls, self._bodyless = existing_urls(cache)
+        self._urls, self._bodyless, self.skipped = existing_urls(cache, stop)
+        """``*.md`` paths under ``feeds/`` that are not regular files, with the reason."""
 
     def write(
         self, entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
@@ -192,9 +214,9 @@ class ArticleWriter:
         if not body or path not in self._bodyless:
             return None
         try:
-            if not stat.S_ISREG(os.lstat(path).st_mode) or os.lstat(path).st_size > _HEAD_BYTES:
-                return None
-            text = path.read_text(encoding="utf-8")
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None  # a link is left alone: its target is not this program's file
+            text = read_regular_file(path, limit=_HEAD_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
         head = _own_front_matter(text, entry.url)

@@ -9,11 +9,13 @@ articles that have no body. Both find articles through the index, as
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import click
 
 from reader.articles import Article, ArticleError, load_article
+from reader.feeds.interrupt import stop_on_signals
 from reader.fulltext.store import FullTextStore
 from reader.paths import Locations, resolve
 
@@ -112,17 +114,28 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
             skipped += 1
         else:
             wanted.append(entry.url)
-    extracted, failed = fetch_with_bar(wanted, store)
-    source.index.add_full_texts(store.texts(wanted))  # searchable from now on
+    with stop_on_signals() as interrupt:
+        extracted, failed = fetch_with_bar(wanted, store, stop=interrupt.event)
+        source.index.add_full_texts(store.texts(wanted))  # searchable from now on
+    if interrupt.event.is_set():
+        click.echo(f"Stopped by {interrupt.name}: {extracted} full texts kept.", err=True)
+        sys.exit(interrupt.exit_code)
     click.echo(f"{extracted} extracted, {failed} failed, {skipped} skipped")
     if failed:
         sys.exit(1)
 
 
-def fetch_with_bar(urls: list[str], store: FullTextStore, prefix: str = "") -> tuple[int, int]:
+def fetch_with_bar(
+    urls: list[str],
+    store: FullTextStore,
+    prefix: str = "",
+    stop: threading.Event | None = None,
+) -> tuple[int, int]:
     """Download the pages of ``urls`` with a progress bar on a terminal; list each failure.
 
-    Returns how many were extracted and how many failed.
+    Returns how many were extracted and how many failed. Setting ``stop``
+    ends the downloads early (failures are then not listed: the caller says
+    why it stopped).
     """
     from reader.fulltext.download import fetch_full_texts
 
@@ -134,8 +147,8 @@ def fetch_with_bar(urls: list[str], store: FullTextStore, prefix: str = "") -> t
         show_pos=True,
         hidden=not stderr.isatty() or not urls,
     ) as bar:
-        outcomes = fetch_full_texts(urls, store, progress=lambda _outcome: bar.update(1))
+        outcomes = fetch_full_texts(urls, store, progress=lambda _outcome: bar.update(1), stop=stop)
     failed = [o for o in outcomes if not o.result.ok]
-    for outcome in failed:
+    for outcome in failed if stop is None or not stop.is_set() else ():
         click.echo(f"{prefix}failed: {outcome.url}: {outcome.result.error}", err=True)
     return len(outcomes) - len(failed), len(failed)

@@ -17,9 +17,13 @@ from pathlib import Path
 
 from reader.atomic import write_text
 from reader.paths import OWN_DIR_NAME
+from reader.safe_open import read_regular_file
 from reader.sanitize import clean, clean_line
 
 FOLDER = "fulltext"
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""A stored text larger than this is not ours (pages are capped at 5 MiB): it is not read."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ class FullTextStore:
         if not url:
             return None
         try:
-            data = json.loads(self._path(url).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = read_regular_file(self._path(url), limit=MAX_FILE_BYTES)
+            data = json.loads(raw.decode("utf-8"))
+        except (OSError, ValueError):  # also a FIFO or device in its place: never opened
             return None
         if not isinstance(data, dict) or data.get("url") != url:
             return None  # a hash collision or a foreign file: not this URL's text
