@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from reader.feeds.background import run_detached
 from reader.feeds.http import USER_AGENT, DownloadError, Validators, download
 from reader.feeds.limits import Limits
 from reader.fulltext.extract import NoArticle, extract_article
@@ -96,7 +97,9 @@ async def _one(
     if kind not in HTML_TYPES:
         return FullText(url, error=f"not a web page ({kind[:60]})")
     try:
-        found = await asyncio.to_thread(extract_article, page.body or b"", page.url)
+        found = await run_detached(
+            extract_article, page.body or b"", page.url
+        )  # a stop never waits
     except NoArticle as exc:
         return FullText(url, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one odd page must not stop the others
