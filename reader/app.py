@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import select
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
 from typing import TextIO
 
+from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -22,6 +26,8 @@ from reader.screens.main import MainScreen
 from reader.settings import load_settings
 
 TERMINAL_CHECK_SECONDS = 1.0
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+"""Signals that close the reader the way ``q`` does (those a system lacks are left out)."""
 
 
 def terminal_hung_up(stream: TextIO | None) -> bool:
@@ -68,10 +74,38 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
+        self.closing = threading.Event()
+        """Set as soon as the app starts to exit: background work stops rather than hold it up."""
 
     def on_mount(self) -> None:
         if not self.is_headless:
             self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+            self._exit_on_signals()
+
+    def _exit_on_signals(self) -> None:
+        """Let SIGTERM and SIGHUP take the way out that ``q`` takes.
+
+        Killed by their default action, the reader would leave the terminal in
+        the alternate screen with the mouse reported and no cursor, and leave
+        its parser processes running; exiting the app restores the terminal and
+        stops the scan. The exit code is the shell's for a signal (128 + number).
+        """
+        loop = asyncio.get_running_loop()
+        for name in STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # no signal handlers on this loop (Windows) or off the main thread
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Exit, first telling the background work (which the exit waits for) to stop."""
+        self.closing.set()
+        super().exit(result, return_code, message)
 
     def _exit_if_terminal_gone(self) -> None:
         """Quit when the terminal has hung up without a SIGHUP (its window or link went away).

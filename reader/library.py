@@ -278,10 +278,18 @@ class Source:
             return loaded.patched(self.index, result.touched)
         return self.load()
 
-    def scan(self, progress: ProgressFn | None = None, diff: FileDiff | None = None) -> ScanResult:
-        """Update the index from the files; switch to the samples when there are no articles."""
-        result = self.index.scan(progress, diff=diff)
-        if self.index.count() == 0 and not self.is_samples:
+    def scan(
+        self,
+        progress: ProgressFn | None = None,
+        diff: FileDiff | None = None,
+        stop: threading.Event | None = None,
+    ) -> ScanResult:
+        """Update the index from the files; switch to the samples when there are no articles.
+
+        ``stop`` ends the scan early (see :meth:`Index.scan`).
+        """
+        result = self.index.scan(progress, diff=diff, stop=stop)
+        if not result.stopped and self.index.count() == 0 and not self.is_samples:
             self.use_samples()
             self.index.scan()
         return result
