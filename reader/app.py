@@ -76,19 +76,20 @@ class NewsReaderApp(App[None]):
         self.settings = load_settings(locations.settings_path)
         self.closing = threading.Event()
         """Set as soon as the app starts to exit: background work stops rather than hold it up."""
+        self._shown = False
+        """Whether the first frame is on the screen (every widget of the main screen mounted)."""
+        self._exit_code: int | None = None
+        """The code of an exit asked for (a signal, a lost terminal) before the first frame."""
 
-    def on_mount(self) -> None:
-        if not self.is_headless:
-            self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
-            self._exit_on_signals()
-
-    def _exit_on_signals(self) -> None:
-        """Let SIGTERM and SIGHUP take the way out that ``q`` takes.
+    def on_load(self) -> None:
+        """Let SIGTERM and SIGHUP take the way out that ``q`` takes, from before the app starts.
 
         Killed by their default action, the reader would leave the terminal in
         the alternate screen with the mouse reported and no cursor, and leave
         its parser processes running; exiting the app restores the terminal and
-        stops the scan. The exit code is the shell's for a signal (128 + number).
+        stops the scan. Set up here, before the terminal is taken over, not
+        once the screen has mounted. The exit code is the shell's for a signal
+        (128 + number).
         """
         loop = asyncio.get_running_loop()
         for name in STOP_SIGNALS:
@@ -96,9 +97,29 @@ class NewsReaderApp(App[None]):
             if number is None:
                 continue
             try:
-                loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
+                loop.add_signal_handler(number, self._exit_when_shown, 128 + number)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # no signal handlers on this loop (Windows) or off the main thread
+
+    def on_mount(self) -> None:
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+
+    def on_ready(self) -> None:
+        self._shown = True
+        if self._exit_code is not None:
+            self.exit(return_code=self._exit_code)
+
+    def _exit_when_shown(self, return_code: int) -> None:
+        """Exit as ``q`` does, but not before the first frame: the scan stops at once either way.
+
+        An exit while the main screen is still mounting takes its widgets away
+        under its own ``on_mount``, which then fails with a traceback.
+        """
+        self.closing.set()
+        self._exit_code = return_code
+        if self._shown:
+            self.exit(return_code=return_code)
 
     def exit(
         self, result: None = None, return_code: int = 0, message: RenderableType | None = None
@@ -114,7 +135,7 @@ class NewsReaderApp(App[None]):
         a core busy for as long as nobody kills the orphaned process.
         """
         if terminal_hung_up(sys.__stdin__):
-            self.exit(return_code=1)
+            self._exit_when_shown(1)
 
     def get_default_screen(self) -> Screen:
         """The main screen is the app's base screen; help and skipped files go over it."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -127,8 +128,10 @@ def serve(conn: Connection, parent_pid: int) -> None:
     """A parser process: parse each chunk that arrives on ``conn`` and send back what it gives.
 
     It ends quietly when the pipe closes (the scan is over, or the reader
-    died mid-answer), and by itself when the reader dies.
+    died mid-answer), and by itself when the reader dies. Ctrl-C is the
+    reader's to handle (it ends the processes), not a traceback from each.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent_pid)
     try:
         while True:
