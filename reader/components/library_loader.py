@@ -85,12 +85,13 @@ class LibraryLoader(Widget):
         self._stop = threading.Event()
         """Set when the loader goes away (the reader closes): the scan worker ends at once.
 
-        The app cannot exit while the worker's thread runs, so every long step
-        of the worker looks at it: the comparison, the parsing, the sorting.
+        The app cannot exit while the worker's thread runs, so each long step
+        of the worker looks at it: the wait for the comparison, the parsing
+        (between two files), the sorting and counting after it.
         """
         self._reload_pending = False
         self.scanning = True
-        """Whether a scan runs (its thread cannot be stopped, so a reload waits for it)."""
+        """Whether a scan runs (a reload waits for it to end)."""
 
     def on_mount(self) -> None:
         # An app that says when it starts to exit (NewsReaderApp.closing) stops the scan then,
@@ -197,6 +198,8 @@ class LibraryLoader(Widget):
             self.post_message(self.Loaded(source, first, False, result.skipped))
             if not counted:
                 self._count_after_paint(first)
+        if self._stop.is_set():
+            return
         # So that the first `s`, and the first key typed in a search, find their work done.
         final.warm(settings.sort, settings.reverse)
         final.warm(settings.sort.other)
