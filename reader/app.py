@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import select
 import signal
 import sys
@@ -11,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import RenderableType
 from textual.app import App, SystemCommand
@@ -80,6 +81,19 @@ class NewsReaderApp(App[None]):
         """Whether the first frame is on the screen (every widget of the main screen mounted)."""
         self._exit_code: int | None = None
         """The code of an exit asked for (a signal, a lost terminal) before the first frame."""
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app in the terminal; the process ends after it, so nothing is collected then.
+
+        At its exit Python collects every object it can reach: after the
+        terminal was restored, a walk over each entry of a 100,000-article
+        list that kept the shell waiting for 0.6 s. Frozen, they are left to
+        the operating system.
+        """
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            gc.freeze()
 
     def on_load(self) -> None:
         """Let SIGTERM and SIGHUP take the way out that ``q`` takes, from before the app starts.
