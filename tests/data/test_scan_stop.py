@@ -15,11 +15,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import reader.index_rows as index_rows
+from reader import filecheck
 from reader.index import Index, index_path_for
 
 FILES = 2600
@@ -172,12 +174,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to watch processes")
-def test_the_file_check_helper_exits_when_the_reader_is_killed(cache: Path, tmp_path: Path):
-    """The helper waits on a locked index (30 s busy timeout); a ``kill -9`` of the reader ends it.
-
-    Before, it went on for as long as its walk or its wait lasted, an orphan.
-    """
+@pytest.fixture
+def locked_index(tmp_path: Path) -> Iterator[Path]:
+    """An index file another connection holds exclusively: the file check waits on it (30 s)."""
     db = tmp_path / "index.sqlite3"
     lock = sqlite3.connect(db, isolation_level=None)
     lock.executescript(
@@ -186,9 +185,37 @@ def test_the_file_check_helper_exits_when_the_reader_is_killed(cache: Path, tmp_
         "CREATE TABLE skipped (path TEXT, size INTEGER, mtime_ns INTEGER, reason TEXT);"
     )
     lock.execute("BEGIN EXCLUSIVE")
+    try:
+        yield db
+    finally:
+        lock.rollback()
+        lock.close()
+
+
+def test_a_cancelled_file_check_ends_its_helper_at_once(cache: Path, locked_index: Path) -> None:
+    """What the reader does with a comparison still running when it closes."""
+    pending = filecheck.start(str(cache), str(locked_index))
+    assert pending is not None
+    assert not pending.arrives_within(0.3), "the helper should be waiting for the locked index"
+    start = time.monotonic()
+    pending.cancel()
+    assert time.monotonic() - start < 2.0
+    assert pending._process.poll() is not None
+    with pytest.raises(RuntimeError, match="stopped"):
+        pending.result(timeout=0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to watch processes")
+def test_the_file_check_helper_exits_when_the_reader_is_killed(
+    cache: Path, locked_index: Path
+) -> None:
+    """The helper waits on a locked index (30 s busy timeout); a ``kill -9`` of the reader ends it.
+
+    Before, it went on for as long as its walk or its wait lasted, an orphan.
+    """
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     reader = subprocess.Popen(
-        [sys.executable, "-c", HOLD_HELPER, str(cache), str(db)],
+        [sys.executable, "-c", HOLD_HELPER, str(cache), str(locked_index)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
@@ -208,5 +235,3 @@ def test_the_file_check_helper_exits_when_the_reader_is_killed(cache: Path, tmp_
     finally:
         reader.kill()
         reader.wait(timeout=10)
-        lock.rollback()
-        lock.close()
