@@ -162,8 +162,10 @@ class ParserPool:
                 )
                 self._conns.append(ours)
                 self._processes.append(process)
-                process.start()
-                theirs.close()
+                try:
+                    process.start()
+                finally:
+                    theirs.close()  # the process has its own copy
         except BaseException:
             self.stop()
             raise
