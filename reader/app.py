@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import gc
 import select
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from functools import partial
-from typing import TextIO
+from typing import Any, TextIO
 
+from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -22,6 +27,8 @@ from reader.screens.main import MainScreen
 from reader.settings import load_settings
 
 TERMINAL_CHECK_SECONDS = 1.0
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+"""Signals that close the reader the way ``q`` does (those a system lacks are left out)."""
 
 
 def terminal_hung_up(stream: TextIO | None) -> bool:
@@ -68,10 +75,72 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
+        self.closing = threading.Event()
+        """Set as soon as the app starts to exit: background work stops rather than hold it up."""
+        self._shown = False
+        """Whether the first frame is on the screen (every widget of the main screen mounted)."""
+        self._exit_code: int | None = None
+        """The code of an exit asked for (a signal, a lost terminal) before the first frame."""
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app in the terminal; the process ends after it, so nothing is collected then.
+
+        At its exit Python collects every object it can reach: after the
+        terminal was restored, a walk over each entry of a 100,000-article
+        list that kept the shell waiting for 0.6 s. Frozen, they are left to
+        the operating system.
+        """
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            gc.freeze()
+
+    def on_load(self) -> None:
+        """Let SIGTERM and SIGHUP take the way out that ``q`` takes, from before the app starts.
+
+        Killed by their default action, the reader would leave the terminal in
+        the alternate screen with the mouse reported and no cursor, and leave
+        its parser processes running; exiting the app restores the terminal and
+        stops the scan. Set up here, before the terminal is taken over, not
+        once the screen has mounted. The exit code is the shell's for a signal
+        (128 + number).
+        """
+        loop = asyncio.get_running_loop()
+        for name in STOP_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, self._exit_when_shown, 128 + number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # no signal handlers on this loop (Windows) or off the main thread
 
     def on_mount(self) -> None:
         if not self.is_headless:
             self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+
+    def on_ready(self) -> None:
+        self._shown = True
+        if self._exit_code is not None:
+            self.exit(return_code=self._exit_code)
+
+    def _exit_when_shown(self, return_code: int) -> None:
+        """Exit as ``q`` does, but not before the first frame: the scan stops at once either way.
+
+        An exit while the main screen is still mounting takes its widgets away
+        under its own ``on_mount``, which then fails with a traceback.
+        """
+        self.closing.set()
+        self._exit_code = return_code
+        if self._shown:
+            self.exit(return_code=return_code)
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Exit, first telling the background work (which the exit waits for) to stop."""
+        self.closing.set()
+        super().exit(result, return_code, message)
 
     def _exit_if_terminal_gone(self) -> None:
         """Quit when the terminal has hung up without a SIGHUP (its window or link went away).
@@ -80,7 +149,7 @@ class NewsReaderApp(App[None]):
         a core busy for as long as nobody kills the orphaned process.
         """
         if terminal_hung_up(sys.__stdin__):
-            self.exit(return_code=1)
+            self._exit_when_shown(1)
 
     def get_default_screen(self) -> Screen:
         """The main screen is the app's base screen; help and skipped files go over it."""

@@ -17,6 +17,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,6 +202,13 @@ class PendingDiff:
             pass  # reported where the result is used
         return True
 
+    def cancel(self) -> None:
+        """Stop the helper (the reader is closing): its answer is no longer wanted."""
+        if self._answer is None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+            self._answer = RuntimeError("the file check was stopped")
+
     def _parse(self, out: bytes) -> FileDiff | RuntimeError:
         if self._process.returncode != 0:
             return RuntimeError(f"the file check exited with {self._process.returncode}")
@@ -212,19 +220,44 @@ class PendingDiff:
             return RuntimeError(f"the file check answered nonsense: {exc}")
 
 
+PARENT_CHECK_SECONDS = 0.2
+"""How often a helper process looks whether the reader that started it is still there."""
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """End this helper process as soon as the reader that started it (``parent_pid``) is gone.
+
+    A reader killed outright (``kill -9``) cannot stop its helpers, and they
+    would walk or parse on as orphans. A watching thread notices within a
+    fifth of a second that the process was handed to a new parent, on any
+    system; the pid comes from the parent, so a parent that died before the
+    helper got here is noticed too. It lives here because the file check runs
+    this file as a script that can import nothing else; the parser processes
+    use it as well.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def start(root: str, db_path: str) -> PendingDiff | None:
     """Run :func:`diff_files` in a helper process; None when none can be started.
 
     The helper runs this file as a script in isolated mode without ``site``:
     it needs the standard library only, so it is walking the files a few
-    milliseconds after it starts. Its answer comes back as JSON on a pipe.
+    milliseconds after it starts. Its answer comes back as JSON on a pipe. It
+    exits by itself when the reader dies.
     """
     script = Path(__file__)
     if not sys.executable or not script.is_file():
         return None
     try:
         process = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(script), root, db_path],
+            [sys.executable, "-I", "-S", str(script), root, db_path, str(os.getpid())],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -235,9 +268,11 @@ def start(root: str, db_path: str) -> PendingDiff | None:
 
 
 def _main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: filecheck.py CACHE_DIR INDEX_FILE", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print("usage: filecheck.py CACHE_DIR INDEX_FILE [PARENT_PID]", file=sys.stderr)
         return 2
+    if len(argv) == 3:
+        exit_with_parent(int(argv[2]))
     changed, gone, seen = diff_files(argv[0], argv[1])
     # ASCII only (JSON escapes): names arrive intact whatever encoding the locale gives stdout.
     json.dump([changed, gone, seen], sys.stdout, separators=(",", ":"))

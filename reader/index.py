@@ -108,6 +108,8 @@ class ScanResult:
     touched: list[str] = field(default_factory=list)
     """Paths that were added, changed or removed (what a loaded list must update)."""
     skipped: list[Skip] = field(default_factory=list)
+    stopped: bool = False
+    """The scan was asked to stop before every file was parsed; the next scan parses the rest."""
 
     @property
     def changed(self) -> bool:
@@ -259,11 +261,13 @@ class Index:
         *,
         workers: int | None = None,
         diff: FileDiff | None = None,
+        stop: threading.Event | None = None,
     ) -> ScanResult:
         """Bring the index up to date with the files, re-parsing only what changed.
 
         ``diff`` is a comparison made beforehand (by :func:`diff_files`, in
         another process while the UI starts); without it the files are walked here.
+        Setting ``stop`` ends it within a tenth of a second, keeping what was parsed.
         """
         result = ScanResult()
         if diff is None:
@@ -280,7 +284,7 @@ class Index:
         result.removed = len(gone)
         result.parsed = len(instant_skips)
         result.touched = gone + [skip.path for skip in instant_skips] + [job.path for job in jobs]
-        self._parse_all(jobs, result, progress, workers)
+        self._parse_all(jobs, result, progress, workers, stop)
         result.skipped = self.skipped()
         return result
 
@@ -334,32 +338,35 @@ class Index:
         result: ScanResult,
         progress: ProgressFn | None,
         workers: int | None,
+        stop: threading.Event | None = None,
     ) -> None:
-        """Parse ``jobs`` (in worker processes when there are many) and store them in batches."""
+        """Parse ``jobs`` (in processes when there are many), stored a batch per transaction."""
         total = len(jobs)
         if not total:
             return
-        results = parse_files(jobs, workers or os.cpu_count() or 1)
+        results = parse_files(jobs, workers or os.cpu_count() or 1, stop)
         rows: list[ArticleRow] = []
         skips: list[FileInfo] = []
-        done = 0
+        done = stored = 0
         last_report = 0.0
         try:
             for row in results:
                 (rows if isinstance(row, ArticleRow) else skips).append(row)
                 done += 1
                 if len(rows) + len(skips) >= 2000 or done == total:
+                    if stop is not None and stop.is_set():
+                        break  # a stop does not wait for a batch to be stored: it is parsed again
                     with self._lock, self.conn:
                         self._store_rows(rows)
                         self._store_skips(skips)
-                    rows, skips = [], []
+                    stored, rows, skips = done, [], []
                 now = time.monotonic()
                 if progress and (now - last_report > 0.1 or done == total):
                     last_report = now
                     progress(done, total)
         finally:
-            results.close()  # shuts the parser processes down, even when storing failed
-        result.parsed += total
+            results.close()  # ends the parser processes, even when storing failed
+        result.parsed, result.stopped = result.parsed + stored, stored < total
 
 
 def index_path_for(root: Path) -> Path:

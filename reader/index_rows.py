@@ -7,15 +7,21 @@ parse files, and because the row's fields are named once here, where the
 
 from __future__ import annotations
 
-import concurrent.futures
 import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as connection_wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import NamedTuple
 
 from reader.articles import Article, ArticleError, load_article
 from reader.entry import TOPIC_SEP
-from reader.filecheck import FileInfo
+from reader.filecheck import FileInfo, exit_with_parent
 
 
 class ArticleRow(NamedTuple):
@@ -106,28 +112,145 @@ def prepare_workers() -> None:
         pass
 
 
-def start_pool(workers: int) -> concurrent.futures.ProcessPoolExecutor | None:
-    """A pool of parser processes, or None (parse in this process) when one cannot start."""
-    pool = None
+STOP_CHECK_SECONDS = 0.1
+"""How often a wait for the parser processes looks whether the scan was asked to stop."""
+
+CHUNK = 64
+"""Files sent to a parser process at a time: few round trips, little work lost at a stop."""
+
+
+def parse_chunk(jobs: list[ParseJob]) -> list[ArticleRow | FileInfo]:
+    """:func:`parse_one` for each of ``jobs``."""
+    return [parse_one(job) for job in jobs]
+
+
+def serve(conn: Connection, parent_pid: int) -> None:
+    """A parser process: parse each chunk that arrives on ``conn`` and send back what it gives.
+
+    It ends quietly when the pipe closes (the scan is over, or the reader
+    died mid-answer), and by itself when the reader dies. Ctrl-C is the
+    reader's to handle (it ends the processes), not a traceback from each.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent_pid)
     try:
+        while True:
+            conn.send(parse_chunk(conn.recv()))
+    except (EOFError, OSError):
+        return
+
+
+class ParserPool:
+    """Parser processes, each fed chunks of files over a pipe of its own.
+
+    Not :mod:`concurrent.futures`: its processes share one result pipe and a
+    manager thread, and one killed while writing leaves that thread waiting
+    for the rest of the message, which holds up the interpreter's exit
+    forever. With a pipe per process, stopping is killing them and closing
+    the pipes: nothing is left waiting.
+    """
+
+    def __init__(self, workers: int) -> None:
         context = multiprocessing.get_context("spawn")
-        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
-        pool.submit(abs, 0).result(timeout=60)  # processes start on first use: fail here
-        return pool
+        self._processes: list[BaseProcess] = []
+        self._conns: list[Connection] = []
+        try:
+            for _ in range(workers):
+                ours, theirs = context.Pipe()
+                process = context.Process(
+                    target=serve, args=(theirs, os.getpid()), name="newsreader-parser", daemon=True
+                )
+                self._conns.append(ours)
+                self._processes.append(process)
+                try:
+                    process.start()
+                finally:
+                    theirs.close()  # the process has its own copy
+        except BaseException:
+            self.stop()
+            raise
+
+    def parse(
+        self, jobs: list[ParseJob], stop: threading.Event | None = None
+    ) -> Iterator[ArticleRow | FileInfo]:
+        """What each job's file becomes, in the order chunks come back; ends soon after ``stop``.
+
+        A process that dies hands its chunk back; what no process is left to
+        parse is parsed here.
+        """
+        pending = deque(jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK))
+        busy: dict[Connection, list[ParseJob]] = {}
+
+        def feed(conn: Connection) -> None:
+            if pending:
+                chunk = pending.popleft()
+                try:
+                    conn.send(chunk)
+                    busy[conn] = chunk
+                except OSError:
+                    pending.appendleft(chunk)  # a dead process: its pipe is not used again
+
+        for conn in self._conns:
+            feed(conn)
+        while busy:
+            ready = connection_wait(list(busy), timeout=STOP_CHECK_SECONDS)
+            if _stopped(stop):
+                return
+            for conn in ready:
+                chunk = busy.pop(conn)
+                try:
+                    rows = conn.recv()
+                except (EOFError, OSError):
+                    pending.appendleft(chunk)
+                    continue
+                feed(conn)
+                yield from rows
+        for chunk in pending:
+            for job in chunk:
+                if _stopped(stop):
+                    return
+                yield parse_one(job)
+
+    def stop(self) -> None:
+        """End the processes now: killed, not asked, so a stop never waits for a parse."""
+        for process in self._processes:
+            if process.pid is not None:
+                process.kill()
+        for conn in self._conns:
+            conn.close()
+        for process in self._processes:
+            if process.pid is not None:
+                process.join(timeout=1)
+
+
+def _stopped(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
+
+
+def start_pool(workers: int) -> ParserPool | None:
+    """Parser processes, or None (parse in this process) when they cannot start."""
+    try:
+        return ParserPool(workers)
     except Exception:  # noqa: BLE001 - any failure to start means: parse here instead
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
         return None
 
 
-def parse_files(jobs: list[ParseJob], workers: int) -> Iterator[ArticleRow | FileInfo]:
-    """What each job's file becomes, in order: parsed in worker processes when there are many.
+def parse_files(
+    jobs: list[ParseJob], workers: int, stop: threading.Event | None = None
+) -> Iterator[ArticleRow | FileInfo]:
+    """What each job's file becomes: parsed in worker processes when there are many.
 
-    Closing the generator shuts the processes down.
+    Ends within a tenth of a second once ``stop`` is set. Closing the
+    generator, or its end, ends the processes.
     """
     pool = start_pool(workers) if len(jobs) >= POOL_THRESHOLD and workers > 1 else None
+    if pool is None:
+        for job in jobs:
+            if _stopped(stop):
+                return
+            yield parse_one(job)
+        return
     try:
-        yield from pool.map(parse_one, jobs, chunksize=128) if pool else map(parse_one, jobs)
+        yield from pool.parse(jobs, stop)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        pool.stop()

@@ -285,7 +285,10 @@ class Source:
         return self.load()
 
     def scan_index(
-        self, progress: ProgressFn | None = None, diff: FileDiff | None = None
+        self,
+        progress: ProgressFn | None = None,
+        diff: FileDiff | None = None,
+        stop: threading.Event | None = None,
     ) -> ScanResult:
         """Update the index from the files; in memory from then on when its file refuses a write.
 
@@ -293,19 +296,27 @@ class Source:
         opened: the scan then goes on in a copy, and the file is left as it was.
         """
         try:
-            return self.index.scan(progress, diff=diff)
+            return self.index.scan(progress, diff=diff, stop=stop)
         except sqlite3.Error as exc:
             if self.index.db_path is None or index_db.is_damaged(exc):
                 raise
             self.problem = f"{index_db.describe(exc, self.index.db_path)}: indexing in memory"
             self.index = self.index.in_memory(self.problem)
             self._swapped = True  # the loaded entries' searches still use the old connection
-            return self.index.scan(progress)
+            return self.index.scan(progress, stop=stop)
 
-    def scan(self, progress: ProgressFn | None = None, diff: FileDiff | None = None) -> ScanResult:
-        """Update the index from the files; switch to the samples when there are no articles."""
-        result = self.scan_index(progress, diff)
-        if self.index.count() == 0 and not self.is_samples:
+    def scan(
+        self,
+        progress: ProgressFn | None = None,
+        diff: FileDiff | None = None,
+        stop: threading.Event | None = None,
+    ) -> ScanResult:
+        """Update the index from the files; switch to the samples when there are no articles.
+
+        ``stop`` ends the scan early (see :meth:`Index.scan`).
+        """
+        result = self.scan_index(progress, diff, stop)
+        if not result.stopped and self.index.count() == 0 and not self.is_samples:
             self.use_samples()
             self.index.scan()
         return result

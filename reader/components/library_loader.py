@@ -30,6 +30,8 @@ DIFF_GRACE_SECONDS = 0.5
 """How long counting waits for the helper's file comparison before counting the index as it is."""
 PAINT_WAIT_SECONDS = 2.0
 """Counting waits for the list to paint first, but never longer than this."""
+STOP_CHECK_SECONDS = 0.1
+"""How often waiting for the helper's file comparison looks whether the reader is closing."""
 
 
 class LibraryLoader(Widget):
@@ -80,12 +82,26 @@ class LibraryLoader(Widget):
         """The index, already being read (see :func:`reader.library.preload`)."""
         self._painted = threading.Event()
         """Set once the list has painted after a load; counting waits for it."""
+        self._stop = threading.Event()
+        """Set when the loader goes away (the reader closes): the scan worker ends at once.
+
+        The app cannot exit while the worker's thread runs, so each long step
+        of the worker looks at it: the wait for the comparison, the parsing
+        (between two files), the sorting and counting after it.
+        """
         self._reload_pending = False
         self.scanning = True
-        """Whether a scan runs (its thread cannot be stopped, so a reload waits for it)."""
+        """Whether a scan runs (a reload waits for it to end)."""
 
     def on_mount(self) -> None:
+        # An app that says when it starts to exit (NewsReaderApp.closing) stops the scan then,
+        # a few tenths of a second before this loader is unmounted.
+        self._stop = getattr(self.app, "closing", self._stop)
         self.load()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        self._painted.set()  # a worker waiting to count stops waiting
 
     def painted(self) -> None:
         """The list has painted what the last :class:`Loaded` brought: counting may start."""
@@ -121,6 +137,8 @@ class LibraryLoader(Widget):
     def _count_after_paint(self, collection: Collection) -> None:
         """Count in the worker once the list has painted (so the list never waits for this)."""
         self._painted.wait(timeout=PAINT_WAIT_SECONDS)
+        if self._stop.is_set():
+            return
         self.post_message(self.Counted(self.marks.tally(collection)))
 
     @work(thread=True, exclusive=True, group="scan")
@@ -151,16 +169,24 @@ class LibraryLoader(Widget):
         def progress(done: int, total: int) -> None:
             # A long first scan fills the list as it goes, every couple of seconds.
             nonlocal last_fill
+            if self._stop.is_set():
+                return
             self.post_message(self.Scanning(captions.scan_progress(done, total)))
             if time.monotonic() - last_fill > PARTIAL_FILL_SECONDS and done < total:
                 last_fill = time.monotonic()
                 self.post_message(self.Loaded(source, source.load(), False, None))
 
+        while diff is not None and not diff.arrives_within(STOP_CHECK_SECONDS):
+            if self._stop.is_set():
+                diff.cancel()
+                return
         try:
             files = diff.result() if diff is not None else None
         except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
             files = None
-        result = source.scan(progress, files)
+        result = source.scan(progress, files, self._stop)
+        if result.stopped or self._stop.is_set():
+            return
         settings = self.settings
         final = first
         if result.changed or not len(first) or source.is_samples:
@@ -172,6 +198,8 @@ class LibraryLoader(Widget):
             self.post_message(self.Loaded(source, first, False, result.skipped))
             if not counted:
                 self._count_after_paint(first)
+        if self._stop.is_set():
+            return
         # So that the first `s`, and the first key typed in a search, find their work done.
         final.warm(settings.sort, settings.reverse)
         final.warm(settings.sort.other)

@@ -412,7 +412,10 @@ def test_pool_path_gives_the_same_result_as_the_serial_one(
     pooled = pooled_index.scan(lambda done, total: progress.append((done, total)), workers=2)
 
     assert started and started[0] is not None, "the scan did not run in a process pool"
-    assert sorted(pooled_index.entries()) == sorted(serial_index.entries())
+    # Row ids follow the order results arrive in, which parser processes do not keep.
+    assert sorted(e[:-1] for e in pooled_index.entries()) == sorted(
+        e[:-1] for e in serial_index.entries()
+    )
     assert pooled.skipped == serial.skipped
     assert len(expected) < pooled_index.count()
     total = pooled.total_files
