@@ -18,7 +18,7 @@ from pathlib import Path
 
 from reader import atomic
 from reader.articles import ArticleError, parse_text, read_text
-from reader.index import Index, ProgressFn, index_path_for
+from reader.index import Index, ProgressFn, index_path_for, scan_anyway
 from reader.safe_open import read_regular_file
 
 _ATTEMPTS = 5
@@ -114,8 +114,10 @@ def import_paths(
     report = ImportReport()
     index = Index(cache, index_path_for(cache))
     try:
-        index.scan(progress)
-        known_urls = index.urls()
+        scanned, _ = scan_anyway(index, progress)  # a file refusing writes: a copy in memory
+        known_urls = scanned.urls()
+        if scanned is not index:
+            scanned.close()
     finally:
         index.close()
     sources = list(_sources(paths))

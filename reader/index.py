@@ -369,6 +369,29 @@ class Index:
         result.parsed, result.stopped = result.parsed + stored, stored < total
 
 
+def scan_anyway(
+    index: Index,
+    progress: ProgressFn | None = None,
+    diff: FileDiff | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[Index, ScanResult]:
+    """Scan ``index``; when its file refuses a write, scan an in-memory copy instead.
+
+    Another program may take the file, or the disk fill up, after it was
+    opened: the scan then goes on in the copy (returned, with its
+    ``problem`` saying why) and the file is left as it was. A damaged file
+    still raises, for the caller to rebuild.
+    """
+    try:
+        return index, index.scan(progress, diff=diff, stop=stop)
+    except sqlite3.Error as exc:
+        if index.db_path is None or index_db.is_damaged(exc):
+            raise
+        problem = f"{index_db.describe(exc, index.db_path)}: indexing in memory"
+        copy = index.in_memory(problem)
+        return copy, copy.scan(progress, stop=stop)
+
+
 def index_path_for(root: Path) -> Path:
     """Where the index of ``root`` lives."""
     return root / OWN_DIR_NAME / "index.sqlite3"

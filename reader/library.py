@@ -11,7 +11,6 @@ timed, without a terminal.
 from __future__ import annotations
 
 import math
-import sqlite3
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -22,7 +21,7 @@ from enum import Enum
 from operator import attrgetter
 from pathlib import Path
 
-from reader import gc_pause, index_db
+from reader import gc_pause
 from reader.articles import Article, load_article
 from reader.entry import Entry, has_topic
 from reader.filtering import Rows
@@ -33,6 +32,7 @@ from reader.index import (
     ProgressFn,
     ScanResult,
     index_path_for,
+    scan_anyway,
     start_diff,
 )
 from reader.paths import SAMPLES_DIR, Locations
@@ -295,15 +295,12 @@ class Source:
         Another program may take the file, or the disk fill up, after it was
         opened: the scan then goes on in a copy, and the file is left as it was.
         """
-        try:
-            return self.index.scan(progress, diff=diff, stop=stop)
-        except sqlite3.Error as exc:
-            if self.index.db_path is None or index_db.is_damaged(exc):
-                raise
-            self.problem = f"{index_db.describe(exc, self.index.db_path)}: indexing in memory"
-            self.index = self.index.in_memory(self.problem)
+        before = self.index
+        self.index, result = scan_anyway(before, progress, diff, stop)
+        if self.index is not before:
+            self.problem = self.index.problem
             self._swapped = True  # the loaded entries' searches still use the old connection
-            return self.index.scan(progress, stop=stop)
+        return result
 
     def scan(
         self,

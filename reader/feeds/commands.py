@@ -178,7 +178,7 @@ def export_command(ctx: click.Context) -> None:
     default=Limits.timeout,
     show_default=True,
     metavar="SECONDS",
-    help="Give up on a feed that is silent this long.",
+    help="Give up on a feed whose whole download (redirects included) takes longer.",
 )
 @click.pass_context
 def fetch(ctx: click.Context, timeout: float) -> None:

@@ -36,7 +36,7 @@ def _find(locations: Locations, target: str) -> Article:
         except ArticleError as exc:
             raise click.ClickException(f"{candidate}: {exc}") from None
     source = Source(locations)
-    source.index.scan()
+    source.scan_index()  # in memory when the index file refuses writes
     matches = [e for e in source.load().entries if e.url == target.strip()]
     if not matches:
         kind = "URL" if "://" in target else "file or URL"
@@ -92,7 +92,9 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
 
     locations = _locations(ctx)
     source = Source(locations)
-    source.index.scan()
+    source.scan_index()  # in memory when the index file refuses writes
+    if source.problem:
+        click.echo(f"newsreader: {source.problem}", err=True)
     if source.is_samples or not source.index.count():
         raise click.ClickException(f"no articles in {source.cache}")
     store = FullTextStore(locations.cache)

@@ -142,7 +142,7 @@ class MainScreen(Screen):
         articles.starred_keys = self.marks.starred
         articles.focus()
         if self.marks.problem:
-            note = f"Read marks and stars will not be saved this time: {self.marks.problem}"
+            note = self.marks.problem  # says whether marks wait in memory or are not saved
             self.notify(note, title="Reading state", severity="warning", markup=False, timeout=10)
         self._show_rows()
         # Should nothing load soon (an empty index being built, an unreadable cache), stop waiting.

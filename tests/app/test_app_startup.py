@@ -110,7 +110,7 @@ async def test_a_garbage_state_file_is_reported_and_left_untouched(fixture_locat
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
-        warnings = [(m, s) for m, _, s in notes.items if "will not be saved" in m]
+        warnings = [(m, s) for m, _, s in notes.items if "marks are not saved this run" in m]
         assert len(warnings) == 1 and warnings[0][1] == "warning", notes.items
         assert str(state_path) in warnings[0][0]
         await pilot.press("m", "f")  # marks work for this run, in memory

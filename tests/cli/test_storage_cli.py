@@ -107,3 +107,17 @@ def test_list_is_unread_with_the_state_file_held_by_another_process(
         done, took = _timed(run_cli, "--cache-dir", good_cache, "list", "is:unread")
     assert took < BOUND and done.returncode == 0, done.stderr  # reading needs no write
     assert len(done.stdout.splitlines()) == GOOD_COUNT
+
+
+def test_import_with_the_index_held_by_another_process(
+    run_cli: RunCli, good_cache: Path, tmp_path: Path
+) -> None:
+    assert run_cli("--cache-dir", good_cache, "list").returncode == 0
+    incoming = tmp_path / "incoming"
+    write_article(incoming, "fresh.md", "Body.", title="Fresh", url="https://example.com/fresh")
+    with held(good_cache / ".newsreader" / "index.sqlite3"):
+        done, took = _timed(run_cli, "--cache-dir", good_cache, "import", incoming)
+    assert took < BOUND, took
+    assert done.returncode == 0, done.stderr
+    assert "1 imported" in done.stdout and "Traceback" not in done.stderr
+    assert [p.name for p in good_cache.rglob("fresh*.md")] == ["fresh.md"]
