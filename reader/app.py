@@ -75,6 +75,8 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
+        self.farewell: list[str] = []
+        """Lines for the terminal after the app has ended (what could not be saved)."""
         self.closing = threading.Event()
         """Set as soon as the app starts to exit: background work stops rather than hold it up."""
         self._shown = False

@@ -113,6 +113,8 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 
         app = make_app(locations, preload=loading)
         app.run()
+        for note in filter(None, app.farewell):
+            click.echo(f"newsreader: {note}", err=True)
         if app.return_code:
             ctx.exit(app.return_code)
 

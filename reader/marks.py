@@ -180,6 +180,6 @@ class Marks:
             for view, count in self.view_counts
         ]
 
-    def close(self) -> None:
-        """Close the state database."""
-        self.store.close()
+    def close(self) -> str:
+        """Close the state database; one line when changes could not be saved, else empty."""
+        return self.store.close()

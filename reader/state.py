@@ -128,17 +128,20 @@ class StateStore:
             return False
         return True
 
-    def _keep_unsaved(self) -> None:
+    def _keep_unsaved(self) -> bool:
         """At the end of a run, put the changes the state file refused beside it, if it can."""
         path = self._unsaved_path
         if path is None or not self._retry:
-            return
+            return False
         data = {"read": self._read_changes, "starred": self._star_changes}
         data["views"] = {
             name: list(view) if view else None for name, view in self._view_changes.items()
         }
-        with suppress(OSError):  # the same disk full or read-only: :attr:`problem` said so
+        try:
             atomic.write_text(path, json.dumps(data))
+        except OSError:  # the same disk full or read-only: :attr:`problem` said so
+            return False
+        return True
 
     def _stand_in(self) -> sqlite3.Connection:
         conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -292,12 +295,23 @@ class StateStore:
                 )
         conn.execute("COMMIT")
 
-    def close(self) -> None:
-        """Save what waits (waiting a little longer, it is the last chance) and close."""
+    def close(self) -> str:
+        """Save what waits (waiting a little longer, it is the last chance) and close.
+
+        Returns one line for the user when changes could be kept nowhere (the
+        file and its folder both refuse them), so the loss is never silent;
+        empty otherwise.
+        """
         with self._lock:
-            if not self.save(CLOSE_WAIT_MS):
-                self._keep_unsaved()
+            lost = ""
+            if not self.save(CLOSE_WAIT_MS) and not self._keep_unsaved():
+                count = len(self._read_changes) + len(self._star_changes) + len(self._view_changes)
+                lost = (
+                    f"{count} change(s) to read marks, stars or saved searches could not be saved: "
+                    f"{self.reason or self.problem}"
+                )
             self.conn.close()
+        return lost
 
     # --- marks ------------------------------------------------------------------------
 

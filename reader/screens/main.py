@@ -149,7 +149,7 @@ class MainScreen(Screen):
         self.set_timer(COLLECTOR_GRACE_SECONDS, gc_pause.resume)
 
     def on_unmount(self) -> None:
-        self.marks.close()
+        self.app.farewell.append(self.marks.close())  # said once the terminal is restored
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")  # the panes stack (app.tcss)

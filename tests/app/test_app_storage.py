@@ -112,3 +112,39 @@ async def test_no_unread_number_before_the_count(fixture_locations, monkeypatch)
         assert not re.search(r"\d unread", _status(screen))
         counting.set()
         await wait_until(pilot, lambda: "11 unread" in _status(screen), what="the real count")
+
+
+async def test_marks_that_can_be_kept_nowhere_are_named_at_exit(fixture_locations, monkeypatch):
+    """The state file and its folder both refuse writes to the end: the loss is said, not silent."""
+    monkeypatch.setattr(reading, "SAVE_RETRY_SECONDS", 0.2)
+    state = fixture_locations.state_path
+    StateStore(state).close()
+    with immutable(state), immutable(state.parent):
+        app = build_app(fixture_locations)
+        async with app.run_test(size=WIDE) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("m", "j", "f")
+            await pilot.press("q")
+        notes = [note for note in app.farewell if note]
+        assert len(notes) == 1, app.farewell
+        assert notes[0].startswith("2 change(s) to read marks, stars or saved searches")
+        assert str(state) in notes[0]
+    assert not state.with_name(state.name + ".unsaved.json").exists()
+
+
+async def test_marks_refused_to_the_end_are_kept_beside_the_state_file_silently(
+    fixture_locations, monkeypatch
+):
+    monkeypatch.setattr(reading, "SAVE_RETRY_SECONDS", 0.2)
+    state = fixture_locations.state_path
+    StateStore(state).close()
+    with immutable(state):
+        app = build_app(fixture_locations)
+        async with app.run_test(size=WIDE) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("m", "j", "f")
+            await pilot.press("q")
+    assert not any(app.farewell), app.farewell  # nothing lost: the next run saves them
+    again = StateStore(state)
+    assert len(again.read) == 1 and len(again.starred) == 1
+    again.close()
