@@ -219,7 +219,8 @@ def check_command(ctx: click.Context) -> None:
         click.echo(f"{source.root / skip.path}: {skip.reason}")
     count = source.index.count()
     click.echo(
-        f"{count:,} articles loaded, {len(result.skipped):,} files skipped in {source.cache}",
+        f"{count:,} articles loaded, {len(result.skipped):,} "
+        f"{'file' if len(result.skipped) == 1 else 'files'} skipped in {source.cache}",
         err=True,
     )
     _storage_warning(ctx, source)
