@@ -87,3 +87,17 @@ def immutable(path: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+@contextmanager
+def unwritable_folder(folder: Path) -> Iterator[None]:
+    """``folder`` refusing new files: ``chmod 500`` for a user, ``chattr +i`` for root."""
+    if os.geteuid() == 0:
+        with immutable(folder):
+            yield
+        return
+    folder.chmod(0o500)
+    try:
+        yield
+    finally:
+        folder.chmod(0o700)

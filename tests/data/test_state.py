@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_article
+from storage_conditions import unwritable_folder
 
 from reader.entry import entry_key
 from reader.library import SortKey, Source
@@ -407,16 +408,13 @@ def test_an_unusable_data_dir_gives_an_in_memory_store(
     assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write anywhere")
 def test_a_read_only_data_dir_gives_an_in_memory_store(
     tmp_path: Path, open_store: OpenStore
 ) -> None:
     folder = tmp_path / "read-only"
     folder.mkdir()
-    folder.chmod(0o500)
-    try:
+    with unwritable_folder(folder):
         store = open_store(folder / "state.sqlite3")
         assert not on_disk(store)
         assert store.toggle_star("k") is True and store.starred == {"k"}
-    finally:
-        folder.chmod(0o700)
+        store.close()
