@@ -7,8 +7,10 @@ pseudo-terminal as ``bench.py`` drives it (stopped by ``q``, SIGTERM, SIGHUP
 or ``kill -9`` once the status line shows a cold index running), ``fetch``
 against hostile servers on 127.0.0.1 and ``import`` beside a 2 GB sparse file,
 with HOME and the XDG folders in a temporary folder. Peak memory is the
-child's own (``wait4``). Medians over ``--runs``; the machine is printed with
-the table, and the figures of the issue beside ours. Copied into an older
+child's own high-water mark (``VmHWM``, read as it exits: ``wait4``'s figure
+would start from this script's size, which Linux carries across fork and
+exec). Medians over ``--runs``; the machine is printed with the table, and
+the figures of the issue beside ours. Copied into an older
 checkout's ``benchmarks/``, it measures that code the same way.
 """
 
@@ -104,6 +106,19 @@ def until_exit(run: bench.Run) -> tuple[float, int, bytes]:
     return took, run.proc.returncode, bytes(out)
 
 
+_MEASURED = """
+import atexit, runpy, sys
+target = sys.argv.pop(1)
+def peak():
+    with open("/proc/self/status") as status, open(target, "w") as out:
+        out.write(next(l.split()[1] for l in status if l.startswith("VmHWM:")))  # KiB
+atexit.register(peak)
+sys.argv[0] = "newsreader"
+runpy.run_module("reader", run_name="__main__")
+"""
+"""``python -m reader`` that writes its own peak memory (KiB) to the file named first."""
+
+
 def command(home: Path, *args: object) -> dict[str, object]:
     """``python -m reader ARGS`` with its own HOME: seconds, exit code, peak memory, message.
 
@@ -114,7 +129,7 @@ def command(home: Path, *args: object) -> dict[str, object]:
     started = time.perf_counter()
     with (home / "output.txt").open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "reader", *map(str, args)],
+            [sys.executable, "-c", _MEASURED, str(home / "peak.txt"), *map(str, args)],
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -134,7 +149,7 @@ def command(home: Path, *args: object) -> dict[str, object]:
     return {
         "seconds": took,
         "exit code": str(process.returncode),
-        "peak memory MiB": waited[2].ru_maxrss / 1024,
+        "peak memory MiB": int((home / "peak.txt").read_text()) / 1024,
         "message": re.sub(r"https?://\S+?: | \(into .*\)$", "", message),
     }
 
