@@ -7,6 +7,8 @@ type from here, so it needs nothing heavier than the standard library.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -48,6 +50,38 @@ def topics_of(entry: Entry) -> list[str]:
 def has_topic(entry: Entry, name: str) -> bool:
     """Whether ``entry`` carries the topic spelled exactly ``name``."""
     return name in entry.topics and name in entry.topics.split(TOPIC_SEP)
+
+
+_MACHINE_TAG = re.compile(
+    r"[+-]?\d+(?:[.,]\d+)*"  # a bare number: 5.9, 2024, 1,000
+    r"|[\w.-]+[:|]\S.*",  # key:value or key|value: a spaceless key glued to its value
+    re.DOTALL,
+)
+
+
+def is_machine_tag(name: str) -> bool:
+    """Whether a category reads as a feed's machine tag rather than a topic a person would pick.
+
+    Machine tags (``storytype:standard``, ``language|en-US``, ``5.9``) are
+    kept in the file but not offered as topics. The rule, on the stripped name:
+
+    - a bare number (digits, optionally signed, groups joined by ``.`` or
+      ``,``): ``5.9``, ``2024``, ``123``; ``Web 3.0`` and ``2024 elections`` stay;
+    - ``key:value`` or ``key|value``: a key of letters, digits, ``_``, ``.``
+      or ``-`` only (no space), then the separator with no space on either
+      side. ``Covid-19: the response`` and ``AI: ethics`` stay (a person puts
+      a space after a colon); so does ``AI | ethics``. A URL counts as a tag.
+
+    A bare locale such as ``en-US`` stays: nothing in its shape tells it from
+    real hyphenated topics (``G-20``, ``F-35``, ``X-Men``). Known loss: a name
+    styled without the space, such as AWS's ``re:Invent``, is dropped.
+    """
+    return _MACHINE_TAG.fullmatch(name.strip()) is not None
+
+
+def offered_topics(names: Iterable[str]) -> list[str]:
+    """The names that are offered as topics: ``names`` in order, without machine tags."""
+    return [name for name in names if not is_machine_tag(name)]
 
 
 def entry_key(entry: Entry) -> str:

@@ -32,7 +32,7 @@ from reader.fulltext.store import FullTextStore
 from reader.index_rows import ArticleRow, ParseJob, parse_files, stored_fields
 from reader.paths import OWN_DIR_NAME
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
 
 # What the list needs of every article; the excerpt and body stay on disk (search uses FTS).

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader.articles import Article, ArticleError, load_article
-from reader.entry import TOPIC_SEP
+from reader.entry import TOPIC_SEP, offered_topics
 from reader.filecheck import FileInfo, exit_with_parent
 
 
@@ -59,7 +59,11 @@ class ParseJob(NamedTuple):
 
 
 def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> ArticleRow:
-    """The ``articles`` row for a parsed article."""
+    """The ``articles`` row for a parsed article.
+
+    Machine tags among its topics (see :func:`reader.entry.is_machine_tag`)
+    are left out here, so the sidebar, its counts and ``topic:`` agree.
+    """
     return ArticleRow(
         rel,
         size,
@@ -73,7 +77,7 @@ def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> ArticleRo
         article.provider.domain,
         article.url,
         article.type,
-        TOPIC_SEP.join(article.topics),
+        TOPIC_SEP.join(offered_topics(article.topics)),
         article.body,
     )
 
