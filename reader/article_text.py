@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from reader.articles import Article
+from reader.entry import offered_topics
 from reader.fulltext.store import FullText, FullTextStore
 
 _WORD = re.compile(r"\w+")
@@ -104,8 +105,8 @@ def _header(article: Article) -> list[tuple[str, str]]:
         fields.append(("Published", published))
     if article.url:
         fields.append(("URL", article.url))
-    if article.topics:
-        fields.append(("Topics", ", ".join(article.topics)))
+    if topics := offered_topics(article.topics):  # machine tags stay in the file only
+        fields.append(("Topics", ", ".join(topics)))
     return fields
 
 

@@ -16,7 +16,7 @@ from reader import captions
 from reader.article_text import EXCERPT, article_text, preview
 from reader.articles import Article, ArticleError, load_article
 from reader.captions import NO_ARTICLE
-from reader.entry import Entry
+from reader.entry import Entry, offered_topics
 from reader.formatting import long_date
 from reader.fulltext.store import FullTextStore
 from reader.widgets.link_clicks import ClickableLinks
@@ -44,8 +44,8 @@ def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
         scores.append(f"heat {article.heat}")
     scores.append(article.type)
     line("Score", " · ".join(scores))
-    if article.topics:
-        line("Topics", ", ".join(article.topics))
+    if topics := offered_topics(article.topics):  # machine tags stay in the file only
+        line("Topics", ", ".join(topics))
     read, starred = marks
     line(
         "State",

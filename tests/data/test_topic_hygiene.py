@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from conftest import write_article
 
+from reader.article_text import article_text, as_json, as_text
 from reader.articles import load_article
 from reader.entry import is_machine_tag, offered_topics, topics_of
 from reader.feeds.parse import FeedEntry
@@ -116,3 +118,15 @@ def test_feed_topic_from_config_comes_first(tmp_path: Path) -> None:
     topics = load_article(path).topics
     assert topics == ("Gadgets", "site|engadget", "Phones")
     assert offered_topics(topics) == ["Gadgets", "Phones"]
+
+
+def test_the_printed_article_lists_only_offered_topics_and_json_keeps_the_file(
+    tmp_path: Path,
+) -> None:
+    path = write_article(
+        tmp_path, "a.md", "Body.", title="T", topics=["AI", "storytype:standard", "5.9"]
+    )
+    article = load_article(path)
+    text = article_text(article, None)
+    assert "Topics: AI\n" in as_text(article, text) + "\n"
+    assert json.loads(as_json(article, text))["topics"] == ["AI", "storytype:standard", "5.9"]
