@@ -18,13 +18,14 @@ import click
 
 from reader import __version__
 from reader.captions import IMPORT_HINT
-from reader.entry import topics_of
+from reader.entry import Entry, topics_of
 from reader.feeds.commands import feeds, fetch
 from reader.formatting import fit
 from reader.fulltext.commands import fulltext, show
 from reader.index import ScanResult
 from reader.index_db import describe
 from reader.library import Collection, SortKey, Source
+from reader.mark_command import mark
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
 
 STATE_WAIT = 2.0
@@ -76,6 +77,27 @@ def _storage_warning(ctx: click.Context, source: Source) -> None:
     if source.problem:
         click.echo(f"newsreader: {source.problem}", err=True)
         ctx.exit(1)
+
+
+def select_articles(
+    locations: Locations,
+    query: str,
+    read: set[str] | None,
+    starred: set[str] | None,
+    sort: SortKey = SortKey.DATE,
+    reverse: bool = False,
+) -> tuple[Source, list[Entry]]:
+    """Index the cache and return the articles QUERY matches, in order.
+
+    ``list`` and ``mark`` both select through here, so a query marks exactly
+    what it lists. ``read``/``starred`` are the marks (None when the query needs none).
+    """
+    source, _ = _scan(locations)
+    collection: Collection = source.load()
+    if not len(collection):
+        click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
+        return source, []
+    return source, collection.view(sort, reverse, None, query, read=read, starred=starred)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -168,16 +190,10 @@ def list_command(
         state.close()
         if not loaded:  # an answer without the marks would be wrong, and look right
             raise click.ClickException(f"cannot read the marks: {state.reason}")
-    source, _ = _scan(locations)
-    collection: Collection = source.load()
-    if not len(collection):
-        click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
-        _storage_warning(ctx, source)
-        return
     if topic:
         # The query's topic qualifier matches every spelling of a topic, ignoring case.
         query = f"{query} topic:{quote_value(topic)}".strip()
-    rows = collection.view(SortKey(sort), reverse, None, query, read=read, starred=starred)
+    source, rows = select_articles(locations, query, read, starred, SortKey(sort), reverse)
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:
@@ -274,6 +290,7 @@ main.add_command(feeds)
 main.add_command(fetch)
 main.add_command(show)
 main.add_command(fulltext)
+main.add_command(mark)
 
 
 def run() -> None:

@@ -327,6 +327,18 @@ class StateStore:
             self.save()
         return len(keys)
 
+    def set_starred(self, keys: Iterable[str], starred: bool = True) -> int:
+        """Star (or unstar) ``keys`` in one write; returns how many changed."""
+        stamp = time.time() if starred else None
+        with self._lock:
+            keys = [k for k in keys if (k in self.starred) != starred]
+            if not keys:
+                return 0
+            (self.starred.update if starred else self.starred.difference_update)(keys)
+            self._star_changes.update(dict.fromkeys(keys, stamp))
+            self.save()
+        return len(keys)
+
     def toggle_star(self, key: str) -> bool:
         """Flip one article's star; returns the new state."""
         with self._lock:

@@ -418,3 +418,23 @@ def test_a_read_only_data_dir_gives_an_in_memory_store(
         assert not on_disk(store)
         assert store.toggle_star("k") is True and store.starred == {"k"}
         store.close()
+
+
+def test_set_starred_many_counts_only_changes_and_waits_for_a_held_file(
+    open_store: OpenStore, state_path: Path
+) -> None:
+    from storage_conditions import held
+
+    store = open_store()
+    keys = [f"https://example.com/{n}" for n in range(300)]
+    assert store.set_starred(iter(keys)) == 300  # any iterable
+    assert store.set_starred(keys[:10] + ["new.md"]) == 1
+    assert store.set_starred(keys[:100], starred=False) == 100
+    assert store.set_starred(keys[:100], starred=False) == 0
+    assert store.set_starred([]) == 0
+    assert store.starred == set(keys[100:]) | {"new.md"} and store.read == set()
+    with held(state_path):  # refused for now: kept in memory, with the reason
+        assert store.set_starred(keys[:2]) == 2
+        assert store.pending and "in use" in store.problem
+    assert store.save() and not store.pending
+    assert open_store().starred == set(keys[:2]) | set(keys[100:]) | {"new.md"}
