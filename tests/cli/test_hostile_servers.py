@@ -123,6 +123,7 @@ class _HostileServer:
         if path in self.bodies:
             encoding, body = self.bodies[path]
             head = f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Encoding: {encoding}\r\n"
+            head += "Connection: close\r\n"
             conn.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
         elif path.startswith("/drip-body/"):
             conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\n\r\n<".encode())
@@ -134,10 +135,15 @@ class _HostileServer:
             time.sleep(HOP)
             target = f"/hops/{number + 1}" if number < 4 else "/ok/feed.xml"
             conn.sendall(
-                f"HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n\r\n".encode()
+                # One answer per connection, and said so: a client keeping the connection for the
+                # next hop would meet it closed (a ReadError instead of the deadline).
+                f"HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n"
+                "Connection: close\r\n\r\n".encode()
             )
         else:
-            conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            conn.sendall(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
 
 
 @pytest.fixture(scope="module")
