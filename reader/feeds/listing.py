@@ -65,7 +65,10 @@ def feed_rows(locations: Locations, feeds: list[Feed]) -> tuple[list[FeedRow], l
     store = StatusStore(locations.data / STATUS_FILE, locations.cache)
     statuses = {feed.url: store.get(feed.url) for feed in feeds}
     warnings: list[str] = []
-    entries, problem = _feed_entries(locations)
+    entries: list[Entry] | None = []
+    problem = ""
+    if any(status.domain for status in statuses.values()):  # else no article can be a feed's
+        entries, problem = _feed_entries(locations)
     if problem:
         warnings.append(f"article counts left out: {problem}")
     read: set[str] | None = None if entries is None else set()

@@ -30,6 +30,12 @@ REPO = Path(__file__).resolve().parents[2]
 ETAG = '"v1-list"'
 HEADER = re.compile(r"^TITLE +URL +ARTICLES +UNREAD +LAST FETCH +RESULT$")
 JSON_KEYS = {"title", "url", "topics", "articles", "unread", "last_fetch", "last_result", "ok"}
+SECOND_FEED = [
+    (b"Example Science Desk", b"Second Desk"),
+    (b"/news/", b"/other-news/"),
+    (b"science-000", b"second-000"),
+    (b"/notes/", b"/second-notes/"),
+]
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -56,6 +62,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(304, headers={"ETag": ETAG})
             else:
                 self._send(200, (FIXTURES / "rss1.rdf").read_bytes(), {**rss, "ETag": ETAG})
+        elif self.path == "/second.xml":  # another feed of the same site: same folder
+            body = (FIXTURES / "rss2.xml").read_bytes()
+            for before, after in SECOND_FEED:
+                body = body.replace(before, after)
+            self._send(200, body, rss)
         elif self.path == "/rss1.rdf":
             self._send(200, (FIXTURES / "rss1.rdf").read_bytes(), rss)
         else:
@@ -206,6 +217,20 @@ def test_a_failed_fetch_shows_the_error_and_keeps_what_was_known(server, locatio
     assert ISO.match(missing["last_fetch"])
     rows = _table(locations)
     assert all(row.endswith("HTTP 404 Not Found") for row in rows), rows
+
+
+def test_two_feeds_of_one_site_count_their_own_articles(server, locations):
+    """Both write to feeds/science.example/: the provider name each wrote with tells them apart."""
+    save_feeds(
+        locations.feeds_config_path,
+        [Feed(server.url("/flaky.xml")), Feed(server.url("/second.xml"))],
+    )
+    assert _run(locations, "fetch").exit_code == 0
+    folder = locations.cache / "feeds" / "science.example"
+    assert len(list(folder.glob("*.md"))) == 6
+    first, second = _records(locations)
+    assert (first["title"], first["articles"], first["unread"]) == ("Example Science Desk", 3, 3)
+    assert (second["title"], second["articles"], second["unread"]) == ("Second Desk", 3, 3)
 
 
 def test_unread_count_drops_when_an_article_is_marked_read(server, locations):
