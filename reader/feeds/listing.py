@@ -10,6 +10,7 @@ Unread counts come from the read marks, read and never changed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -125,8 +126,11 @@ def _feed_entries(locations: Locations) -> tuple[list[Entry] | None, str]:
 
 def _read_marks(locations: Locations) -> tuple[set[str] | None, str]:
     """The keys of read articles, or None and why they could not be read."""
-    from reader.state import StateStore
+    from reader.state import UNSAVED, StateStore
 
+    unsaved = locations.state_path.with_name(locations.state_path.name + UNSAVED)
+    if not os.path.lexists(locations.state_path) and not os.path.lexists(unsaved):
+        return set(), ""  # no mark was ever made: do not create the file just to read it
     state = StateStore(locations.state_path, wait=STATE_WAIT)
     read, loaded, reason = set(state.read), state.loaded, state.reason or state.problem
     state.close()

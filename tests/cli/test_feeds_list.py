@@ -182,6 +182,7 @@ def test_after_fetches_the_feed_title_counts_and_results_show(server, locations)
         True,
     )
 
+    assert not locations.state_path.exists()  # only read: no marks file is made for it
     assert _run(locations, "fetch").exit_code == 0  # etag: 304; flaky: nothing new
     flaky, etag = _records(locations)
     assert (flaky["last_result"], flaky["articles"]) == ("ok: 0 new", 3)
