@@ -7,6 +7,7 @@ into one clear line (``click.ClickException``).
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,20 +104,30 @@ def add_command(ctx: click.Context, url: str, topics: tuple[str, ...], name: str
 
 
 @feeds.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one feed per line.")
 @click.pass_context
-def list_command(ctx: click.Context) -> None:
-    """Show the subscribed feeds: URL, name and topics, one per line."""
-    current = _load(_config_path(ctx))
+def list_command(ctx: click.Context, as_json: bool) -> None:
+    """Show each subscribed feed: title, URL, articles in the cache, unread, last fetch.
+
+    The last fetch's result is "ok: N new", "not modified" or why it failed;
+    a feed not fetched yet shows "never".
+    """
+    from reader.feeds.listing import feed_rows, table_lines
+
+    locations = _locations(ctx)
+    current = _load(locations.feeds_config_path)
     if not current:
         click.echo("No feeds yet. Add one with: newsreader feeds add URL", err=True)
         return
-    for feed in current:
-        parts = [feed.url]
-        if feed.name:
-            parts.append(f"name: {feed.name}")
-        if feed.topics:
-            parts.append(f"topics: {', '.join(feed.topics)}")
-        click.echo("  ".join(parts))
+    rows, warnings = feed_rows(locations, current)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row.to_json(), ensure_ascii=False))
+    else:
+        for text in table_lines(rows):
+            click.echo(text)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @feeds.command("remove")

@@ -28,6 +28,7 @@ from reader.feeds.http import (
     make_client,
 )
 from reader.feeds.parse import FeedParseError, ParsedFeed, ParseStopped, parse_document
+from reader.feeds.status import STATUS_FILE, StatusStore
 from reader.feeds.store import ArticleWriter, body_to_write, site_domain
 from reader.feeds.text import line
 from reader.paths import Locations
@@ -144,6 +145,7 @@ class _Run:
         self.limits = limits
         self.progress = progress
         self.state = HttpState(locations.data / STATE_FILE, locations.cache)
+        self.status = StatusStore(locations.data / STATUS_FILE, locations.cache)
         self.writer = ArticleWriter(locations.cache, stop)
         self.report = FetchReport(total=len(feeds))
         self.report.warnings.extend(
@@ -178,6 +180,12 @@ class _Run:
             self.report.warnings.append(
                 f"could not save the HTTP cache state {self.state.path}: {exc.strerror or exc}"
             )
+        try:
+            self.status.save()
+        except OSError as exc:
+            self.report.warnings.append(
+                f"could not save the feeds' status {self.status.path}: {exc.strerror or exc}"
+            )
 
     async def _stop_when_asked(self, work: asyncio.Future[object]) -> None:
         if self.stop is None:
@@ -200,6 +208,8 @@ class _Run:
             self._failed[feed.url] = (
                 f"unexpected error: {type(exc).__name__}: {line(str(exc))[:160]}"
             )
+        if feed.url in self._failed:
+            self.status.record(feed.url, ok=False, result=self._failed[feed.url])
         self._done += 1
         if self.progress is not None:
             self.progress(self._done, len(self.feeds), feed.url)
@@ -215,6 +225,7 @@ class _Run:
         if result.body is None:
             self.report.fetched += 1
             self.report.unchanged += 1
+            self.status.record(feed.url, ok=True, result="not modified")
             return
         try:
             # Not asyncio.to_thread: the run would wait for a parse nobody wants after a stop.
@@ -230,8 +241,8 @@ class _Run:
         self.report.fetched += 1
         self.state.set(feed.url, result.validators)  # only once every entry is written
 
-    async def _write(self, feed: Feed, parsed: ParsedFeed, final_url: str) -> None:
-        """Write the new entries of one feed, one whole file at a time.
+    async def _write(self, feed: Feed, parsed: ParsedFeed, final_url: str) -> int:
+        """Write the new entries of one feed, one whole file at a time; return how many.
 
         Between two files it looks at the stop event and lets the loop run
         (other feeds' downloads, the stop watcher): 20,000 entries take
@@ -240,6 +251,7 @@ class _Run:
         """
         domain = site_domain(parsed.site_url, _usual_entry_url(parsed), final_url, feed.url)
         title = feed.name or parsed.title or domain
+        new = 0
         for entry in parsed.entries:
             if self._stopping():
                 raise _Stopped
@@ -252,6 +264,7 @@ class _Run:
                     f"cannot write articles to {where}: {exc.strerror or exc}"
                 ) from None
             if path is not None:
+                new += 1
                 self.report.new_paths.append(path)
                 if feed.full_text and entry.url and not body_to_write(entry):
                     self.report.full_text_urls.append(entry.url)
@@ -262,3 +275,12 @@ class _Run:
                     completed = None  # the file stays as it was: it is only missing its body
                 if completed is not None:
                     self.report.completed_paths.append(completed)
+        self.status.record(
+            feed.url,
+            ok=True,
+            result=f"ok: {new} new",
+            title=parsed.title,
+            domain=domain,
+            provider=title,
+        )
+        return new

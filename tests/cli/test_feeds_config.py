@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -65,10 +66,10 @@ def test_add_list_remove(invoke, locations):
         },
         {"url": "http://other.example.net/rss"},
     ]
-    listed = invoke("list").stdout.splitlines()
-    assert listed == [
-        'https://example.org/feed.xml  name: The "Example" \\ Feed  topics: Science, Space',
-        "http://other.example.net/rss",
+    listed = [json.loads(text) for text in invoke("list", "--json").stdout.splitlines()]
+    assert [(feed["title"], feed["url"], feed["topics"]) for feed in listed] == [
+        ('The "Example" \\ Feed', "https://example.org/feed.xml", ["Science", "Space"]),
+        ("other.example.net", "http://other.example.net/rss", []),
     ]
 
     removed = invoke("remove", "https://example.org/feed.xml")
