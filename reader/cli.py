@@ -154,6 +154,11 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--unread", is_flag=True, help="Only articles not read yet (same as is:unread).")
 @click.option("--topic", metavar="T", help="Only articles with this topic (case-insensitive).")
+@click.option(
+    "--source",
+    metavar="NAME",
+    help="Only articles of this source: a feed's title or a provider's name or domain (source:).",
+)
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
 @click.pass_context
@@ -164,6 +169,7 @@ def list_command(
     reverse: bool,
     unread: bool,
     topic: str | None,
+    source: str | None,
     limit: int | None,
     as_json: bool,
 ) -> None:
@@ -193,7 +199,9 @@ def list_command(
     if topic:
         # The query's topic qualifier matches every spelling of a topic, ignoring case.
         query = f"{query} topic:{quote_value(topic)}".strip()
-    source, rows = select_articles(locations, query, read, starred, SortKey(sort), reverse)
+    if source:
+        query = f"{query} source:{quote_value(source)}".strip()
+    source_used, rows = select_articles(locations, query, read, starred, SortKey(sort), reverse)
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:
@@ -213,14 +221,14 @@ def list_command(
                 "domain": entry.domain,
                 "type": entry.type,
                 "topics": topics_of(entry),
-                "path": str(source.path_of(entry)),
+                "path": str(source_used.path_of(entry)),
             }
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             when = published.strftime("%Y-%m-%d %H:%M") if published else "-".ljust(16)
             quality = "" if entry.quality is None else str(entry.quality)
             click.echo(f"{when}  {quality:>3}  {fit(entry.provider, 24)}  {entry.title}")
-    _storage_warning(ctx, source)
+    _storage_warning(ctx, source_used)
 
 
 @main.command("check")

@@ -156,6 +156,11 @@ def _in_provider(wanted: str, folded: tuple[str, str]) -> bool:
     return wanted in folded[0] or wanted in folded[1]
 
 
+def _is_source(wanted: str, folded: tuple[str, str]) -> bool:
+    """The whole provider name (a feed's articles carry its title) or domain, not a part."""
+    return wanted == folded[0] or wanted == folded[1]
+
+
 STATES = ("unread", "read", "starred")
 
 
@@ -205,6 +210,7 @@ QUALIFIERS: dict[str, Qualifier] = {
         Qualifier(
             "provider", PROVIDER, str, lambda part, _: (partial(_in_provider, part.casefold()),)
         ),
+        Qualifier("source", PROVIDER, str, lambda name, _: (partial(_is_source, name.casefold()),)),
         Qualifier("is", KEY, _state, _state_steps, needs_state=True),
         Qualifier(
             "after",

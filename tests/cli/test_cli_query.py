@@ -249,3 +249,18 @@ def test_fts_syntax_in_a_query_is_harmless(run_cli: RunCli, news: Path) -> None:
         "Reading notes",
         "Machine ethics panel",
     ]
+
+
+def test_source_matches_a_whole_provider_name_or_domain(run_cli: RunCli, news: Path) -> None:
+    """``source:`` (and ``list --source``) is one source exactly; ``provider:`` takes a part."""
+    assert titles(run_cli("--cache-dir", news, "list", "source:'lab notes'")) == [
+        "Speech benchmark"
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "--source", "RT.com")) == [
+        "Machine ethics panel"
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "--source", "Example News")) == [
+        "Autonomous ferries"
+    ]
+    assert titles(run_cli("--cache-dir", news, "list", "source:lab")) == []  # not a part
+    assert titles(run_cli("--cache-dir", news, "list", "provider:lab")) == ["Speech benchmark"]
