@@ -42,6 +42,7 @@ QUERIES = [
 TYPED = {
     "topic": ["ai", "AI", "Space", "space", "Machine Learning", "é", "nope"],
     "provider": ["outlet", "OTHER", "x.test", "t", "é", "zzz"],
+    "source": ["outlet a", "OUTLET A", "Outlet", "x.test", "été", "zzz"],
     "is": ["unread", "read", "starred", "Unread"],
     "after": ["1970-01-01", "1970-01-03", "1970-01-07"],
     "before": ["1970-01-02", "1970-01-04", "1970-01-07"],
