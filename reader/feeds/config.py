@@ -9,6 +9,9 @@ array of tables::
     name = "Example"            # optional
     topics = ["Science"]        # optional
     full_text = true            # optional: download each new article's page after a fetch
+    topic = "Science"           # optional: its articles' first topic (before `topics`)
+    refresh_minutes = 60        # optional: overrides the top-level setting of the same name,
+                                # as keep_days, max_items and prune_unread do (see policy.py)
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.atomic import write_text
+from reader.feeds.policy import Policy, PolicyError, default_policy, policy_values
 from reader.feeds.text import line, unique_lines
 from reader.feeds.tomlwrite import TomlWriteError, dumps
 from reader.sanitize import web_url
@@ -43,6 +47,12 @@ class Feed:
     """Topics given to every article from this feed."""
     full_text: bool = False
     """Download the full text of this feed's new articles that come without one."""
+    overrides: tuple[tuple[str, Any], ...] = ()
+    """This feed's own ``refresh_minutes``, ``keep_days``, ``max_items``, ``prune_unread``."""
+
+    def policy(self, defaults: Policy) -> Policy:
+        """The settings in force for this feed: its own, else the config's top-level ones."""
+        return defaults.with_overrides(dict(self.overrides))
 
     def to_toml(self) -> dict[str, Any]:
         """The table written for this feed (empty fields left out)."""
@@ -53,6 +63,7 @@ class Feed:
             table["topics"] = list(self.topics)
         if self.full_text:
             table["full_text"] = True
+        table.update(self.overrides)
         return table
 
 
@@ -113,15 +124,41 @@ def feeds_from_document(document: dict[str, Any], path: Path) -> list[Feed]:
         topics = table.get("topics", [])
         if isinstance(topics, str):
             topics = [topics]
-        if not isinstance(name, str) or not isinstance(topics, list):
-            raise FeedConfigError(f"{where}: name must be a string and topics a list of strings")
+        topic = table.get("topic", "")
+        if not isinstance(name, str) or not isinstance(topics, list) or not isinstance(topic, str):
+            raise FeedConfigError(
+                f"{where}: name and topic must be strings and topics a list of strings"
+            )
         full_text = table.get("full_text", False)
         if not isinstance(full_text, bool):
             raise FeedConfigError(f"{where}: full_text must be true or false")
+        try:
+            overrides = tuple(policy_values(table, where).items())
+        except PolicyError as exc:
+            raise FeedConfigError(str(exc)) from None
         feeds.append(
-            Feed(url=url, name=line(name), topics=clean_topics(topics), full_text=full_text)
+            Feed(
+                url=url,
+                name=line(name),
+                topics=clean_topics([topic, *topics]),
+                full_text=full_text,
+                overrides=overrides,
+            )
         )
     return feeds
+
+
+def load_policy(path: Path) -> Policy:
+    """The top-level refresh and prune settings (the default for every feed)."""
+    return policy_from_document(read_document(path), path)
+
+
+def policy_from_document(document: dict[str, Any], path: Path) -> Policy:
+    """The top-level refresh and prune settings of a parsed config, checked."""
+    try:
+        return default_policy(document, path)
+    except PolicyError as exc:
+        raise FeedConfigError(str(exc)) from None
 
 
 def save_feeds(path: Path, feeds: Iterable[Feed]) -> None:

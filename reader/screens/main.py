@@ -16,7 +16,6 @@ from dataclasses import replace
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -36,6 +35,7 @@ from reader.library import Collection, Preloaded, Source
 from reader.marks import Marks
 from reader.paths import Locations
 from reader.scopes import ALL
+from reader.screens.main_keys import MAIN_KEYS
 from reader.screens.reader_view import ReaderView, ReadingList
 from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, save_settings
@@ -55,32 +55,7 @@ COLLECTOR_GRACE_SECONDS = 3.0
 class MainScreen(Screen):
     """Browse the collection: choose a scope, move through articles, open them."""
 
-    BINDINGS = [
-        Binding("tab", "app.focus_next", "Next pane", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", show=False),
-        # Keys that move the focus act as soon as they are read (priority), so that the keys
-        # behind them in one burst (a paste) reach the new focus: "/mos" must not mark, open and
-        # sort. They give way to typing while the search box has the focus (see check_action).
-        Binding("h,left", "pane(-1)", "Pane left", show=False, priority=True),
-        Binding("l,right", "pane(1)", "Pane right", show=False, priority=True),
-        Binding("s", "toggle_sort", "Sort", tooltip="Sort: date / quality"),
-        Binding("r", "reverse", "Reverse", tooltip="Reverse order"),
-        Binding("slash", "filter", "Search", priority=True, tooltip="Search articles"),
-        Binding("escape", "clear_filter", "Clear search", show=False),
-        Binding("enter", "read", "Read", tooltip="Read in the reader view"),
-        Binding("o", "open", "Open", tooltip="Open in browser"),
-        Binding("y", "copy_link", "Copy link", show=False),
-        Binding("m", "toggle_read", "Read/unread", tooltip="Read / unread"),
-        Binding("M", "mark_all_read", "Mark all read", show=False),
-        Binding("f", "toggle_star", "Star", tooltip="Star / unstar"),
-        Binding("ctrl+s", "save_search", "Save search", show=False),
-        Binding("R", "fetch", "Fetch feeds"),
-        Binding("x", "full_text", "Full text", show=False, tooltip="Download the full text"),
-        Binding("X", "full_text(True)", "Retry full text", show=False),
-        Binding("space", "scroll_detail(1)", "Scroll article", show=False),
-        Binding("shift+space,b", "scroll_detail(-1)", "Scroll article back", show=False),
-        Binding("exclamation_mark", "skipped", "Skipped files", show=False),
-    ]
+    BINDINGS = MAIN_KEYS
 
     view: reactive[ViewState] = reactive(ViewState(), init=False)
     """Scope, typed search and order: replacing it recomputes the rows (see watch_view)."""
