@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from reader.atomic import write_text
+from reader.enclosure import first_media, to_front_matter
 from reader.feeds.parse import FeedEntry
 from reader.feeds.text import line, shorten, unique_lines
 from reader.safe_open import NotRegularFileError, read_regular_file, read_regular_head
@@ -129,7 +130,11 @@ def _front_matter_url(head: str) -> str | None:
 def article_data(
     entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
 ) -> dict[str, object]:
-    """The front matter for one entry, keys in the order the seed articles use."""
+    """The front matter for one entry, keys in the order the seed articles use.
+
+    An entry with an audio or video enclosure is a podcast episode or a video:
+    its ``type`` says so and its ``enclosure`` is the file to play.
+    """
     summary = entry.summary
     title = shorten(entry.title, TITLE_CHARS) or shorten(summary, 80) or entry.url or "Untitled"
     data: dict[str, object] = {"category": "news", "title": title}
@@ -140,13 +145,16 @@ def article_data(
         data["publishedDateTime"] = format_datetime(entry.published)
     if entry.url:
         data["webUrl"] = entry.url
-    data["type"] = "article"
+    media = first_media(entry.enclosures)
+    data["type"] = media.kind if media is not None else "article"
     data["provider"] = {"name": feed_title or domain, "domain": domain}
     merged = unique_lines([*topics, *entry.categories])
     if merged:
         data["topics"] = merged
     if entry.images:
         data["images"] = [{"url": url} for url in entry.images]
+    if media is not None:
+        data["enclosure"] = to_front_matter(media)
     return data
 
 
