@@ -107,7 +107,7 @@ class MainScreen(Screen):
         yield self.fetcher
         yield self.reading
         yield self.full_text
-        yield Links()
+        yield Links(self.locations.feeds_config_path)
 
     def on_mount(self) -> None:
         self.query_one("#sidebar").border_title = "Topics"
