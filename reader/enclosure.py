@@ -8,7 +8,7 @@ person or a script may have written the file), the detail pane and
 
 from __future__ import annotations
 
-import mimetypes
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +24,28 @@ MAX_LENGTH = 10**15
 
 _MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 _UNITS = ("kB", "MB", "GB", "TB")
+# The media files feeds attach, by file name: a fixed table, so a guess never depends on the
+# machine's mime.types (Python's own table lacks .ogg and .m4a).
+_BY_EXTENSION = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/opus",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".mkv": "video/x-matroska",
+    ".mov": "video/quicktime",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +96,8 @@ def make(url: object, type_: object = "", size: object = None) -> Enclosure | No
         return None
     kind = mime_type(type_)
     if not kind:
-        guessed, _ = mimetypes.guess_type(urlsplit(safe).path, strict=False)
-        kind = mime_type(guessed)
+        extension = posixpath.splitext(urlsplit(safe).path)[1].lower()
+        kind = _BY_EXTENSION.get(extension, "")
     return Enclosure(safe, kind, length(size))
 
 
