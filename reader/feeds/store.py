@@ -192,6 +192,9 @@ class ArticleWriter:
     ) -> Path | None:
         """Write ``entry`` and return its path, or None when it is already present.
 
+        An entry whose file was pruned (see :mod:`reader.feeds.ledger`) counts
+        as present: a feed that still offers it must not bring it back.
+
         Raises OSError when the file cannot be written.
         """
         if not (entry.title or entry.summary or entry.url):
