@@ -28,6 +28,7 @@ import yaml
 
 from reader.atomic import write_text
 from reader.enclosure import first_media, to_front_matter
+from reader.feeds.ledger import pruned_paths
 from reader.feeds.parse import FeedEntry
 from reader.feeds.text import line, shorten, unique_lines
 from reader.safe_open import NotRegularFileError, read_regular_file, read_regular_head
@@ -188,11 +189,19 @@ class ArticleWriter:
         self.root = cache / FEEDS_DIR
         self._urls, self._bodyless, self.skipped = existing_urls(cache, stop)
         """``*.md`` paths under ``feeds/`` that are not regular files, with the reason."""
+        self.written: dict[Path, os.stat_result] = {}
+        """Each file written or completed, with its ``lstat`` just after: the prune ledger's."""
+        self._pruned = pruned_paths(cache)
+        self.pruned_offered: set[Path] = set()
+        """Files pruned earlier whose entries were offered again: not written again."""
 
     def write(
         self, entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
     ) -> Path | None:
         """Write ``entry`` and return its path, or None when it is already present.
+
+        An entry whose file was pruned (see :mod:`reader.feeds.ledger`) counts
+        as present: a feed that still offers it must not bring it back.
 
         Raises OSError when the file cannot be written.
         """
@@ -203,8 +212,12 @@ class ArticleWriter:
         path = self.root / domain / f"{stable_id(entry.key)}.md"
         if os.path.lexists(path):
             return None
+        if path in self._pruned:
+            self.pruned_offered.add(path)
+            return None
         data = article_data(entry, feed_title=feed_title, domain=domain, topics=topics)
         write_text(path, render(data, body_to_write(entry)))
+        self._remember(path)
         if entry.url:
             self._urls.add(entry.url)
         return path
@@ -231,8 +244,16 @@ class ArticleWriter:
         if head is None:
             return None
         write_text(path, f"{head}\n{body}\n")
+        self._remember(path)
         self._bodyless.discard(path)
         return path
+
+    def _remember(self, path: Path) -> None:
+        """Note the file as just written, so that pruning knows it is the program's."""
+        try:
+            self.written[path] = os.lstat(path)
+        except OSError:
+            pass  # not recorded: pruning then checks the file's name and front matter instead
 
 
 def _own_front_matter(text: str, url: str | None) -> str | None:

@@ -221,6 +221,7 @@ class MainScreen(Screen):
     def _fetched(self, message: FeedFetch.Finished) -> None:
         if message.new_paths:  # marked new in the list, once the scan has brought them in
             self.query_one(ArticleList).new_paths.update(message.new_paths)
+        if message.new_paths or message.pruned:  # the scan drops the pruned files
             self.loader.reload()
 
     @on(FeedFetch.PagesDone)
