@@ -1,4 +1,9 @@
-"""The sidebar: all articles, unread, starred, saved searches, then every topic."""
+"""The sidebar: all articles, unread, starred, saved searches, then the sources and the topics.
+
+The sources are the subscribed feeds (a Feeds section) or, in a cache that has
+none, the articles' providers (a Providers section); each lists its articles
+with ``source:NAME``. Sections have headings that cannot be highlighted.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,26 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.scopes import ALL, STARRED, UNREAD, Counts, Scope, topic_scope, view_scope
+from reader.paths import Locations
+from reader.scopes import (
+    ALL,
+    STARRED,
+    UNREAD,
+    Counts,
+    Scope,
+    source_scope,
+    topic_scope,
+    view_scope,
+)
+from reader.sources import FeedSource, feed_sources
 from reader.state import SavedView
 from reader.widgets.plain_option_list import PlainOptionList
 
+HEADING = Scope("heading", "")
+"""What a section's heading (or its closing note) stands for: nothing to choose."""
 
-def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -> Table:
+
+def _prompt(name: str | Text, unread: int | None, total: int | None, style: str = "") -> Table:
     """One line at any width: the name (cut with an ellipsis), then unread and total counts."""
     line = Table.grid(expand=True)
     line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
@@ -27,7 +46,7 @@ def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -
         counts.append(f" {unread:,}", style="bold")
     if total is not None:
         counts.append(f" {total:,}", style="dim")
-    line.add_row(Text(name, style=style), counts)
+    line.add_row(Text(name, style=style) if isinstance(name, str) else name, counts)
     return line
 
 
@@ -37,6 +56,9 @@ class TopicSidebar(PlainOptionList):
     BINDINGS = [
         Binding("x,delete", "delete_view", "Delete saved search", show=False),
     ]
+
+    COMPONENT_CLASSES = {"topic-sidebar--heading", "topic-sidebar--failed"}
+    """A section's heading; the mark of a feed whose last fetch failed (styled in app.tcss)."""
 
     @dataclass
     class Chosen(Message):
@@ -53,14 +75,51 @@ class TopicSidebar(PlainOptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.scopes: list[Scope] = []
-        """One per option, in order (the separator is not an option)."""
+        """One per option, in order (separators are not options; headings are :data:`HEADING`)."""
+        self.feeds: list[FeedSource] | None = None
+        """The subscribed feeds (None when the feed list cannot be read): set by the screen."""
+        self.show_providers = True
+        """Whether a cache without feeds gets a Providers section (not the bundled samples)."""
+        self.border_title = "Topics"
 
     @property
     def current(self) -> Scope | None:
         """The highlighted scope."""
         if self.highlighted is not None and 0 <= self.highlighted < len(self.scopes):
-            return self.scopes[self.highlighted]
+            scope = self.scopes[self.highlighted]
+            return None if scope is HEADING else scope
         return None
+
+    def read_feeds(self, locations: Locations) -> None:
+        """Read the feed list and each feed's last result (shown at the next :meth:`set_scopes`)."""
+        self.feeds, problem = feed_sources(locations)
+        if problem:
+            self.notify(problem, title="Feeds", severity="warning", markup=False)
+
+    def _sources(self, counts: Counts) -> tuple[str, list[tuple[Scope, Table]], int]:
+        """The sources section: its heading, its lines, and how many providers are left out."""
+        if self.feeds:
+            failed = Text("!", style=self.get_component_rich_style("topic-sidebar--failed"))
+            lines = []
+            for feed in self.feeds:
+                total, unread = counts.source(feed.provider)
+                name = Text.assemble(failed, " ", feed.title) if feed.problem else Text(feed.title)
+                scope = source_scope(feed.title, feed.provider, feed.problem)
+                lines.append((scope, _prompt(name, unread, total)))
+            return "Feeds", lines, 0
+        if not self.show_providers:
+            return "", [], 0
+        providers, more = counts.providers()
+        lines = [
+            (source_scope(name), _prompt(name, unread, total)) for name, total, unread in providers
+        ]
+        return "Providers", lines, more
+
+    def _heading(self, text: str) -> Option:
+        return Option(
+            Text(text, style=self.get_component_rich_style("topic-sidebar--heading", partial=True)),
+            disabled=True,
+        )
 
     def set_scopes(
         self, counts: Counts, views: list[tuple[SavedView, int]], current: Scope
@@ -77,21 +136,43 @@ class TopicSidebar(PlainOptionList):
             (topic_scope(name), _prompt(name, unread, total))
             for name, total, unread in counts.topics()
         ]
-        self.scopes = [scope for scope, _ in lines] + [scope for scope, _ in topics]
+        heading, sources, more = self._sources(counts)
+        self.scopes = [scope for scope, _ in lines]
         options: list[Option | None] = [Option(prompt) for _, prompt in lines]
+        if sources:  # a divider line, then a heading: the sources, then the topics
+            options += [None, self._heading(heading)]
+            options += [Option(prompt) for _, prompt in sources]
+            self.scopes += [HEADING] + [scope for scope, _ in sources]
+            if more:
+                note = f"{more:,} more: search source:NAME"
+                options.append(Option(Text(note, style="italic"), disabled=True))
+                self.scopes.append(HEADING)
         if topics:
-            options.append(None)  # a divider line between the views and the topics
+            options.append(None)  # a divider line between the views (or sources) and the topics
+            if sources:
+                options.append(self._heading("Topics"))
+                self.scopes.append(HEADING)
             options += [Option(prompt) for _, prompt in topics]
+            self.scopes += [scope for scope, _ in topics]
+        self.border_title = f"{heading} & topics" if sources else "Topics"
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             self.highlighted = self.scopes.index(current) if current in self.scopes else 0
+        self._show_problem()
+
+    def _show_problem(self) -> None:
+        """A feed's failed fetch, in words, for the mouse (the list title says it too)."""
+        scope = self.current
+        self.tooltip = f"Last fetch failed: {scope.problem}" if scope and scope.problem else None
 
     @on(OptionList.OptionHighlighted)
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
         event.stop()
         if 0 <= event.option_index < len(self.scopes):
-            self.post_message(self.Chosen(self.scopes[event.option_index]))
+            self._show_problem()
+            if self.scopes[event.option_index] is not HEADING:
+                self.post_message(self.Chosen(self.scopes[event.option_index]))
 
     def action_delete_view(self) -> None:
         """Delete the highlighted saved search (the screen asks first)."""
