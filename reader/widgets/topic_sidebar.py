@@ -1,8 +1,9 @@
 """The sidebar: all articles, unread, starred, saved searches, then the sources and the topics.
 
-The sources are the subscribed feeds (a Feeds section) or, in a cache that has
-none, the articles' providers (a Providers section); each lists its articles
-with ``source:NAME``. Sections have headings that cannot be highlighted.
+The sources are the subscribed feeds (a Feeds section, before the topics) or,
+in a cache that has none, the articles' providers (a Providers section, after
+the topics: they can be many); each lists its articles with ``source:NAME``.
+A section's heading cannot be highlighted.
 """
 
 from __future__ import annotations
@@ -137,24 +138,31 @@ class TopicSidebar(PlainOptionList):
             for name, total, unread in counts.topics()
         ]
         heading, sources, more = self._sources(counts)
+        # Feeds, chosen by the user and few, come before the topics; providers, many and found in
+        # the files, after them. Each section follows a divider; a heading names it when the
+        # sidebar has more than one.
+        sections: list[tuple[str, list[tuple[Scope, Table]], int]] = [("", topics, 0)]
+        if sources and heading == "Feeds":
+            sections = [(heading, sources, 0), ("Topics", topics, 0)]
+        elif sources:
+            sections.append((heading, sources, more))
         self.scopes = [scope for scope, _ in lines]
         options: list[Option | None] = [Option(prompt) for _, prompt in lines]
-        if sources:  # a divider line, then a heading: the sources, then the topics
-            options += [None, self._heading(heading)]
-            options += [Option(prompt) for _, prompt in sources]
-            self.scopes += [HEADING] + [scope for scope, _ in sources]
-            if more:
-                note = f"{more:,} more: search source:NAME"
+        for title, section, left_out in sections:
+            if not section:
+                continue
+            options.append(None)
+            if title:
+                options.append(self._heading(title))
+                self.scopes.append(HEADING)
+            options += [Option(prompt) for _, prompt in section]
+            self.scopes += [scope for scope, _ in section]
+            if left_out:
+                note = f"{left_out:,} more: search source:NAME"
                 options.append(Option(Text(note, style="italic"), disabled=True))
                 self.scopes.append(HEADING)
-        if topics:
-            options.append(None)  # a divider line between the views (or sources) and the topics
-            if sources:
-                options.append(self._heading("Topics"))
-                self.scopes.append(HEADING)
-            options += [Option(prompt) for _, prompt in topics]
-            self.scopes += [scope for scope, _ in topics]
-        self.border_title = f"{heading} & topics" if sources else "Topics"
+        shown = [title or "Topics" for title, section, _ in sections if section] or ["Topics"]
+        self.border_title = " & ".join(shown).capitalize()
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             self.highlighted = self.scopes.index(current) if current in self.scopes else 0
