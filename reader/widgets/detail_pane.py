@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +19,7 @@ from reader.article_text import EXCERPT, article_text, preview
 from reader.articles import Article, ArticleError, Provider, Related, load_article
 from reader.captions import NO_ARTICLE
 from reader.enclosure import describe
-from reader.entry import Entry, offered_topics
+from reader.entry import Entry, offered_topics, topics_of
 from reader.formatting import long_date
 from reader.fulltext.store import FullTextStore
 from reader.widgets.link_clicks import ClickableLinks
@@ -150,7 +151,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         except ArticleError as exc:
             self.show(None, f"{entry.title}\n\nThis file can no longer be read: {exc}")
             return
-        self.show(article, marks=marks)
+        # The entry's topics: renamed (reader.topic_names), machine tags already left out.
+        self.show(replace(article, topics=tuple(topics_of(entry))), marks=marks)
 
     def set_marks(self, marks: tuple[bool, bool]) -> None:
         """Update the reading state shown for the current article."""
