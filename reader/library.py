@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from enum import Enum
+from itertools import islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from reader.index import (
     scan_anyway,
     start_diff,
 )
+from reader.index_changes import Changes, apply_paths
 from reader.paths import SAMPLES_DIR, Locations
 from reader.qualifiers import Marks
 from reader.query import fts_expression, parse_query
@@ -249,6 +251,16 @@ class Collection:
         return Collection(entries, self._search, self._match)
 
 
+def surviving_neighbour(rows: list[Entry], cursor: int, removed: frozenset[str]) -> Entry | None:
+    """The row to highlight when the one at ``cursor`` was removed: the next one left, else the
+    one before; None when the highlighted row stays (or none is left)."""
+    if not removed or not 0 <= cursor < len(rows) or rows[cursor].path not in removed:
+        return None
+    after = (e for e in islice(rows, cursor + 1, None) if e.path not in removed)
+    before = (rows[i] for i in range(cursor - 1, -1, -1) if rows[i].path not in removed)
+    return next(after, None) or next(before, None)
+
+
 PATCH_LIMIT = 5000
 """Up to this many changed files, a scan patches the loaded list instead of reloading it."""
 
@@ -283,6 +295,17 @@ class Source:
             return loaded.patched(self.index, result.touched)
         self._swapped = False
         return self.load()
+
+    def apply(self, loaded: Collection, paths: list[str]) -> tuple[Collection, Changes]:
+        """``loaded`` with the files at ``paths`` (relative) read again: nothing else is looked at.
+
+        The index is updated for those files only, in one transaction; the
+        collection is ``loaded`` itself when none of them changed.
+        """
+        changes = apply_paths(self.index, paths)
+        if not changes.touched:
+            return loaded, changes
+        return loaded.patched(self.index, changes.touched), changes
 
     def scan_index(
         self,

@@ -40,6 +40,8 @@ class FeedFetch(Widget):
         stopped: bool = False
         full_text_urls: list[str] = field(default_factory=list)
         """New articles of feeds marked ``full_text``: their pages are downloaded next."""
+        completed_paths: list[str] = field(default_factory=list)
+        """Files of earlier fetches that got their body now (relative to the cache)."""
 
     @dataclass
     class PagesDone(Message):
@@ -141,9 +143,14 @@ class FeedFetch(Widget):
             return
         cache = str(self.locations.cache)
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
+        done = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.completed_paths]
         self.post_message(
             self.Finished(
-                new, report.failures, stopped=report.stopped, full_text_urls=report.full_text_urls
+                new,
+                report.failures,
+                stopped=report.stopped,
+                full_text_urls=report.full_text_urls,
+                completed_paths=done,
             )
         )
 
