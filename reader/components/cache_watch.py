@@ -85,10 +85,15 @@ class CacheWatch(Widget):
         except ImportError:
             self.post_message(self.Failed("not watching the cache: watchfiles is not installed"))
             return
+        missing = False
         while not self._stop.is_set():
             if not self.cache.is_dir():
+                missing = True
                 self._stop.wait(MISSING_CHECK_SECONDS)
                 continue
+            if missing:  # what arrived with the folder, before it could be watched
+                missing = False
+                self._report_contents()
             try:
                 self._follow(watch)
             except Exception as exc:  # noqa: BLE001 - say why, and never take the reader down
@@ -130,6 +135,14 @@ class CacheWatch(Widget):
         self.watching = False
         if pending and not self._stop.is_set():
             self.post_message(self.Changed(sorted(pending)))
+
+    def _report_contents(self) -> None:
+        try:
+            names = sorted(name for name in os.listdir(self.cache) if may_hold_articles(name))
+        except OSError:
+            return
+        if names:
+            self.post_message(self.Changed(names))
 
     def _same_folder(self, identity: int) -> bool:
         try:

@@ -32,8 +32,9 @@ from reader.components.reading import Reading
 from reader.entry import Entry
 from reader.fulltext.store import FullTextStore
 from reader.index import Skip
-from reader.library import Collection, Preloaded, Source, surviving_neighbour
+from reader.library import Collection, Preloaded, Source
 from reader.marks import Marks
+from reader.ordering import surviving_neighbour
 from reader.paths import Locations
 from reader.scopes import ALL
 from reader.screens.main_keys import MAIN_KEYS

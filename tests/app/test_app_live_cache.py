@@ -213,3 +213,26 @@ async def test_a_fetch_s_files_are_read_once_not_rescanned(fixture_locations, fe
         assert new <= screen.query_one(ArticleList).new_paths  # still marked new
         assert screen.query_one(ArticleList).highlighted.path == "two-days.md"
         assert not screen.scanning
+
+
+@pytest.mark.parametrize("folder_exists", [True, False], ids=["empty cache", "no cache folder"])
+async def test_a_first_article_replaces_the_samples(samples_locations, folder_exists):
+    """An empty (or not yet made) cache shows the samples until an article arrives in it."""
+    cache = samples_locations.cache
+    if not folder_exists:
+        cache.rmdir()
+    app = build_app(samples_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert screen.is_samples
+        if folder_exists:
+            await watching(pilot, screen)
+        else:
+            cache.mkdir()
+        article(cache, "first.md", "The first article of a new cache")
+        await wait_until(
+            pilot,
+            lambda: not screen.is_samples and paths(screen) == ["first.md"],
+            timeout=LIMIT,
+            what="the cache's first article",
+        )

@@ -8,8 +8,10 @@ the change is; the reader's own write, applied once, is not parsed again.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ import reader.index_changes as changes_module
 from reader.entry import Entry
 from reader.index import Index, index_path_for
 from reader.index_changes import apply_paths, is_article_path, may_hold_articles
-from reader.library import Source, surviving_neighbour
+from reader.library import Collection, Source
+from reader.ordering import SortKey, sort_entries, surviving_neighbour
 from reader.paths import Locations
 
 
@@ -172,3 +175,41 @@ def test_the_cursor_on_a_removed_row_goes_to_the_next_one_left_else_the_one_befo
     assert surviving_neighbour(rows, 4, frozenset({"e", "d"})).path == "c"
     assert surviving_neighbour(rows, 2, frozenset({"a"})) is None  # the highlighted one stays
     assert surviving_neighbour(rows, 0, frozenset("abcde")) is None
+
+
+def test_a_patched_order_is_the_order_a_new_sort_gives():
+    """The loaded order is patched rather than sorted again; it must stay a valid order."""
+    rng = random.Random(13)
+
+    def made(n: int) -> Entry:
+        published = rng.choice([None, float(rng.randint(0, 50))])
+        quality = rng.choice([None, rng.randint(0, 5)])
+        return Entry(f"p{n}", f"t{n}", published, quality, None, "", "", None, "article", "", n)
+
+    entries = [made(n) for n in range(300)]
+    for key in SortKey:
+        collection = Collection(entries)
+        for reverse in (False, True):
+            collection.sorted(key, reverse)
+        gone = {e.path for e in rng.sample(entries, 40)}
+        added = [made(n) for n in range(300, 330)]
+        by_path = {e.path: e for e in entries if e.path not in gone} | {e.path: e for e in added}
+        patched = collection.patched(FakeIndex(added), sorted(gone) + [e.path for e in added])
+        for reverse in (False, True):
+            fresh = sort_entries(list(by_path.values()), key, reverse)
+            got = patched.sorted(key, reverse)
+            assert {e.path for e in got} == set(by_path)
+            value = attrgetter("published" if key is SortKey.DATE else "quality")
+            assert [(value(e), e.published) for e in got] == [
+                (value(e), e.published) for e in fresh
+            ]
+
+
+class FakeIndex:
+    """What :meth:`Collection.patched` asks of an index: the entries at some paths."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = {e.path: e for e in entries}
+
+    def entries_at(self, paths: list[str]) -> list[Entry]:
+        return [self.entries[p] for p in paths if p in self.entries]
