@@ -8,8 +8,8 @@ one article with a new title dated in the future, so that it sorts first and
 is on screen once applied, and the clock stops when the title is painted;
 the reader's CPU time over that span (and over the counts that follow) is
 read from ``/proc``. The same change is then timed in-process: the watcher's
-path (:meth:`Source.apply` on the loaded collection, and the sort for the
-list) against the full reload a fetch used to cause (walk every file, load
+path (:meth:`Source.apply` on the loaded collection, which patches the
+list's order) against the full reload a fetch used to cause (walk every file, load
 the index, sort). Medians over ``--runs``; the machine is printed with them.
 """
 
@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent))
 
 from bench import Run, machine, make_cache  # noqa: E402
 
-from reader.library import Collection, SortKey, Source  # noqa: E402
+from reader.library import SortKey, Source  # noqa: E402
 from reader.paths import Locations  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -87,44 +88,43 @@ def through_the_terminal(cache: Path, home: Path, count: int, runs: int) -> dict
 def in_process(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
     """The watcher's path against a full reload, each timed (wall and CPU) in this process."""
     locations = Locations(cache=cache, config=home / "config", data=home / "data")
-    target = cache / "batch051" / "article-000051.md"
+    rel = "batch051/article-000051.md"
+    target = cache / rel
     original = target.read_text(encoding="utf-8")
-    out: dict[str, list[float]] = {
-        "apply one file + sort: wall (ms)": [],
-        "apply one file + sort: CPU (ms)": [],
-        "full reload (walk, load, sort): wall (ms)": [],
-        "full reload (walk, load, sort): CPU (ms)": [],
-    }
+    out: dict[str, list[float]] = {}
+
+    def timed(name: str, action: Callable[[], object]) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        out.setdefault(f"{name}: wall (ms)", []).append(1000 * (time.perf_counter() - wall))
+        out.setdefault(f"{name}: CPU (ms)", []).append(1000 * (time.process_time() - cpu))
+
+    def full_reload() -> None:
+        fresh = Source(locations)
+        first = fresh.load()
+        fresh.reload(first, fresh.scan()).sorted(SortKey.DATE)
+        fresh.index.close()
+
     source = Source(locations)
-    try:
-        source.scan()
-        loaded = source.load()
+    source.scan()  # the terminal runs' last change was put back after the reader quit
+    loaded = source.load()
+    loaded.sorted(SortKey.DATE)
+
+    def apply_one() -> None:
+        nonlocal loaded
+        loaded, _ = source.apply(loaded, [rel])
         loaded.sorted(SortKey.DATE)
+
+    try:
         for n in range(runs):
             rewrite(target, f"In-process mark {n}")
-            wall, cpu = time.perf_counter(), time.process_time()
-            loaded, _ = source.apply(loaded, ["batch051/article-000051.md"])
-            loaded.sorted(SortKey.DATE)
-            out["apply one file + sort: wall (ms)"].append(1000 * (time.perf_counter() - wall))
-            out["apply one file + sort: CPU (ms)"].append(1000 * (time.process_time() - cpu))
+            timed("apply one file (index, patched order)", apply_one)
         for n in range(runs):
             rewrite(target, f"Reload mark {n}")
-            wall, cpu = time.perf_counter(), time.process_time()
-            fresh = Source(locations)
-            first = fresh.load()
-            result = fresh.scan()
-            final: Collection = fresh.reload(first, result)
-            final.sorted(SortKey.DATE)
-            out["full reload (walk, load, sort): wall (ms)"].append(
-                1000 * (time.perf_counter() - wall)
-            )
-            out["full reload (walk, load, sort): CPU (ms)"].append(
-                1000 * (time.process_time() - cpu)
-            )
-            fresh.index.close()
+            timed("full reload (walk, load, sort)", full_reload)
     finally:
         target.write_text(original, encoding="utf-8")
-        source.apply(source.load(), ["batch051/article-000051.md"])
+        source.apply(source.load(), [rel])
         source.index.close()
     return out
 

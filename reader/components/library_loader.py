@@ -2,8 +2,10 @@
 
 :class:`LibraryLoader` is a display-less widget that owns the scan worker: it
 shows the index at once, then brings it up to date with the files, and counts
-the sidebar once the list has painted. It reports with messages that bubble
-to the screen, which shows what they carry.
+the sidebar once the list has painted. Files that changed since (seen by
+:mod:`reader.components.cache_watch`, or written by a fetch) are applied one
+set at a time with :meth:`LibraryLoader.apply`, never during a scan. It
+reports with messages that bubble to the screen, which shows what they carry.
 """
 
 from __future__ import annotations
@@ -182,6 +184,7 @@ class LibraryLoader(Widget):
                 self.Loaded(source, collection, False, skipped, frozenset(changes.removed))
             )
             self._count_after_paint(collection)
+            collection.warm(settings.sort, settings.reverse)  # the next key typed finds it ready
         self.post_message(self._Applied())
 
     @on(Loaded)
