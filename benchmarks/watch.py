@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -144,8 +145,11 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="newsreader-watch-home-"))
     print(f"machine: {machine()}")
     make_cache(cache, args.articles)
-    figures = through_the_terminal(cache, home, args.articles, args.runs)
-    figures.update(in_process(cache, home, args.runs))
+    try:
+        figures = through_the_terminal(cache, home, args.articles, args.runs)
+        figures.update(in_process(cache, home, args.runs))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     print()
     print(f"| figure ({args.articles:,} articles) | median | min | max | runs |")
     print("|---|---|---|---|---|")
