@@ -29,66 +29,16 @@ from reader.article_text import markdown_to_text
 from reader.entry import Entry
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
 from reader.fulltext.store import FullTextStore
-from reader.index_rows import ArticleRow, ParseJob, parse_files, stored_fields
+from reader.index_rows import ArticleRow, ParseJob, parse_files
+from reader.index_schema import (
+    BULK_QUERY,
+    COLUMNS,
+    INSERT_ARTICLE,
+    PROBES,
+    SCHEMA,
+    SCHEMA_VERSION,
+)
 from reader.paths import OWN_DIR_NAME
-
-SCHEMA_VERSION = 7
-"""Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
-
-# What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
-_COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
-# printf('%!.17g') keeps every bit of a REAL, which JSON's own rendering (15 digits) would not.
-_BULK_QUERY = (
-    "SELECT count(*), "
-    + ", ".join(
-        "'[' || group_concat(CASE WHEN published IS NULL THEN 'null'"
-        " ELSE printf('%!.17g', published) END) || ']'"
-        if column == "published"
-        else f"json_group_array({column})"
-        for column in _COLUMNS.split(", ")
-    )
-    + " FROM articles"
-)
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS articles (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    excerpt TEXT NOT NULL,
-    published REAL,
-    quality INTEGER,
-    heat INTEGER,
-    provider TEXT NOT NULL,
-    domain TEXT NOT NULL,
-    url TEXT,
-    type TEXT NOT NULL,
-    topics TEXT NOT NULL
-);
--- Prefix indexes from one letter: the first key typed in a search matches nearly every row,
--- and without one FTS5 merges a list per word starting with that letter (5x slower).
-CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
-    title, excerpt, provider, body,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '1 2 3'
-);
-CREATE TABLE IF NOT EXISTS skipped (
-    path TEXT PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    reason TEXT NOT NULL
-);
-PRAGMA user_version = {SCHEMA_VERSION};
-"""
-_PROBES = [  # every column used must be there: an unversioned or foreign file is rebuilt too
-    f"SELECT {_COLUMNS}, size, mtime_ns FROM articles LIMIT 0",
-    "SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0",
-    "SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0",
-]
-_INSERT_ARTICLE = "INSERT INTO articles ({}) VALUES ({})".format(
-    ", ".join(stored_fields()), ", ".join("?" * len(stored_fields()))
-)
 
 
 class Skip(NamedTuple):
@@ -145,7 +95,7 @@ class Index:
 
     def _open(self) -> sqlite3.Connection:
         """Open the index: rebuilt when damaged or of another version, in memory when unusable."""
-        opened = index_db.open_index(self.db_path, _SCHEMA, SCHEMA_VERSION, _PROBES)
+        opened = index_db.open_index(self.db_path, SCHEMA, SCHEMA_VERSION, PROBES)
         self.db_path, self.problem = opened.path, opened.problem
         return opened.conn
 
@@ -154,7 +104,7 @@ class Index:
         copy = Index(self.root, None)
         copy.conn.close()
         with self._lock:
-            copy.conn = index_db.memory_copy(self.conn, _SCHEMA, SCHEMA_VERSION, _PROBES)
+            copy.conn = index_db.memory_copy(self.conn, SCHEMA, SCHEMA_VERSION, PROBES)
         copy.problem = problem
         return copy
 
@@ -169,7 +119,7 @@ class Index:
         try:
             return self._entries_in_bulk()
         except (sqlite3.OperationalError, ValueError):  # an SQLite without JSON, or an odd value
-            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM articles").fetchall()
+            rows = self.conn.execute(f"SELECT {COLUMNS} FROM articles").fetchall()
             return list(map(Entry._make, rows))
 
     def _entries_in_bulk(self) -> list[Entry]:
@@ -182,7 +132,7 @@ class Index:
         about half the time, and far less time holding the lock.
         """
         with self._lock:
-            row = self.conn.execute(_BULK_QUERY).fetchone()
+            row = self.conn.execute(BULK_QUERY).fetchone()
         if not row[0]:
             return []
         columns = [json.loads(text) for text in row[1:]]
@@ -244,7 +194,7 @@ class Index:
                 chunk = paths[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self.conn.execute(
-                    f"SELECT {_COLUMNS} FROM articles WHERE path IN ({marks})", chunk
+                    f"SELECT {COLUMNS} FROM articles WHERE path IN ({marks})", chunk
                 )
                 found += map(Entry._make, rows)
         return found
@@ -277,16 +227,58 @@ class Index:
         root = str(self.root)
         instant_skips = [c for c in changed if c.problem is not None]
         jobs = [ParseJob(root, c.path, c.size, c.mtime_ns) for c in changed if c.problem is None]
-        with self._lock, self.conn:
-            self._delete_articles(gone)
-            self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
-            self._store_skips(instant_skips)
+        self.store(gone=gone, skips=instant_skips)
         result.removed = len(gone)
         result.parsed = len(instant_skips)
         result.touched = gone + [skip.path for skip in instant_skips] + [job.path for job in jobs]
         self._parse_all(jobs, result, progress, workers, stop)
         result.skipped = self.skipped()
         return result
+
+    def store(
+        self,
+        rows: list[ArticleRow] | None = None,
+        skips: list[FileInfo] | None = None,
+        gone: list[str] | None = None,
+    ) -> None:
+        """In one transaction: forget ``gone`` paths, record ``skips``, store parsed ``rows``."""
+        with self._lock, self.conn:
+            if gone:
+                self._delete_articles(gone)
+                self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
+            self._store_skips(skips or [])
+            if rows:
+                self._store_rows(rows)
+
+    def known(self, paths: list[str]) -> dict[str, tuple[int, int, str | None]]:
+        """What the index last saw of ``paths``: size, mtime and the skip reason (None: an article).
+
+        Looked up by path, so the cost is that of ``paths``, not of the index.
+        """
+        found: dict[str, tuple[int, int, str | None]] = {}
+        with self._lock:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for path, size, mtime, reason in self.conn.execute(
+                    f"SELECT path, size, mtime_ns, NULL FROM articles WHERE path IN ({marks})"
+                    f" UNION ALL SELECT path, size, mtime_ns, reason FROM skipped"
+                    f" WHERE path IN ({marks})",
+                    chunk + chunk,
+                ):
+                    found[path] = (size, mtime, reason)
+        return found
+
+    def paths_under(self, folder: str) -> list[str]:
+        """Indexed paths (articles and skips) inside ``folder`` (relative, ``/``-separated)."""
+        low, high = folder.rstrip("/") + "/", folder.rstrip("/") + "0"  # '0' follows '/'
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT path FROM articles WHERE path >= ? AND path < ?"
+                " UNION SELECT path FROM skipped WHERE path >= ? AND path < ?",
+                (low, high, low, high),
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def _delete_articles(self, paths: list[str]) -> None:
         """Remove articles and their search rows (found through the rowid, not a table scan)."""
@@ -306,7 +298,7 @@ class Index:
         fetched = {url: markdown_to_text(text) for url, text in downloaded.items()}
         self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
         self._delete_articles(paths)
-        self.conn.executemany(_INSERT_ARTICLE, (r[:-1] for r in rows))  # the body goes to search
+        self.conn.executemany(INSERT_ARTICLE, (r[:-1] for r in rows))  # the body goes to search
         self.conn.executemany(
             "INSERT INTO search (rowid, title, excerpt, provider, body)"
             " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
@@ -356,9 +348,7 @@ class Index:
                 if len(rows) + len(skips) >= 2000 or done == total:
                     if stop is not None and stop.is_set():
                         break  # a stop does not wait for a batch to be stored: it is parsed again
-                    with self._lock, self.conn:
-                        self._store_rows(rows)
-                        self._store_skips(skips)
+                    self.store(rows, skips)
                     stored, rows, skips = done, [], []
                 now = time.monotonic()
                 if progress and (now - last_report > 0.1 or done == total):

@@ -4,20 +4,18 @@
 the cache holds no article) and keeps its index. :class:`Collection` holds
 the loaded entries and answers the question the list asks: which entries, in
 which order, for a topic and a search (the sidebar counts with
-:mod:`reader.scopes`). All of it is plain Python so it can be tested, and
-timed, without a terminal.
+:mod:`reader.scopes`, the orders in :mod:`reader.ordering`). All of it is plain
+Python so it can be tested, and timed, without a terminal.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from enum import Enum
 from operator import attrgetter
 from pathlib import Path
 
@@ -35,6 +33,8 @@ from reader.index import (
     scan_anyway,
     start_diff,
 )
+from reader.index_changes import Changes, apply_paths
+from reader.ordering import SortKey, patched_order, sort_entries, without
 from reader.paths import SAMPLES_DIR, Locations
 from reader.qualifiers import Marks
 from reader.query import fts_expression, parse_query
@@ -43,43 +43,6 @@ from reader.topic_names import NO_RENAMES, TopicNames, load_topic_names
 
 _DATE = attrgetter("published")
 _QUALITY = attrgetter("quality")
-
-
-class SortKey(str, Enum):
-    """The orders the list offers."""
-
-    DATE = "date"
-    QUALITY = "quality"
-
-    @property
-    def other(self) -> SortKey:
-        """The order ``s`` switches to."""
-        return SortKey.QUALITY if self is SortKey.DATE else SortKey.DATE
-
-
-def _date_key(entry: Entry) -> float:
-    return entry.published if entry.published is not None else -math.inf
-
-
-def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> list[Entry]:
-    """``entries`` in the order the list shows them.
-
-    Date: newest first. Quality: highest first, ties newest first. ``reverse``
-    flips the known values only: articles without a date (or quality) stay
-    last either way, themselves newest first. Plain float keys and stable
-    sorts keep this fast on 100,000 entries.
-    """
-    by_date = sorted(entries, key=_date_key, reverse=True)
-    if key is SortKey.DATE:
-        known = [e for e in by_date if e.published is not None]
-        unknown = [e for e in by_date if e.published is None]
-    else:
-        known = [e for e in by_date if e.quality is not None]
-        known.sort(key=lambda e: e.quality, reverse=True)  # stable: ties stay newest first
-        unknown = [e for e in by_date if e.quality is None]
-    if reverse:
-        known.reverse()
-    return known + unknown
 
 
 TOPIC_VIEWS_KEPT = 64
@@ -246,12 +209,21 @@ class Collection:
         """A new collection: this one with ``touched`` paths re-read from ``index``.
 
         After a scan that changed a few files, this costs far less than loading
-        every entry again.
+        every entry again. The sorted orders are patched too, not sorted again; the
+        entries (in no particular order) are then one of them.
         """
-        gone = set(touched)
-        entries = [e for e in self.entries if e.path not in gone]
-        entries += self.names.apply(index.entries_at(touched))
-        return Collection(entries, self._search, self._match, self.names)
+        gone, fresh = set(touched), self.names.apply(index.entries_at(touched))
+        orders = {
+            key: Rows(patched_order(rows.entries, gone, fresh, key))
+            for (key, reverse), rows in self._sorted.items()
+            if not reverse  # the reversed orders are made from these again, cheaply
+        }
+        entries = next(iter(orders.values())).entries if orders else without(self.entries, gone)
+        patched = Collection(
+            entries if orders else entries + fresh, self._search, self._match, self.names
+        )
+        patched._sorted = {(key, False): rows for key, rows in orders.items()}
+        return patched
 
 
 PATCH_LIMIT = 5000
@@ -290,6 +262,17 @@ class Source:
             return loaded.patched(self.index, result.touched)
         self._swapped = False
         return self.load()
+
+    def apply(self, loaded: Collection, paths: list[str]) -> tuple[Collection, Changes]:
+        """``loaded`` with the files at ``paths`` (relative) read again: nothing else is looked at.
+
+        The index is updated for those files only, in one transaction; the
+        collection is ``loaded`` itself when none of them changed.
+        """
+        changes = apply_paths(self.index, paths)
+        if not changes.touched:
+            return loaded, changes
+        return loaded.patched(self.index, changes.touched), changes
 
     def scan_index(
         self,

@@ -42,6 +42,10 @@ class FeedFetch(Widget):
         """New articles of feeds marked ``full_text``: their pages are downloaded next."""
         pruned: int = 0
         """Old articles removed after the fetch (``keep_days``, ``max_items``)."""
+        completed_paths: list[str] = field(default_factory=list)
+        """Files of earlier fetches that got their body now (relative to the cache)."""
+        pruned_paths: list[str] = field(default_factory=list)
+        """The files those were (relative to the cache): they leave the list."""
 
     @dataclass
     class PagesDone(Message):
@@ -145,6 +149,8 @@ class FeedFetch(Widget):
             return
         cache = str(self.locations.cache)
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
+        done = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.completed_paths]
+        gone = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.pruned_paths]
         self.post_message(
             self.Finished(
                 new,
@@ -152,6 +158,8 @@ class FeedFetch(Widget):
                 stopped=report.stopped,
                 full_text_urls=report.full_text_urls,
                 pruned=report.pruned,
+                completed_paths=done,
+                pruned_paths=gone,
             )
         )
 

@@ -2,8 +2,10 @@
 
 :class:`LibraryLoader` is a display-less widget that owns the scan worker: it
 shows the index at once, then brings it up to date with the files, and counts
-the sidebar once the list has painted. It reports with messages that bubble
-to the screen, which shows what they carry.
+the sidebar once the list has painted. Files that changed since (seen by
+:mod:`reader.components.cache_watch`, or written by a fetch) are applied one
+set at a time with :meth:`LibraryLoader.apply`, never during a scan. It
+reports with messages that bubble to the screen, which shows what they carry.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.widget import Widget
 
 from reader import captions
 from reader.index import Skip
-from reader.library import Collection, Preloaded, Source
+from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
 from reader.marks import Marks, Tally
 from reader.paths import Locations
 from reader.settings import Settings
@@ -47,6 +49,9 @@ class LibraryLoader(Widget):
         collection: Collection
         is_samples: bool
         skipped: list[Skip] | None
+        removed: frozenset[str] = frozenset()
+        """Paths of articles that went away (after :meth:`LibraryLoader.apply`): the cursor on
+        one of them moves to its neighbour."""
 
     @dataclass
     class Counted(Message):
@@ -59,6 +64,12 @@ class LibraryLoader(Widget):
         """What the status line says about the running scan (files parsed, new files read)."""
 
         text: str
+
+    @dataclass
+    class _Applied(Message):
+        """A set of changed files is in (or could not be, and a full scan is wanted)."""
+
+        rescan: bool = False
 
     @dataclass
     class ScanFailed(Message):
@@ -92,6 +103,11 @@ class LibraryLoader(Widget):
         self._reload_pending = False
         self.scanning = True
         """Whether a scan runs (a reload waits for it to end)."""
+        self._pending: set[str] = set()
+        """Changed paths waiting to be read (see :meth:`apply`)."""
+        self._applying = False
+        self._latest: tuple[Source, Collection] | None = None
+        """What the last :class:`Loaded` carried: the base that changed files are applied to."""
 
     def on_mount(self) -> None:
         # An app that says when it starts to exit (NewsReaderApp.closing) stops the scan then,
@@ -109,12 +125,67 @@ class LibraryLoader(Widget):
 
     def reload(self) -> None:
         """Scan again (new files arrived), once the running scan (which cannot be stopped) ends."""
-        if self.scanning:
+        if self.scanning or self._applying:
             self._reload_pending = True
             return
+        self._pending.clear()  # the scan reads them too
         self.scanning = True
         self.post_message(self.Scanning(captions.READING_NEW))
         self.load()
+
+    def apply(self, paths: list[str]) -> None:
+        """Read the files at ``paths`` (relative to the cache) again, and nothing else.
+
+        The watcher and the fetch call this; the paths wait while a scan or
+        another set runs (a scan that ends reads what it found, and those
+        files are then found unchanged). Very many at once are a scan.
+        """
+        self._pending.update(paths)
+        self._apply_next()
+
+    def _apply_next(self) -> None:
+        if self.scanning or self._applying or not self._pending:
+            return
+        if self._latest is None:
+            return  # the cache could not be opened: nothing to apply to
+        if self._latest[0].is_samples or len(self._pending) > PATCH_LIMIT:
+            self.reload()  # files in a cache that had none, or more than a patch is worth
+            return
+        paths, self._pending = sorted(self._pending), set()
+        self._applying = True
+        self._apply(paths)
+
+    @on(_Applied)
+    def _applied(self, message: _Applied) -> None:
+        self._applying = False
+        if message.rescan or self._reload_pending:
+            self._reload_pending = False
+            self.reload()
+        else:
+            self._apply_next()
+
+    @work(thread=True, group="changes")
+    def _apply(self, paths: list[str]) -> None:
+        """Apply changed files to the index and the loaded list (see :meth:`Source.apply`)."""
+        assert self._latest is not None
+        source, loaded = self._latest
+        try:
+            collection, changes = source.apply(loaded, paths)
+            skipped = source.index.skipped() if changes.touched else []
+        except Exception:  # noqa: BLE001 - the index refused (locked, full): a scan copes with that
+            self.post_message(self._Applied(rescan=True))
+            return
+        if changes.touched and not self._stop.is_set():
+            settings = self.settings
+            collection.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
+            self._latest = (source, collection)
+            self._painted.clear()
+            self.post_message(
+                self.Loaded(source, collection, False, skipped, frozenset(changes.removed))
+            )
+            self._count_after_paint(collection)
+            collection.warm(settings.sort, settings.reverse)  # the next key typed finds it ready
+        self.post_message(self._Applied())
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -124,10 +195,13 @@ class LibraryLoader(Widget):
             if self._reload_pending:  # a fetch finished during this scan: scan again for its files
                 self._reload_pending = False
                 self.call_later(self.reload)
+            else:
+                self.call_later(self._apply_next)  # files changed during the scan
 
     @on(ScanFailed)
     def _failed(self) -> None:
         self.scanning = False
+        self._pending.clear()
 
     @work(thread=True, exclusive=True, group="count")
     def count(self, collection: Collection) -> None:
@@ -192,9 +266,11 @@ class LibraryLoader(Widget):
         if result.changed or not len(first) or source.is_samples:
             final = source.reload(first, result)
             final.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
+            self._latest = (source, final)
             self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
             self._count_after_paint(final)
         else:
+            self._latest = (source, first)
             self.post_message(self.Loaded(source, first, False, result.skipped))
             if not counted:
                 self._count_after_paint(first)

@@ -64,6 +64,8 @@ class FetchReport:
     """Whether the fetch was stopped before every feed was done (what was written stays)."""
     pruned: int = 0
     """Old articles removed after the fetch, as the feeds' ``keep_days``/``max_items`` ask."""
+    pruned_paths: list[Path] = field(default_factory=list)
+    """The files those were."""
 
 
 def _usual_entry_url(parsed: ParsedFeed) -> str | None:

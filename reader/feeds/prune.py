@@ -76,6 +76,8 @@ class PruneResult:
     """What a prune did."""
 
     removed: int = 0
+    removed_paths: list[Path] = field(default_factory=list)
+    """The files removed."""
     feeds: int = 0
     """Feeds that lost at least one article."""
     kept_starred: int = 0
@@ -189,6 +191,7 @@ def perform(plan: PrunePlan, ledger: Ledger) -> PruneResult:
                 failed.append(f"{candidate.path}: {exc.strerror or exc}")
                 continue
             ledger.pruned(candidate.relative)
+            result.removed_paths.append(candidate.path)
             gone += 1
         if failed:
             more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
@@ -247,6 +250,7 @@ def after_fetch(
             if prunes(feeds, defaults):
                 result = prune(locations, feeds, defaults, ledger=ledger)  # saves the ledger
                 report.pruned = result.removed
+                report.pruned_paths = result.removed_paths
                 report.warnings.extend(result.warnings)
                 return
     except (FeedConfigError, PruneError) as exc:

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from reader import captions, gc_pause
+from reader.components.cache_watch import CacheWatch
 from reader.components.feed_fetch import FeedFetch
 from reader.components.full_text import FullTextFetch
 from reader.components.library_loader import LibraryLoader
@@ -33,6 +34,7 @@ from reader.fulltext.store import FullTextStore
 from reader.index import Skip
 from reader.library import Collection, Preloaded, Source
 from reader.marks import Marks
+from reader.ordering import surviving_neighbour
 from reader.paths import Locations
 from reader.scopes import ALL
 from reader.screens.main_keys import MAIN_KEYS
@@ -104,6 +106,7 @@ class MainScreen(Screen):
         yield StatusLine(str(self.locations.cache), id="status")
         yield AdaptiveFooter()
         yield self.loader
+        yield CacheWatch(self.locations.cache)
         yield self.fetcher
         yield self.reading
         yield self.full_text
@@ -137,14 +140,18 @@ class MainScreen(Screen):
             save_settings(self.locations.settings_path, self.settings)
         self._show_rows(keep=old.scope == new.scope)
 
-    def _show_rows(self, keep: bool = True) -> None:
-        """Recompute the visible rows from the view and the collection, and show them."""
+    def _show_rows(self, keep: bool = True, keep_entry: Entry | None = None) -> None:
+        """Recompute the visible rows from the view and the collection, and show them.
+
+        The cursor stays on the highlighted article (on ``keep_entry`` when given).
+        """
         view, collection, marks = self.view, self.collection, self.marks
         self._rows = rows = view.rows(collection, marks.read, marks.starred)
         total = self._scope_size.of(view, collection, len(rows), marks.read, marks.starred)
         title = captions.list_title(view, len(rows), total)
         empty = captions.empty_message(view, self.scanning and not len(collection))
-        reloaded, keeping = collection is not self._rows_from, self._highlighted() if keep else None
+        reloaded = collection is not self._rows_from
+        keeping = (keep_entry or self._highlighted()) if keep else None
         pane, words = self.query_one(ListPane), view.query.words
         pane.show_rows(rows, title=title, empty=empty, words=words, keep=keeping, reloaded=reloaded)
         self._rows_from = collection
@@ -178,6 +185,8 @@ class MainScreen(Screen):
             if message.source.topic_problem:
                 self.notify(message.source.topic_problem, severity="warning", markup=False)
         self.query_one(TopicSidebar).show_providers = not message.is_samples
+        articles = self.query_one(ArticleList)  # the cursor on an article gone goes to a neighbour
+        neighbour = surviving_neighbour(articles.entries, articles.cursor, message.removed)
         self.collection = self.marks.collection = message.collection
         self.is_samples = message.is_samples
         status = self.query_one(StatusLine)
@@ -188,8 +197,16 @@ class MainScreen(Screen):
         status.skipped, status.index_problem = len(self.skipped), message.source.problem
         banner = captions.samples_banner(len(self.skipped)) if self.is_samples else None
         self.query_one(ListPane).show_banner(banner)
-        self._show_rows()
+        self._show_rows(keep_entry=neighbour)
         self.call_after_refresh(self._painted)
+
+    @on(CacheWatch.Changed)
+    def _cache_changed(self, message: CacheWatch.Changed) -> None:
+        self.loader.apply(message.paths)
+
+    @on(CacheWatch.Failed)
+    def _watch_failed(self, message: CacheWatch.Failed) -> None:
+        self.notify(message.reason, title="Live cache", severity="warning", markup=False)
 
     def _painted(self) -> None:
         self.loader.painted()
@@ -228,10 +245,10 @@ class MainScreen(Screen):
         self.query_one(TopicSidebar).read_feeds(self.locations)  # a failure mark may come or go
         if self.marks.counted:
             self._show_marks()
-        if message.new_paths:  # marked new in the list, once the scan has brought them in
+        if message.new_paths:  # marked new in the list once they are in
             self.query_one(ArticleList).new_paths.update(message.new_paths)
-        if message.new_paths or message.pruned:  # the scan drops the pruned files
-            self.loader.reload()
+        # Only these files are read; the watcher that sees them too then finds them unchanged.
+        self.loader.apply(message.new_paths + message.completed_paths + message.pruned_paths)
 
     @on(FeedFetch.PagesDone)
     @on(FullTextFetch.Done)

@@ -476,7 +476,7 @@ def test_bulk_read_gives_exactly_the_rows_a_row_by_row_read_gives(
         )
     by_row = [
         index_module.Entry._make(r)
-        for r in index.conn.execute(f"SELECT {index_module._COLUMNS} FROM articles")
+        for r in index.conn.execute(f"SELECT {index_module.COLUMNS} FROM articles")
     ]
     bulk = index._entries_in_bulk()
     assert bulk == by_row and index.entries() == by_row
@@ -514,7 +514,7 @@ def test_word_matches_fall_back_when_sqlite_has_no_json(
         assert index.match_ids('"unclosed') == set()  # a bad expression still matches nothing
         assert sorted(index.entries()) == sorted(
             index_module.Entry._make(r)
-            for r in real.execute(f"SELECT {index_module._COLUMNS} FROM articles")
+            for r in real.execute(f"SELECT {index_module.COLUMNS} FROM articles")
         )
     finally:
         index.conn = real

@@ -1,0 +1,67 @@
+"""The index's SQL: its tables, the version that says when to rebuild them, and its queries.
+
+Kept apart from :mod:`reader.index` so that the layout of a row is read in one
+place, and the index's code stays short enough to read. No Textual.
+"""
+
+from __future__ import annotations
+
+from reader.index_rows import stored_fields
+
+SCHEMA_VERSION = 7
+"""Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
+
+# What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
+COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
+# printf('%!.17g') keeps every bit of a REAL, which JSON's own rendering (15 digits) would not.
+BULK_QUERY = (
+    "SELECT count(*), "
+    + ", ".join(
+        "'[' || group_concat(CASE WHEN published IS NULL THEN 'null'"
+        " ELSE printf('%!.17g', published) END) || ']'"
+        if column == "published"
+        else f"json_group_array({column})"
+        for column in COLUMNS.split(", ")
+    )
+    + " FROM articles"
+)
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    published REAL,
+    quality INTEGER,
+    heat INTEGER,
+    provider TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    url TEXT,
+    type TEXT NOT NULL,
+    topics TEXT NOT NULL
+);
+-- Prefix indexes from one letter: the first key typed in a search matches nearly every row,
+-- and without one FTS5 merges a list per word starting with that letter (5x slower).
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    title, excerpt, provider, body,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+);
+CREATE TABLE IF NOT EXISTS skipped (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    reason TEXT NOT NULL
+);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+PROBES = [  # every column used must be there: an unversioned or foreign file is rebuilt too
+    f"SELECT {COLUMNS}, size, mtime_ns FROM articles LIMIT 0",
+    "SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0",
+    "SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0",
+]
+INSERT_ARTICLE = "INSERT INTO articles ({}) VALUES ({})".format(
+    ", ".join(stored_fields()), ", ".join("?" * len(stored_fields()))
+)
