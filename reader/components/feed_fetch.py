@@ -61,6 +61,8 @@ class FeedFetch(Widget):
         """Whether it was a refresh of the due feeds, started by the reader itself."""
         summary: str = ""
         """A background refresh's result for the status line (it notifies nobody)."""
+        held: str = ""
+        """Which feeds were not asked because their server asked to wait ("" when none)."""
 
     @dataclass
     class _Due(Message, bubble=False):
@@ -172,6 +174,8 @@ class FeedFetch(Widget):
             self._fetch_pages(message.full_text_urls, self._stop)
         if message.background:
             return  # said in the status line: a refresh the user did not ask for stays quiet
+        if message.held:
+            self.notify(message.held, title="Not asked", markup=False, timeout=10)
         if message.error:
             self.notify(message.error, title="Feeds not fetched", severity="error", markup=False)
             return
@@ -190,6 +194,7 @@ class FeedFetch(Widget):
     def _fetch(self, stop: threading.Event, due: list[Feed] | None = None) -> None:
         """Fetch every feed (``R``), or only the ``due`` ones (a background refresh)."""
         from reader.feeds import FeedConfigError, fetch_feeds
+        from reader.feeds.schedule import held_line
 
         background = due is not None
 
@@ -219,6 +224,7 @@ class FeedFetch(Widget):
                 full_text_urls=report.full_text_urls,
                 background=background,
                 summary=self._summary(report, due) if due is not None else "",
+                held=held_line(report.held, dt.datetime.now(dt.UTC)) if report.held else "",
             )
         )
 

@@ -33,7 +33,7 @@ from reader.feeds.http import (
     make_client,
 )
 from reader.feeds.parse import FeedParseError, ParsedFeed, ParseStopped, parse_document
-from reader.feeds.schedule import clock_time, held_until
+from reader.feeds.schedule import held_line, held_until
 from reader.feeds.status import STATUS_FILE, StatusStore
 from reader.feeds.store import ArticleWriter, body_to_write, site_domain
 from reader.feeds.text import line
@@ -194,12 +194,7 @@ class _Run:
             if self.progress is not None:
                 self.progress(self._done, len(self.feeds), feed.url)
         if self.report.held:
-            waits = ", ".join(f"{url} (until {clock_time(t, now)})" for url, t in self.report.held)
-            count = len(self.report.held)
-            self.report.warnings.append(
-                f"{count} feed{'s' * (count != 1)} not asked, as {'its' if count == 1 else 'their'}"
-                f" server asked to wait (Retry-After): {waits}"
-            )
+            self.report.warnings.append(held_line(self.report.held, now))
         return asked
 
     def _stopping(self) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reader.feeds.config import Feed
@@ -165,6 +165,14 @@ def next_cell(refresh: NextRefresh, now: dt.datetime) -> str:
     if refresh.kind in (BACKOFF, RETRY_AFTER):
         text += " backoff"
     return text
+
+
+def held_line(held: Sequence[tuple[str, dt.datetime]], now: dt.datetime) -> str:
+    """One line about the feeds a fetch left alone because their server asked to wait."""
+    count = len(held)
+    waits = ", ".join(f"{url} (until {clock_time(until, now)})" for url, until in held)
+    feeds, its = (f"{count} feed", "its") if count == 1 else (f"{count} feeds", "their")
+    return f"{feeds} not asked, as {its} server asked to wait (Retry-After): {waits}"
 
 
 def wait_words(when: dt.datetime, now: dt.datetime) -> str:

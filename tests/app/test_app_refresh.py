@@ -19,6 +19,7 @@ from textual.widgets import Static
 from app.conftest import SIZE, UI_FIXTURES, Notes, build_app, wait_loaded, wait_until
 from reader.components import feed_fetch
 from reader.feeds import Feed, save_feeds
+from reader.feeds.status import STATUS_FILE, StatusStore
 from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 
@@ -163,3 +164,27 @@ async def test_the_samples_without_feeds_do_nothing(samples_locations):
         assert not screen.fetcher.running and "Refresh" not in status(screen)
         assert not samples_locations.feeds_config_path.exists()
         assert not (samples_locations.data / "feed_status.json").exists()
+
+
+async def test_R_leaves_alone_a_feed_whose_server_asked_to_wait_and_says_so(
+    fixture_locations, feed_server
+):
+    feed_server.release.set()
+    busy, fine = feed_server.url("/busy.xml"), feed_server.url("/harbour.xml")
+    save_feeds(fixture_locations.feeds_config_path, [Feed(url=busy), Feed(url=fine)])
+    store = StatusStore(fixture_locations.data / STATUS_FILE, fixture_locations.cache)
+    store.record(busy, ok=False, result="HTTP 429 Too Many Requests", retry_after=3600)
+    store.save()
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await wait_until(pilot, lambda: "Refreshed" in status(screen), what="the refresh")
+        assert feed_server.requests == ["/harbour.xml"]  # the busy one is not due
+        notes = Notes(app)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: len(notes.items) == 2, what="the notifications")
+        assert feed_server.requests == ["/harbour.xml"] * 2
+        message, title, _ = notes.items[0]
+        assert title == "Not asked" and message.startswith(
+            f"1 feed not asked, as its server asked to wait (Retry-After): {busy} (until "
+        )
