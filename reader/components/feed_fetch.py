@@ -3,13 +3,22 @@
 :class:`FeedFetch` is a display-less widget: it owns the fetch worker and its
 stop flag, and reports with messages that bubble to the screen. Removing it
 (leaving the reader) stops its fetch, so quitting never waits for a slow feed.
+
+It also keeps the reader fresh by itself: shortly after start and then every
+:data:`CHECK_SECONDS` it looks (in a thread) for the feeds that are due
+(:func:`reader.feeds.schedule.due_feeds`) and fetches only those, quietly:
+the status line says it is refreshing and then what arrived, with no
+notification and without touching the cursor or the focus. ``R`` stops such
+a refresh as it stops any fetch.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.message import Message
@@ -17,6 +26,14 @@ from textual.widget import Widget
 
 from reader import captions
 from reader.paths import Locations
+
+if TYPE_CHECKING:
+    from reader.feeds import Feed, FetchReport
+
+FIRST_CHECK_SECONDS = 10.0
+"""Seconds after start before the first look for due feeds (the list comes first)."""
+CHECK_SECONDS = 60.0
+"""Seconds between two looks for due feeds."""
 
 
 class FeedFetch(Widget):
@@ -46,6 +63,18 @@ class FeedFetch(Widget):
         """Files of earlier fetches that got their body now (relative to the cache)."""
         pruned_paths: list[str] = field(default_factory=list)
         """The files those were (relative to the cache): they leave the list."""
+        background: bool = False
+        """Whether it was a refresh of the due feeds, started by the reader itself."""
+        summary: str = ""
+        """A background refresh's result for the status line (it notifies nobody)."""
+        held: str = ""
+        """Which feeds were not asked because their server asked to wait ("" when none)."""
+
+    @dataclass
+    class _Due(Message, bubble=False):
+        """Internal: the feeds found due by a look in a thread."""
+
+        feeds: list[Feed]
 
     @dataclass
     class PagesDone(Message):
@@ -57,6 +86,38 @@ class FeedFetch(Widget):
         super().__init__(**kwargs)
         self.locations = locations
         self._stop: threading.Event | None = None
+        self._said = ""
+        """What the last background refresh said: the status line keeps showing it."""
+
+    def on_mount(self) -> None:
+        self.set_timer(FIRST_CHECK_SECONDS, self.check_due)
+        self.set_interval(CHECK_SECONDS, self.check_due)
+
+    def check_due(self) -> None:
+        """Look for due feeds in a thread, unless a fetch runs; a refresh starts if any are."""
+        if not self.running:
+            self._find_due()
+
+    @work(thread=True, exclusive=True, group="refresh-check")
+    def _find_due(self) -> None:
+        from reader.feeds.refresh import due_now
+
+        try:
+            due = due_now(self.locations, dt.datetime.now(dt.UTC))
+        except Exception:  # noqa: BLE001 - a broken config is said when R is pressed
+            return
+        if due:
+            self.post_message(self._Due(due))
+
+    @on(_Due)
+    def _refresh(self, message: _Due) -> None:
+        """Fetch the due feeds in the background (unless a fetch started meanwhile)."""
+        if self.running:
+            return
+        self._stop = threading.Event()
+        count = len(message.feeds)
+        self.post_message(self.Status(f"Refreshing {count} feed{'s' * (count != 1)}…"))
+        self._fetch(self._stop, message.feeds)
 
     @property
     def running(self) -> bool:
@@ -112,10 +173,15 @@ class FeedFetch(Widget):
     def _finished(self, message: Finished) -> None:
         """Say how it went; the fetch is over once its report is here (the screen hears after)."""
         self._stop = None
-        self.post_message(self.Status(""))
+        self._said = message.summary if message.background else ""
+        self.post_message(self.Status(self._said))
         if message.full_text_urls and not message.stopped:
             self._stop = threading.Event()
             self._fetch_pages(message.full_text_urls, self._stop)
+        if message.background:
+            return  # said in the status line: a refresh the user did not ask for stays quiet
+        if message.held:
+            self.notify(message.held, title="Not asked", markup=False, timeout=10)
         if message.error:
             self.notify(message.error, title="Feeds not fetched", severity="error", markup=False)
             return
@@ -133,19 +199,28 @@ class FeedFetch(Widget):
         )
 
     @work(thread=True, exclusive=True, group="fetch")
-    def _fetch(self, stop: threading.Event) -> None:
+    def _fetch(self, stop: threading.Event, due: list[Feed] | None = None) -> None:
+        """Fetch every feed (``R``), or only the ``due`` ones (a background refresh)."""
         from reader.feeds import FeedConfigError, fetch_feeds
+        from reader.feeds.schedule import held_line
+
+        background = due is not None
 
         def progress(done: int, total: int, _url: str) -> None:
-            self.app.call_from_thread(self._progress, captions.fetch_progress(done, total))
+            if not background:
+                self.app.call_from_thread(self._progress, captions.fetch_progress(done, total))
 
         try:
-            report = fetch_feeds(self.locations, progress, stop=stop)
+            report = fetch_feeds(self.locations, progress, feeds=due, stop=stop)
         except FeedConfigError as exc:
-            self.post_message(self.Finished(error=str(exc)))
-            return
+            error = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported; a failed fetch must not end the app
-            self.post_message(self.Finished(error=f"the fetch failed: {type(exc).__name__}: {exc}"))
+            error = f"the fetch failed: {type(exc).__name__}: {exc}"
+        else:
+            error = ""
+        if error:
+            said = f"Refresh failed: {error}" if background else ""
+            self.post_message(self.Finished(error=error, background=background, summary=said))
             return
         cache = str(self.locations.cache)
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
@@ -160,8 +235,23 @@ class FeedFetch(Widget):
                 pruned=report.pruned,
                 completed_paths=done,
                 pruned_paths=gone,
+                background=background,
+                summary=self._summary(report, due) if due is not None else "",
+                held=held_line(report.held, dt.datetime.now(dt.UTC)) if report.held else "",
             )
         )
+
+    def _summary(self, report: FetchReport, due: list[Feed]) -> str:
+        """What a background refresh brought, in words (in the worker: it reads the status)."""
+        from reader.feeds.refresh import refresh_words
+
+        if report.stopped:
+            new = len(report.new_paths)
+            return f"Refresh stopped; {new} new article{'s' * (new != 1)} kept"
+        words = refresh_words(self.locations, report.new_by_feed, report.failures, due)
+        if report.pruned:
+            words += f" · {report.pruned} old article{'s' * (report.pruned != 1)} pruned"
+        return words
 
     @work(thread=True, exclusive=True, group="fetch-pages")
     def _fetch_pages(self, urls: list[str], stop: threading.Event) -> None:
@@ -186,4 +276,4 @@ class FeedFetch(Widget):
     @on(PagesDone)
     def _pages_done(self) -> None:
         self._stop = None
-        self.post_message(self.Status(""))
+        self.post_message(self.Status(self._said))

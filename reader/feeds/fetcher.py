@@ -3,17 +3,22 @@
 :func:`fetch_feeds` is a plain blocking function: the CLI calls it directly
 and the TUI calls it from a worker thread. Downloads run concurrently on an
 asyncio loop of its own; each feed succeeds or fails alone, and a failure is
-recorded as one line, never raised.
+recorded as one line, never raised. Politely: at most one request per host
+at a time (feeds of one site wait for each other, other sites go on), and a
+feed whose server asked not to be asked before a time (429/503 with
+``Retry-After``) is left out until then, with a warning that says so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -28,6 +33,7 @@ from reader.feeds.http import (
     make_client,
 )
 from reader.feeds.parse import FeedParseError, ParsedFeed, ParseStopped, parse_document
+from reader.feeds.schedule import held_line, held_until
 from reader.feeds.status import STATUS_FILE, StatusStore
 from reader.feeds.store import ArticleWriter, body_to_write, site_domain
 from reader.feeds.text import line
@@ -52,6 +58,10 @@ class FetchReport:
     """New articles without a body from feeds marked ``full_text``: pages to download next."""
     failures: list[tuple[str, str]] = field(default_factory=list)
     """``(feed url, one-line reason)`` for each feed that failed, in config order."""
+    new_by_feed: dict[str, int] = field(default_factory=dict)
+    """New articles written, by feed URL (feeds that answered with a feed)."""
+    held: list[tuple[str, dt.datetime]] = field(default_factory=list)
+    """Feeds not asked because their server asked to wait (``Retry-After``), and until when."""
     fetched: int = 0
     """Feeds that answered with a feed (or with 304 Not Modified)."""
     unchanged: int = 0
@@ -79,6 +89,10 @@ def _usual_entry_url(parsed: ParsedFeed) -> str | None:
 
 class _FeedFailed(Exception):
     """Internal: this feed failed for the reason in ``str()``."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 class _Stopped(Exception):
@@ -159,19 +173,48 @@ class _Run:
             f"skipped {path}: {reason}" for path, reason in self.writer.skipped
         )
         self._failed: dict[str, str] = {}
+        self._retry_after: dict[str, float | None] = {}
         self._done = 0
         self._parsing = asyncio.Semaphore(PARSE_THREADS)
+        self._hosts: dict[str, asyncio.Lock] = {}
+
+    def _host_lock(self, url: str) -> asyncio.Lock:
+        """The lock of ``url``'s server (host and port): one request to it at a time."""
+        try:
+            parts = urlsplit(url)
+            host = f"{(parts.hostname or '').lower()}:{parts.port or parts.scheme}"
+        except ValueError:
+            host = url
+        return self._hosts.setdefault(host, asyncio.Lock())
+
+    def _hold_back(self) -> list[Feed]:
+        """The feeds to ask; those whose server asked to wait go to ``report.held``."""
+        now = dt.datetime.now(dt.UTC)
+        asked: list[Feed] = []
+        for feed in self.feeds:
+            until = held_until(self.status.get(feed.url), now)
+            if until is None:
+                asked.append(feed)
+                continue
+            self.report.held.append((feed.url, until))
+            self._done += 1
+            if self.progress is not None:
+                self.progress(self._done, len(self.feeds), feed.url)
+        if self.report.held:
+            self.report.warnings.append(held_line(self.report.held, now))
+        return asked
 
     def _stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
 
     async def run(self) -> None:
+        asked = self._hold_back()
         if self._stopping():
             self.report.stopped = True  # asked while the cache was being looked at
-        elif self.feeds:
+        elif asked:
             semaphore = asyncio.Semaphore(max(1, self.limits.concurrency))
             async with make_client(self.limits) as client:
-                work = asyncio.gather(*(self._one(client, semaphore, feed) for feed in self.feeds))
+                work = asyncio.gather(*(self._one(client, semaphore, feed) for feed in asked))
                 watcher = asyncio.create_task(self._stop_when_asked(work))
                 try:
                     await work
@@ -211,12 +254,18 @@ class _Run:
             return
         except _FeedFailed as exc:
             self._failed[feed.url] = str(exc)
+            self._retry_after[feed.url] = exc.retry_after
         except Exception as exc:  # a bug or a surprise must not stop the other feeds
             self._failed[feed.url] = (
                 f"unexpected error: {type(exc).__name__}: {line(str(exc))[:160]}"
             )
         if feed.url in self._failed:
-            self.status.record(feed.url, ok=False, result=self._failed[feed.url])
+            self.status.record(
+                feed.url,
+                ok=False,
+                result=self._failed[feed.url],
+                retry_after=self._retry_after.get(feed.url),
+            )
         self._done += 1
         if self.progress is not None:
             self.progress(self._done, len(self.feeds), feed.url)
@@ -224,15 +273,16 @@ class _Run:
     async def _fetch(
         self, client: httpx.AsyncClient, semaphore: asyncio.Semaphore, feed: Feed
     ) -> None:
-        async with semaphore:
+        # The host first: a feed waiting for its host must not hold one of the shared slots.
+        async with self._host_lock(feed.url), semaphore:
             try:
                 result = await download(client, feed.url, self.state.get(feed.url), self.limits)
             except DownloadError as exc:
-                raise _FeedFailed(str(exc)) from None
+                raise _FeedFailed(str(exc), exc.retry_after) from None
         if result.body is None:
             self.report.fetched += 1
             self.report.unchanged += 1
-            self.status.record(feed.url, ok=True, result="not modified")
+            self.status.record(feed.url, ok=True, result="not modified", max_age=result.max_age)
             return
         try:
             # Not asyncio.to_thread: the run would wait for a parse nobody wants after a stop.
@@ -244,11 +294,13 @@ class _Run:
             raise _Stopped from None
         except FeedParseError as exc:
             raise _FeedFailed(str(exc)) from None
-        await self._write(feed, parsed, result.url)
+        await self._write(feed, parsed, result.url, result.max_age)
         self.report.fetched += 1
         self.state.set(feed.url, result.validators)  # only once every entry is written
 
-    async def _write(self, feed: Feed, parsed: ParsedFeed, final_url: str) -> int:
+    async def _write(
+        self, feed: Feed, parsed: ParsedFeed, final_url: str, max_age: float | None = None
+    ) -> int:
         """Write the new entries of one feed, one whole file at a time; return how many.
 
         Between two files it looks at the stop event and lets the loop run
@@ -282,6 +334,7 @@ class _Run:
                     completed = None  # the file stays as it was: it is only missing its body
                 if completed is not None:
                     self.report.completed_paths.append(completed)
+        self.report.new_by_feed[feed.url] = new
         self.status.record(
             feed.url,
             ok=True,
@@ -289,5 +342,6 @@ class _Run:
             title=parsed.title,
             domain=domain,
             provider=title,
+            max_age=max_age,
         )
         return new

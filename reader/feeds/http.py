@@ -8,12 +8,15 @@ cap counts decoded bytes as they stream (:mod:`reader.netlimits`), so
 neither a server that drips nor a compression bomb can hold a fetch up.
 The ETag / Last-Modified of each feed are kept in a small JSON file
 (:class:`HttpState`) so the next fetch can be answered with ``304 Not
-Modified``.
+Modified``. What a server says about when to come back (``Retry-After`` on
+429 and 503, ``Cache-Control: max-age``) is handed up in seconds, for
+:mod:`reader.feeds.schedule` to honour.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import socket
 import ssl
@@ -25,6 +28,7 @@ import httpx
 
 from reader import __version__
 from reader.atomic import write_text
+from reader.feeds.schedule import max_age_seconds, retry_after_seconds
 from reader.feeds.text import line
 from reader.netlimits import ACCEPT_ENCODING, BodyError, read_body
 
@@ -41,6 +45,15 @@ _MAX_VALIDATOR = 512
 
 class DownloadError(Exception):
     """A feed could not be downloaded; ``str()`` is the one-line reason."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait (429/503 with ``Retry-After``), capped."""
+
+
+_RETRY_STATUSES = (429, 503)
+"""The answers whose ``Retry-After`` says when to ask again (RFC 9110, RFC 6585)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,8 @@ class Download:
     """None when the server said 304 Not Modified."""
     content_type: str
     validators: Validators
+    max_age: float | None = None
+    """Seconds the answer stays fresh (``Cache-Control: max-age``, capped), if it said."""
 
 
 def describe_error(exc: BaseException, limits: Limits) -> str:
@@ -170,11 +185,18 @@ async def _download(
     headers = {"Accept-Encoding": ACCEPT_ENCODING, **validators.headers()}
     async with client.stream("GET", url, headers=headers) as response:
         final_url = str(response.url)
+        max_age = max_age_seconds(response.headers.get("cache-control"))
         if response.status_code == 304:
-            return Download(final_url, None, "", validators)
+            return Download(final_url, None, "", validators, max_age)
         if response.status_code >= 400 or response.status_code < 200:
             reason = line(response.reason_phrase)
-            raise DownloadError(f"HTTP {response.status_code}{' ' + reason if reason else ''}")
+            retry_after = None
+            if response.status_code in _RETRY_STATUSES:
+                now = dt.datetime.now(dt.UTC)
+                retry_after = retry_after_seconds(response.headers.get("retry-after"), now)
+            raise DownloadError(
+                f"HTTP {response.status_code}{' ' + reason if reason else ''}", retry_after
+            )
         if response.status_code != 200:
             raise DownloadError(f"unexpected HTTP status {response.status_code}")
         return Download(
@@ -182,6 +204,7 @@ async def _download(
             await read_body(response, limits.max_bytes),
             response.headers.get("content-type", ""),
             Validators.from_response(response),
+            max_age,
         )
 
 

@@ -4,7 +4,10 @@ A feed's articles are found in the index (updated first, as ``newsreader
 list`` does): the files under ``<cache>/feeds/<domain>/``, the folder its
 last successful fetch wrote to (:mod:`reader.feeds.status`). When two feeds
 write to the same folder, the provider name each wrote with tells them apart.
-Unread counts come from the read marks, read and never changed.
+Unread counts come from the read marks, read and never changed. The next
+refresh is :func:`reader.feeds.schedule.next_refresh` of the feed's settings
+and status: when the open reader fetches it by itself, and why later than
+usual when it backs off or its server asked to wait.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.entry import Entry, entry_key
-from reader.feeds.config import Feed
+from reader.feeds.config import Feed, FeedConfigError, load_policy
+from reader.feeds.policy import Policy
+from reader.feeds.schedule import next_cell, next_refresh
 from reader.feeds.status import STATUS_FILE, FeedStatus, StatusStore, iso
 from reader.feeds.store import FEEDS_DIR, site_domain
 from reader.formatting import fit
@@ -29,7 +34,7 @@ STATE_WAIT = 2.0
 NEVER = "never"
 
 # Column widths; with two spaces between columns a row is at most 100 cells.
-_TITLE, _URL, _ARTICLES, _UNREAD, _WHEN, _RESULT = 16, 26, 8, 6, 16, 18
+_TITLE, _URL, _ARTICLES, _UNREAD, _WHEN, _NEXT, _RESULT = 14, 21, 8, 6, 11, 13, 15
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,16 @@ class FeedRow:
     last_fetch: dt.datetime | None
     last_result: str
     ok: bool
+    refresh_minutes: int = 30
+    """Its interval between background fetches (0: never by itself)."""
+    next_refresh: dt.datetime | None = None
+    """When the open reader fetches it next by itself; None when ``refresh_minutes`` is 0."""
+    next_cell: str = ""
+    """That time as the table shows it: ``off``, ``due``, ``14:05``, ``14:05 backoff``."""
+    next_note: str = ""
+    """Why it is later than usual (backing off and why, a server's Retry-After); "" if not."""
+    failures: int = 0
+    """Its fetches that failed in a row, up to the last one."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON Lines record (``feeds list --json``)."""
@@ -58,14 +73,34 @@ class FeedRow:
             "last_fetch": iso(self.last_fetch),
             "last_result": self.last_result,
             "ok": self.ok,
+            "refresh_minutes": self.refresh_minutes,
+            "next_refresh": iso(self.next_refresh),
+            "next_note": self.next_note,
+            "failures": self.failures,
         }
 
 
-def feed_rows(locations: Locations, feeds: list[Feed]) -> tuple[list[FeedRow], list[str]]:
-    """The listing's rows, in config order, and warnings (one line each) about what is missing."""
+def feed_rows(
+    locations: Locations,
+    feeds: list[Feed],
+    policy: Policy | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[list[FeedRow], list[str]]:
+    """The listing's rows, in config order, and warnings (one line each) about what is missing.
+
+    ``policy`` is the config's top-level settings (read from the config file
+    when not given); ``now`` the clock the next refreshes are worked out with.
+    """
     store = StatusStore(locations.data / STATUS_FILE, locations.cache)
     statuses = {feed.url: store.get(feed.url) for feed in feeds}
     warnings: list[str] = []
+    now = now or dt.datetime.now(dt.UTC)
+    if policy is None:
+        try:
+            policy = load_policy(locations.feeds_config_path)
+        except FeedConfigError as exc:
+            warnings.append(f"refresh settings left at their defaults: {exc}")
+            policy = Policy()
     entries: list[Entry] | None = []
     problem = ""
     if any(status.domain for status in statuses.values()):  # else no article can be a feed's
@@ -82,6 +117,7 @@ def feed_rows(locations: Locations, feeds: list[Feed]) -> tuple[list[FeedRow], l
     for feed in feeds:
         status = statuses[feed.url]
         mine = found.get(feed.url, [])
+        refresh = next_refresh(feed, policy, status, now)
         rows.append(
             FeedRow(
                 title=feed.name or status.title or site_domain(feed.url),
@@ -92,6 +128,11 @@ def feed_rows(locations: Locations, feeds: list[Feed]) -> tuple[list[FeedRow], l
                 last_fetch=status.fetched_at,
                 last_result=_result(status),
                 ok=status.ok and status.fetched_at is not None,
+                refresh_minutes=feed.policy(policy).refresh_minutes,
+                next_refresh=refresh.when,
+                next_cell=next_cell(refresh, now),
+                next_note=refresh.note,
+                failures=status.failures,
             )
         )
     return rows, warnings
@@ -162,13 +203,20 @@ def _articles_by_feed(
 def table_lines(rows: list[FeedRow]) -> list[str]:
     """The listing as a header and one line per feed, each at most 100 cells wide."""
     lines = [
-        _line("TITLE", "URL", "ARTICLES".rjust(_ARTICLES), "UNREAD".rjust(_UNREAD), "LAST FETCH")
+        _line(
+            "TITLE",
+            "URL",
+            "ARTICLES".rjust(_ARTICLES),
+            "UNREAD".rjust(_UNREAD),
+            "LAST FETCH",
+            "NEXT",
+        )
         + "RESULT"
     ]
     for row in rows:
         when = NEVER
         if row.last_fetch is not None:
-            when = row.last_fetch.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = row.last_fetch.astimezone().strftime("%m-%d %H:%M")
         result = "" if row.last_fetch is None else fit(row.last_result, _RESULT).rstrip()
         lines.append(
             _line(
@@ -177,19 +225,21 @@ def table_lines(rows: list[FeedRow]) -> list[str]:
                 _count(row.articles).rjust(_ARTICLES),
                 _count(row.unread).rjust(_UNREAD),
                 when,
+                row.next_cell,
             )
             + result
         )
     return [text.rstrip() for text in lines]
 
 
-def _line(title: str, url: str, articles: str, unread: str, when: str) -> str:
+def _line(title: str, url: str, articles: str, unread: str, when: str, after: str) -> str:
     cells = [
         fit(title, _TITLE),
         fit(url, _URL),
         fit(articles, _ARTICLES),
         fit(unread, _UNREAD),
         fit(when, _WHEN),
+        fit(after, _NEXT),
     ]
     return "  ".join(cells) + "  "
 

@@ -1,4 +1,8 @@
-"""What the last fetch of each feed did, for ``newsreader feeds list``.
+"""What the last fetch of each feed did, for ``newsreader feeds list`` and the refresh schedule.
+
+Besides the last result it keeps what :mod:`reader.feeds.schedule` needs:
+the failures in a row (the back-off), and what the server asked for
+(``Retry-After``: not before; ``Cache-Control: max-age``: fresh until).
 
 Kept in a small JSON file of its own beside the HTTP state
 (``feed_status.json``), not inside :class:`~reader.feeds.http.HttpState`:
@@ -22,6 +26,7 @@ from reader.feeds.text import line
 
 STATUS_FILE = "feed_status.json"
 _TEXT_CHARS = 300
+_MAX_FAILURES = 1000
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,12 @@ class FeedStatus:
     """Whether that fetch succeeded (a 304 Not Modified counts)."""
     result: str = ""
     """``ok: 12 new``, ``not modified``, or the one-line reason it failed."""
+    failures: int = 0
+    """Fetches that failed in a row, up to the last one (0 after a success): the back-off."""
+    not_before: dt.datetime | None = None
+    """When its server (429/503 with ``Retry-After``) allows asking again, if it said."""
+    fresh_until: dt.datetime | None = None
+    """Until when its last answer said it stays fresh (``Cache-Control: max-age``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +60,9 @@ class FeedStatus:
             "fetched_at": iso(self.fetched_at),
             "ok": self.ok,
             "result": self.result,
+            "failures": self.failures,
+            "not_before": iso(self.not_before),
+            "fresh_until": iso(self.fresh_until),
         }
 
     @classmethod
@@ -61,7 +75,9 @@ class FeedStatus:
             value = data.get(name)
             return line(value)[:_TEXT_CHARS] if isinstance(value, str) else ""
 
-        ok = data.get("ok")
+        ok, failures = data.get("ok"), data.get("failures")
+        if isinstance(failures, bool) or not isinstance(failures, int):
+            failures = 0
         return cls(
             title=text("title"),
             domain=text("domain"),
@@ -69,6 +85,9 @@ class FeedStatus:
             fetched_at=_parse_time(data.get("fetched_at")),
             ok=ok if isinstance(ok, bool) else False,
             result=text("result"),
+            failures=min(max(failures, 0), _MAX_FAILURES),
+            not_before=_parse_time(data.get("not_before")),
+            fresh_until=_parse_time(data.get("fresh_until")),
         )
 
 
@@ -125,17 +144,35 @@ class StatusStore:
         domain: str | None = None,
         provider: str | None = None,
         when: dt.datetime | None = None,
+        retry_after: float | None = None,
+        max_age: float | None = None,
     ) -> None:
-        """Remember one fetch of ``url``; what it did not learn (a failure) stays as it was."""
+        """Remember one fetch of ``url``; what it did not learn (a failure) stays as it was.
+
+        A failure adds one to the feed's failures in a row (a success resets
+        them); ``retry_after`` (a failure) and ``max_age`` (a success) are
+        seconds from ``when``, already capped by the caller.
+        """
         before = self.get(url)
+        when = when or dt.datetime.now(dt.UTC)
+        failures = 0 if ok else min(before.failures + 1, _MAX_FAILURES)
+        not_before = None
+        if not ok and retry_after is not None:
+            not_before = when + dt.timedelta(seconds=retry_after)
+        fresh_until = None
+        if ok and max_age:
+            fresh_until = when + dt.timedelta(seconds=max_age)
         self._changed[url] = replace(
             before,
             title=before.title if title is None else line(title)[:_TEXT_CHARS],
             domain=before.domain if domain is None else domain,
             provider=before.provider if provider is None else line(provider)[:_TEXT_CHARS],
-            fetched_at=when or dt.datetime.now(dt.UTC),
+            fetched_at=when,
             ok=ok,
             result=line(result)[:_TEXT_CHARS],
+            failures=failures,
+            not_before=not_before,
+            fresh_until=fresh_until,
         )
 
     def save(self) -> None:

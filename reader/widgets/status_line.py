@@ -27,7 +27,7 @@ class StatusLine(Static):
     """One line of state: the screen sets the reactives, :mod:`reader.captions` words them."""
 
     fetch: reactive[str] = reactive("", init=False)
-    """What the running fetch says ("" when none runs)."""
+    """What the running fetch says, or what the last background refresh brought ("" if none)."""
     scan: reactive[str | None] = reactive(captions.READING_INDEX, init=False)
     """What the running scan says; None once no scan runs."""
     articles: reactive[int] = reactive(0, init=False)

@@ -26,7 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.app import NewsReaderApp, make_app
-from reader.components import reading
+from reader.components import feed_fetch, reading
 from reader.paths import Locations
 from reader.screens.main import MainScreen
 from reader.state import StateStore
@@ -58,6 +58,14 @@ def no_auto_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Highlighting an article does not mark it read after a second (tests of that set their own
     delay)."""
     monkeypatch.setattr(reading, "READ_AFTER_SECONDS", 3600.0)
+
+
+@pytest.fixture(autouse=True)
+def no_background_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader does not fetch due feeds by itself: a slow test with feeds at made-up URLs must
+    not reach for the network (tests of the refresh set their own timing)."""
+    monkeypatch.setattr(feed_fetch, "FIRST_CHECK_SECONDS", 3600.0)
+    monkeypatch.setattr(feed_fetch, "CHECK_SECONDS", 3600.0)
 
 
 @pytest.fixture(autouse=True)

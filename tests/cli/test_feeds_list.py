@@ -28,8 +28,9 @@ from reader.state import StateStore
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "feeds"
 REPO = Path(__file__).resolve().parents[2]
 ETAG = '"v1-list"'
-HEADER = re.compile(r"^TITLE +URL +ARTICLES +UNREAD +LAST FETCH +RESULT$")
+HEADER = re.compile(r"^TITLE +URL +ARTICLES +UNREAD +LAST FETCH +NEXT +RESULT$")
 JSON_KEYS = {"title", "url", "topics", "articles", "unread", "last_fetch", "last_result", "ok"}
+JSON_KEYS |= {"refresh_minutes", "next_refresh", "next_note", "failures"}  # the next refresh
 SECOND_FEED = [
     (b"Example Science Desk", b"Second Desk"),
     (b"/news/", b"/other-news/"),
@@ -134,11 +135,16 @@ def test_feeds_never_fetched_show_never(server, locations):
     )
     rows = _table(locations)
     assert len(rows) == 2
-    assert rows[0].startswith("A name far long…  http://127.0.0.1:")
+    assert rows[0].startswith("A name far lo…  http://127.0.0.1:")
     assert rows[1].startswith("127.0.0.1 ")  # no name, no fetch: the URL's host
     for row in rows:
-        assert re.search(r"…\s+0\s+0\s+never$", row), row
-    assert _records(locations) == [
+        assert re.search(r"…\s+0\s+0\s+never\s+due$", row), row
+    records = _records(locations)
+    for record in records:  # never fetched: due at once, at the default interval
+        assert ISO.match(record.pop("next_refresh"))
+        assert (record.pop("refresh_minutes"), record.pop("next_note")) == (30, "")
+        assert record.pop("failures") == 0
+    assert records == [
         {
             "title": "A name far longer than the title column",
             "url": server.url("/flaky.xml"),
@@ -169,10 +175,10 @@ def test_after_fetches_the_feed_title_counts_and_results_show(server, locations)
     )
     assert _run(locations, "fetch").exit_code == 0
     rows = _table(locations)
-    assert rows[0].startswith("Example Science…")  # the feed's own title, cut with an ellipsis
-    assert re.search(r"…\s+3\s+3\s+\d{4}-\d\d-\d\d \d\d:\d\d  ok: 3 new$", rows[0]), rows[0]
+    assert rows[0].startswith("Example Scien…")  # the feed's own title, cut with an ellipsis
+    assert re.search(r"…\s+3\s+3\s+\d\d-\d\d \d\d:\d\d  \d\d:\d\d\s+ok: 3 new$", rows[0]), rows[0]
     assert rows[1].startswith("Mine ")  # the configured name wins over the feed's title
-    assert re.search(r"\s2\s+2\s+\S+ \S+  ok: 2 new$", rows[1]), rows[1]
+    assert re.search(r"\s2\s+2\s+\S+ \S+  \d\d:\d\d\s+ok: 2 new$", rows[1]), rows[1]
     flaky, etag = _records(locations)
     assert flaky["title"] == "Example Science Desk" and ISO.match(flaky["last_fetch"])
     assert (flaky["articles"], flaky["unread"], flaky["last_result"], flaky["ok"]) == (
@@ -217,7 +223,7 @@ def test_a_failed_fetch_shows_the_error_and_keeps_what_was_known(server, locatio
     )
     assert ISO.match(missing["last_fetch"])
     rows = _table(locations)
-    assert all(row.endswith("HTTP 404 Not Found") for row in rows), rows
+    assert all(re.search(r"\d\d:\d\d backoff  HTTP 404 Not F…$", row) for row in rows), rows
 
 
 def test_two_feeds_of_one_site_count_their_own_articles(server, locations):
@@ -242,7 +248,7 @@ def test_unread_count_drops_when_an_article_is_marked_read(server, locations):
     assert state.close() == ""
     (record,) = _records(locations)
     assert (record["articles"], record["unread"]) == (3, 2)
-    assert re.search(r"\s3\s+2\s+\S+ \S+  ok: 3 new$", _table(locations)[0])
+    assert re.search(r"\s3\s+2\s+\S+ \S+  \d\d:\d\d\s+ok: 3 new$", _table(locations)[0])
 
 
 def test_unreadable_marks_leave_out_the_unread_counts_with_one_warning(server, locations):
@@ -251,7 +257,7 @@ def test_unreadable_marks_leave_out_the_unread_counts_with_one_warning(server, l
     locations.state_path.write_bytes(b"this is not a database\n" * 200)
     result = _run(locations, "feeds", "list")
     assert result.exit_code == 0
-    assert re.search(r"\s3\s+-\s+\S+ \S+  ok: 3 new$", result.stdout.splitlines()[1])
+    assert re.search(r"\s3\s+-\s+\S+ \S+  \d\d:\d\d\s+ok: 3 new$", result.stdout.splitlines()[1])
     (warning,) = result.stderr.splitlines()
     assert warning.startswith("warning: unread counts left out: cannot read the marks:")
     assert "damaged or not a database" in warning
