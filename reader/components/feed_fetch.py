@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ FIRST_CHECK_SECONDS = 10.0
 """Seconds after start before the first look for due feeds (the list comes first)."""
 CHECK_SECONDS = 60.0
 """Seconds between two looks for due feeds."""
+QUIET_AFTER_STOP_SECONDS = 60.0
+"""After a stopped fetch, no background refresh starts for this long."""
 
 
 class FeedFetch(Widget):
@@ -88,14 +91,21 @@ class FeedFetch(Widget):
         self._stop: threading.Event | None = None
         self._said = ""
         """What the last background refresh said: the status line keeps showing it."""
+        self._quiet_until = 0.0
+        """No background refresh starts before this (monotonic) time: one was just stopped."""
 
     def on_mount(self) -> None:
         self.set_timer(FIRST_CHECK_SECONDS, self.check_due)
         self.set_interval(CHECK_SECONDS, self.check_due)
 
     def check_due(self) -> None:
-        """Look for due feeds in a thread, unless a fetch runs; a refresh starts if any are."""
-        if not self.running:
+        """Look for due feeds in a thread, unless a fetch runs; a refresh starts if any are.
+
+        A fetch the user stopped is not followed by a refresh for
+        :data:`QUIET_AFTER_STOP_SECONDS` (the feeds it left are still due, and
+        the next tick may be a moment away).
+        """
+        if not self.running and time.monotonic() >= self._quiet_until:
             self._find_due()
 
     @work(thread=True, exclusive=True, group="refresh-check")
@@ -173,6 +183,8 @@ class FeedFetch(Widget):
     def _finished(self, message: Finished) -> None:
         """Say how it went; the fetch is over once its report is here (the screen hears after)."""
         self._stop = None
+        if message.stopped:
+            self._quiet_until = time.monotonic() + QUIET_AFTER_STOP_SECONDS
         self._said = message.summary if message.background else ""
         self.post_message(self.Status(self._said))
         if message.full_text_urls and not message.stopped:

@@ -133,9 +133,12 @@ async def test_R_stops_a_background_refresh(fixture_locations, feed_server):
         await wait_until(pilot, lambda: feed_server.requests, what="the background request")
         await pilot.press("R")
         started = time.monotonic()
-        await wait_until(pilot, lambda: not screen.fetcher.running, what="the stop")
+        await wait_until(pilot, lambda: "Refresh stopped" in status(screen), what="the stop")
         assert time.monotonic() - started < 3
         assert "Refresh stopped; 0 new articles kept" in status(screen)
+        # Not started again at the next look (the server would be asked a second time).
+        await pilot.pause(CHECK * 5)
+        assert not screen.fetcher.running and feed_server.requests == ["/harbour.xml"]
 
 
 async def test_a_failing_feed_is_named_with_why_and_when_it_is_tried_again(
