@@ -213,6 +213,18 @@ class MainScreen(Screen):
         """Download new articles from the subscribed feeds (again to stop)."""
         self.fetcher.toggle()
 
+    def action_feeds(self) -> None:
+        """List the subscribed feeds, with counts and last fetch; add, remove, rename, set up."""
+        from reader.screens.feeds import FeedsScreen
+
+        screen = FeedsScreen(self.locations, self.clock, self.fetcher)
+        self.app.push_screen(screen, self.feeds_edited)
+
+    def feeds_edited(self, changed: bool | None) -> None:
+        """The feeds screen changed the feed list: what shows the feeds is rebuilt (a rescan)."""
+        if changed:
+            self.loader.reload()
+
     @on(FeedFetch.Status)
     def _fetch_status(self, message: FeedFetch.Status) -> None:
         self.query_one(StatusLine).fetch = message.text
