@@ -14,7 +14,16 @@ import pytest
 from discover_server import DiscoverServer, serving
 from textual.widgets import Input, OptionList
 
-from app.conftest import NOW, SIZE, build_app, locations_for, screen_text, wait_loaded, wait_until
+from app.conftest import (
+    NOW,
+    SIZE,
+    Recorder,
+    build_app,
+    locations_for,
+    screen_text,
+    wait_loaded,
+    wait_until,
+)
 from app.feeds_setup import BLOG, DOWN, FAILURE, NEWS, subscribe_examples
 from reader.paths import Locations
 from reader.screens.confirm import ConfirmScreen
@@ -22,7 +31,6 @@ from reader.screens.feed_add import AddFeedScreen
 from reader.screens.feed_settings import FeedSettingsScreen
 from reader.screens.feeds import FeedsScreen
 from reader.screens.feeds_table import FeedTable
-from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 
 
@@ -98,18 +106,20 @@ async def test_f_lists_the_feeds_with_counts_and_the_failing_feeds_error(locatio
 
 
 async def test_escape_returns_with_the_cursor_where_it_was(locations):
+    """Nothing changed: the main screen is as it was, and is not reloaded."""
     app = build_app(locations)
     async with app.run_test(size=SIZE) as pilot:
         main = await wait_loaded(pilot)
         articles = main.query_one(ArticleList)
         await pilot.press("j", "j")
         before = (articles.cursor, articles.highlighted)
+        main.loader.reload = reload = Recorder()
         await pilot.press("F")
         assert isinstance(app.screen, FeedsScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is main and (articles.cursor, articles.highlighted) == before
-        assert app.focused is articles
+        assert app.focused is articles and reload.calls == []
 
 
 async def test_add_by_a_sites_address_chooses_among_its_feeds_and_writes_the_config(
@@ -164,9 +174,11 @@ async def test_remove_asks_first_and_keeps_the_articles(locations):
         await _counted_again(pilot, screen)
         assert [feed["url"] for feed in _config(locations)] == [BLOG, DOWN]
         assert len(list((locations.cache / "feeds" / "news.example.org").glob("*.md"))) == 3
+        main = app.screen_stack[0]
+        main.loader.reload = reload = Recorder()
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, MainScreen)
+        assert app.screen is main and reload.calls == [()]  # what shows the feeds is rebuilt
 
 
 async def test_rename_writes_the_name(locations):
@@ -238,3 +250,25 @@ async def test_help_on_the_feeds_screen_lists_its_keys(locations):
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Feeds screen" in text and "Rename" in text and "Settings" in text
+
+
+async def test_r_on_the_feeds_screen_fetches_and_counts_again(tmp_path, site):
+    from reader.feeds import Feed, save_feeds
+
+    locations = locations_for(tmp_path)
+    save_feeds(locations.feeds_config_path, [Feed(site.url("/feed.xml"))])
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        table = screen.query_one(FeedTable)
+        assert table.current.row.last_fetch is None and "never" in screen_text(app)
+        await pilot.press("R")
+
+        def fetched() -> bool:
+            line = table.current
+            return screen.counted and line.row is not None and line.row.articles == 2
+
+        await wait_until(pilot, fetched, timeout=20, what="the fetch and the new counts")
+        assert table.current.title == "Atom Chronicle"
+        assert table.current.row.last_result == "ok: 2 new"
+        assert app.screen is screen
