@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from reader.components.feed_fetch import FeedFetch
+from reader.entry import Entry
 from reader.feeds.config import Feed, FeedConfigError, find, save_feeds
 from reader.feeds.policy import Policy
 from reader.paths import Locations
@@ -67,11 +68,14 @@ class FeedsScreen(Screen[bool]):
         locations: Locations,
         clock: Callable[[], dt.datetime],
         fetcher: FeedFetch | None = None,
+        held: Callable[[], tuple[list[Entry], set[str]] | None] | None = None,
     ) -> None:
         super().__init__()
         self.locations = locations
         self.clock = clock
         self.fetcher = fetcher
+        self.held = held
+        """The open reader's articles and read marks, if it has them all in memory."""
         self.changed = False
         """Whether the feed list was written (the main screen rebuilds its feeds then)."""
         self.counted = False
@@ -99,14 +103,19 @@ class FeedsScreen(Screen[bool]):
 
     # --- the rows -------------------------------------------------------------------
 
-    def reload(self, keep: str | None = None) -> None:
-        """Read the config again and count every feed's articles (in a worker)."""
+    def reload(self, keep: str | None = None, fetched: bool = False) -> None:
+        """Read the config again and count every feed's articles (in a worker).
+
+        The open reader's articles are counted when it has them all, unless a
+        fetch has just written new ones: then the index is brought up to date.
+        """
         self.counted = False
         self._keep = keep
-        self._load()
+        held = self.held() if self.held is not None and not fetched else None
+        self._load(held)
 
-    @work(thread=True, exclusive=True, group="feeds-rows")
-    def _load(self) -> None:
+    @work(thread=True, exclusive=True, group="feeds-rows", description="count the feeds")
+    def _load(self, known: tuple[list[Entry], set[str]] | None) -> None:
         from reader.feeds.config import feeds_from_document, policy_from_document, read_document
         from reader.feeds.listing import feed_rows
 
@@ -121,7 +130,7 @@ class FeedsScreen(Screen[bool]):
         lines = [FeedLine(feed, feed.policy(defaults)) for feed in feeds]
         self.post_message(self.Loaded(lines, defaults))
         try:
-            rows, warnings = feed_rows(self.locations, feeds)
+            rows, warnings = feed_rows(self.locations, feeds, known)
         except Exception as exc:  # noqa: BLE001 - shown; the screen stays usable without counts
             warnings, rows = [f"counts left out: {type(exc).__name__}: {exc}"], []
         if len(rows) == len(lines):
@@ -281,7 +290,7 @@ class FeedsScreen(Screen[bool]):
         if running:
             self.query_one("#feeds-status", Static).update("Fetching… (R again to stop)")
         elif self._was_fetching:
-            self.reload()
+            self.reload(fetched=True)
         self._was_fetching = running
 
     def action_close(self) -> None:

@@ -217,8 +217,12 @@ class MainScreen(Screen):
         """List the subscribed feeds, with counts and last fetch; add, remove, rename, set up."""
         from reader.screens.feeds import FeedsScreen
 
-        screen = FeedsScreen(self.locations, self.clock, self.fetcher)
+        screen = FeedsScreen(self.locations, self.clock, self.fetcher, self._articles_held)
         self.app.push_screen(screen, self.feeds_edited)
+
+    def _articles_held(self) -> tuple[list[Entry], set[str]] | None:
+        """The articles and read marks in memory, to count each feed's (None while scanning)."""
+        return None if self.scanning else (self.collection.entries, set(self.marks.read))
 
     def feeds_edited(self, changed: bool | None) -> None:
         """The feeds screen changed the feed list: what shows the feeds is rebuilt (a rescan)."""

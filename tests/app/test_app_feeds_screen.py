@@ -272,3 +272,18 @@ async def test_r_on_the_feeds_screen_fetches_and_counts_again(tmp_path, site):
         assert table.current.title == "Atom Chronicle"
         assert table.current.row.last_result == "ok: 2 new"
         assert app.screen is screen
+
+
+async def test_a_broken_config_is_said_in_one_line_and_never_overwritten(tmp_path):
+    locations = locations_for(tmp_path)
+    path = locations.feeds_config_path
+    path.parent.mkdir(parents=True)
+    path.write_text("[[feeds]\nurl = ", encoding="utf-8")
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        status = str(screen.query_one("#feeds-status").render())
+        assert "is not valid TOML" in status and "\n" not in status
+        await pilot.press("d", "n", "e")
+        assert app.screen is screen  # nothing to act on
+    assert path.read_text(encoding="utf-8") == "[[feeds]\nurl = "
