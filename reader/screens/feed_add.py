@@ -57,6 +57,9 @@ class AddFeedScreen(ModalScreen[Added | None]):
         self.known = set(known)
         """The URLs already subscribed to."""
         self._stop = threading.Event()
+        """Stops the lookup in progress (set when another one starts, or the dialog closes)."""
+        self._asked = ""
+        """The address of the latest lookup: an answer about an earlier one is dropped."""
         self.found: tuple[Candidate, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -89,14 +92,16 @@ class AddFeedScreen(ModalScreen[Added | None]):
             return
         self.query_one("#add-choices").display = False
         self._say(f"Looking at {url} …")
-        self._probe(url)
+        self._stop.set()
+        self._stop, self._asked = threading.Event(), url
+        self._probe(url, self._stop)
 
-    @work(thread=True, exclusive=True, group="discover")
-    def _probe(self, url: str) -> None:
+    @work(thread=True, group="discover")
+    def _probe(self, url: str, stop: threading.Event) -> None:
         from reader.feeds.discover import DiscoverError, DiscoverStopped, probe
 
         try:
-            self.post_message(self.Probed(url, probe(url, stop=self._stop)))
+            self.post_message(self.Probed(url, probe(url, stop=stop)))
         except DiscoverStopped:
             return
         except DiscoverError as exc:
@@ -106,6 +111,8 @@ class AddFeedScreen(ModalScreen[Added | None]):
 
     @on(Probed)
     def _probed(self, message: Probed) -> None:
+        if message.url != self._asked:
+            return
         found = message.probe
         if found is None:
             self._say(message.error + " — edit the address, or escape", error=True)

@@ -287,3 +287,42 @@ async def test_a_broken_config_is_said_in_one_line_and_never_overwritten(tmp_pat
         await pilot.press("d", "n", "e")
         assert app.screen is screen  # nothing to act on
     assert path.read_text(encoding="utf-8") == "[[feeds]\nurl = "
+
+
+async def test_a_config_that_cannot_be_written_is_said_in_one_line(locations):
+    from storage_conditions import immutable
+
+    from app.conftest import Notes
+
+    before = locations.feeds_config_path.read_bytes()
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        notes = Notes(app)
+        with immutable(locations.feeds_config_path.parent):
+            await pilot.press("n")
+            app.screen.query_one(Input).value = "World news"
+            await pilot.press("enter")
+            await pilot.pause()
+        failures = [item for item in notes.items if item[1] == "Feed list not changed"]
+        assert len(failures) == 1 and failures[0][0].startswith("cannot write ")
+        assert "\n" not in failures[0][0] and not screen.changed
+    assert locations.feeds_config_path.read_bytes() == before
+
+
+async def test_escape_during_a_slow_lookup_closes_at_once_and_adds_nothing(locations, site):
+    import time
+
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("a")
+        app.screen.query_one(Input).value = site.url("/slow")  # answers after 3 s
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        started = time.monotonic()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert time.monotonic() - started < 2.0  # the lookup stopped, not waited for
+        assert app.screen is screen
+    assert len(_config(locations)) == 3
