@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from reader.articles import Article
+from reader.enclosure import describe, to_front_matter
 from reader.entry import offered_topics
 from reader.fulltext.store import FullText, FullTextStore
 
@@ -92,6 +93,7 @@ def as_json(article: Article, text: ArticleText) -> str:
         "text": text.text,
         "body_source": text.source,
         "path": str(article.path) if article.path else None,
+        "enclosure": to_front_matter(article.enclosure) if article.enclosure else None,
     }
     return json.dumps(record, ensure_ascii=False)
 
@@ -105,6 +107,9 @@ def _header(article: Article) -> list[tuple[str, str]]:
         fields.append(("Published", published))
     if article.url:
         fields.append(("URL", article.url))
+    if article.enclosure is not None:
+        media = article.enclosure
+        fields.append(("Media", f"{describe(media, article.type)} · {media.url}"))
     if topics := offered_topics(article.topics):  # machine tags stay in the file only
         fields.append(("Topics", ", ".join(topics)))
     return fields
@@ -145,9 +150,12 @@ class NumberedLinks:
     """Link ``n`` is ``links[n - 1]``; a URL linked twice keeps its first number."""
 
 
-def number_links(markdown: str) -> NumberedLinks:
-    """Number the links of ``markdown`` for a reader who types a number to open one."""
-    links: list[str] = []
+def number_links(markdown: str, first: tuple[str, ...] = ()) -> NumberedLinks:
+    """Number the links of ``markdown`` for a reader who types a number to open one.
+
+    ``first`` (an enclosure's URL) takes the first numbers, before the text's own links.
+    """
+    links: list[str] = list(dict.fromkeys(first))
 
     def number(url: str) -> int:
         if url not in links:

@@ -19,6 +19,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from reader.enclosure import Enclosure, from_front_matter
 from reader.safe_open import FileTooLargeError, NotRegularFileError, read_regular_file
 from reader.sanitize import clean, clean_line, clean_raw, web_url
 
@@ -85,6 +86,8 @@ class Article:
     images: tuple[Image, ...] = ()
     related: tuple[Related, ...] = ()
     body: str = ""
+    enclosure: Enclosure | None = None
+    """The media file a podcast episode or video is played from (``enclosure:``), if valid."""
 
 
 # --- field helpers -----------------------------------------------------------
@@ -299,6 +302,7 @@ def parse_text(text: str, path: Path | None = None) -> Article:
         images=_images(data.get("images")),
         related=_related(data.get("related")),
         body=clean(content).strip(),
+        enclosure=from_front_matter(data.get("enclosure")),
     )
 
 

@@ -47,7 +47,10 @@ def list_title(view: ViewState, shown: int, total: int) -> Text:
     from rich.text import Text
 
     count = f"{shown:,} of {total:,}" if view.text else f"{shown:,}"
-    title = Text.assemble((view.scope.name, "bold"), f" · {count} · {order_caption(view)}")
+    title = Text.assemble((view.scope.name, "bold"))
+    if view.scope.problem:  # a feed whose last fetch failed: why, where the keyboard user looks
+        title.append(f" · ! last fetch failed: {view.scope.problem}", style="bold red")
+    title.append(f" · {count} · {order_caption(view)}")
     if view.text:
         title.append(f" · search “{view.text}”", style="italic")
     return title

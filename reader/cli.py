@@ -27,6 +27,7 @@ from reader.index_db import describe
 from reader.library import Collection, SortKey, Source
 from reader.mark_command import mark
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
+from reader.prune_command import prune
 
 STATE_WAIT = 2.0
 """Seconds a command waits for another program holding the state file (a reader waits less)."""
@@ -299,6 +300,7 @@ main.add_command(fetch)
 main.add_command(show)
 main.add_command(fulltext)
 main.add_command(mark)
+main.add_command(prune)
 
 
 def run() -> None:

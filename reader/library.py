@@ -39,6 +39,7 @@ from reader.paths import SAMPLES_DIR, Locations
 from reader.qualifiers import Marks
 from reader.query import fts_expression, parse_query
 from reader.scopes import topic_counts
+from reader.topic_names import NO_RENAMES, TopicNames, load_topic_names
 
 _DATE = attrgetter("published")
 _QUALITY = attrgetter("quality")
@@ -98,8 +99,11 @@ class Collection:
         entries: list[Entry],
         search: Callable[[str], list[str]] | None = None,
         match: Callable[[str], set[int]] | None = None,
+        names: TopicNames = NO_RENAMES,
     ) -> None:
         self.entries = entries
+        self.names = names
+        """The topic renames ``entries`` carry already (see :mod:`reader.topic_names`)."""
         self._search = search
         """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
         without it."""
@@ -159,6 +163,7 @@ class Collection:
 
     def _spellings(self, name: str) -> list[str]:
         """Every spelling of a topic in the files, for a name typed in any case, most used first."""
+        name = self.names.name(name)  # topic:AI finds what AI was renamed to
         if self._topic_names is None:
             self._topic_names = {}
             for topic, _ in topic_counts(self.entries).most_common():
@@ -245,8 +250,8 @@ class Collection:
         """
         gone = set(touched)
         entries = [e for e in self.entries if e.path not in gone]
-        entries += index.entries_at(touched)
-        return Collection(entries, self._search, self._match)
+        entries += self.names.apply(index.entries_at(touched))
+        return Collection(entries, self._search, self._match, self.names)
 
 
 PATCH_LIMIT = 5000
@@ -264,6 +269,8 @@ class Source:
         self.problem = self.index.problem
         """Why the cache's index is kept in memory this run (empty when it is saved)."""
         self._swapped = False
+        self.names, self.topic_problem = load_topic_names(locations.feeds_config_path)
+        """Topic renames from the config, applied to every entry loaded, and what was wrong."""
 
     @property
     def root(self) -> Path:
@@ -273,8 +280,8 @@ class Source:
     def load(self) -> Collection:
         """What the index holds now, without touching the files (fast)."""
         with gc_pause.paused():
-            entries = self.index.entries()
-        return Collection(entries, self.index.search, self.index.match_ids)
+            entries = self.names.apply(self.index.entries())
+        return Collection(entries, self.index.search, self.index.match_ids, self.names)
 
     def reload(self, loaded: Collection, result: ScanResult) -> Collection:
         """The collection after ``result``: patched when few files changed, else loaded afresh."""

@@ -1,4 +1,4 @@
-"""What the sidebar offers: all articles, unread, starred, saved searches, topics.
+"""What the sidebar offers: all articles, unread, starred, saved searches, sources, topics.
 
 A :class:`Scope` is what the list shows before the typed search narrows it;
 :class:`Counts` keeps the sidebar's numbers and is adjusted per article as
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, not_
 
 from reader.entry import Entry, entry_keys, split_topics, topics_of
+from reader.query import quote_value
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,16 @@ class Scope:
     """One sidebar line: a base query, a topic, or everything."""
 
     kind: str
-    """``all``, ``unread``, ``starred``, ``view`` (a saved search) or ``topic``."""
+    """``all``, ``unread``, ``starred``, ``view`` (a saved search), ``source`` or ``topic``."""
     name: str
     """What the sidebar and the list title call it."""
     query: str = ""
     """Search text the scope applies (for unread, starred and saved views)."""
     topic: str | None = None
     """The topic it filters on (for topic scopes)."""
+    problem: str = field(default="", compare=False)
+    """Why a feed's last fetch failed ("" when it did not): not part of what the scope is, so the
+    sidebar keeps the line highlighted when the reason changes."""
 
 
 ALL = Scope("all", "All articles")
@@ -45,7 +49,15 @@ def view_scope(name: str, query: str) -> Scope:
     return Scope("view", name, query=query)
 
 
+def source_scope(name: str, source: str | None = None, problem: str = "") -> Scope:
+    """The scope of one feed or provider: ``source:NAME``, where ``source`` is the provider name
+    its articles carry (a feed's may differ from the title shown as ``name``)."""
+    return Scope("source", name, query=f"source:{quote_value(source or name)}", problem=problem)
+
+
 _TOPICS = attrgetter("topics")
+_PROVIDER = attrgetter("provider")
+_DOMAIN = attrgetter("domain")
 
 
 def topic_counts(entries: list[Entry]) -> Counter[str]:
@@ -57,6 +69,44 @@ def topic_counts(entries: list[Entry]) -> Counter[str]:
             for topic in split_topics(joined):
                 counts[topic] += n
     return counts
+
+
+class SourceCounts:
+    """Articles per source, counted as ``source:NAME`` finds them: the whole provider name or the
+    whole domain, in any case.
+
+    Counted per distinct (provider, domain) pair, a few hundred however many articles; a name's
+    count is then its articles by provider name plus those with another name on its domain.
+    """
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.names: Counter[str] = Counter()
+        """Articles per casefolded provider name."""
+        self.other_domains: Counter[str] = Counter()
+        """Articles per casefolded domain, of those whose provider name is not the domain."""
+        self.spellings: Counter[str] = Counter()
+        """Articles per provider name as spelled (what the Providers section shows)."""
+        for (provider, domain), n in Counter(
+            zip(map(_PROVIDER, entries), map(_DOMAIN, entries))
+        ).items():
+            self.add(provider, domain, n)
+
+    def add(self, provider: str, domain: str, n: int) -> None:
+        """Count ``n`` more articles (fewer, when negative) of one provider and domain."""
+        name, site = provider.casefold(), domain.casefold()
+        self.names[name] += n
+        if site != name:
+            self.other_domains[site] += n
+        self.spellings[provider] += n
+
+    def __getitem__(self, source: str) -> int:
+        """How many articles ``source:SOURCE`` lists."""
+        key = source.casefold()
+        return self.names[key] + self.other_domains[key]
+
+
+PROVIDERS_SHOWN = 100
+"""The Providers section lists this many, most articles first; ``source:NAME`` finds the rest."""
 
 
 class Counts:
@@ -73,11 +123,31 @@ class Counts:
         self.starred = sum(map(starred.__contains__, keys)) if starred else 0
         self.topic_total = topic_counts(rows)
         self.topic_unread = topic_counts(unread)
+        self.source_total = SourceCounts(rows)
+        self.source_unread = SourceCounts(unread)
 
     def topics(self) -> list[tuple[str, int, int]]:
         """``(topic, total, unread)``, most articles first, ties by name."""
         ordered = sorted(self.topic_total.items(), key=lambda item: (-item[1], item[0].casefold()))
         return [(name, total, self.topic_unread[name]) for name, total in ordered]
+
+    def source(self, source: str) -> tuple[int, int]:
+        """``(total, unread)`` of the articles ``source:SOURCE`` lists."""
+        return self.source_total[source], self.source_unread[source]
+
+    def providers(self, limit: int = PROVIDERS_SHOWN) -> tuple[list[tuple[str, int, int]], int]:
+        """``(provider, total, unread)`` of the ``limit`` providers with most articles (ties by
+        name; spellings differing in case are one, under the commonest), and how many more there
+        are."""
+        spelled: dict[str, str] = {}
+        for name, _ in self.source_total.spellings.most_common():
+            if name.strip():
+                spelled.setdefault(name.casefold(), name)
+        totals = [(name, self.source_total[name]) for name in spelled.values()]
+        totals = [(name, total) for name, total in totals if total > 0]
+        totals.sort(key=lambda item: (-item[1], item[0].casefold()))
+        shown = [(name, total, self.source_unread[name]) for name, total in totals[:limit]]
+        return shown, max(0, len(totals) - limit)
 
     def read_changed(self, entry: Entry, now_read: bool) -> None:
         """Adjust for one article whose read mark flipped."""
@@ -85,6 +155,7 @@ class Counts:
         self.unread += step
         for topic in topics_of(entry):
             self.topic_unread[topic] += step
+        self.source_unread.add(entry.provider, entry.domain, step)
 
     def star_changed(self, now_starred: bool) -> None:
         """Adjust for one article whose star flipped."""

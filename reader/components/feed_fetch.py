@@ -40,6 +40,8 @@ class FeedFetch(Widget):
         stopped: bool = False
         full_text_urls: list[str] = field(default_factory=list)
         """New articles of feeds marked ``full_text``: their pages are downloaded next."""
+        pruned: int = 0
+        """Old articles removed after the fetch (``keep_days``, ``max_items``)."""
 
     @dataclass
     class PagesDone(Message):
@@ -116,6 +118,8 @@ class FeedFetch(Widget):
         summary, title, severity = captions.fetch_summary(
             len(message.new_paths), message.failures, message.stopped
         )
+        if message.pruned:
+            summary += f"; {message.pruned} old article{'s' * (message.pruned != 1)} pruned"
         self.notify(
             summary,
             title=title,
@@ -143,7 +147,11 @@ class FeedFetch(Widget):
         new = [os.path.relpath(p, cache).replace(os.sep, "/") for p in report.new_paths]
         self.post_message(
             self.Finished(
-                new, report.failures, stopped=report.stopped, full_text_urls=report.full_text_urls
+                new,
+                report.failures,
+                stopped=report.stopped,
+                full_text_urls=report.full_text_urls,
+                pruned=report.pruned,
             )
         )
 

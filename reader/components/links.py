@@ -1,22 +1,32 @@
-"""Opening links in the web browser and copying them, as a part of the main screen.
+"""Opening links in the web browser, or a configured opener, and copying them.
 
-:class:`Links` is a display-less widget: it checks each URL, launches the
-browser in a worker so a slow one never freezes the screen, and says what
-happened in a notification.
+:class:`Links` is a display-less part of the main screen: it checks each
+URL, picks the program (the first matching ``[[openers]]`` table of
+config.toml, see :mod:`reader.openers`, else the browser), starts it in a
+worker so a slow one never freezes the screen, and says what happened in a
+notification.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual import work
 from textual.widget import Widget
 
 from reader.browser import RefusedURL, check_url, open_url
+from reader.openers import OpenerError, OpenerTable, launch
 
 
 class Links(Widget):
-    """Hands http(s) links to the browser or the clipboard; refuses anything else."""
+    """Hands http(s) links to an opener, the browser or the clipboard; refuses anything else."""
 
     DEFAULT_CSS = "Links { display: none; }"
+
+    def __init__(self, config_path: Path | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.openers = OpenerTable(config_path) if config_path is not None else None
+        """The ``[[openers]]`` of config.toml (None: always the browser)."""
 
     def open(self, url: str | None) -> bool:
         """Open ``url`` if it is http(s), without freezing the screen; say why not otherwise."""
@@ -25,8 +35,17 @@ class Links(Widget):
         except RefusedURL as exc:
             self.notify(str(exc), title="Not opened", severity="warning", markup=False)
             return False
-        self._launch(safe)
-        self.notify(safe, title="Opening in your browser", markup=False)
+        opener = None
+        if self.openers is not None:
+            opener, problems = self.openers.lookup(safe)
+            for problem in problems:  # each once per version of the file
+                self.notify(problem, title="Openers", severity="warning", markup=False)
+        if opener is not None:
+            self._run(opener.argv(safe))
+            self.notify(safe, title=f"Opening with {opener.name}", markup=False)
+        else:
+            self._launch(safe)
+            self.notify(safe, title="Opening in your browser", markup=False)
         return True
 
     def copy(self, url: str | None) -> None:
@@ -45,4 +64,13 @@ class Links(Widget):
                 "No web browser could be started.",
                 title="Not opened",
                 severity="error",
+            )
+
+    @work(thread=True, group="browser")
+    def _run(self, argv: list[str]) -> None:
+        try:
+            launch(argv)
+        except OpenerError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Not opened", severity="error", markup=False
             )

@@ -338,4 +338,6 @@ def _summary(report: FetchReport) -> str:
         text += f" {done} earlier article{'s' * (done != 1)} completed with the full text."
     if report.unchanged:
         text += f" ({report.unchanged} unchanged since last fetch)"
+    if report.pruned:
+        text += f" {report.pruned} old article{'s' * (report.pruned != 1)} pruned."
     return text

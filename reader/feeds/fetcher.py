@@ -62,6 +62,8 @@ class FetchReport:
     """Problems that are not any one feed's fault (e.g. the HTTP cache file could not be saved)."""
     stopped: bool = False
     """Whether the fetch was stopped before every feed was done (what was written stays)."""
+    pruned: int = 0
+    """Old articles removed after the fetch, as the feeds' ``keep_days``/``max_items`` ask."""
 
 
 def _usual_entry_url(parsed: ParsedFeed) -> str | None:
@@ -104,6 +106,9 @@ def fetch_feeds(
         feeds = load_feeds(locations.feeds_config_path)
     run = _Run(locations, feeds, limits or Limits(), progress, stop)
     _run_coroutine(run.run)
+    from reader.feeds.prune import after_fetch  # records what was written, then prunes
+
+    after_fetch(locations, feeds, run.writer, run.report)
     return run.report
 
 

@@ -20,11 +20,15 @@ from typing import Any, TypeVar
 
 import feedparser
 
+from reader.enclosure import MEDIA_KINDS, Enclosure, make
 from reader.feeds.text import absolute_web_url, html_to_text, line
 from reader.html_markdown import html_to_markdown, text_to_markdown
 
 MAX_CATEGORIES = 25
 """An entry's own categories beyond this many are ignored (some feeds list hundreds)."""
+
+MAX_ENCLOSURES = 5
+"""An entry's enclosures beyond this many are ignored."""
 
 JSON_FEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/")
 """Version 1 feeds in the wild often say ``http://``."""
@@ -80,6 +84,8 @@ class FeedEntry:
     images: tuple[str, ...] = ()
     body: str = ""
     """The entry's whole text as safe Markdown (see :mod:`reader.html_markdown`), or ""."""
+    enclosures: tuple[Enclosure, ...] = ()
+    """Its attached files (a podcast's audio, a video), http(s) only, in the feed's order."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,7 @@ def _xml_entry(entry: Any, base: str) -> FeedEntry:
         categories=categories[:MAX_CATEGORIES],
         images=_xml_images(entry, base),
         body=body,
+        enclosures=_xml_enclosures(entry, base),
     )
 
 
@@ -216,6 +223,39 @@ def _xml_images(entry: Any, base: str) -> tuple[str, ...]:
     if isinstance(image, dict):
         candidates.append(image.get("href"))
     return _unique_urls(candidates, base)
+
+
+def _xml_enclosures(entry: Any, base: str) -> tuple[Enclosure, ...]:
+    """RSS ``<enclosure>`` and Atom ``rel="enclosure"`` links (both arrive in
+    ``enclosures``) that are no image (images are kept apart), then Media RSS
+    ``media:content`` that is audio or video."""
+    listed = [
+        made
+        for item in entry.get("enclosures") or []
+        if isinstance(item, dict)
+        and (made := _enclosure(item.get("href"), item.get("type"), item.get("length"), base))
+        and made.kind != "image"
+    ]
+    media = [
+        made
+        for item in entry.get("media_content") or []
+        if isinstance(item, dict)
+        and (made := _enclosure(item.get("url"), item.get("type"), item.get("filesize"), base))
+        and made.kind in MEDIA_KINDS
+    ]
+    return _unique_enclosures(listed + media)
+
+
+def _enclosure(url: Any, kind: Any, size: Any, base: str) -> Enclosure | None:
+    return make(absolute_web_url(url, base), kind, size)
+
+
+def _unique_enclosures(enclosures: Iterable[Enclosure]) -> tuple[Enclosure, ...]:
+    """The first of each URL, at most :data:`MAX_ENCLOSURES`."""
+    unique: dict[str, Enclosure] = {}
+    for enclosure in enclosures:
+        unique.setdefault(enclosure.url, enclosure)
+    return tuple(unique.values())[:MAX_ENCLOSURES]
 
 
 def _unique_urls(candidates: list[Any], base: str | None) -> tuple[str, ...]:
@@ -278,7 +318,20 @@ def _json_entry(item: dict[str, Any], base: str) -> FeedEntry:
         categories=categories[:MAX_CATEGORIES],
         images=_unique_urls([item.get("image"), item.get("banner_image")], base),
         body=body,
+        enclosures=_json_attachments(item.get("attachments"), link or base),
     )
+
+
+def _json_attachments(value: Any, base: str) -> tuple[Enclosure, ...]:
+    """JSON Feed ``attachments`` (``url``, ``mime_type``, ``size_in_bytes``), images left out."""
+    if not isinstance(value, list):
+        return ()
+    made = (
+        _enclosure(item.get("url"), item.get("mime_type"), item.get("size_in_bytes"), base)
+        for item in value
+        if isinstance(item, dict)
+    )
+    return _unique_enclosures(e for e in made if e is not None and e.kind != "image")
 
 
 def _from_iso(value: Any) -> dt.datetime | None:

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from reader.atomic import write_text
+from reader.enclosure import first_media, to_front_matter
+from reader.feeds.ledger import pruned_paths
 from reader.feeds.parse import FeedEntry
 from reader.feeds.text import line, shorten, unique_lines
 from reader.safe_open import NotRegularFileError, read_regular_file, read_regular_head
@@ -129,7 +131,11 @@ def _front_matter_url(head: str) -> str | None:
 def article_data(
     entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
 ) -> dict[str, object]:
-    """The front matter for one entry, keys in the order the seed articles use."""
+    """The front matter for one entry, keys in the order the seed articles use.
+
+    An entry with an audio or video enclosure is a podcast episode or a video:
+    its ``type`` says so and its ``enclosure`` is the file to play.
+    """
     summary = entry.summary
     title = shorten(entry.title, TITLE_CHARS) or shorten(summary, 80) or entry.url or "Untitled"
     data: dict[str, object] = {"category": "news", "title": title}
@@ -140,13 +146,16 @@ def article_data(
         data["publishedDateTime"] = format_datetime(entry.published)
     if entry.url:
         data["webUrl"] = entry.url
-    data["type"] = "article"
+    media = first_media(entry.enclosures)
+    data["type"] = media.kind if media is not None else "article"
     data["provider"] = {"name": feed_title or domain, "domain": domain}
     merged = unique_lines([*topics, *entry.categories])
     if merged:
         data["topics"] = merged
     if entry.images:
         data["images"] = [{"url": url} for url in entry.images]
+    if media is not None:
+        data["enclosure"] = to_front_matter(media)
     return data
 
 
@@ -180,11 +189,19 @@ class ArticleWriter:
         self.root = cache / FEEDS_DIR
         self._urls, self._bodyless, self.skipped = existing_urls(cache, stop)
         """``*.md`` paths under ``feeds/`` that are not regular files, with the reason."""
+        self.written: dict[Path, os.stat_result] = {}
+        """Each file written or completed, with its ``lstat`` just after: the prune ledger's."""
+        self._pruned = pruned_paths(cache)
+        self.pruned_offered: set[Path] = set()
+        """Files pruned earlier whose entries were offered again: not written again."""
 
     def write(
         self, entry: FeedEntry, *, feed_title: str, domain: str, topics: Iterable[str]
     ) -> Path | None:
         """Write ``entry`` and return its path, or None when it is already present.
+
+        An entry whose file was pruned (see :mod:`reader.feeds.ledger`) counts
+        as present: a feed that still offers it must not bring it back.
 
         Raises OSError when the file cannot be written.
         """
@@ -195,8 +212,12 @@ class ArticleWriter:
         path = self.root / domain / f"{stable_id(entry.key)}.md"
         if os.path.lexists(path):
             return None
+        if path in self._pruned:
+            self.pruned_offered.add(path)
+            return None
         data = article_data(entry, feed_title=feed_title, domain=domain, topics=topics)
         write_text(path, render(data, body_to_write(entry)))
+        self._remember(path)
         if entry.url:
             self._urls.add(entry.url)
         return path
@@ -223,8 +244,16 @@ class ArticleWriter:
         if head is None:
             return None
         write_text(path, f"{head}\n{body}\n")
+        self._remember(path)
         self._bodyless.discard(path)
         return path
+
+    def _remember(self, path: Path) -> None:
+        """Note the file as just written, so that pruning knows it is the program's."""
+        try:
+            self.written[path] = os.lstat(path)
+        except OSError:
+            pass  # not recorded: pruning then checks the file's name and front matter instead
 
 
 def _own_front_matter(text: str, url: str | None) -> str | None:

@@ -107,10 +107,10 @@ class MainScreen(Screen):
         yield self.fetcher
         yield self.reading
         yield self.full_text
-        yield Links()
+        yield Links(self.locations.feeds_config_path)
 
     def on_mount(self) -> None:
-        self.query_one("#sidebar").border_title = "Topics"
+        self.query_one(TopicSidebar).read_feeds(self.locations)
         self.query_one(DetailPane).store = self.full_text.store
         articles = self.query_one(ArticleList)
         articles.read_keys = self.marks.read
@@ -160,6 +160,9 @@ class MainScreen(Screen):
         self.query_one(StatusLine).show_marks(self.marks)
         if sidebar.current != self.view.scope:  # it went away (a deleted saved search, a topic)
             self.view = replace(self.view, scope=sidebar.current or ALL)
+        elif sidebar.current is not None and sidebar.current.problem != self.view.scope.problem:
+            self.set_reactive(MainScreen.view, replace(self.view, scope=sidebar.current))
+            self._show_rows()  # the same feed, fetched again: the list title says how it went
         articles = self.query_one(ArticleList)
         articles.refresh()
         self.query_one(DetailPane).set_marks(self.marks.marks_of(articles.highlighted))
@@ -172,6 +175,9 @@ class MainScreen(Screen):
             previous, self.source = self.source, message.source
             if previous is not None:
                 previous.index.close()  # a reload (after a fetch) replaced it
+            if message.source.topic_problem:
+                self.notify(message.source.topic_problem, severity="warning", markup=False)
+        self.query_one(TopicSidebar).show_providers = not message.is_samples
         self.collection = self.marks.collection = message.collection
         self.is_samples = message.is_samples
         status = self.query_one(StatusLine)
@@ -235,8 +241,12 @@ class MainScreen(Screen):
 
     @on(FeedFetch.Finished)
     def _fetched(self, message: FeedFetch.Finished) -> None:
+        self.query_one(TopicSidebar).read_feeds(self.locations)  # a failure mark may come or go
+        if self.marks.counted:
+            self._show_marks()
         if message.new_paths:  # marked new in the list, once the scan has brought them in
             self.query_one(ArticleList).new_paths.update(message.new_paths)
+        if message.new_paths or message.pruned:  # the scan drops the pruned files
             self.loader.reload()
 
     @on(FeedFetch.PagesDone)

@@ -35,6 +35,7 @@ from reader.article_text import (
 from reader.articles import Article, ArticleError
 from reader.components import reading as auto_read
 from reader.components.full_text import FullTextFetch
+from reader.enclosure import describe
 from reader.entry import Entry
 from reader.fulltext.store import FullTextStore
 from reader.widgets.adaptive_footer import AdaptiveFooter
@@ -129,7 +130,8 @@ class ReaderView(Screen[Entry | None]):
             self._status("")
             return
         text = article_text(self.article, self.reading.store)
-        numbered = number_links(text.markdown)
+        media = self.article.enclosure  # link 1: a podcast's or video's file
+        numbered = number_links(text.markdown, (media.url,) if media is not None else ())
         self.links = numbered.links
         top = page.scroll_offset.y
         blocks = markdown_blocks(numbered.markdown)
@@ -148,6 +150,8 @@ class ReaderView(Screen[Entry | None]):
             parts.append(article.published.strftime("%-d %B %Y, %H:%M UTC"))
         parts.append(f"{reading_minutes(text.markdown)} min read")
         head.append("\n" + " · ".join(p for p in parts if p), style="dim")
+        if article.enclosure is not None:
+            head.append(f"\n{describe(article.enclosure, article.type)} [1]", style="bold")
         position = f"{self.index + 1:,} of {len(self.reading.entries):,}"
         head.append(f"\n{position}", style="dim italic")
         return head

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.markdown import Markdown
 from rich.text import Text
@@ -14,13 +16,24 @@ from textual.widgets import Static
 
 from reader import captions
 from reader.article_text import EXCERPT, article_text, preview
-from reader.articles import Article, ArticleError, load_article
+from reader.articles import Article, ArticleError, Provider, Related, load_article
 from reader.captions import NO_ARTICLE
-from reader.entry import Entry, offered_topics
+from reader.enclosure import describe
+from reader.entry import Entry, offered_topics, topics_of
 from reader.formatting import long_date
 from reader.fulltext.store import FullTextStore
 from reader.widgets.link_clicks import ClickableLinks
 from reader.widgets.related_list import RelatedList
+
+
+def _media(article: Article) -> Related | None:
+    """The article's enclosure as the first item of the related list, where ``o`` plays it."""
+    enclosure = article.enclosure
+    if enclosure is None:
+        return None
+    host = urlsplit(enclosure.url).hostname or ""
+    title = describe(enclosure, article.type)
+    return Related(title, url=enclosure.url, provider=Provider(domain=host), type=article.type)
 
 
 def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
@@ -46,6 +59,8 @@ def _meta(article: Article, now: dt.datetime, marks: tuple[bool, bool]) -> Text:
     line("Score", " · ".join(scores))
     if topics := offered_topics(article.topics):  # machine tags stay in the file only
         line("Topics", ", ".join(topics))
+    if article.enclosure is not None:
+        line("Media", describe(article.enclosure, article.type), "bold")
     read, starred = marks
     line(
         "State",
@@ -115,11 +130,15 @@ class DetailPane(VerticalScroll, can_focus=False):
         if note:
             url.append(f"\n{note}", style="italic yellow")
         self.query_one("#detail-url", Static).update(url)
-        if article.related:
+        media = _media(article)
+        heading = [f"Related ({len(article.related)})"] if article.related else []
+        if media is not None:
+            heading.insert(0, "Media")
+        if heading:
             self.query_one("#detail-related-title", Static).update(
-                Text(f"Related ({len(article.related)})", style="bold")
+                Text(" · ".join(heading), style="bold")
             )
-        related.set_items(article.related)
+        related.set_items(article.related, media)
         self.scroll_home(animate=False)
 
     def show_entry(self, entry: Entry | None, path: Path | None, marks: tuple[bool, bool]) -> None:
@@ -132,7 +151,8 @@ class DetailPane(VerticalScroll, can_focus=False):
         except ArticleError as exc:
             self.show(None, f"{entry.title}\n\nThis file can no longer be read: {exc}")
             return
-        self.show(article, marks=marks)
+        # The entry's topics: renamed (reader.topic_names), machine tags already left out.
+        self.show(replace(article, topics=tuple(topics_of(entry))), marks=marks)
 
     def set_marks(self, marks: tuple[bool, bool]) -> None:
         """Update the reading state shown for the current article."""

@@ -1,4 +1,8 @@
-"""The related items of the shown article, focusable and movable through."""
+"""The shown article's media file and related items, focusable and movable through.
+
+A podcast episode's or video's enclosure is the first item, so ``o`` on it
+plays it with the configured opener (see :mod:`reader.openers`).
+"""
 
 from __future__ import annotations
 
@@ -29,8 +33,14 @@ def _prompt(item: Related, now: dt.datetime) -> Text:
     return text
 
 
+def _media_prompt(item: Related) -> Text:
+    text = Text(item.title, style="bold")
+    text.append("\n" + (item.provider.domain or "media file") + " · o to play", style="dim")
+    return text
+
+
 class RelatedList(PlainOptionList):
-    """One option per related item; ``enter`` or ``o`` opens it in the browser."""
+    """One option per related item (the media file first); ``enter`` or ``o`` opens it."""
 
     BINDINGS = [
         Binding("enter", "select", "Open in browser", show=False),
@@ -47,13 +57,15 @@ class RelatedList(PlainOptionList):
         self.items: tuple[Related, ...] = ()
         self._clock = clock
 
-    def set_items(self, items: tuple[Related, ...]) -> None:
-        """Show ``items`` (an empty tuple hides the list)."""
-        self.items = items
+    def set_items(self, items: tuple[Related, ...], media: Related | None = None) -> None:
+        """Show ``media`` (the article's enclosure) then ``items``; nothing hides the list."""
         now = self._clock()
-        self.set_options(Option(_prompt(item, now)) for item in items)
-        self.display = bool(items)
-        if items:
+        options = [Option(_media_prompt(media))] if media is not None else []
+        options += [Option(_prompt(item, now)) for item in items]
+        self.items = (media, *items) if media is not None else items
+        self.set_options(options)
+        self.display = bool(self.items)
+        if self.items:
             self.highlighted = 0
 
     @property

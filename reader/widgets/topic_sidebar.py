@@ -1,4 +1,10 @@
-"""The sidebar: all articles, unread, starred, saved searches, then every topic."""
+"""The sidebar: all articles, unread, starred, saved searches, then the sources and the topics.
+
+The sources are the subscribed feeds (a Feeds section, before the topics) or,
+in a cache that has none, the articles' providers (a Providers section, after
+the topics: they can be many); each lists its articles with ``source:NAME``.
+A section's heading cannot be highlighted.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,26 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.scopes import ALL, STARRED, UNREAD, Counts, Scope, topic_scope, view_scope
+from reader.paths import Locations
+from reader.scopes import (
+    ALL,
+    STARRED,
+    UNREAD,
+    Counts,
+    Scope,
+    source_scope,
+    topic_scope,
+    view_scope,
+)
+from reader.sources import FeedSource, feed_sources
 from reader.state import SavedView
 from reader.widgets.plain_option_list import PlainOptionList
 
+HEADING = Scope("heading", "")
+"""What a section's heading (or its closing note) stands for: nothing to choose."""
 
-def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -> Table:
+
+def _prompt(name: str | Text, unread: int | None, total: int | None, style: str = "") -> Table:
     """One line at any width: the name (cut with an ellipsis), then unread and total counts."""
     line = Table.grid(expand=True)
     line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
@@ -27,7 +47,7 @@ def _prompt(name: str, unread: int | None, total: int | None, style: str = "") -
         counts.append(f" {unread:,}", style="bold")
     if total is not None:
         counts.append(f" {total:,}", style="dim")
-    line.add_row(Text(name, style=style), counts)
+    line.add_row(Text(name, style=style) if isinstance(name, str) else name, counts)
     return line
 
 
@@ -37,6 +57,9 @@ class TopicSidebar(PlainOptionList):
     BINDINGS = [
         Binding("x,delete", "delete_view", "Delete saved search", show=False),
     ]
+
+    COMPONENT_CLASSES = {"topic-sidebar--heading", "topic-sidebar--failed"}
+    """A section's heading; the mark of a feed whose last fetch failed (styled in app.tcss)."""
 
     @dataclass
     class Chosen(Message):
@@ -53,14 +76,51 @@ class TopicSidebar(PlainOptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.scopes: list[Scope] = []
-        """One per option, in order (the separator is not an option)."""
+        """One per option, in order (separators are not options; headings are :data:`HEADING`)."""
+        self.feeds: list[FeedSource] | None = None
+        """The subscribed feeds (None when the feed list cannot be read): set by the screen."""
+        self.show_providers = True
+        """Whether a cache without feeds gets a Providers section (not the bundled samples)."""
+        self.border_title = "Topics"
 
     @property
     def current(self) -> Scope | None:
         """The highlighted scope."""
         if self.highlighted is not None and 0 <= self.highlighted < len(self.scopes):
-            return self.scopes[self.highlighted]
+            scope = self.scopes[self.highlighted]
+            return None if scope is HEADING else scope
         return None
+
+    def read_feeds(self, locations: Locations) -> None:
+        """Read the feed list and each feed's last result (shown at the next :meth:`set_scopes`)."""
+        self.feeds, problem = feed_sources(locations)
+        if problem:
+            self.notify(problem, title="Feeds", severity="warning", markup=False)
+
+    def _sources(self, counts: Counts) -> tuple[str, list[tuple[Scope, Table]], int]:
+        """The sources section: its heading, its lines, and how many providers are left out."""
+        if self.feeds:
+            failed = Text("!", style=self.get_component_rich_style("topic-sidebar--failed"))
+            lines = []
+            for feed in self.feeds:
+                total, unread = counts.source(feed.provider)
+                name = Text.assemble(failed, " ", feed.title) if feed.problem else Text(feed.title)
+                scope = source_scope(feed.title, feed.provider, feed.problem)
+                lines.append((scope, _prompt(name, unread, total)))
+            return "Feeds", lines, 0
+        if not self.show_providers:
+            return "", [], 0
+        providers, more = counts.providers()
+        lines = [
+            (source_scope(name), _prompt(name, unread, total)) for name, total, unread in providers
+        ]
+        return "Providers", lines, more
+
+    def _heading(self, text: str) -> Option:
+        return Option(
+            Text(text, style=self.get_component_rich_style("topic-sidebar--heading", partial=True)),
+            disabled=True,
+        )
 
     def set_scopes(
         self, counts: Counts, views: list[tuple[SavedView, int]], current: Scope
@@ -77,21 +137,50 @@ class TopicSidebar(PlainOptionList):
             (topic_scope(name), _prompt(name, unread, total))
             for name, total, unread in counts.topics()
         ]
-        self.scopes = [scope for scope, _ in lines] + [scope for scope, _ in topics]
+        heading, sources, more = self._sources(counts)
+        # Feeds, chosen by the user and few, come before the topics; providers, many and found in
+        # the files, after them. Each section follows a divider; a heading names it when the
+        # sidebar has more than one.
+        sections: list[tuple[str, list[tuple[Scope, Table]], int]] = [("", topics, 0)]
+        if sources and heading == "Feeds":
+            sections = [(heading, sources, 0), ("Topics", topics, 0)]
+        elif sources:
+            sections.append((heading, sources, more))
+        self.scopes = [scope for scope, _ in lines]
         options: list[Option | None] = [Option(prompt) for _, prompt in lines]
-        if topics:
-            options.append(None)  # a divider line between the views and the topics
-            options += [Option(prompt) for _, prompt in topics]
+        for title, section, left_out in sections:
+            if not section:
+                continue
+            options.append(None)
+            if title:
+                options.append(self._heading(title))
+                self.scopes.append(HEADING)
+            options += [Option(prompt) for _, prompt in section]
+            self.scopes += [scope for scope, _ in section]
+            if left_out:
+                note = f"{left_out:,} more: search source:NAME"
+                options.append(Option(Text(note, style="italic"), disabled=True))
+                self.scopes.append(HEADING)
+        shown = [title or "Topics" for title, section, _ in sections if section] or ["Topics"]
+        self.border_title = " & ".join(shown).capitalize()
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(options)
             self.highlighted = self.scopes.index(current) if current in self.scopes else 0
+        self._show_problem()
+
+    def _show_problem(self) -> None:
+        """A feed's failed fetch, in words, for the mouse (the list title says it too)."""
+        scope = self.current
+        self.tooltip = f"Last fetch failed: {scope.problem}" if scope and scope.problem else None
 
     @on(OptionList.OptionHighlighted)
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
         event.stop()
         if 0 <= event.option_index < len(self.scopes):
-            self.post_message(self.Chosen(self.scopes[event.option_index]))
+            self._show_problem()
+            if self.scopes[event.option_index] is not HEADING:
+                self.post_message(self.Chosen(self.scopes[event.option_index]))
 
     def action_delete_view(self) -> None:
         """Delete the highlighted saved search (the screen asks first)."""

@@ -60,9 +60,9 @@ DATE_REVERSED = [*DATE_ORDER[-2::-1], "no-date.md"]
 QUALITY_REVERSED = [*QUALITY_ORDER[-3::-1], "file-url.md", "old.md"]
 """Lowest quality first; the articles without one stay last, still newest first."""
 QUALITY_COLUMN = MARKS + 13
-SIDEBAR_LAST = 8
-"""Index of the last sidebar line: All, Unread, Starred, then six topics (the divider is not a
-line)."""
+SIDEBAR_LAST = 21
+"""Index of the last sidebar line: All, Unread, Starred, six topics, then the Providers heading and
+twelve providers (dividers are not lines)."""
 
 
 def paths(screen: MainScreen) -> list[str]:

@@ -49,7 +49,8 @@ TOPICS = [
     ["Health", "1", "1"],
 ]
 SIDEBAR = [*VIEWS, ["─"], *TOPICS]
-"""The fixture cache's sidebar before anything is read, one list of words per line."""
+"""The top of the fixture cache's sidebar before anything is read, one list of words per line
+(its Providers section follows: the cache has no feeds)."""
 
 
 def static_text(app, selector: str) -> str:
@@ -60,13 +61,13 @@ async def test_sidebar_lists_the_views_then_topics_by_count_then_name(fixture_lo
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert sidebar_lines(app) == SIDEBAR
+        assert sidebar_lines(app)[: len(SIDEBAR) + 2] == [*SIDEBAR, ["─"], ["Providers"]]
         assert "Topics" in screen_lines(app)[0]
         # The divider spans the sidebar (30 cells wide, 28 inside its border).
         assert "─" * 28 in widget_text(app.screen.query_one(TopicSidebar))
         # The divider is not a line you can choose: ten scopes for eleven lines.
         sidebar = app.screen.query_one(TopicSidebar)
-        assert [scope.name for scope in sidebar.scopes] == [
+        assert [scope.name for scope in sidebar.scopes][:9] == [
             "All articles",
             "Unread",
             "Starred",
@@ -308,7 +309,7 @@ async def test_narrow_layout_puts_the_detail_pane_below_the_list(fixture_locatio
         screen = await wait_loaded(pilot)
         assert screen.has_class("-narrow")
         # The narrower sidebar still gives each topic one line, its count included.
-        assert sidebar_lines(app) == SIDEBAR
+        assert sidebar_lines(app)[: len(SIDEBAR)] == SIDEBAR
         middle, detail = screen.query_one("#middle").region, screen.query_one(DetailPane).region
         assert detail.y >= middle.bottom and detail.x == middle.x
         assert static_text(app, "#detail-title") in screen_text(app)
@@ -356,7 +357,8 @@ async def test_long_topic_names_are_cut_but_keep_their_count(fixture_locations):
             await wait_loaded(pilot)
             sidebar = app.screen.query_one(TopicSidebar)
             rows = [line for line in widget_text(sidebar).splitlines() if line.strip()]
-            assert len(rows) == len(SIDEBAR) + 1, rows
+            providers = next(i for i, row in enumerate(rows) if row.strip() == "Providers")
+            assert providers - 1 == len(SIDEBAR) + 1, rows  # before the divider of the providers
             long_row = next(row for row in rows if row.startswith("An extra"))
             assert "…" in long_row and long_row.rstrip().endswith(" 1 1"), long_row
             assert "sidebar" not in long_row

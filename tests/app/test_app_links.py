@@ -10,6 +10,7 @@ from __future__ import annotations
 import webbrowser
 
 import pytest
+from rich.cells import cell_len
 from textual.command import CommandPalette
 from textual.geometry import Offset
 
@@ -168,7 +169,8 @@ async def test_body_links_open_only_when_safe(fixture_locations, browser):
             for y, line in enumerate(screen_lines(app)):
                 x = line.find(text, body.x)
                 if body.y <= y < body.bottom and x >= 0:
-                    await pilot.click(offset=Offset(x + 1, y))
+                    # cells, not characters: a wide character to its left (the sidebar) takes two
+                    await pilot.click(offset=Offset(cell_len(line[:x]) + 1, y))
                     await settle(pilot)
                     return
             raise AssertionError(f"{text!r} is not on screen")

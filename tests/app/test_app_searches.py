@@ -115,7 +115,9 @@ async def test_saving_without_a_search_or_cancelling_saves_nothing(fixture_locat
         await pilot.press("ctrl+s", "ctrl+a", "ctrl+k", "enter")  # an empty name is no name
         assert app.screen is screen
         assert screen.state.views() == []
-        assert len(sidebar_lines(app)) == 10  # All, Unread, Starred, divider, six topics
+        # All, Unread, Starred, divider, six topics, then the providers' divider (no saved search)
+        assert sidebar_lines(app)[3:11] == [["─"], *sidebar_lines(app)[4:10], ["─"]]
+        assert ["/", "record"] not in sidebar_lines(app)
 
 
 async def test_a_search_saved_in_a_topic_or_view_keeps_it(fixture_locations):
