@@ -40,8 +40,8 @@ FETCH_POLL_SECONDS = 0.5
 """How often the screen looks whether the fetch it started has ended (to recount)."""
 
 
-class FeedsScreen(Screen[bool]):
-    """The subscribed feeds; dismisses with True when the feed list was changed."""
+class FeedsScreen(Screen[int | None]):
+    """The subscribed feeds; dismisses with how many article files went if the list changed."""
 
     HELP_TITLE = "Feeds screen"
     BINDINGS = [
@@ -63,6 +63,14 @@ class FeedsScreen(Screen[bool]):
         warnings: list[str] = field(default_factory=list)
         error: str = ""
 
+    @dataclass
+    class ArticlesRemoved(Message):
+        """From the worker: how many of a removed feed's files went, in words."""
+
+        count: int
+        text: str
+        severity: str = "information"
+
     def __init__(
         self,
         locations: Locations,
@@ -78,6 +86,8 @@ class FeedsScreen(Screen[bool]):
         """The open reader's articles and read marks, if it has them all in memory."""
         self.changed = False
         """Whether the feed list was written (the main screen rebuilds its feeds then)."""
+        self.removed = 0
+        """Article files removed with their feed (the main screen rescans then)."""
         self.counted = False
         """Whether the rows show the counts of the last reload (tests wait for it)."""
         self.defaults = Policy()
@@ -223,26 +233,60 @@ class FeedsScreen(Screen[bool]):
             self.notify(note, title="Added as given", severity="warning", markup=False)
 
     def action_remove(self) -> None:
-        """Unsubscribe from the highlighted feed, after asking; its articles stay."""
+        """Unsubscribe from the highlighted feed, after asking; its articles stay unless asked."""
         line = self.table.current
         if line is None:
             return
-        kept = ""
-        if line.row is not None and line.row.articles:
-            count = line.row.articles
-            kept = f"\nIts {count:,} article{'s' * (count != 1)} stay in the cache."
-        question = f"Unsubscribe from “{line.title}”?\n{line.feed.url}{kept}"
+        count = line.row.articles if line.row is not None else None
+        question = f"Unsubscribe from “{line.title}”?\n{line.feed.url}"
+
+        def unsubscribe(yes: bool | None) -> None:
+            if not yes:
+                return
+            if not count:
+                self._unsubscribe(line, remove_articles=False)
+                return
+            also = (
+                f"Also remove its {count:,} article{'s' * (count != 1)} from the cache?\n"
+                "Only the files newsreader wrote for this feed go; starred ones stay.\n"
+                "No keeps them all."
+            )
+            self.app.push_screen(
+                ConfirmScreen(also), lambda both: self._unsubscribe(line, bool(both))
+            )
+
+        self.app.push_screen(ConfirmScreen(question), unsubscribe)
+
+    def _unsubscribe(self, line: FeedLine, remove_articles: bool) -> None:
+        """Take the feed out of the list; then, if asked, its own files (in a worker)."""
         url = line.feed.url
+        if self._edit(lambda feeds: _without(feeds, url), f"Removed {line.title}", url):
+            if remove_articles:
+                others = [other.feed for other in self.table.lines if other.feed.url != url]
+                self._remove_articles(line.feed, others)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._edit(
-                    lambda feeds: [feed for feed in feeds if feed.url != url],
-                    f"Removed {line.title}",
-                    url,
-                )
+    @work(thread=True, group="feeds-remove", description="remove a feed's articles")
+    def _remove_articles(self, feed: Feed, others: list[Feed]) -> None:
+        from reader.feeds.prune import PruneError
+        from reader.feeds.unsubscribe import remove_articles
 
-        self.app.push_screen(ConfirmScreen(question), answered)
+        try:
+            result = remove_articles(self.locations, feed, others)
+        except PruneError as exc:
+            self.post_message(self.ArticlesRemoved(0, f"Its articles stay: {exc}", "warning"))
+            return
+        words = f"{result.removed:,} article{'s' * (result.removed != 1)} removed"
+        if result.kept_starred:
+            words += f", {result.kept_starred:,} starred kept"
+        severity = "warning" if result.warnings else "information"
+        text = "; ".join([words, *result.warnings])
+        self.post_message(self.ArticlesRemoved(result.removed, text, severity))
+
+    @on(ArticlesRemoved)
+    def _articles_removed(self, message: ArticlesRemoved) -> None:
+        self.removed += message.count
+        self.notify(message.text, severity=message.severity, markup=False)  # type: ignore[arg-type]
+        self.reload(fetched=True)  # the index drops the files that went
 
     def action_rename(self) -> None:
         """Give the highlighted feed a name of your own (empty: its own title)."""
@@ -295,7 +339,14 @@ class FeedsScreen(Screen[bool]):
 
     def action_close(self) -> None:
         """Back to the articles."""
-        self.dismiss(self.changed)
+        self.dismiss(self.removed if self.changed else None)
+
+
+def _without(feeds: list[Feed], url: str) -> list[Feed]:
+    """``feeds`` without the one at ``url``; LookupError when it is gone meanwhile."""
+    if find(feeds, url) is None:
+        raise LookupError(f"{url} is no longer in the feed list")
+    return [feed for feed in feeds if feed.url != url]
 
 
 def _replace(feeds: list[Feed], url: str, **changes: object) -> list[Feed]:

@@ -230,10 +230,10 @@ class MainScreen(Screen):
         """The articles and read marks in memory, to count each feed's (None while scanning)."""
         return None if self.scanning else (self.collection.entries, set(self.marks.read))
 
-    def feeds_edited(self, changed: bool | None) -> None:
-        """The feeds screen changed the feed list: what shows the feeds is rebuilt (a rescan)."""
-        if changed:
-            self.loader.reload()
+    def feeds_edited(self, removed: int | None) -> None:
+        """The feeds screen changed the feed list (and removed files): as after a fetch."""
+        if removed is not None:
+            self._fetched(FeedFetch.Finished(pruned=removed))  # sidebar feeds read; rescan if any
 
     @on(FeedFetch.Status)
     def _fetch_status(self, message: FeedFetch.Status) -> None:

@@ -167,18 +167,22 @@ async def test_remove_asks_first_and_keeps_the_articles(locations):
         screen = await _open(pilot)
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Its 3 articles stay in the cache." in app.screen.question
+        assert app.screen.question.startswith("Unsubscribe from “Example News”?")
         await pilot.press("n")
         assert [feed["url"] for feed in _config(locations)] == [NEWS, BLOG, DOWN]
         await pilot.press("d", "y")
+        assert "Also remove its 3 articles from the cache?" in app.screen.question
+        await pilot.press("n")  # no: they stay
         await _counted_again(pilot, screen)
         assert [feed["url"] for feed in _config(locations)] == [BLOG, DOWN]
         assert len(list((locations.cache / "feeds" / "news.example.org").glob("*.md"))) == 3
         main = app.screen_stack[0]
-        main.loader.reload = reload = Recorder()
+        sidebar = main.query_one("#sidebar")
+        main.loader.reload, sidebar.read_feeds = reload, read = Recorder(), Recorder()
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is main and reload.calls == [()]  # what shows the feeds is rebuilt
+        assert app.screen is main
+        assert read.calls == [(locations,)] and reload.calls == []  # the sidebar's feeds, no scan
 
 
 async def test_rename_writes_the_name(locations):
@@ -326,3 +330,38 @@ async def test_escape_during_a_slow_lookup_closes_at_once_and_adds_nothing(locat
         assert time.monotonic() - started < 2.0  # the lookup stopped, not waited for
         assert app.screen is screen
     assert len(_config(locations)) == 3
+
+
+async def test_remove_with_its_articles_removes_only_its_own_unstarred_files(tmp_path, site):
+    import frontmatter
+
+    from reader.feeds import Feed, fetch_feeds, save_feeds
+    from reader.state import StateStore
+
+    locations = locations_for(tmp_path)
+    save_feeds(locations.feeds_config_path, [Feed(site.url("/feed.xml"))])
+    assert not fetch_feeds(locations).failures
+    folder = locations.cache / "feeds" / "atom.example.net"
+    written = sorted(folder.glob("*.md"))
+    assert len(written) == 2
+    starred = frontmatter.load(written[0])["webUrl"]
+    state = StateStore(locations.state_path)
+    state.set_starred([starred])
+    state.close()
+    mine = folder / "my-notes.md"  # the user's own file in the feed's folder
+    mine.write_text("---\ntitle: Mine\ncategory: news\n---\nNotes.\n", encoding="utf-8")
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("d", "y")
+        assert "Also remove its 3 articles" in app.screen.question  # counted by folder
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.removed == 1, what="the files to go")
+        await _counted_again(pilot, screen)
+        main = app.screen_stack[0]
+        main.loader.reload = reload = Recorder()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert reload.calls == [()]  # the main screen drops the files that went
+    assert tomllib.loads(locations.feeds_config_path.read_text("utf-8"))["feeds"] == []
+    assert sorted(folder.glob("*.md")) == sorted([written[0], mine])  # starred and mine stay
