@@ -1,13 +1,14 @@
 """The feeds screen (``F``): every subscribed feed with its counts and last fetch, and its keys.
 
 Add (a feed's or a site's address: :mod:`reader.feeds.discover`), remove
-(after asking; the articles stay), rename and settings write ``config.toml``
+(after asking; its own files too only if asked a second time:
+:mod:`reader.feeds.unsubscribe`), rename and settings write ``config.toml``
 through :func:`~reader.feeds.config.save_feeds`, each change applied to the
 file as it is then (another ``newsreader feeds add`` meanwhile is kept). The
 counts come from :func:`~reader.feeds.listing.feed_rows` in a worker: it
 updates the index first, seconds at 100,000 articles, while the feeds are
 already listed. The screen dismisses with whether the list changed, so the
-main screen can rebuild what shows the feeds.
+main screen can re-read its feeds (and rescan when files went).
 """
 
 from __future__ import annotations
