@@ -163,9 +163,11 @@ class NewsReaderApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette offers the same actions as the main screen's keys."""
+        """The command palette offers the same actions as the main and feeds screens' keys."""
+        from reader.screens.feeds import FeedsScreen  # loaded with that screen, not at start
+
         yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
+        if isinstance(screen, (MainScreen, FeedsScreen)):
             yield from palette_commands(screen)
         yield SystemCommand("Help: keys", "Show every key binding (?)", self.action_help)
 

@@ -84,12 +84,39 @@ def feeds() -> None:
     metavar="NAME",
     help="Name to show for this feed instead of the feed's own title.",
 )
+@click.option(
+    "--pick",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="When URL is a web page that names several feeds, add the Nth (default: the first).",
+)
+@click.option(
+    "--check/--no-check",
+    default=None,
+    help="Download URL first to check it is a feed (default: only when the address does not "
+    "say so, e.g. a site's home page); --no-check adds it as given, offline.",
+)
 @click.pass_context
-def add_command(ctx: click.Context, url: str, topics: tuple[str, ...], name: str) -> None:
-    """Subscribe to the feed at URL (http:// or https://).
+def add_command(
+    ctx: click.Context,
+    url: str,
+    topics: tuple[str, ...],
+    name: str,
+    pick: int | None,
+    check: bool | None,
+) -> None:
+    """Subscribe to the feed at URL (http:// or https://), or the feed a web page names.
+
+    A site's address works too: its page is downloaded and the feeds it
+    names (<link rel="alternate">) are listed; the first, or the one
+    --pick chooses, is added. If the server cannot be reached, the address is
+    added as given with a warning (the next fetch tries again).
 
     Example: newsreader feeds add https://example.org/feed.xml --topic Science
     """
+    from reader.feeds.discover import names_a_feed
+
     try:
         url = check_feed_url(url)
     except FeedConfigError as exc:
@@ -98,9 +125,44 @@ def add_command(ctx: click.Context, url: str, topics: tuple[str, ...], name: str
     current = _load(path)
     if find(current, url) is not None:
         raise click.ClickException(f"{url} is already in the feed list")
+    if check is None:
+        check = pick is not None or not names_a_feed(url)
+    elif pick is not None and not check:
+        raise click.ClickException("--pick needs the page: leave out --no-check")
+    title = ""
+    if check:
+        url, title = _discover(url, pick)
+        if find(current, url) is not None:
+            raise click.ClickException(f"{url} is already in the feed list")
     current.append(Feed(url=url, name=line(name), topics=clean_topics(topics)))
     _save(path, current)
-    click.echo(f"Added {url}")
+    click.echo(f"Added {url}" + (f" ({title})" if title else ""))
+
+
+def _discover(url: str, pick: int | None) -> tuple[str, str]:
+    """The feed to add for ``url`` and its title, saying what was found; exits on no feed."""
+    from reader.feeds.discover import DiscoverError, probe
+
+    try:
+        found = probe(url)
+    except DiscoverError as exc:
+        raise click.ClickException(str(exc)) from None
+    if found.warning:
+        click.echo(f"warning: could not check {url}: {found.warning}; adding it as given", err=True)
+    choices = found.feeds
+    if pick is not None and pick > len(choices):
+        many = f"names only {len(choices)} feed{'s' * (len(choices) != 1)}"
+        raise click.ClickException(f"--pick {pick}: {url} {many if found.page else 'is a feed'}")
+    chosen = choices[(pick or 1) - 1]
+    if found.page and len(choices) > 1:
+        click.echo(f"{url} names {len(choices)} feeds:")
+        for number, candidate in enumerate(choices, start=1):
+            mark = "  (added)" if candidate is chosen else ""
+            click.echo(f"  {number}. {candidate.label()}  {candidate.url}{mark}")
+        click.echo(f"Add another with: newsreader feeds add {url} --pick N")
+    elif found.page:
+        click.echo(f"{url} is a web page; it names one feed: {chosen.label()}")
+    return chosen.url, chosen.title
 
 
 @feeds.command("list")

@@ -236,6 +236,22 @@ class MainScreen(Screen):
         """Download new articles from the subscribed feeds (again to stop)."""
         self.fetcher.toggle()
 
+    def action_feeds(self) -> None:
+        """List the subscribed feeds, with counts and last fetch; add, remove, rename, set up."""
+        from reader.screens.feeds import FeedsScreen
+
+        screen = FeedsScreen(self.locations, self.clock, self.fetcher, self._articles_held)
+        self.app.push_screen(screen, self.feeds_edited)
+
+    def _articles_held(self) -> tuple[list[Entry], set[str]] | None:
+        """The articles and read marks in memory, to count each feed's (None while scanning)."""
+        return None if self.scanning else (self.collection.entries, set(self.marks.read))
+
+    def feeds_edited(self, removed: int | None) -> None:
+        """The feeds screen changed the feed list (and removed files): as after a fetch."""
+        if removed is not None:
+            self._fetched(FeedFetch.Finished(pruned=removed))  # sidebar feeds read; rescan if any
+
     @on(FeedFetch.Status)
     def _fetch_status(self, message: FeedFetch.Status) -> None:
         self.query_one(StatusLine).fetch = message.text

@@ -24,6 +24,7 @@ MAIN_KEYS: list[BindingType] = [
     Binding("f", "toggle_star", "Star", tooltip="Star / unstar"),
     Binding("ctrl+s", "save_search", "Save search", show=False),
     Binding("R", "fetch", "Fetch feeds"),
+    Binding("F", "feeds", "Feeds", show=False, tooltip="Feeds: add, remove, rename, settings"),
     Binding("x", "full_text", "Full text", show=False, tooltip="Download the full text"),
     Binding("X", "full_text(True)", "Retry full text", show=False),
     Binding("space", "scroll_detail(1)", "Scroll article", show=False),
