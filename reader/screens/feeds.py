@@ -15,6 +15,7 @@ many files went, so the main screen re-reads its feeds (and rescans if any).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -72,6 +73,8 @@ class FeedsScreen(Screen[int | None]):
         count: int
         text: str
         severity: str = "information"
+        paths: list[str] = field(default_factory=list)
+        """The files that went, relative to the cache."""
 
     def __init__(
         self,
@@ -89,7 +92,9 @@ class FeedsScreen(Screen[int | None]):
         self.changed = False
         """Whether the feed list was written (the main screen rebuilds its feeds then)."""
         self.removed = 0
-        """Article files removed with their feed (the main screen rescans then)."""
+        """Article files removed with their feed."""
+        self.removed_paths: list[str] = []
+        """Those files, relative to the cache: the main screen drops them from its list."""
         self.counted = False
         """Whether the rows show the counts of the last reload (tests wait for it)."""
         self.defaults = Policy()
@@ -282,11 +287,14 @@ class FeedsScreen(Screen[int | None]):
             words += f", {result.kept_starred:,} starred kept"
         severity = "warning" if result.warnings else "information"
         text = "; ".join([words, *result.warnings])
-        self.post_message(self.ArticlesRemoved(result.removed, text, severity))
+        cache = str(self.locations.cache)
+        gone = [os.path.relpath(p, cache).replace(os.sep, "/") for p in result.removed_paths]
+        self.post_message(self.ArticlesRemoved(result.removed, text, severity, gone))
 
     @on(ArticlesRemoved)
     def _articles_removed(self, message: ArticlesRemoved) -> None:
         self.removed += message.count
+        self.removed_paths += message.paths
         self.notify(message.text, severity=message.severity, markup=False)  # type: ignore[arg-type]
         self.reload(fetched=True)  # the index drops the files that went
 
@@ -341,7 +349,7 @@ class FeedsScreen(Screen[int | None]):
 
     def action_close(self) -> None:
         """Back to the articles."""
-        self.dismiss(self.removed if self.changed else None)
+        self.dismiss(self.removed_paths if self.changed else None)
 
 
 def _without(feeds: list[Feed], url: str) -> list[Feed]:

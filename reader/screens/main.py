@@ -247,10 +247,10 @@ class MainScreen(Screen):
         """The articles and read marks in memory, to count each feed's (None while scanning)."""
         return None if self.scanning else (self.collection.entries, set(self.marks.read))
 
-    def feeds_edited(self, removed: int | None) -> None:
+    def feeds_edited(self, removed: list[str] | None) -> None:
         """The feeds screen changed the feed list (and removed files): as after a fetch."""
-        if removed is not None:
-            self._fetched(FeedFetch.Finished(pruned=removed))  # sidebar feeds read; rescan if any
+        if removed is not None:  # the sidebar's feeds are read again, the files that went drop
+            self._fetched(FeedFetch.Finished(pruned=len(removed), pruned_paths=removed))
 
     @on(FeedFetch.Status)
     def _fetch_status(self, message: FeedFetch.Status) -> None:

@@ -359,9 +359,10 @@ async def test_remove_with_its_articles_removes_only_its_own_unstarred_files(tmp
         await wait_until(pilot, lambda: screen.removed == 1, what="the files to go")
         await _counted_again(pilot, screen)
         main = app.screen_stack[0]
-        main.loader.reload = reload = Recorder()
+        main.loader.apply = apply = Recorder()
         await pilot.press("escape")
         await pilot.pause()
-        assert reload.calls == [()]  # the main screen drops the files that went
+        gone = sorted(p.relative_to(locations.cache).as_posix() for p in written[1:])
+        assert apply.calls == [(gone,)]  # the main screen drops the files that went
     assert tomllib.loads(locations.feeds_config_path.read_text("utf-8"))["feeds"] == []
     assert sorted(folder.glob("*.md")) == sorted([written[0], mine])  # starred and mine stay
