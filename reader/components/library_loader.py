@@ -16,10 +16,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from textual import on, work
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
 
 from reader import captions
+from reader.components.cache_watch import CacheWatch
 from reader.index import Skip
 from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
 from reader.marks import Marks, Tally
@@ -108,6 +110,19 @@ class LibraryLoader(Widget):
         self._applying = False
         self._latest: tuple[Source, Collection] | None = None
         """What the last :class:`Loaded` carried: the base that changed files are applied to."""
+
+    def compose(self) -> ComposeResult:
+        yield CacheWatch(self.locations.cache)  # its changes come here first (see _cache_changed)
+
+    @on(CacheWatch.Changed)
+    def _cache_changed(self, message: CacheWatch.Changed) -> None:
+        message.stop()
+        self.apply(message.paths)
+
+    @on(CacheWatch.Failed)
+    def _watch_failed(self, message: CacheWatch.Failed) -> None:
+        message.stop()
+        self.notify(message.reason, title="Live cache", severity="warning", markup=False)
 
     def on_mount(self) -> None:
         # An app that says when it starts to exit (NewsReaderApp.closing) stops the scan then,

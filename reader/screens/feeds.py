@@ -349,7 +349,10 @@ class FeedsScreen(Screen[int | None]):
 
     def action_close(self) -> None:
         """Back to the articles."""
-        self.dismiss(self.removed_paths if self.changed else None)
+        gone = self.removed_paths
+        self.dismiss(
+            FeedFetch.Finished(pruned=len(gone), pruned_paths=gone) if self.changed else None
+        )
 
 
 def _without(feeds: list[Feed], url: str) -> list[Feed]:

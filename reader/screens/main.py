@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from reader import captions, gc_pause
-from reader.components.cache_watch import CacheWatch
 from reader.components.feed_fetch import FeedFetch
 from reader.components.full_text import FullTextFetch
 from reader.components.library_loader import LibraryLoader
@@ -106,7 +105,6 @@ class MainScreen(Screen):
         yield StatusLine(str(self.locations.cache), id="status")
         yield AdaptiveFooter()
         yield self.loader
-        yield CacheWatch(self.locations.cache)
         yield self.fetcher
         yield self.reading
         yield self.full_text
@@ -189,24 +187,15 @@ class MainScreen(Screen):
         neighbour = surviving_neighbour(articles.entries, articles.cursor, message.removed)
         self.collection = self.marks.collection = message.collection
         self.is_samples = message.is_samples
-        status = self.query_one(StatusLine)
         if message.skipped is not None:
             self.skipped = message.skipped
-            status.scan = None
-        status.articles, status.samples = len(self.collection), self.is_samples
-        status.skipped, status.index_problem = len(self.skipped), message.source.problem
+        self.query_one(StatusLine).loaded(
+            len(self.collection), self.is_samples, message.skipped, message.source.problem
+        )
         banner = captions.samples_banner(len(self.skipped)) if self.is_samples else None
         self.query_one(ListPane).show_banner(banner)
         self._show_rows(keep_entry=neighbour)
         self.call_after_refresh(self._painted)
-
-    @on(CacheWatch.Changed)
-    def _cache_changed(self, message: CacheWatch.Changed) -> None:
-        self.loader.apply(message.paths)
-
-    @on(CacheWatch.Failed)
-    def _watch_failed(self, message: CacheWatch.Failed) -> None:
-        self.notify(message.reason, title="Live cache", severity="warning", markup=False)
 
     def _painted(self) -> None:
         self.loader.painted()
@@ -241,16 +230,12 @@ class MainScreen(Screen):
         from reader.screens.feeds import FeedsScreen
 
         screen = FeedsScreen(self.locations, self.clock, self.fetcher, self._articles_held)
-        self.app.push_screen(screen, self.feeds_edited)
+        # A changed feed list is taken as a fetch's end: feeds read again, removed files dropped.
+        self.app.push_screen(screen, lambda changed: changed and self._fetched(changed))
 
     def _articles_held(self) -> tuple[list[Entry], set[str]] | None:
         """The articles and read marks in memory, to count each feed's (None while scanning)."""
         return None if self.scanning else (self.collection.entries, set(self.marks.read))
-
-    def feeds_edited(self, removed: list[str] | None) -> None:
-        """The feeds screen changed the feed list (and removed files): as after a fetch."""
-        if removed is not None:  # the sidebar's feeds are read again, the files that went drop
-            self._fetched(FeedFetch.Finished(pruned=len(removed), pruned_paths=removed))
 
     @on(FeedFetch.Status)
     def _fetch_status(self, message: FeedFetch.Status) -> None:
@@ -361,9 +346,7 @@ class MainScreen(Screen):
 
     def action_scroll_detail(self, pages: int) -> None:
         """Scroll the detail pane a page, for long articles."""
-        detail = self.query_one(DetailPane)
-        step = pages * max(1, detail.size.height - 2)
-        detail.scroll_to(y=detail.scroll_y + step, animate=False)
+        self.query_one(DetailPane).scroll_pages(pages)
 
     def action_skipped(self) -> None:
         """List the files that could not be read, and why."""

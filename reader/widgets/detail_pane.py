@@ -92,6 +92,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         yield Static("", id="detail-related-title", markup=False)
         yield RelatedList(clock=self._clock, id="related")
 
+    def scroll_pages(self, pages: int) -> None:
+        """Scroll by ``pages`` screenfuls (negative: back), for long articles."""
+        step = pages * max(1, self.size.height - 2)
+        self.scroll_to(y=self.scroll_y + step, animate=False)
+
     def show(
         self, article: Article | None, note: str = "", marks: tuple[bool, bool] = (False, False)
     ) -> None:

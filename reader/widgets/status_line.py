@@ -51,6 +51,14 @@ class StatusLine(Static):
         super().__init__("", markup=False, **kwargs)
         self.set_reactive(StatusLine.cache, cache)
 
+    def loaded(
+        self, articles: int, samples: bool, skipped: list[object] | None, index_problem: str
+    ) -> None:
+        """A list was loaded: its size, whether it is the samples, and (after a scan) the skips."""
+        if skipped is not None:
+            self.scan, self.skipped = None, len(skipped)
+        self.articles, self.samples, self.index_problem = articles, samples, index_problem
+
     def on_mount(self) -> None:
         for name in _PARTS:
             self.watch(self, name, self._show, init=False)
