@@ -12,22 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from feed_scene import make_feed_cache
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.app import make_app
-from reader.components import reading
+from reader.components import feed_fetch, reading
 from reader.paths import Locations
 from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
 
 HERE = Path(__file__).resolve().parent
 SIZE = (140, 40)
+FEED_CACHE = Path(tempfile.gettempdir()) / "newsreader-screenshots" / "news"
+"""Where the fetched articles of the feed pictures are written while they are taken."""
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 """The day after the newest sample, so the list shows hours, days and dates."""
 
@@ -67,6 +71,12 @@ SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
 ]
 """File name, terminal size and the keys pressed once the samples are loaded."""
 
+FEED_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
+    ("feeds-sidebar", SIZE, ("h", *"jjjjj")),  # the feed that failed, chosen in the sidebar
+    ("feeds-screen", SIZE, ("F",)),
+]
+"""The same, on a cache of fetched articles from three feeds (see feed_scene.py)."""
+
 
 async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
     """Wait until the scan is done and the list has rows."""
@@ -85,30 +95,45 @@ async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
     raise RuntimeError("the samples did not load")
 
 
-async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], out: Path) -> Path:
+async def shoot(
+    name: str, size: tuple[int, int], keys: tuple[str, ...], out: Path, feeds: bool = False
+) -> Path:
     """Run a fresh app, press ``keys``, and save ``out/name.svg``."""
     with tempfile.TemporaryDirectory(prefix="newsreader-shots-") as tmp:
         base = Path(tmp)
-        locations = Locations(cache=base / "cache", config=base / "config", data=base / "data")
-        locations.cache.mkdir()
+        # The status line names the cache: a fixed folder keeps the pictures the same each run.
+        cache = FEED_CACHE if feeds else base / "cache"
+        shutil.rmtree(FEED_CACHE, ignore_errors=True)
+        locations = Locations(cache=cache, config=base / "config", data=base / "data")
+        for folder in (locations.cache, locations.config, locations.data):
+            folder.mkdir(parents=True)
+        if feeds:
+            make_feed_cache(locations, NOW)
         app = make_app(locations, clock=lambda: NOW)
         async with app.run_test(size=size) as pilot:
             await wait_loaded(pilot)
             for box in app.screen.query(Input):
                 box.cursor_blink = False  # the cursor is drawn, not caught mid-blink
             await pilot.press(*keys)
+            while not getattr(app.screen, "counted", True):  # the feeds screen counts in a worker
+                await pilot.pause(0.05)
             app.clear_notifications()  # toasts come and go with time
             await pilot.pause()
             await pilot.wait_for_scheduled_animations()
             await pilot.pause()
             path = app.save_screenshot(f"{name}.svg", path=str(out))
+        shutil.rmtree(FEED_CACHE.parent, ignore_errors=True)
     return Path(path)
 
 
 async def main(out: Path = HERE) -> None:
     reading.READ_AFTER_SECONDS = 24 * 3600.0  # no article is read just by being shown
+    feed_fetch.FIRST_CHECK_SECONDS = 24 * 3600.0  # the invented feeds are never asked for
     for name, size, keys in SHOTS:
         path = await shoot(name, size, keys, out)
+        print(f"wrote {path}")
+    for name, size, keys in FEED_SHOTS:
+        path = await shoot(name, size, keys, out, feeds=True)
         print(f"wrote {path}")
 
 

@@ -147,7 +147,7 @@ class FeedsScreen(Screen[int | None]):
         lines = [FeedLine(feed, feed.policy(defaults)) for feed in feeds]
         self.post_message(self.Loaded(lines, defaults))
         try:
-            rows, warnings = feed_rows(self.locations, feeds, known=known)
+            rows, warnings = feed_rows(self.locations, feeds, defaults, self.clock(), known=known)
         except Exception as exc:  # noqa: BLE001 - shown; the screen stays usable without counts
             warnings, rows = [f"counts left out: {type(exc).__name__}: {exc}"], []
         if len(rows) == len(lines):
