@@ -32,6 +32,6 @@ def test_known_articles_count_as_the_index_does(tmp_path):
     state = StateStore(locations.state_path)
     read = set(state.read)
     state.close()
-    from_memory, warnings = feed_rows(locations, feeds, (entries, read))
+    from_memory, warnings = feed_rows(locations, feeds, known=(entries, read))
     assert not warnings and from_memory == from_index
     assert [(row.articles, row.unread) for row in from_memory] == [(3, 2), (1, 1), (0, 0)]
