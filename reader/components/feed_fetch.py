@@ -259,7 +259,7 @@ class FeedFetch(Widget):
 
         if report.stopped:
             new = len(report.new_paths)
-            return f"Refresh stopped; {new} new article{'s' * (new != 1)} kept"
+            return f"Refresh stopped; {new:,} new article{'s' * (new != 1)} kept"
         words = refresh_words(self.locations, report.new_by_feed, report.failures, due)
         if report.pruned:
             words += f" · {report.pruned} old article{'s' * (report.pruned != 1)} pruned"

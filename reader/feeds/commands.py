@@ -299,7 +299,7 @@ def _stopped_line(report: FetchReport, signal_name: str, extracted: int) -> str:
     """The one line said when a signal stopped the fetch: what was kept."""
     new = len(report.new_paths)
     text = (
-        f"Stopped by {signal_name}: {new} new article{'s' * (new != 1)} kept, "
+        f"Stopped by {signal_name}: {new:,} new article{'s' * (new != 1)} kept, "
         f"{report.fetched} of {report.total} feed{'s' * (report.total != 1)} done"
     )
     if extracted:
@@ -331,7 +331,7 @@ def _summary(report: FetchReport) -> str:
     new = len(report.new_paths)
     text = (
         f"Fetched {report.fetched} of {report.total} feed{'s' * (report.total != 1)}: "
-        f"{new} new article{'s' * (new != 1)}, {len(report.failures)} failed."
+        f"{new:,} new article{'s' * (new != 1)}, {len(report.failures)} failed."
     )
     if report.completed_paths:
         done = len(report.completed_paths)

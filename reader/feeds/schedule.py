@@ -198,7 +198,7 @@ def refresh_summary(
     new = sum(new_by_feed.values())
     sources = sum(1 for count in new_by_feed.values() if count)
     if new:
-        text = f"{new} new article{'s' * (new != 1)} from {sources} feed{'s' * (sources != 1)}"
+        text = f"{new:,} new article{'s' * (new != 1)} from {sources:,} feed{'s' * (sources != 1)}"
     else:
         text = "nothing new"
     text = f"Refreshed {clock_time(now, now)}: {text}"
