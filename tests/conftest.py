@@ -35,6 +35,9 @@ XDG_VARS = {
 }
 
 
+PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every platformdirs location at ``tmp_path/xdg``; return that folder."""
@@ -43,6 +46,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(var, str(base / name))
     monkeypatch.delenv("NEWSREADER_CACHE_DIR", raising=False)
     monkeypatch.delenv("NEWSREADER_DEBUG", raising=False)
+    # A proxy set in the environment must not stand between a test and its server on 127.0.0.1.
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
     return base
 
 

@@ -34,12 +34,6 @@ from reader.screens.feeds_table import FeedTable
 from reader.widgets.article_list import ArticleList
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[DiscoverServer]:
     with serving() as server:

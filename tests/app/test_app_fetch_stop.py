@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from big_feeds import ENTRIES, BigFeedServer, article_files, serving, whole_articles
+from conftest import PROXY_VARS
 
 from app.conftest import CACHE_FIXTURE, SIZE, Notes, build_app, wait_loaded, wait_until
 from reader import captions
@@ -33,19 +34,12 @@ from reader.feeds.store import site_domain
 REPO = Path(__file__).resolve().parents[2]
 STOP_WITHIN = 3.0
 """Seconds a stop may take here (the target is 1 s)."""
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[BigFeedServer]:
     with serving() as running:
         yield running
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 async def test_a_second_R_stops_a_fetch_of_20000_entries_within_a_second(fixture_locations, server):

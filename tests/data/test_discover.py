@@ -28,13 +28,6 @@ from reader.feeds.discover import (
 from reader.feeds.limits import Limits
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A proxy set in the environment must not stand between the tests and 127.0.0.1."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[DiscoverServer]:
     with serving() as server:
