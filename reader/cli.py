@@ -101,11 +101,47 @@ def select_articles(
     return source, collection.view(sort, reverse, None, query, read=read, starred=starred)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def hoist_cache_dir(args: list[str]) -> list[str]:
+    """``args`` with every ``--cache-dir`` (and its value) moved to the front.
+
+    People type the option after the command (``newsreader list --cache-dir D``)
+    as often as before it; the root group owns it, so it is moved there. A
+    ``--`` ends the options: what follows is left alone.
+    """
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg == "--cache-dir" and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        (front if arg.startswith("--cache-dir=") else rest).append(arg)
+        index += 1
+    return front + rest
+
+
+class _RootGroup(click.Group):
+    """The ``newsreader`` command: ``--cache-dir`` is taken before or after a command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_cache_dir(args))
+
+
+@click.group(
+    cls=_RootGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=True, dir_okay=True, path_type=Path),
-    help=f"Folder of article files (default: the platform cache dir; env {CACHE_ENV}).",
+    help=f"Folder of article files (default: the platform cache dir; env {CACHE_ENV}). "
+    "May also follow the command: newsreader list --cache-dir DIR.",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="newsreader")
 @click.pass_context

@@ -367,3 +367,38 @@ def test_unknown_command_and_option(run_cli: RunCli) -> None:
         result = run_cli(*args)
         assert result.returncode == 2
         assert "Traceback" not in result.stderr and "Error:" in result.stderr
+
+
+def test_cache_dir_may_follow_the_command(run_cli, tmp_path: Path) -> None:
+    news = tmp_path / "elsewhere"
+    write_article(news, "one.md", title="Only here", webUrl="https://example.com/only-here")
+    for args in (
+        ("list", "--cache-dir", news),
+        ("list", f"--cache-dir={news}"),
+        ("--cache-dir", news, "list"),
+    ):
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+        assert "Only here" in result.stdout
+    listed = run_cli("feeds", "list", "--cache-dir", news)
+    assert listed.returncode == 0 and "No such option" not in listed.stderr
+    paths = run_cli("paths", "--cache-dir", news)
+    assert str(news) in paths.stdout
+    # After "--" it is a search text, not the option: no article matches it.
+    searched = run_cli("--cache-dir", news, "list", "--", "--cache-dir")
+    assert searched.returncode == 0 and "Only here" not in searched.stdout
+
+
+def test_hoisting_moves_only_the_cache_option() -> None:
+    from reader.cli import hoist_cache_dir
+
+    assert hoist_cache_dir(["list", "AI", "--cache-dir", "D", "--json"]) == [
+        "--cache-dir",
+        "D",
+        "list",
+        "AI",
+        "--json",
+    ]
+    assert hoist_cache_dir(["feeds", "list", "--cache-dir=D"]) == ["--cache-dir=D", "feeds", "list"]
+    assert hoist_cache_dir(["list", "--", "--cache-dir", "D"]) == ["list", "--", "--cache-dir", "D"]
+    assert hoist_cache_dir(["list", "--cache-dir"]) == ["list", "--cache-dir"]  # click says why
