@@ -62,6 +62,8 @@ def _scan(locations: Locations) -> tuple[Source, ScanResult]:
     An index that cannot be written is kept in memory (see :func:`_storage_warning`).
     """
     source = Source(locations)
+    if source.topic_problem:  # the renames are left out; everything else goes on
+        click.echo(f"warning: {source.topic_problem}", err=True)
     progress = _Progress("Indexing")
     try:
         result = source.scan_index(progress)

@@ -402,3 +402,15 @@ def test_hoisting_moves_only_the_cache_option() -> None:
     assert hoist_cache_dir(["feeds", "list", "--cache-dir=D"]) == ["--cache-dir=D", "feeds", "list"]
     assert hoist_cache_dir(["list", "--", "--cache-dir", "D"]) == ["list", "--", "--cache-dir", "D"]
     assert hoist_cache_dir(["list", "--cache-dir"]) == ["list", "--cache-dir"]  # click says why
+
+
+def test_a_bad_topics_section_is_one_warning_and_the_list_goes_on(run_cli, tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    write_article(news, "one.md", title="Renamed or not", topics=["AI"])
+    config = tmp_path / "xdg" / "config" / "newsreader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[topics]\nrename = "AI"\n', encoding="utf-8")
+    result = run_cli("list", "--cache-dir", news)
+    assert result.returncode == 0 and "Renamed or not" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "topics" in warnings[0]
