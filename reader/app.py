@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from reader import __version__
+from reader.config import Config, LoadedConfig, load_config
 from reader.library import Preloaded
 from reader.paths import Locations, resolve
 from reader.screens.help import HelpScreen
@@ -75,6 +76,10 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
+        self.loaded_config: LoadedConfig = load_config(locations.feeds_config_path)
+        """config.toml as read at start, with what was wrong in it."""
+        self.config: Config = self.loaded_config.config
+        """The settings in force (defaults where the file is silent or wrong)."""
         self.farewell: list[str] = []
         """Lines for the terminal after the app has ended (what could not be saved)."""
         self.closing = threading.Event()
