@@ -28,7 +28,8 @@ def update(path: Path, change: Callable[[TOMLDocument], None]) -> None:
     except FileNotFoundError:
         text = ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigWriteError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+        reason = getattr(exc, "strerror", None) or exc
+        raise ConfigWriteError(f"cannot read {path}: {reason}") from None
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as exc:
