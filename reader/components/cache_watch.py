@@ -3,6 +3,12 @@
 :class:`CacheWatch` is a display-less widget whose thread follows the
 cache with :mod:`watchfiles` (the operating system's notifications: nothing
 is polled, and the cost of a change is that of the files changed). It
+watches each article folder on its own rather than the tree: a recursive
+watch walks every file of the cache holding the interpreter lock (0.3 s at
+100,000 articles, a frozen screen), and would be woken by the program's own
+index writes in ``.newsreader/``. A folder that appears or goes away makes
+it list the folders again. It starts once the list has painted
+(:meth:`CacheWatch.start`), so it never competes with the first screen. It
 gathers the article paths that changed until the folder has been quiet for a
 moment, and reports them with :class:`CacheWatch.Changed`; the screen hands
 them to the loader, which reads those files only. The program's own files
@@ -60,9 +66,17 @@ class CacheWatch(Widget):
         self.watching = False
         """Whether the operating system is telling the thread about changes (for tests)."""
 
+        self._started = False
+
     def on_mount(self) -> None:
         # Like the loader: the app's closing event stops the thread as soon as the exit starts.
         self._stop = getattr(self.app, "closing", self._stop)
+
+    def start(self) -> None:
+        """Begin watching (once; later calls do nothing)."""
+        if self._started or self._stop.is_set():
+            return
+        self._started = True
         # A daemon thread, not a worker: it runs as long as the reader does, and a worker that
         # never ends would keep waits for the workers (and an exit) waiting.
         threading.Thread(target=self._watch, name="newsreader-cache-watch", daemon=True).start()
@@ -102,13 +116,32 @@ class CacheWatch(Widget):
                 self.post_message(self.Failed(f"not watching the cache for changes: {reason}"))
                 return
 
+    def _folders(self) -> set[str]:
+        """The cache and every folder under it that may hold articles (not dot-folders)."""
+        root = str(self.cache)
+        folders, stack = {root}, [root]
+        while stack and not self._stop.is_set():
+            try:
+                with os.scandir(stack.pop()) as entries:
+                    for entry in entries:
+                        if entry.name.startswith("."):
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.add(entry.path)
+                            stack.append(entry.path)
+            except OSError:
+                continue  # unreadable or gone: what can be watched still is
+        return folders
+
     def _follow(self, watch) -> None:
-        """Report changes in bursts until the reader closes or the folder is replaced."""
+        """Report changes in bursts until the reader closes or the folders change."""
         identity = os.stat(self.cache).st_ino
+        folders = self._folders()
         pending: set[str] = set()
         first = last = 0.0
         for changes in watch(
-            self.cache,
+            *sorted(folders),
+            recursive=False,
             watch_filter=None,
             debounce=int(LONGEST_WAIT_SECONDS * 1000),
             step=STEP_MS,
@@ -132,9 +165,24 @@ class CacheWatch(Widget):
                 pending = set()
             if not changes and not self._same_folder(identity):
                 break  # deleted or replaced: its notifications are gone; watch the new one
+            if self._folders_changed(changes, folders):
+                break  # a folder came or went: watch the folders as they are now
         self.watching = False
         if pending and not self._stop.is_set():
             self.post_message(self.Changed(sorted(pending)))
+
+    def _folders_changed(self, changes, folders: set[str]) -> bool:
+        """Whether a folder to watch appeared, or a watched one went away (or was replaced)."""
+        root = str(self.cache)
+        for change, path in changes:
+            if path == root:
+                continue  # the cache itself: see _same_folder
+            if path in folders:
+                if change.name != "modified":  # moved away, deleted, made again
+                    return True
+            elif not os.path.basename(path).startswith(".") and os.path.isdir(path):
+                return True
+        return False
 
     def _report_contents(self) -> None:
         try:

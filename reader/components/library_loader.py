@@ -135,8 +135,12 @@ class LibraryLoader(Widget):
         self._painted.set()  # a worker waiting to count stops waiting
 
     def painted(self) -> None:
-        """The list has painted what the last :class:`Loaded` brought: counting may start."""
+        """The list has painted what the last :class:`Loaded` brought: counting may start.
+
+        The cache watcher starts then too, not earlier: the first screen comes first.
+        """
         self._painted.set()
+        self.query_one(CacheWatch).start()
 
     def reload(self) -> None:
         """Scan again (new files arrived), once the running scan (which cannot be stopped) ends."""
@@ -216,6 +220,7 @@ class LibraryLoader(Widget):
     @on(ScanFailed)
     def _failed(self) -> None:
         self.scanning = False
+        self.query_one(CacheWatch).start()  # a cache that cannot be opened yet may come later
         self._pending.clear()
 
     @work(thread=True, exclusive=True, group="count")

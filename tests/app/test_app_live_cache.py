@@ -236,3 +236,31 @@ async def test_a_first_article_replaces_the_samples(samples_locations, folder_ex
             timeout=LIMIT,
             what="the cache's first article",
         )
+
+
+async def test_a_folder_made_later_inside_a_new_folder_is_watched_too(fixture_locations):
+    """Each folder is watched on its own: folders that appear one inside another are all followed,
+    and the program's own files under dot-folders are not reported."""
+    cache = fixture_locations.cache
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await watching(pilot, screen)
+        count = len(paths(screen))
+        (cache / "outer").mkdir()
+        await pilot.pause(0.8)  # watched again, now with "outer"
+        (cache / "outer" / "inner").mkdir()
+        await pilot.pause(0.8)
+        article(cache / "outer" / "inner", "deep.md", "Deep in two new folders")
+        await wait_until(
+            pilot,
+            lambda: "Deep in two new folders" in titles(screen),
+            timeout=LIMIT,
+            what="the article two new folders down",
+        )
+        hidden = cache / ".hidden"
+        hidden.mkdir()
+        article(hidden, "secret.md", "Not an article of the cache")
+        await pilot.pause(1.5)
+        assert "Not an article of the cache" not in titles(screen)
+        assert len(paths(screen)) == count + 1
