@@ -1,6 +1,7 @@
 """Benchmark newsreader on a synthetic cache of N seed-format articles.
 
 Usage:  python benchmarks/bench.py [--articles 100000] [--runs 3] [--workdir DIR]
+        [--config FILE]
 
 Start-up figures are measured through the real entry point: ``newsreader``
 runs in a pseudo-terminal and the clock stops when the painted screen shows
@@ -430,10 +431,21 @@ def main() -> None:
     parser.add_argument(
         "--skip-start", action="store_true", help="do not measure cold, warm and incremental starts"
     )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="a config.toml the measured reader starts with (default: none, every default)",
+    )
     args = parser.parse_args()
 
     cache = args.workdir / f"cache-{args.articles}"
     home = Path(tempfile.mkdtemp(prefix="newsreader-bench-home-"))
+    if args.config is not None:
+        # Where the real program finds it (XDG) and where the headless app is pointed.
+        for folder in (home / "config" / "newsreader", home / "config"):
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(args.config, folder / "config.toml")
+        print(f"config: {args.config}")
     print(f"machine: {machine()}")
     started = time.perf_counter()
     make_cache(cache, args.articles)
