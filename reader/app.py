@@ -128,8 +128,17 @@ class NewsReaderApp(App[None]):
 
     def on_ready(self) -> None:
         self._shown = True
+        self._say_config_problems()
         if self._exit_code is not None:
             self.exit(return_code=self._exit_code)
+
+    def _say_config_problems(self) -> None:
+        """One line when config.toml has problems: the reader runs on the defaults for them."""
+        from reader.config.report import summary
+
+        text = summary(self.locations.feeds_config_path, self.loaded_config)
+        if text:
+            self.notify(text, title="Settings", severity="warning", timeout=10, markup=False)
 
     def _exit_when_shown(self, return_code: int) -> None:
         """Exit as ``q`` does, but not before the first frame: the scan stops at once either way.

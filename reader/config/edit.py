@@ -6,6 +6,7 @@ the old file or the new one, never half of each.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.toml_document import TOMLDocument
 
 from reader.atomic import write_text
+from reader.config.load import MAX_CONFIG_BYTES
+from reader.sanitize import clean_line
 
 
 class ConfigWriteError(Exception):
@@ -22,21 +25,36 @@ class ConfigWriteError(Exception):
 
 
 def update(path: Path, change: Callable[[TOMLDocument], None]) -> None:
-    """Read ``path`` (absent: empty), let ``change`` edit the document, write it back."""
+    """Read ``path`` (absent: empty), let ``change`` edit the document, write it back.
+
+    A file that is not valid TOML is never written over, and neither is one
+    whose new text would not read back (tomllib, the reader's own parser, checks it).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise ConfigWriteError(f"cannot read {path}: {reason}") from None
+        raw = b""
+    except OSError as exc:
+        raise ConfigWriteError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigWriteError(f"{path} is larger than 1 MiB; is it really the config file?")
     try:
+        text = raw.decode("utf-8")
+        tomllib.loads(text)
         document = tomlkit.parse(text)
-    except TOMLKitError as exc:
-        raise ConfigWriteError(f"{path} is not valid TOML, left as it is: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigWriteError(f"{path} is not UTF-8 text, left as it is") from None
+    except (tomllib.TOMLDecodeError, TOMLKitError) as exc:
+        reason = clean_line(str(exc))
+        raise ConfigWriteError(f"{path} is not valid TOML, left as it is: {reason}") from None
     change(document)
+    new_text = tomlkit.dumps(document)
     try:
-        write_text(path, tomlkit.dumps(document))
+        tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError as exc:  # a bug here, never the person's file
+        raise ConfigWriteError(f"cannot write {path}: {clean_line(str(exc))}") from None
+    try:
+        write_text(path, new_text)
     except OSError as exc:
         raise ConfigWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
 
