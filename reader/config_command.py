@@ -49,6 +49,11 @@ def editor_command() -> list[str]:
     )
 
 
+def stdin_is_terminal() -> bool:
+    """Whether someone can answer "edit it again?" (a script's input cannot)."""
+    return sys.stdin.isatty()
+
+
 def check(path: Path) -> list[str]:
     """Every problem of the file at ``path`` as ``file:line: message`` (an absent file: none)."""
     return [problem_line(path, problem) for problem in load_config(path).problems]
@@ -103,7 +108,7 @@ def _edit(ctx: click.Context, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise click.ClickException(f"cannot create {path.parent}: {exc.strerror or exc}") from None
-    interactive = sys.stdin.isatty()
+    interactive = stdin_is_terminal()
     while True:
         try:
             status = subprocess.run([*argv, str(path)], check=False).returncode

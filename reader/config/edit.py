@@ -13,6 +13,7 @@ from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
 from reader.atomic import write_text
@@ -68,6 +69,34 @@ def set_value(path: Path, keys: tuple[str, ...], value: Any) -> None:
             if key not in table:
                 table[key] = tomlkit.table()
             table = table[key]
+        if keys[-1] not in table and _insert_after_last_value(table, keys[-1], value):
+            return
         table[keys[-1]] = value
 
     update(path, change)
+
+
+def _insert_after_last_value(container: Any, key: str, value: Any) -> bool:
+    """Put a new plain key just after the last one written above the first table.
+
+    tomlkit would put it right above the first table, below the comments that
+    introduce that table. False when there is no such place (tomlkit decides).
+    """
+    if isinstance(value, dict) or not hasattr(container, "body"):
+        return False
+    body = container.body
+    first_table = next(
+        (i for i, (name, item) in enumerate(body) if isinstance(item, (Table, AoT))), None
+    )
+    if first_table is None:
+        return False
+    last_value = max(
+        (i for i, (name, _) in enumerate(body[:first_table]) if name is not None), default=None
+    )
+    if last_value is None:
+        return False
+    try:
+        container._insert_at(last_value + 1, key, value)  # noqa: SLF001 - no public way
+    except (AttributeError, TypeError, TOMLKitError):
+        return False
+    return True

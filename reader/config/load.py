@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,13 @@ TOP_LEVEL_KEYS = frozenset(
 _OPENER = re.compile(r"opener #(\d+) ")
 
 
-def load_config(path: Path) -> LoadedConfig:
-    """The settings in ``path`` (an absent file: every default, no problem)."""
+def load_config(path: Path, *, every_section: bool = True) -> LoadedConfig:
+    """The settings in ``path`` (an absent file: every default, no problem).
+
+    ``every_section=False`` leaves out the problems of the sections read
+    elsewhere (feeds, topics, openers), whose cost grows with the feed list:
+    the reader starts without them and adds them later (:func:`with_every_problem`).
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -71,9 +77,23 @@ def load_config(path: Path) -> LoadedConfig:
         hide=parse_hide(document, problems),
     )
     problems += unknown_keys(document)
-    problems += older_sections(document, path)
-    found = sorted(with_lines(problems, text), key=lambda p: (p.line is None, p.line or 0))
-    return LoadedConfig(config, tuple(found), document, text)
+    problems += policy_problems(document)
+    loaded = LoadedConfig(config, _placed(problems, text), document, text)
+    return with_every_problem(loaded, path) if every_section else loaded
+
+
+def with_every_problem(loaded: LoadedConfig, path: Path) -> LoadedConfig:
+    """``loaded`` with the problems of the feeds, topics and openers sections added."""
+    if not loaded.document:
+        return loaded
+    problems = [*loaded.problems, *older_sections(loaded.document, path)]
+    return replace(loaded, problems=_placed(problems, loaded.text))
+
+
+def _placed(problems: list[Problem], text: str) -> tuple[Problem, ...]:
+    """``problems`` with their lines, in the order of the file."""
+    found = with_lines(problems, text)
+    return tuple(sorted(found, key=lambda p: (p.line is None, p.line or 0)))
 
 
 _ERROR_PLACE = re.compile(r" \(at (line \d+, column \d+|end of document)\)")
@@ -88,19 +108,24 @@ def unknown_keys(document: dict[str, Any]) -> list[Problem]:
     ]
 
 
+def policy_problems(document: dict[str, Any]) -> list[Problem]:
+    """The top-level refresh and prune settings (read by the feed code) that cannot be used."""
+    from reader.feeds.policy import checked_policy_values
+
+    return [Problem((key,), reason) for key, reason in checked_policy_values(document)[1]]
+
+
 def older_sections(document: dict[str, Any], path: Path) -> list[Problem]:
-    """The problems of the sections read elsewhere: feeds, their policy, topics, openers.
+    """The problems of the sections read elsewhere: feeds, topics, openers.
 
     Their own readers use them as before; this reports every problem at once
     with its place, for ``newsreader config --check`` and the start-up line.
     """
     from reader.feeds.config import checked_feeds
-    from reader.feeds.policy import checked_policy_values
     from reader.openers import openers_from_document
     from reader.topic_names import topic_names_from_document
 
-    problems = [Problem((key,), reason) for key, reason in checked_policy_values(document)[1]]
-    problems += [Problem(where, reason) for where, reason in checked_feeds(document, True)[1]]
+    problems = [Problem(where, reason) for where, reason in checked_feeds(document, True)[1]]
     _, warning = topic_names_from_document(document, path)
     if warning:
         where = ("topics",) if "[topics] must be a table" in warning else ("topics", "rename")

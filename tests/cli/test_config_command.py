@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -120,3 +121,34 @@ def test_list_warns_in_one_line_and_runs_on_the_defaults(run_cli, cache):
     assert result.stderr.splitlines() == [
         "warning: config.toml: 2 problems, the defaults stand in (newsreader config --check)"
     ]
+
+
+def test_edit_asks_again_until_the_file_is_good(tmp_path, monkeypatch):
+    """Like visudo: problems are shown and the editor opens again when the person says so."""
+    from click.testing import CliRunner
+
+    from reader import config_command
+    from reader.cli import main
+
+    texts = iter(["colour = 1\n", 'theme = "textual-dark"\n'])
+    runs: list[list[str]] = []
+
+    def editor(argv, check):
+        runs.append(argv)
+        Path(argv[-1]).write_text(next(texts), encoding="utf-8")
+        return subprocess.CompletedProcess(argv, 0)
+
+    monkeypatch.setenv("VISUAL", "myeditor -f")
+    monkeypatch.setattr(config_command, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(config_command.subprocess, "run", editor)
+    result = CliRunner().invoke(main, ["config", "--edit"], input="y\n")
+    assert result.exit_code == 0, result.output
+    assert len(runs) == 2 and runs[0][:2] == ["myeditor", "-f"]
+    assert "unknown key 'colour'" in result.output and "Edit it again? [Y/n]" in result.output
+    assert result.output.rstrip().endswith(": ok")
+
+    texts = iter(["colour = 1\n"])
+    runs.clear()
+    result = CliRunner().invoke(main, ["config", "--edit"], input="n\n")
+    assert result.exit_code == 1 and len(runs) == 1
+    assert "The defaults stand in for these keys" in result.output
