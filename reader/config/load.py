@@ -8,8 +8,10 @@ only when there is one.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from reader.config.keys import parse_keys
 from reader.config.lines import error_line, with_lines
 from reader.config.list_settings import parse_list
 from reader.config.model import Config, LoadedConfig, Problem
+from reader.config.model import Path as KeyPath
 from reader.config.theme import parse_theme
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -101,11 +104,14 @@ _ERROR_PLACE = re.compile(r" \(at (line \d+, column \d+|end of document)\)")
 
 def unknown_keys(document: dict[str, Any]) -> list[Problem]:
     """A problem for each top-level key the reader does not know (a typo, an old name)."""
-    return [
-        Problem((key,), f"unknown key {key!r} (left out)")
-        for key in document
-        if key not in TOP_LEVEL_KEYS
-    ]
+    return [unknown(key, TOP_LEVEL_KEYS, (key,)) for key in document if key not in TOP_LEVEL_KEYS]
+
+
+def unknown(key: str, known: Iterable[str], path: KeyPath) -> Problem:
+    """The problem of an unknown key, naming the known one it looks like (a typo)."""
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+    hint = f"did you mean {close[0]!r}?" if close else "left out"
+    return Problem(path, f"unknown key {key!r} ({hint})")
 
 
 def policy_problems(document: dict[str, Any]) -> list[Problem]:
@@ -126,6 +132,9 @@ def older_sections(document: dict[str, Any], path: Path) -> list[Problem]:
     from reader.topic_names import topic_names_from_document
 
     problems = [Problem(where, reason) for where, reason in checked_feeds(document, True)[1]]
+    topics = document.get("topics")
+    if isinstance(topics, dict):
+        problems += [unknown(key, {"rename"}, ("topics", key)) for key in topics if key != "rename"]
     _, warning = topic_names_from_document(document, path)
     if warning:
         where = ("topics",) if "[topics] must be a table" in warning else ("topics", "rename")

@@ -191,3 +191,12 @@ def test_the_documented_defaults_have_no_problem(tmp_path):
     loaded = _load(tmp_path, default_text())
     assert not loaded.problems and loaded.config == Config()
     assert all(len(line) <= 100 for line in default_text().splitlines())
+
+
+def test_a_typo_is_told_the_key_it_looks_like(tmp_path):
+    loaded = _load(tmp_path, "them = 'nord'\nrefresh_minute = 5\n[topics]\nrenames = {a = 'b'}\n")
+    assert _lines(loaded) == [
+        (1, "unknown key 'them' (did you mean 'theme'?)"),
+        (2, "unknown key 'refresh_minute' (did you mean 'refresh_minutes'?)"),
+        (4, "unknown key 'renames' (did you mean 'rename'?)"),
+    ]
