@@ -171,7 +171,7 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
     explicit = cache_dir is not None or bool(os.environ.get(CACHE_ENV, "").strip())
     locations = resolve(cache_dir)
     ctx.obj = locations
-    creating = ctx.invoked_subcommand in ("import", "fetch", "feeds", "paths")
+    creating = ctx.invoked_subcommand in ("import", "fetch", "feeds", "paths", "config")
     try:
         check_cache_dir(locations.cache, must_exist=explicit and not creating)
     except PathError as exc:

@@ -48,8 +48,11 @@ def update(path: Path, change: Callable[[TOMLDocument], None]) -> None:
     except (tomllib.TOMLDecodeError, TOMLKitError) as exc:
         reason = clean_line(str(exc))
         raise ConfigWriteError(f"{path} is not valid TOML, left as it is: {reason}") from None
-    change(document)
-    new_text = tomlkit.dumps(document)
+    try:
+        change(document)
+        new_text = tomlkit.dumps(document)
+    except TOMLKitError as exc:  # a shape the change cannot make sense of; nothing written
+        raise ConfigWriteError(f"cannot change {path}: {clean_line(str(exc))}") from None
     try:
         tomllib.loads(new_text)
     except tomllib.TOMLDecodeError as exc:  # a bug here, never the person's file
@@ -65,10 +68,15 @@ def set_value(path: Path, keys: tuple[str, ...], value: Any) -> None:
 
     def change(document: TOMLDocument) -> None:
         table: Any = document
-        for key in keys[:-1]:
+        for depth, key in enumerate(keys[:-1], start=1):
             if key not in table:
                 table[key] = tomlkit.table()
             table = table[key]
+            if not isinstance(table, dict):
+                where = ".".join(keys[:depth])
+                raise ConfigWriteError(
+                    f"cannot set {'.'.join(keys)} in {path}: {where} is not a table"
+                )
         if keys[-1] not in table and _insert_after_last_value(table, keys[-1], value):
             return
         table[keys[-1]] = value

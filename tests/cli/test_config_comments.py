@@ -158,3 +158,11 @@ def test_a_file_that_is_not_valid_toml_is_never_written(tmp_path, bad, run_cli):
     result = run_cli("feeds", "add", "https://z.example/feed", "--no-check")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert config.read_bytes() == bad
+
+
+def test_a_value_where_a_table_should_be_is_a_one_line_error(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("list = 3  # oops\n")
+    with pytest.raises(ConfigWriteError, match=r"list is not a table$"):
+        set_value(path, ("list", "date"), "iso")
+    assert path.read_text() == "list = 3  # oops\n"
