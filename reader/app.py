@@ -76,8 +76,11 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
-        self.loaded_config: LoadedConfig = load_config(locations.feeds_config_path)
-        """config.toml as read at start, with what was wrong in it."""
+        self.loaded_config: LoadedConfig = load_config(
+            locations.feeds_config_path, every_section=False
+        )
+        """config.toml as read at start, with what was wrong in it (the feeds, topics and
+        openers sections are checked after the first frame, see :meth:`_check_config`)."""
         self.config: Config = self.loaded_config.config
         """The settings in force (defaults where the file is silent or wrong)."""
         self.farewell: list[str] = []
@@ -128,8 +131,28 @@ class NewsReaderApp(App[None]):
 
     def on_ready(self) -> None:
         self._shown = True
+        self._say_config_problems()
         if self._exit_code is not None:
             self.exit(return_code=self._exit_code)
+
+    def _say_config_problems(self) -> None:
+        """Check the rest of config.toml off the event loop, after the first frame."""
+        self.run_worker(self._check_config, thread=True, group="config-check", exit_on_error=False)
+
+    def _check_config(self) -> None:
+        """One line when config.toml has problems: the reader runs on the defaults for them."""
+        from reader.config.load import with_every_problem
+        from reader.config.report import summary
+
+        path = self.locations.feeds_config_path
+        loaded = with_every_problem(self.loaded_config, path)
+        text = summary(path, loaded)
+        if text and not self.closing.is_set():
+            self.call_from_thread(self._say, loaded, text)
+
+    def _say(self, loaded: LoadedConfig, text: str) -> None:
+        self.loaded_config = loaded
+        self.notify(text, title="Settings", severity="warning", timeout=10, markup=False)
 
     def _exit_when_shown(self, return_code: int) -> None:
         """Exit as ``q`` does, but not before the first frame: the scan stops at once either way.

@@ -18,6 +18,7 @@ import click
 
 from reader import __version__
 from reader.captions import IMPORT_HINT
+from reader.config_command import config
 from reader.entry import Entry, topics_of
 from reader.feeds.commands import feeds, fetch
 from reader.formatting import fit
@@ -31,6 +32,21 @@ from reader.prune_command import prune
 
 STATE_WAIT = 2.0
 """Seconds a command waits for another program holding the state file (a reader waits less)."""
+
+
+SELF_REPORTING = {None, "config", "feeds", "fetch", "prune", "paths"}
+"""Commands that say what is wrong with config.toml themselves (the reader: in its window)."""
+
+
+def _config_warning(locations: Locations) -> None:
+    """One line on stderr when config.toml has problems: the command runs with the defaults."""
+    from reader.config import load_config
+    from reader.config.report import summary
+
+    path = locations.feeds_config_path
+    text = summary(path, load_config(path))
+    if text:
+        click.echo(f"warning: {text}", err=True)
 
 
 def _locations(ctx: click.Context) -> Locations:
@@ -61,9 +77,7 @@ def _scan(locations: Locations) -> tuple[Source, ScanResult]:
 
     An index that cannot be written is kept in memory (see :func:`_storage_warning`).
     """
-    source = Source(locations)
-    if source.topic_problem:  # the renames are left out; everything else goes on
-        click.echo(f"warning: {source.topic_problem}", err=True)
+    source = Source(locations)  # a bad [topics] is in the config warning (main) already
     progress = _Progress("Indexing")
     try:
         result = source.scan_index(progress)
@@ -157,11 +171,13 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
     explicit = cache_dir is not None or bool(os.environ.get(CACHE_ENV, "").strip())
     locations = resolve(cache_dir)
     ctx.obj = locations
-    creating = ctx.invoked_subcommand in ("import", "fetch", "feeds", "paths")
+    creating = ctx.invoked_subcommand in ("import", "fetch", "feeds", "paths", "config")
     try:
         check_cache_dir(locations.cache, must_exist=explicit and not creating)
     except PathError as exc:
         raise click.ClickException(str(exc)) from None
+    if ctx.invoked_subcommand not in SELF_REPORTING:
+        _config_warning(locations)
     if ctx.invoked_subcommand is None:
         from reader import gc_pause
         from reader.index_rows import prepare_workers
@@ -339,6 +355,7 @@ main.add_command(show)
 main.add_command(fulltext)
 main.add_command(mark)
 main.add_command(prune)
+main.add_command(config)
 
 
 def run() -> None:

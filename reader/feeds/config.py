@@ -1,8 +1,8 @@
 """The feed list in ``config.toml``: read it, change it, write it back safely.
 
-The file may hold other settings too; they are kept as they are (comments
-are not, since the file is rewritten from its parsed form). Feeds are an
-array of tables::
+The file holds the other settings too; a save changes only the feed tables,
+in place, so comments and the rest stay as written. Feeds are an array of
+tables::
 
     [[feeds]]
     url = "https://example.org/feed.xml"
@@ -22,13 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.atomic import write_text
-from reader.feeds.policy import Policy, PolicyError, default_policy, policy_values
+from reader.feeds.policy import (
+    POLICY_KEYS,
+    Policy,
+    PolicyError,
+    checked_policy_values,
+    default_policy,
+)
 from reader.feeds.text import line, unique_lines
-from reader.feeds.tomlwrite import TomlWriteError, dumps
 from reader.sanitize import web_url
 
-HEADER = "newsreader settings. The feed list is edited by `newsreader feeds add/remove/import`."
 MAX_CONFIG_BYTES = 1024 * 1024
 
 
@@ -104,48 +107,84 @@ def load_feeds(path: Path) -> list[Feed]:
 
 
 def feeds_from_document(document: dict[str, Any], path: Path) -> list[Feed]:
-    """The ``[[feeds]]`` of a parsed config, validated."""
+    """The ``[[feeds]]`` of a parsed config; :class:`FeedConfigError` names the first problem."""
+    feeds, problems = checked_feeds(document)
+    if problems:
+        raise FeedConfigError(f"{path}: {problems[0][1]}")
+    return feeds
+
+
+FEED_KEYS = frozenset({"url", "name", "topics", "topic", "full_text", *POLICY_KEYS})
+"""The keys a ``[[feeds]]`` table may hold."""
+
+KeyPath = tuple[str | int, ...]
+
+
+def checked_feeds(
+    document: dict[str, Any], report_unknown: bool = False
+) -> tuple[list[Feed], list[tuple[KeyPath, str]]]:
+    """The usable ``[[feeds]]`` and ``(key path, reason)`` for every problem, for ``--check``.
+
+    A table without a usable URL is left out; any other wrong value keeps its
+    default. Unknown keys are problems only when asked (older files are still read).
+    """
     raw = document.get("feeds", [])
     if not isinstance(raw, list):
-        raise FeedConfigError(f"{path}: 'feeds' must be an array of tables ([[feeds]])")
+        return [], [(("feeds",), "'feeds' must be an array of tables ([[feeds]])")]
     feeds: list[Feed] = []
-    for number, table in enumerate(raw, start=1):
-        where = f"{path}: feed #{number}"
+    problems: list[tuple[KeyPath, str]] = []
+    for index, table in enumerate(raw):
+        where = f"feed #{index + 1}"
+
+        def bad(key: str, reason: str, index: int = index, where: str = where) -> None:
+            problems.append((("feeds", index, key), f"{where}: {reason}"))
+
         if not isinstance(table, dict):
-            raise FeedConfigError(f"{where} is not a table")
+            problems.append((("feeds", index), f"{where} is not a table"))
+            continue
         url = table.get("url")
         if not isinstance(url, str):
-            raise FeedConfigError(f"{where} has no url")
+            problems.append((("feeds", index), f"{where} has no url"))
+            continue
         try:
             url = check_feed_url(url)
         except FeedConfigError as exc:
-            raise FeedConfigError(f"{where}: {exc}") from None
+            bad("url", str(exc))
+            continue
         name = table.get("name", "")
+        if not isinstance(name, str):
+            bad("name", "name must be a string")
+            name = ""
+        topic = table.get("topic", "")
+        if not isinstance(topic, str):
+            bad("topic", "topic must be a string")
+            topic = ""
         topics = table.get("topics", [])
         if isinstance(topics, str):
             topics = [topics]
-        topic = table.get("topic", "")
-        if not isinstance(name, str) or not isinstance(topics, list) or not isinstance(topic, str):
-            raise FeedConfigError(
-                f"{where}: name and topic must be strings and topics a list of strings"
-            )
+        if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+            bad("topics", "topics must be a list of strings")
+            topics = []
         full_text = table.get("full_text", False)
         if not isinstance(full_text, bool):
-            raise FeedConfigError(f"{where}: full_text must be true or false")
-        try:
-            overrides = tuple(policy_values(table, where).items())
-        except PolicyError as exc:
-            raise FeedConfigError(str(exc)) from None
+            bad("full_text", "full_text must be true or false")
+            full_text = False
+        overrides, wrong = checked_policy_values(table)
+        for key, reason in wrong:
+            bad(key, reason)
+        if report_unknown:
+            for key in table.keys() - FEED_KEYS:
+                bad(key, f"unknown key {key!r} (left out)")
         feeds.append(
             Feed(
                 url=url,
                 name=line(name),
                 topics=clean_topics([topic, *topics]),
                 full_text=full_text,
-                overrides=overrides,
+                overrides=tuple(overrides.items()),
             )
         )
-    return feeds
+    return feeds, problems
 
 
 def load_policy(path: Path) -> Policy:
@@ -162,17 +201,20 @@ def policy_from_document(document: dict[str, Any], path: Path) -> Policy:
 
 
 def save_feeds(path: Path, feeds: Iterable[Feed]) -> None:
-    """Replace the feed list in ``path`` atomically, keeping every other setting."""
-    document = read_document(path)
-    document["feeds"] = [feed.to_toml() for feed in feeds]
+    """Make the feed list in ``path`` hold ``feeds``, atomically, keeping the rest as written.
+
+    Each ``[[feeds]]`` table is changed in place (see :mod:`reader.feeds.feed_tables`),
+    so a person's comments, order and blank lines survive. A file that is not
+    valid TOML is left as it is.
+    """
+    from reader.config.edit import ConfigWriteError, update  # tomlkit: only when writing
+    from reader.feeds.feed_tables import merge_feeds
+
+    chosen = list(feeds)
     try:
-        text = dumps(document, header=HEADER)
-    except TomlWriteError as exc:
-        raise FeedConfigError(f"cannot write {path}: {exc}") from None
-    try:
-        write_text(path, text)
-    except OSError as exc:
-        raise FeedConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+        update(path, lambda document: merge_feeds(document, chosen))
+    except ConfigWriteError as exc:
+        raise FeedConfigError(str(exc)) from None
 
 
 def find(feeds: Iterable[Feed], url: str) -> Feed | None:

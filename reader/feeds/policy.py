@@ -52,20 +52,32 @@ class Policy:
 
 def policy_values(table: dict[str, Any], where: str) -> dict[str, Any]:
     """The policy keys present in ``table``, checked; :class:`PolicyError` names a bad one."""
+    values, problems = checked_policy_values(table)
+    if problems:
+        raise PolicyError(f"{where}: {problems[0][1]}")
+    return values
+
+
+def checked_policy_values(table: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The good policy keys of ``table``, and ``(key, reason)`` for each bad one (left out)."""
     values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
     for item in fields(Policy):
         if item.name not in table:
             continue
         value = table[item.name]
         if item.name == "prune_unread":
             if not isinstance(value, bool):
-                raise PolicyError(f"{where}: prune_unread must be true or false")
+                problems.append((item.name, "prune_unread must be true or false"))
+                continue
         elif isinstance(value, bool) or not isinstance(value, int):
-            raise PolicyError(f"{where}: {item.name} must be a whole number (0 turns it off)")
+            problems.append((item.name, f"{item.name} must be a whole number (0 turns it off)"))
+            continue
         elif not 0 <= value <= MAX_NUMBER:
-            raise PolicyError(f"{where}: {item.name} must be between 0 and {MAX_NUMBER:,}")
+            problems.append((item.name, f"{item.name} must be between 0 and {MAX_NUMBER:,}"))
+            continue
         values[item.name] = value
-    return values
+    return values, problems
 
 
 def default_policy(document: dict[str, Any], path: Path) -> Policy:

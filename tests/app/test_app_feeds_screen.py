@@ -359,5 +359,5 @@ async def test_remove_with_its_articles_removes_only_its_own_unstarred_files(tmp
         gone = sorted(p.relative_to(locations.cache).as_posix() for p in written[1:])
         # The main screen drops the files that went (the watcher may report them too).
         assert (gone,) in [(sorted(paths),) for paths, *_ in apply.calls]
-    assert tomllib.loads(locations.feeds_config_path.read_text("utf-8"))["feeds"] == []
+    assert tomllib.loads(locations.feeds_config_path.read_text("utf-8")).get("feeds", []) == []
     assert sorted(folder.glob("*.md")) == sorted([written[0], mine])  # starred and mine stay

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
-import tomllib
 
 import httpx
 import pytest
@@ -15,7 +14,6 @@ from reader.feeds.http import Limits, describe_error
 from reader.feeds.parse import FeedEntry, FeedParseError, parse_document, parse_json_feed
 from reader.feeds.store import article_data, render, site_domain, stable_id
 from reader.feeds.text import absolute_web_url, excerpt, html_to_text, shorten
-from reader.feeds.tomlwrite import dumps
 
 
 @pytest.fixture(autouse=True)
@@ -231,19 +229,3 @@ def _connect_error(cause: BaseException) -> httpx.ConnectError:
 def test_error_reasons_are_one_readable_line(exc, reason):
     text = describe_error(exc, Limits(timeout=7))
     assert text.startswith(reason) and "\n" not in text
-
-
-def test_toml_writer_round_trips_and_escapes():
-    data = {
-        "title": 'a "quoted" \\ back\nslash \x01 é',
-        "numbers": [1, 2.5, True],
-        "when": dt.date(2024, 1, 2),
-        "section": {"key with space": "v", "nested": {"deep": 1}},
-        "feeds": [
-            {"url": "https://e.example/", "topics": ["A", "B"]},
-            {"url": "http://f.example/"},
-        ],
-    }
-    text = dumps(data, header="header line")
-    assert text.startswith("# header line\n")
-    assert tomllib.loads(text) == data
