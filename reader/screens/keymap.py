@@ -45,8 +45,8 @@ TEXTUAL_KEYS = {"ctrl+q": "quits", "ctrl+c": "copies"}
 def normalize_key(name: str) -> str | None:
     """The key Textual reports for ``name`` ("?" -> "question_mark"), or None if it is none.
 
-    Modifiers are lower case and in Textual's order; a one-character key
-    keeps its case ("M" is shift+m, as Textual reports it).
+    Modifiers are lower case and in Textual's order; a letter keeps its case
+    ("M" and "shift+m" are both "M", as Textual reports that key).
     """
     text = name.strip()
     if text == "+" or text.endswith("++"):  # "ctrl++" names the plus key
@@ -62,6 +62,10 @@ def normalize_key(name: str) -> str | None:
     if len(key) == 1:
         if not key.isprintable() or key.isspace():
             return None
+        if modifiers == ["shift"] and key.isalpha():  # shift+m arrives as "M"
+            modifiers, key = [], key.upper()
+        elif "ctrl" in modifiers:  # ctrl+S arrives as ctrl+s
+            key = key.lower()
         key = _character_to_key(key)
     elif key.lower() in NAMED_KEYS:
         key = key.lower()
@@ -144,6 +148,8 @@ def check_keys(settings: KeySettings, where: Iterable[Place] | None = None) -> K
         for action, message in clashes.items():
             problems.append(Problem(("keys", action), message))
             del keys[action]
+    order = {action: index for index, action in enumerate(settings.remaps)}
+    problems.sort(key=lambda problem: order[str(problem.path[1])])  # file order
     return Keymap(keys, tuple(problems))
 
 
