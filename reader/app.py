@@ -25,7 +25,6 @@ from reader.library import Preloaded
 from reader.paths import Locations, resolve
 from reader.screens.help import HelpScreen
 from reader.screens.key_tables import APP_KEYS, HELP_KEY
-from reader.screens.keymap import shown_key
 from reader.screens.main import MainScreen
 from reader.settings import load_settings
 
@@ -173,6 +172,7 @@ class NewsReaderApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers the same actions as the main and feeds screens' keys."""
         from reader.screens.feeds import FeedsScreen  # loaded with that screen, not at start
+        from reader.screens.keymap import shown_key
 
         yield from super().get_system_commands(screen)
         if isinstance(screen, (MainScreen, FeedsScreen)):
@@ -189,6 +189,8 @@ def palette_commands(screen: Screen) -> Iterable[SystemCommand]:
     that take an argument (pane moves, scrolling) or act elsewhere (the app's
     focus keys) are left out.
     """
+    from reader.screens.keymap import shown_key
+
     for binding in screen.BINDINGS:
         if not isinstance(binding, Binding) or not binding.action.isidentifier():
             continue

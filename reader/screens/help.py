@@ -12,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.screens.key_tables import PALETTE_KEY
-from reader.screens.keymap import bindings_in_force, shown_key
 
 # Each section names a node whose bindings it lists: the app, the screen, or a pane.
 _SECTIONS = (
@@ -45,6 +44,8 @@ def _key_names(node: DOMNode, key: str) -> str:
 def bindings_table(title: str, node: DOMNode) -> Table | None:
     """A table of ``node``'s keys in force, grouped by action: keys, what they do, and
     the action's name in ``[keys]`` (blank where it cannot be remapped)."""
+    from reader.screens.keymap import bindings_in_force  # loaded with help, not at start
+
     by_action: dict[str, tuple[list[str], str, str]] = {}
     for key, binding in bindings_in_force(node):
         if not _applies(node, binding.action):
@@ -98,6 +99,8 @@ class HelpScreen(ModalScreen[None]):
                 table = bindings_table(title, node)
                 if table is not None:
                     yield Static(table, classes="help-section")
+            from reader.screens.keymap import shown_key
+
             palette = shown_key(self.target, PALETTE_KEY)
             yield Static(
                 f"{palette} opens the command palette with the same actions; the last column"

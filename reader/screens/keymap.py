@@ -10,7 +10,6 @@ act. A wrong entry is left out with a :class:`Problem` (the default stays).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -180,6 +179,8 @@ def _clashes(
 
 
 def _unknown(action: str, known: list[str]) -> str:
+    import difflib  # only for a misspelt action
+
     close = difflib.get_close_matches(action, known, n=1)
     hint = f'; did you mean "{close[0]}"?' if close else "; press ? in the reader to see them"
     return f'"{action}" is not an action{hint}'
