@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
@@ -108,6 +109,11 @@ def default_keys(place: Place) -> dict[str, tuple[str, ...]]:
     return {action: tuple(dict.fromkeys(found)) for action, found in keys.items()}
 
 
+@cache
+def _default_tables() -> list[tuple[Place, dict[str, tuple[str, ...]]]]:
+    return [(place, default_keys(place)) for place in places()]
+
+
 @dataclass(frozen=True)
 class Keymap:
     """The remaps that can be used, and a problem for each that cannot."""
@@ -123,8 +129,7 @@ class Keymap:
 
 def check_keys(settings: KeySettings, where: Iterable[Place] | None = None) -> Keymap:
     """``settings``' remaps, checked: known actions, real keys, one action per key."""
-    where = tuple(places() if where is None else where)
-    defaults = [(place, default_keys(place)) for place in where]
+    defaults = _default_tables() if where is None else [(p, default_keys(p)) for p in where]
     known = sorted({action for _, table in defaults for action in table})
     problems: list[Problem] = []
     keys: dict[str, tuple[str, ...]] = {}
