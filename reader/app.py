@@ -24,6 +24,7 @@ from reader.config import Config, LoadedConfig, load_config
 from reader.library import Preloaded
 from reader.paths import Locations, resolve
 from reader.screens.help import HelpScreen
+from reader.screens.key_tables import APP_KEYS, HELP_KEY
 from reader.screens.main import MainScreen
 from reader.settings import load_settings
 
@@ -58,11 +59,7 @@ class NewsReaderApp(App[None]):
     SUB_TITLE = __version__
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
-    ]
+    BINDINGS = APP_KEYS
 
     def __init__(
         self,
@@ -83,6 +80,11 @@ class NewsReaderApp(App[None]):
         openers sections are checked after the first frame, see :meth:`_check_config`)."""
         self.config: Config = self.loaded_config.config
         """The settings in force (defaults where the file is silent or wrong)."""
+        if self.config.keys.remaps:  # [keys]: checked against the bindings, then in force
+            from reader.screens.keymap import apply_keys, with_problems
+
+            problems = apply_keys(self, self.config.keys)
+            self.loaded_config = with_problems(self.loaded_config, problems)
         self.farewell: list[str] = []
         """Lines for the terminal after the app has ended (what could not be saved)."""
         self.closing = threading.Event()
@@ -193,27 +195,32 @@ class NewsReaderApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers the same actions as the main and feeds screens' keys."""
         from reader.screens.feeds import FeedsScreen  # loaded with that screen, not at start
+        from reader.screens.keymap import shown_key
 
         yield from super().get_system_commands(screen)
         if isinstance(screen, (MainScreen, FeedsScreen)):
             yield from palette_commands(screen)
-        yield SystemCommand("Help: keys", "Show every key binding (?)", self.action_help)
+        key = shown_key(self, HELP_KEY)
+        yield SystemCommand("Help: keys", f"Show every key binding ({key})", self.action_help)
 
 
 def palette_commands(screen: Screen) -> Iterable[SystemCommand]:
     """A command for each of ``screen``'s own plain actions, read from its bindings.
 
     The title is the binding's tooltip (its description when it has none), the
-    help is the action's docstring with the key; keys that take an argument
-    (pane moves, scrolling) or act elsewhere (the app's focus keys) are left out.
+    help is the action's docstring with the key in force (after ``[keys]``); keys
+    that take an argument (pane moves, scrolling) or act elsewhere (the app's
+    focus keys) are left out.
     """
+    from reader.screens.keymap import shown_key
+
     for binding in screen.BINDINGS:
         if not isinstance(binding, Binding) or not binding.action.isidentifier():
             continue
         method = getattr(screen, f"action_{binding.action}", None)
         if method is None:
             continue
-        key = screen.app.get_key_display(Binding(binding.key.split(",")[0], ""))
+        key = shown_key(screen, binding)
         doc = (method.__doc__ or binding.description).strip().splitlines()[0].rstrip(".")
         yield SystemCommand(
             binding.tooltip or binding.description,

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -37,6 +36,7 @@ from reader.screens.feed_add import Added, AddFeedScreen
 from reader.screens.feed_name import FeedNameScreen
 from reader.screens.feed_settings import FeedSettingsScreen, policy_words
 from reader.screens.feeds_table import FeedLine, FeedTable, last_fetch_words
+from reader.screens.key_tables import FEEDS_KEYS
 from reader.widgets.adaptive_footer import AdaptiveFooter
 
 FETCH_POLL_SECONDS = 0.5
@@ -47,14 +47,7 @@ class FeedsScreen(Screen[int | None]):
     """The subscribed feeds; dismisses with how many article files went if the list changed."""
 
     HELP_TITLE = "Feeds screen"
-    BINDINGS = [
-        Binding("escape,q", "close", "Back", tooltip="Back to the articles"),
-        Binding("a", "add", "Add", tooltip="Add a feed by its or its site's address"),
-        Binding("d,delete", "remove", "Remove", tooltip="Unsubscribe (asks first)"),
-        Binding("n", "rename", "Rename"),
-        Binding("e", "settings", "Settings", tooltip="Topics, refresh and pruning settings"),
-        Binding("R", "fetch", "Fetch", tooltip="Fetch every feed now (again to stop)"),
-    ]
+    BINDINGS = FEEDS_KEYS
 
     @dataclass
     class Loaded(Message):

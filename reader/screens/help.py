@@ -11,6 +11,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.screens.key_tables import PALETTE_KEY
+
 # Each section names a node whose bindings it lists: the app, the screen, or a pane.
 _SECTIONS = (
     ("Everywhere", "app"),
@@ -40,15 +42,19 @@ def _key_names(node: DOMNode, key: str) -> str:
 
 
 def bindings_table(title: str, node: DOMNode) -> Table | None:
-    """A two-column table of ``node``'s bindings (keys grouped by action)."""
-    by_action: dict[str, tuple[list[str], str]] = {}
-    for key, bindings in node._bindings.key_to_bindings.items():
-        for binding in bindings:
-            if not _applies(node, binding.action):
-                continue
-            description = binding.description or binding.action.replace("_", " ")
-            keys, _ = by_action.setdefault(binding.action, ([], description))
-            keys.append(_key_names(node, key))
+    """A table of ``node``'s keys in force, grouped by action: keys, what they do, and
+    the action's name in ``[keys]`` (blank where it cannot be remapped)."""
+    from reader.screens.keymap import bindings_in_force  # loaded with help, not at start
+
+    by_action: dict[str, tuple[list[str], str, str]] = {}
+    for key, binding in bindings_in_force(node):
+        if not _applies(node, binding.action):
+            continue
+        description = binding.description or binding.action.replace("_", " ")
+        keys, name, _ = by_action.setdefault(binding.action, ([], binding.id or "", description))
+        if binding.id and not name:  # ^q quits too, but only q is Textual's to remap
+            by_action[binding.action] = (keys, binding.id, description)
+        keys.append(_key_names(node, key))
     if not by_action:
         return None
     table = Table(
@@ -61,8 +67,9 @@ def bindings_table(title: str, node: DOMNode) -> Table | None:
     )
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for keys, description in by_action.values():
-        table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description))
+    table.add_column(style="dim", no_wrap=True)
+    for keys, name, description in by_action.values():
+        table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description), Text(name))
     return table
 
 
@@ -92,8 +99,12 @@ class HelpScreen(ModalScreen[None]):
                 table = bindings_table(title, node)
                 if table is not None:
                     yield Static(table, classes="help-section")
+            from reader.screens.keymap import shown_key
+
+            palette = shown_key(self.target, PALETTE_KEY)
             yield Static(
-                "ctrl+p opens the command palette with the same actions. Press escape to close.",
+                f"{palette} opens the command palette with the same actions; the last column"
+                " names each action for [keys] in config.toml. Press escape to close.",
                 id="help-footer",
                 markup=False,
             )

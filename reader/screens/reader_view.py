@@ -18,7 +18,6 @@ from rich.rule import Rule
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
@@ -38,6 +37,7 @@ from reader.components.full_text import FullTextFetch
 from reader.enclosure import describe
 from reader.entry import Entry
 from reader.fulltext.store import FullTextStore
+from reader.screens.key_tables import READER_KEYS
 from reader.widgets.adaptive_footer import AdaptiveFooter
 from reader.widgets.rendered_text import RenderedText
 
@@ -67,21 +67,7 @@ class ReaderView(Screen[Entry | None]):
     HELP_TITLE = "Reader view"
     """What the help screen calls this screen's keys."""
 
-    BINDINGS = [
-        Binding("q,escape", "close", "Back to the list"),
-        Binding("j,down", "scroll(1)", "Line down", show=False),
-        Binding("k,up", "scroll(-1)", "Line up", show=False),
-        Binding("space,pagedown", "page(1)", "Page down", show=False),
-        Binding("b,pageup", "page(-1)", "Page up", show=False),
-        Binding("g,home", "edge(0)", "Top", show=False),
-        Binding("G,end", "edge(1)", "Bottom", show=False),
-        Binding("n", "step(1)", "Next article"),
-        Binding("p", "step(-1)", "Previous article"),
-        Binding("o", "open_original", "Open original"),
-        Binding("f", "ask_link", "Open link №"),
-        Binding("x", "full_text", "Full text"),
-        Binding("X", "retry_full_text", "Retry full text", show=False),
-    ]
+    BINDINGS = READER_KEYS
 
     def __init__(self, reading: ReadingList) -> None:
         super().__init__()
