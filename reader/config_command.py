@@ -56,7 +56,13 @@ def stdin_is_terminal() -> bool:
 
 def check(path: Path) -> list[str]:
     """Every problem of the file at ``path`` as ``file:line: message`` (an absent file: none)."""
-    return [problem_line(path, problem) for problem in load_config(path).problems]
+    loaded = load_config(path)
+    problems = loaded.problems
+    if loaded.config.keys.remaps:  # checked against the real bindings, which need Textual
+        from reader.screens.keymap import key_problems, with_problems
+
+        problems = with_problems(loaded, tuple(key_problems(loaded.config.keys))).problems
+    return [problem_line(path, problem) for problem in problems]
 
 
 @click.command("config")

@@ -81,7 +81,7 @@ def load_config(path: Path, *, every_section: bool = True) -> LoadedConfig:
     )
     problems += unknown_keys(document)
     problems += policy_problems(document)
-    loaded = LoadedConfig(config, _placed(problems, text), document, text)
+    loaded = LoadedConfig(config, placed(problems, text), document, text)
     return with_every_problem(loaded, path) if every_section else loaded
 
 
@@ -90,10 +90,10 @@ def with_every_problem(loaded: LoadedConfig, path: Path) -> LoadedConfig:
     if not loaded.document:
         return loaded
     problems = [*loaded.problems, *older_sections(loaded.document, path)]
-    return replace(loaded, problems=_placed(problems, loaded.text))
+    return replace(loaded, problems=placed(problems, loaded.text))
 
 
-def _placed(problems: list[Problem], text: str) -> tuple[Problem, ...]:
+def placed(problems: list[Problem], text: str) -> tuple[Problem, ...]:
     """``problems`` with their lines, in the order of the file."""
     found = with_lines(problems, text)
     return tuple(sorted(found, key=lambda p: (p.line is None, p.line or 0)))

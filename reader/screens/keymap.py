@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.keys import _character_to_key, key_to_character
 
 from reader.config.keys import KeySettings
+from reader.config.load import placed
 from reader.config.model import LoadedConfig, Problem
 
 if TYPE_CHECKING:
@@ -236,5 +237,8 @@ def bindings_in_force(node: DOMNode) -> Iterable[tuple[str, Binding]]:
 
 
 def with_problems(loaded: LoadedConfig, problems: tuple[Problem, ...]) -> LoadedConfig:
-    """``loaded`` with ``problems`` added to its own (so start-up names them with the rest)."""
-    return replace(loaded, problems=(*loaded.problems, *problems)) if problems else loaded
+    """``loaded`` with ``problems`` added to its own, with their lines (so start-up names them
+    with the rest)."""
+    if not problems:
+        return loaded
+    return replace(loaded, problems=placed([*loaded.problems, *problems], loaded.text))

@@ -152,3 +152,17 @@ def test_edit_asks_again_until_the_file_is_good(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["config", "--edit"], input="n\n")
     assert result.exit_code == 1 and len(runs) == 1
     assert "The defaults stand in for these keys" in result.output
+
+
+def test_check_reports_key_problems_that_need_the_real_bindings(run_cli):
+    """[keys] entries are checked against the screens' bindings, each on its own line."""
+    path = _write(
+        _config_path(run_cli),
+        '# remaps\n[keys]\ntoggle_star = "s"\nopen = "o"\nno_such_action = "z"\n',
+    )
+    result = run_cli("config", "--check")
+    assert result.returncode == 1, result.stdout
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"{path}:3: ") and "toggle_sort" in lines[0]
+    assert lines[1].startswith(f"{path}:5: ") and "no_such_action" in lines[1]
