@@ -14,7 +14,9 @@ from functools import lru_cache
 from rich.cells import cell_len, set_cell_size
 
 DATE_WIDTH = 11
-"""Cells the list's date column takes (``12 Mar 2024``)."""
+"""Cells the list's date column takes (``12 Mar 2024``) in the relative style."""
+DATE_WIDTHS = {"relative": DATE_WIDTH, "absolute": 12, "iso": 10}
+"""Cells of the date column in each style of ``[list] date``: ``12 Dec 14:05``, ``2025-12-02``."""
 
 
 def relative_date(timestamp: float | None, now: dt.datetime) -> str:
@@ -31,6 +33,27 @@ def relative_date(timestamp: float | None, now: dt.datetime) -> str:
         return f"{int(seconds // 86400)}d"
     local = when.astimezone(now.tzinfo)
     return f"{local.day} {local:%b %Y}"
+
+
+def absolute_date(timestamp: float | None, now: dt.datetime) -> str:
+    """Local day and time this year (``2 Dec 14:05``), day and year before (``2 Dec 2025``)."""
+    if timestamp is None:
+        return "—"
+    local = dt.datetime.fromtimestamp(timestamp, dt.UTC).astimezone(now.tzinfo)
+    if local.year == now.year:
+        return f"{local.day} {local:%b %H:%M}"
+    return f"{local.day} {local:%b %Y}"
+
+
+def iso_date(timestamp: float | None, now: dt.datetime) -> str:
+    """The local day as ``2025-12-02``: sorts as text, reads the same in every language."""
+    if timestamp is None:
+        return "—"
+    return f"{dt.datetime.fromtimestamp(timestamp, dt.UTC).astimezone(now.tzinfo):%Y-%m-%d}"
+
+
+LIST_DATES = {"relative": relative_date, "absolute": absolute_date, "iso": iso_date}
+"""The date column's text in each style of ``[list] date``."""
 
 
 def long_date(when: dt.datetime | None, now: dt.datetime) -> str:

@@ -42,10 +42,10 @@ from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, save_settings
 from reader.state import StateStore
 from reader.view import ScopeSize, ViewState
-from reader.widgets.adaptive_footer import NARROW_WIDTH, AdaptiveFooter
+from reader.widgets.adaptive_footer import AdaptiveFooter
 from reader.widgets.article_list import ArticleList
 from reader.widgets.detail_pane import DetailPane
-from reader.widgets.list_pane import ListPane
+from reader.widgets.list_pane import ListPane, arrange_panes
 from reader.widgets.related_list import RelatedList
 from reader.widgets.status_line import StatusLine
 from reader.widgets.topic_sidebar import TopicSidebar
@@ -128,7 +128,7 @@ class MainScreen(Screen):
         self.app.farewell.append(self.marks.close())  # said once the terminal is restored
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")  # the panes stack (app.tcss)
+        arrange_panes(self, self.app.config.list)  # stacked when narrow; [list] widths
 
     # --- the one place the rows are computed --------------------------------------------
 

@@ -25,19 +25,24 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.config.list_settings import ListSettings
 from reader.entry import Entry, entry_key
 from reader.formatting import (
-    DATE_WIDTH,
+    DATE_WIDTHS,
+    LIST_DATES,
     fit,
     fold,
     folded_with_positions,
     quality_text,
-    relative_date,
 )
 
-PROVIDER_WIDTH = 16
+PROVIDER_WIDTH = 14
+"""Cells of the provider column: capped so the title keeps the room (``Tidewater Tri…``)."""
 MARK_WIDTH = 3
 """`` ●★``: unread (or new) and starred marks before the date."""
+QUALITY_WIDTH = 3
+GAPS = {"mark": 1, "date": 1, "quality": 1, "provider": 2, "title": 2}
+"""Blank cells before each column (none before the first)."""
 _PATH = attrgetter("path")
 
 
@@ -93,10 +98,30 @@ class ArticleList(ScrollView, can_focus=True):
 
         entry: Entry | None
 
-    def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], dt.datetime],
+        settings: ListSettings = ListSettings(),  # noqa: B008 (frozen)
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.entries: list[Entry] = []
         self._clock = clock
+        self.columns = settings.columns
+        """The columns drawn, in order (``[list] columns``)."""
+        self._date_text = LIST_DATES[settings.date]
+        self._widths = {
+            "mark": MARK_WIDTH,
+            "date": DATE_WIDTHS[settings.date],
+            "quality": QUALITY_WIDTH,
+            "provider": PROVIDER_WIDTH,
+            "title": 0,
+        }
+        # Cells every column but the title takes, gaps included: the title gets the rest.
+        self._fixed = sum(
+            self._widths[name] + (GAPS[name] if at else 0) for at, name in enumerate(self.columns)
+        )
         self._now = clock()
         self.read_keys: set[str] = set()
         """Keys (see :func:`reader.query.entry_key`) of read articles; shared with the state store.
@@ -228,32 +253,44 @@ class ArticleList(ScrollView, can_focus=True):
 
         key = entry_key(entry)
         unread = key not in self.read_keys
-        if unread and entry.path in self.new_paths:
-            mark = Segment(" ✦", style("article-list--new"))
-        else:
-            mark = Segment(" ●" if unread else "  ", style("article-list--unread"))
-        star = Segment("★" if key in self.starred_keys else " ", style("article-list--star"))
-        title_style = style("article-list--title" if unread else "article-list--read")
-        title_width = max(0, width - (MARK_WIDTH + 1 + DATE_WIDTH + 1 + 3 + 2 + PROVIDER_WIDTH + 2))
-        segments = [
-            mark,
-            star,
-            Segment(
-                " " + relative_date(entry.published, self._now).rjust(DATE_WIDTH),
-                style("article-list--date"),
-            ),
-            Segment(
-                " " + quality_text(entry.quality).rjust(3) + "  ", style("article-list--quality")
-            ),
-            Segment(
-                fit(entry.provider or entry.domain, PROVIDER_WIDTH) + "  ",
-                style("article-list--provider"),
-            ),
-            *self._title_segments(
-                fit(entry.title, title_width), title_style, style("article-list--match")
-            ),
-        ]
+        segments: list[Segment] = []
+        for at, name in enumerate(self.columns):
+            gap = " " * GAPS[name] if at else ""
+            if name == "title":
+                if gap:
+                    segments.append(Segment(gap, base + cursor))
+                title_style = style("article-list--title" if unread else "article-list--read")
+                title = fit(entry.title, max(0, width - self._fixed))
+                segments += self._title_segments(title, title_style, style("article-list--match"))
+            else:
+                segments += self._cell(name, entry, (key, unread), gap, style)
         return Strip(segments).adjust_cell_length(width, base + cursor)
+
+    def _cell(
+        self,
+        name: str,
+        entry: Entry,
+        marks: tuple[str, bool],
+        gap: str,
+        style: Callable[[str], Style],
+    ) -> list[Segment]:
+        """One fixed-width column of ``entry``'s row (``marks``: its key, unread), after ``gap``."""
+        if name == "mark":
+            key, unread = marks
+            if unread and entry.path in self.new_paths:
+                mark = Segment(gap + " ✦", style("article-list--new"))
+            else:
+                mark = Segment(gap + (" ●" if unread else "  "), style("article-list--unread"))
+            star = Segment("★" if key in self.starred_keys else " ", style("article-list--star"))
+            return [mark, star]
+        if name == "date":
+            text = self._date_text(entry.published, self._now).rjust(self._widths["date"])
+            return [Segment(gap + text, style("article-list--date"))]
+        if name == "quality":
+            text = quality_text(entry.quality).rjust(QUALITY_WIDTH)
+            return [Segment(gap + text, style("article-list--quality"))]
+        text = fit(entry.provider or entry.domain, PROVIDER_WIDTH)
+        return [Segment(gap + text, style("article-list--provider"))]
 
     def _title_segments(self, title: str, plain: Style, match: Style) -> list[Segment]:
         """The title, with search matches in their own style."""

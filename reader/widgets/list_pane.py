@@ -1,4 +1,9 @@
-"""The middle pane: samples banner, list title, search box, and the list or why it is empty."""
+"""The middle pane: samples banner, list title, search box, and the list or why it is empty.
+
+Also how the panes share the width (:func:`arrange_panes`): the list's title
+column takes what the sidebar and the detail pane leave, so their widths
+(app.tcss, or ``[list]`` in config.toml) are the list's business.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,43 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from reader.config.list_settings import DETAIL_BOUNDS, ListSettings, Width
 from reader.entry import Entry
 from reader.widgets.article_list import ArticleList
 
 SEARCH_PLACEHOLDER = (
     "Search: words, topic:AI provider:rt.com is:unread after:2024-01-01 quality:>50"
 )
+STACK_WIDTH = 120
+"""Under this many columns the detail pane goes below the list (``-narrow`` in app.tcss): beside
+it, the list would keep fewer than 30 cells for the titles."""
+
+
+def _css_width(width: Width) -> str:
+    """``[list]``'s width as a style: a percentage is of the terminal (``vw``), not the parent."""
+    return f"{width[:-1]}vw" if isinstance(width, str) else str(width)
+
+
+def arrange_panes(screen: Screen, settings: ListSettings) -> None:
+    """Stack the panes on narrow terminals; give the sidebar and detail pane ``[list]``'s widths.
+
+    Called on each resize. A width left at its default is app.tcss's own (no inline style);
+    the detail pane's width only holds beside the list (below it, it takes the whole width).
+    """
+    stacked = screen.size.width < STACK_WIDTH
+    screen.set_class(stacked, "-narrow")
+    default = ListSettings()
+    if settings.sidebar_width != default.sidebar_width:
+        for sidebar in screen.query("#sidebar"):
+            sidebar.styles.width = _css_width(settings.sidebar_width)
+    if settings.detail_width != default.detail_width:
+        beside = not stacked
+        for detail in screen.query("#detail"):
+            detail.styles.width = _css_width(settings.detail_width) if beside else None
+            detail.styles.min_width = DETAIL_BOUNDS["columns"][0] if beside else None
 
 
 class ListPane(Vertical):
@@ -29,7 +63,7 @@ class ListPane(Vertical):
         yield Static("", id="samples-banner", markup=False)
         yield Static("", id="list-title", markup=False)
         yield Input(placeholder=SEARCH_PLACEHOLDER, id="filter")
-        yield ArticleList(clock=self.clock, id="articles")
+        yield ArticleList(clock=self.clock, settings=self.app.config.list, id="articles")
         yield Static("", id="list-empty", markup=False)
 
     def on_mount(self) -> None:

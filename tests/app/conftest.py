@@ -42,6 +42,8 @@ BROKEN_FIXTURE = UI_FIXTURES / "broken"
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 SIZE = (140, 40)
 """The default terminal size of the Pilot tests (wide layout)."""
+ROOMY_DETAIL = (280, 40)
+"""A terminal where the detail pane (17% of the width) holds a line of metadata unwrapped."""
 MARKS = 3
 """Cells of the mark column that starts each row: unread or new (2), then starred (1)."""
 UNREAD, READ = " ● ", "   "

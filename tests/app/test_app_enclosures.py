@@ -16,6 +16,7 @@ from conftest import write_article
 from textual.widgets import Static
 
 from app.conftest import (
+    ROOMY_DETAIL,
     SIZE,
     Notes,
     build_app,
@@ -80,7 +81,7 @@ async def test_the_enclosure_is_shown_and_o_plays_it_with_the_opener(tmp_path, b
     locations = _cache(tmp_path)
     log = _opener(tmp_path, locations)
     app = build_app(locations)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ROOMY_DETAIL) as pilot:
         screen = await wait_loaded(pilot)
         notes = Notes(app)
         meta = str(screen.query_one("#detail-meta", Static).content)

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from textual.widgets import Static
 
 from app.conftest import (
-    SIZE,
+    ROOMY_DETAIL,
     Recorder,
     build_app,
     list_rows,
@@ -45,7 +45,7 @@ async def test_action_markup_in_a_title_is_literal_and_inert(fixture_locations, 
     browser = Recorder()
     monkeypatch.setattr(webbrowser, "open", browser)
     app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ROOMY_DETAIL) as pilot:
         screen = await wait_loaded(pilot)
         row = await highlight(pilot, screen, "click-markup.md")
         text = screen_text(app)
@@ -70,13 +70,13 @@ async def test_action_markup_in_a_title_is_literal_and_inert(fixture_locations, 
 
 async def test_style_markup_in_title_provider_excerpt_and_topic_is_literal(fixture_locations):
     app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ROOMY_DETAIL) as pilot:
         screen = await wait_loaded(pilot)
         row = await highlight(pilot, screen, "bold-markup.md")
         text = screen_text(app)
         for literal in (
             "[bold]x[/]",
-            "[red]Red Provid…",
+            "[red]Red Prov…",  # the list's provider column (14 cells)
             "[red]Red Provider[/red]",
             "[italic]not italic[/italic]",
             "[b]Hostile[/b]",

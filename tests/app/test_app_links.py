@@ -15,6 +15,7 @@ from textual.command import CommandPalette
 from textual.geometry import Offset
 
 from app.conftest import (
+    ROOMY_DETAIL,
     SIZE,
     Notes,
     Recorder,
@@ -160,7 +161,7 @@ async def test_a_browser_that_cannot_start_is_reported(fixture_locations, monkey
 
 async def test_body_links_open_only_when_safe(fixture_locations, browser):
     app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ROOMY_DETAIL) as pilot:
         screen = await wait_loaded(pilot)
         notes = Notes(app)
 

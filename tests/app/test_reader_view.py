@@ -15,6 +15,7 @@ import pytest
 from textual.widgets import Static
 
 from app.conftest import (
+    ROOMY_DETAIL,
     SIZE,
     UI_FIXTURES,
     Notes,
@@ -205,7 +206,7 @@ def _excerpt_article(locations, url: str) -> None:
 async def test_x_in_the_reader_view_downloads_the_full_text(fixture_locations, page_server):
     _excerpt_article(fixture_locations, f"{page_server}/story.html")
     app = build_app(fixture_locations)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=ROOMY_DETAIL) as pilot:
         screen = await wait_loaded(pilot)
         await put_cursor_on(pilot, screen, "excerpt-only.md")
         await open_reader(pilot)
