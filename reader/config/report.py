@@ -21,7 +21,17 @@ def default_text() -> str:
 def problem_line(path: Path, problem: Problem) -> str:
     """``file:line: message`` (``file: message`` when the line is not known)."""
     where = f"{path}:{problem.line}" if problem.line is not None else str(path)
-    return f"{where}: {clean_line(problem.message)}"
+    return f"{where}: {clean_line(named(problem))}"
+
+
+def named(problem: Problem) -> str:
+    """The message, after the key it is about (``list.date: must be ...``) unless it names it."""
+    if not problem.path or str(problem.path[-1]) in problem.message:
+        return problem.message
+    label = ""
+    for part in problem.path:
+        label += f"[{part}]" if isinstance(part, int) else f".{part}" if label else str(part)
+    return f"{label}: {problem.message}"
 
 
 def summary(path: Path, loaded: LoadedConfig) -> str:
@@ -32,6 +42,6 @@ def summary(path: Path, loaded: LoadedConfig) -> str:
     if count == 1:
         problem = loaded.problems[0]
         line = f":{problem.line}" if problem.line is not None else ""
-        text = f"{path.name}{line}: {clean_line(problem.message)}"
+        text = f"{path.name}{line}: {clean_line(named(problem))}"
         return f"{text[:160]}; the default stands in (newsreader config --check)"
     return f"{path.name}: {count} problems, the defaults stand in (newsreader config --check)"

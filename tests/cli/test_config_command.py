@@ -164,5 +164,5 @@ def test_check_reports_key_problems_that_need_the_real_bindings(run_cli):
     assert result.returncode == 1, result.stdout
     lines = result.stdout.splitlines()
     assert len(lines) == 2, lines
-    assert lines[0].startswith(f"{path}:3: ") and "toggle_sort" in lines[0]
+    assert lines[0].startswith(f"{path}:3: keys.toggle_star: ") and "toggle_sort" in lines[0]
     assert lines[1].startswith(f"{path}:5: ") and "no_such_action" in lines[1]
