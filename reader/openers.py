@@ -19,7 +19,8 @@ URLs ever reach here (see :func:`reader.browser.check_url`).
 
 A plain opener starts detached (:func:`launch`); a ``terminal = true`` one
 is given the terminal while the app is suspended (:func:`run_in_terminal`,
-called by the app between Textual's suspend and resume).
+called by the app between Textual's suspend and resume), and is not run at
+all where the terminal cannot be handed over (a web or headless session).
 
 A bad table is left out with a one-line reason and the others still work;
 the configuration is read again only when the file changes. Plain Python:

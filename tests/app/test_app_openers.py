@@ -177,3 +177,23 @@ async def test_a_terminal_key_that_is_not_a_bool_leaves_the_table_out(tmp_path, 
         assert (title, severity) == ("Openers", "warning")
         assert problem.endswith("openers #1 left out: 'terminal' must be true or false")
         assert opened(browser) == [STORY_URL] and not log.exists()
+
+
+async def test_with_no_matching_opener_browser_is_the_fallback(tmp_path, monkeypatch):
+    """No ``webbrowser.open`` stand-in here: the real module runs ``$BROWSER``."""
+    import webbrowser
+
+    locations = _cache(tmp_path)
+    script, log = _logger(tmp_path)
+    _config(locations, "[[openers]]\nmatch = 'no-such-host'\ncommand = ['never-this-one']\n")
+    monkeypatch.setenv("BROWSER", f"{script} --from-browser %s")
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # read $BROWSER again
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        notes = Notes(app)
+        await pilot.press("o")
+        await settle(pilot)
+        assert _calls(log, 1) == [["--from-browser", STORY_URL]]
+        assert notes.items == [(STORY_URL, "Opening in your browser", "information")]
