@@ -4,7 +4,9 @@
 URL, picks the program (the first matching ``[[openers]]`` table of
 config.toml, see :mod:`reader.openers`, else the browser), starts it in a
 worker so a slow one never freezes the screen, and says what happened in a
-notification.
+notification. A ``terminal = true`` opener (w3m, less) instead gets the
+terminal itself: the app is suspended while it runs and redrawn as it was
+(same screen, highlight and scroll) when it exits.
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
+from textual.app import SuspendNotSupported
 from textual.widget import Widget
 
 from reader.browser import RefusedURL, check_url, open_url
-from reader.openers import OpenerError, OpenerTable, launch
+from reader.openers import (
+    Opener,
+    OpenerError,
+    OpenerTable,
+    launch,
+    missing_program,
+    run_in_terminal,
+)
 
 
 class Links(Widget):
@@ -40,12 +50,39 @@ class Links(Widget):
             opener, problems = self.openers.lookup(safe)
             for problem in problems:  # each once per version of the file
                 self.notify(problem, title="Openers", severity="warning", markup=False)
-        if opener is not None:
+        if opener is not None and opener.terminal:
+            return self._in_terminal(opener, opener.argv(safe))  # no "opening" note: it was seen
+        elif opener is not None:
             self._run(opener.argv(safe))
             self.notify(safe, title=f"Opening with {opener.name}", markup=False)
         else:
             self._launch(safe)
             self.notify(safe, title="Opening in your browser", markup=False)
+        return True
+
+    def _in_terminal(self, opener: Opener, argv: list[str]) -> bool:
+        """Hand the terminal to ``argv`` until it exits; whether it ran.
+
+        Runs on the event loop on purpose: while the program has the terminal
+        the app must neither read keys nor paint, and whatever the program
+        does the app then carries on where it was. Where the terminal cannot be
+        handed over (Textual's web or headless drivers) it is not run at all:
+        detached, a pager or text browser would have no screen to show on and
+        would exit or wait unseen.
+        """
+        problem = missing_program(argv)
+        if problem is not None:
+            self.notify(problem, title="Not opened", severity="error", markup=False)
+            return False
+        try:
+            with self.app.suspend():
+                problem = run_in_terminal(argv)  # never raises: the app always resumes
+        except SuspendNotSupported:
+            problem = f"{opener.name} needs the terminal, which cannot be handed over here; not run"
+            self.notify(problem, title="Not opened", severity="warning", markup=False)
+            return False
+        if problem is not None:  # it ran, and failed or was stopped
+            self.notify(problem, title=opener.name, severity="warning", markup=False)
         return True
 
     def copy(self, url: str | None) -> None:

@@ -132,7 +132,7 @@ async def test_a_bad_opener_table_is_said_once_and_the_good_one_still_plays(tmp_
         await pilot.press("o")
         await settle(pilot)
         problems = [item for item in notes.items if item[1] == "Openers"]
-        assert len(problems) == 1 and "opener #1 left out" in problems[0][0]
+        assert len(problems) == 1 and "openers #1 left out" in problems[0][0]
         assert "regular expression" in problems[0][0] and problems[0][2] == "warning"
         assert _lines(log, 2) == [f"--play {AUDIO_URL}"] * 2
 

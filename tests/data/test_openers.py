@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from reader.openers import OpenerError, OpenerTable, find, launch, openers_from_document
+from reader.config.model import Problem
+from reader.openers import (
+    OpenerError,
+    OpenerTable,
+    exit_problem,
+    find,
+    launch,
+    missing_program,
+    openers_from_document,
+    parse_openers,
+    run_in_terminal,
+)
 
 CONFIG = """
 [[feeds]]
@@ -23,7 +35,7 @@ command = ["mpv", "--no-video", "{url}"]
 [[openers]]
 match = "youtube\\\\.com/watch"
 command = ["yt-player"]
-terminal = true  # a later version's key: ignored
+terminal = true  # run in the foreground, the app suspended
 
 [[openers]]
 match = "example"
@@ -47,6 +59,7 @@ def test_the_first_match_wins_and_url_is_put_in_place(tmp_path):
         "https://cdn.example.com/ep1.mp3",
     ]
     youtube, _ = table.lookup("https://www.youtube.com/watch?v=abc")
+    assert youtube.terminal and not opener.terminal
     # No {url} in the command: the URL is appended.
     assert youtube.argv("https://www.youtube.com/watch?v=abc") == [
         "yt-player",
@@ -72,22 +85,69 @@ def test_no_match_and_no_file_mean_the_browser(tmp_path):
         ({"match": "x", "command": [" "]}, "'command' must be a non-empty list"),
         ({"match": 5, "command": ["mpv"]}, "'match' must be a non-empty string"),
         ({"command": ["mpv"]}, "'match' must be a non-empty string"),
+        ({"match": "x", "command": ["w3m"], "terminal": "yes"}, "'terminal' must be true or"),
+        ({"match": "x", "command": ["w3m"], "terminal": 1}, "'terminal' must be true or false"),
         ("mpv", "not a table"),
     ],
 )
 def test_a_bad_table_is_one_line_and_the_others_still_work(table, reason):
     good = {"match": "mp3", "command": ["mpv"]}
-    openers, problems = openers_from_document({"openers": [table, good]}, Path("config.toml"))
+    document = {"openers": [good, table, good]}
+    openers, problems = openers_from_document(document, Path("config.toml"))
     assert len(problems) == 1 and "\n" not in problems[0]
-    assert problems[0].startswith("config.toml: opener #1 left out: ") and reason in problems[0]
-    assert [opener.command for opener in openers] == [("mpv",)]
+    assert problems[0].startswith("config.toml: openers #2 left out: ") and reason in problems[0]
+    assert [opener.command for opener in openers] == [("mpv",), ("mpv",)]
     assert find(openers, "https://a.test/x.mp3") is openers[0]
+
+
+@pytest.mark.parametrize(
+    ("table", "path"),
+    [
+        ({"match": "(", "command": ["mpv"]}, ("openers", 1, "match")),
+        ({"match": "x", "command": "mpv"}, ("openers", 1, "command")),
+        ({"match": "x", "command": ["w3m"], "terminal": "true"}, ("openers", 1, "terminal")),
+        ("mpv", ("openers", 1)),
+    ],
+)
+def test_each_problem_names_its_table_and_key_for_the_line_lookup(table, path):
+    problems: list[Problem] = []
+    openers = parse_openers({"openers": [{"match": "a", "command": ["a"]}, table]}, problems)
+    assert len(openers) == 1
+    assert [problem.path for problem in problems] == [path]
+    assert problems[0].message.startswith("openers #2 left out: ")
+
+
+def test_terminal_is_a_bool_and_false_by_default():
+    tables = [
+        {"match": "a", "command": ["w3m"], "terminal": True},
+        {"match": "b", "command": ["mpv"], "terminal": False},
+        {"match": "c", "command": ["mpv"]},
+    ]
+    openers, problems = openers_from_document({"openers": tables}, Path("c.toml"))
+    assert problems == []
+    assert [opener.terminal for opener in openers] == [True, False, False]
+
+
+def test_an_unknown_key_is_reported_and_its_table_kept():
+    tables = [{"match": "a", "command": ["w3m"], "termnal": True}]
+    problems: list[Problem] = []
+    openers = parse_openers({"openers": tables}, problems)
+    assert [opener.command for opener in openers] == [("w3m",)] and not openers[0].terminal
+    assert problems == [
+        Problem(
+            ("openers", 0, "termnal"),
+            "openers #1: unknown key 'termnal' ignored (known: match, command, terminal)",
+        )
+    ]
 
 
 def test_openers_not_an_array_of_tables():
     openers, problems = openers_from_document({"openers": {"match": "x"}}, Path("c.toml"))
     assert openers == []
     assert problems == ["c.toml: 'openers' must be an array of tables ([[openers]])"]
+    found: list[Problem] = []
+    assert parse_openers({"openers": "w3m"}, found) == []
+    assert [problem.path for problem in found] == [("openers",)]
 
 
 def test_problems_are_reported_once_per_version_of_the_file(tmp_path):
@@ -166,3 +226,61 @@ def test_a_command_that_cannot_start_is_one_line(tmp_path):
     with pytest.raises(OpenerError) as refused:
         launch([str(not_executable)])
     assert str(refused.value) == "cannot start plain.txt: Permission denied"
+
+
+def _script(tmp_path: Path, body: str) -> Path:
+    script = tmp_path / "program.py"
+    script.write_text(f"#!{sys.executable}\nimport os, signal, sys\n{body}\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script
+
+
+def test_run_in_terminal_waits_for_the_program_and_says_how_it_ended(tmp_path):
+    marker = tmp_path / "ran"
+    ok = _script(tmp_path, f"open({str(marker)!r}, 'a').write(repr(sys.argv[1:]))")
+    assert run_in_terminal([str(ok), "https://a.test/?q=$(x);y"]) is None
+    assert marker.read_text() == repr(["https://a.test/?q=$(x);y"])  # waited for, no shell
+    failing = _script(tmp_path, "sys.exit(3)")
+    assert run_in_terminal([str(failing)]) == "program.py exited with status 3"
+    killed = _script(tmp_path, "os.kill(os.getpid(), signal.SIGTERM)")
+    assert run_in_terminal([str(killed)]) == "program.py was ended by SIGTERM"
+
+
+def test_a_ctrl_c_for_the_program_does_not_interrupt_the_app(tmp_path):
+    """The terminal sends SIGINT to the whole foreground group: the app must live on.
+
+    Run in a process group of its own, so the SIGINT reaches no test runner.
+    """
+    interrupts_group = _script(
+        tmp_path, "signal.signal(signal.SIGINT, signal.SIG_DFL)\nos.killpg(0, signal.SIGINT)"
+    )
+    check = (
+        "import signal, sys\n"
+        "from reader.openers import run_in_terminal\n"
+        "print(run_in_terminal(sys.argv[1:]))\n"
+        "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check, str(interrupts_group)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == ["program.py was ended by SIGINT", "True"]
+
+
+def test_a_program_that_cannot_start_is_one_line_before_and_at_the_start(tmp_path):
+    assert missing_program([sys.executable]) is None
+    assert missing_program(["no-such-pager-here"]) == (
+        "cannot start no-such-pager-here: not found, or not executable"
+    )
+    plain = _write(tmp_path / "plain.txt", "hello")
+    assert missing_program([str(plain)]) == "cannot start plain.txt: not found, or not executable"
+    assert run_in_terminal([str(plain)]) == "cannot start plain.txt: Permission denied"
+    assert run_in_terminal([sys.executable, "a\0b"]).startswith("cannot start the opener: ")
+    assert exit_problem("w3m", 0) is None and exit_problem("w3m", -999) == (
+        "w3m was ended by signal 999"
+    )
