@@ -43,8 +43,6 @@ TOP_LEVEL_KEYS = frozenset(
 )
 """Every key config.toml may hold at its top level; a new section is one line here."""
 
-_OPENER = re.compile(r"opener #(\d+) ")
-
 
 def load_config(path: Path, *, every_section: bool = True) -> LoadedConfig:
     """The settings in ``path`` (an absent file: every default, no problem).
@@ -128,7 +126,7 @@ def older_sections(document: dict[str, Any], path: Path) -> list[Problem]:
     with its place, for ``newsreader config --check`` and the start-up line.
     """
     from reader.feeds.config import checked_feeds
-    from reader.openers import openers_from_document
+    from reader.openers import parse_openers
     from reader.topic_names import topic_names_from_document
 
     problems = [Problem(where, reason) for where, reason in checked_feeds(document, True)[1]]
@@ -139,10 +137,7 @@ def older_sections(document: dict[str, Any], path: Path) -> list[Problem]:
     if warning:
         where = ("topics",) if "[topics] must be a table" in warning else ("topics", "rename")
         problems.append(Problem(where, _without_path(warning, path)))
-    for reason in openers_from_document(document, path)[1]:
-        number = _OPENER.search(reason)
-        where = ("openers", int(number.group(1)) - 1) if number else ("openers",)
-        problems.append(Problem(where, _without_path(reason, path)))
+    parse_openers(document, problems)  # each problem with its key's path
     return problems
 
 

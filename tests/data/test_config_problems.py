@@ -64,7 +64,7 @@ def test_wrong_types_in_the_older_sections_each_with_their_line(tmp_path):
         ]
     )
     problems = _lines(_load(tmp_path, text))
-    assert [line for line, _ in problems] == [1, 2, 4, 7, 8, 9, 10, 12, 16]
+    assert [line for line, _ in problems] == [1, 2, 4, 7, 8, 9, 10, 13, 16]
     messages = " | ".join(message for _, message in problems)
     for words in (
         "keep_days must be between 0",
@@ -74,7 +74,7 @@ def test_wrong_types_in_the_older_sections_each_with_their_line(tmp_path):
         "feed #2: refresh_minutes must be a whole number",
         "feed #2: unknown key 'tittle'",
         "feed #3 has no url",
-        "opener #1 left out: 'match' is not a valid regular expression",
+        "openers #1 left out: 'match' is not a valid regular expression",
         "rename must be a table",
     ):
         assert words in messages
