@@ -56,12 +56,12 @@ class _Progress:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
-def _scan(locations: Locations) -> tuple[Source, ScanResult]:
-    """Index the cache (quietly updating only what changed) and return it.
+def _scan(locations: Locations, hide: tuple[str, ...] = ()) -> tuple[Source, ScanResult]:
+    """Index the cache (quietly updating only what changed) and return it, with ``hide``'s rules.
 
     An index that cannot be written is kept in memory (see :func:`_storage_warning`).
     """
-    source = Source(locations)
+    source = Source(locations, hide)
     if source.topic_problem:  # the renames are left out; everything else goes on
         click.echo(f"warning: {source.topic_problem}", err=True)
     progress = _Progress("Indexing")
@@ -89,18 +89,32 @@ def select_articles(
     starred: set[str] | None,
     sort: SortKey = SortKey.DATE,
     reverse: bool = False,
+    show_hidden: bool = False,
 ) -> tuple[Source, list[Entry]]:
     """Index the cache and return the articles QUERY matches, in order.
 
     ``list`` and ``mark`` both select through here, so a query marks exactly
     what it lists. ``read``/``starred`` are the marks (None when the query needs none).
+    Articles config.toml's ``hide`` rules match are left out unless ``show_hidden``.
     """
-    source, _ = _scan(locations)
+    source, _ = _scan(locations, () if show_hidden else _hide_rules(locations))
     collection: Collection = source.load()
-    if not len(collection):
+    if not len(collection) and not collection.hidden:
         click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
         return source, []
     return source, collection.view(sort, reverse, None, query, read=read, starred=starred)
+
+
+def _hide_rules(locations: Locations) -> tuple[str, ...]:
+    """config.toml's hide rules, with one warning line for each rule left out."""
+    from reader.config import load_config
+
+    loaded = load_config(locations.feeds_config_path)
+    for problem in loaded.problems:
+        if problem.path[:1] == ("hide",):
+            where = "".join(f"[{part}]" for part in problem.path[1:])
+            click.echo(f"warning: config.toml hide{where}: {problem.message}", err=True)
+    return loaded.config.hide
 
 
 def hoist_cache_dir(args: list[str]) -> list[str]:
@@ -200,6 +214,7 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 )
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
+@click.option("--all", "show_hidden", is_flag=True, help="Include what config.toml's hide hides.")
 @click.pass_context
 def list_command(
     ctx: click.Context,
@@ -211,6 +226,7 @@ def list_command(
     source: str | None,
     limit: int | None,
     as_json: bool,
+    show_hidden: bool,
 ) -> None:
     """Print the articles in the cache, for scripts.
 
@@ -240,7 +256,9 @@ def list_command(
         query = f"{query} topic:{quote_value(topic)}".strip()
     if source:
         query = f"{query} source:{quote_value(source)}".strip()
-    source_used, rows = select_articles(locations, query, read, starred, SortKey(sort), reverse)
+    source_used, rows = select_articles(
+        locations, query, read, starred, SortKey(sort), reverse, show_hidden
+    )
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:
