@@ -233,7 +233,8 @@ def list_command(
     QUERY takes the reader's search language: free words match title,
     excerpt, provider and body; qualifiers narrow it down, e.g.
     'topic:AI is:unread provider:rt.com after:2024-01-01 before:2024-02-01
-    quality:>50 is:starred'.
+    quality:>50 is:starred title:word'. What config.toml's hide rules match
+    is left out unless --all.
     """
     from reader.query import parse_query, quote_value
     from reader.state import StateStore

@@ -3,6 +3,7 @@ of the list, the counts and the loaded collection (``reader.hiding``, ``reader.l
 
 from __future__ import annotations
 
+from itertools import compress
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,12 @@ from reader.config import load_config
 from reader.config.hide import parse_hide
 from reader.config.model import Problem
 from reader.entry import TOPIC_SEP, Entry
+from reader.filtering import Rows
 from reader.hiding import HideRules
-from reader.library import Collection, SortKey, Source
+from reader.library import Collection, SortKey, Source, preload
 from reader.paths import Locations
+from reader.qualifiers import Marks
+from reader.query import parse_query
 from reader.scopes import HIDDEN, Counts
 from reader.topic_names import TopicNames
 from reader.view import ScopeSize, ViewState
@@ -270,3 +274,41 @@ def test_a_source_without_rules_hides_nothing(locations: Locations) -> None:
         assert len(loaded) == 3 and loaded.hidden is None
     finally:
         source.index.close()
+
+
+def test_preload_reads_the_rules_from_config_toml(locations: Locations) -> None:
+    locations.feeds_config_path.parent.mkdir(parents=True)
+    locations.feeds_config_path.write_text('hide = ["provider:spam.example"]\n', encoding="utf-8")
+    Source(locations).scan_index()  # the preload reads the index as it is: fill it first
+    ready = preload(locations).result(timeout=30)
+    try:
+        assert titles(ready.collection.hidden.entries) == ["From the spam farm"]
+        assert len(ready.collection) == 2
+    finally:
+        if ready.diff is not None:
+            ready.diff.cancel()
+        ready.source.index.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["provider:wire", "title:sponsored quality:>2", "topic:politics", "source:example", "type:x"],
+)
+def test_a_rule_mask_keeps_what_the_filter_keeps(text: str) -> None:
+    query = parse_query(text)
+    rows = Rows(ENTRIES)
+    mask = rows.mask(query, None, Marks())
+    assert list(compress(ENTRIES, mask)) == rows.filtered(query, None, Marks())
+    assert rows.mask(parse_query(""), None, Marks()) is None  # nothing asked: every row
+
+
+def test_title_words_are_narrowed_by_the_index_then_checked_whole() -> None:
+    asked: list[str] = []
+
+    def match(expression: str) -> set[int]:
+        asked.append(expression)
+        return {2, 3}  # the index's tokens: "sponsored" in both; the pattern decides
+
+    _, hidden = HideRules(["title:Sponsored", "title:café"]).split(ENTRIES, match)
+    assert titles(hidden) == ["Sponsored: a better mattress"]  # not "Unsponsored opinion"
+    assert asked == ['title : "sponsored"']  # "café" is not plain ASCII: checked on every title
