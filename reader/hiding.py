@@ -59,7 +59,8 @@ class HideRules:
 
         ``match`` finds the rules' free words (None: their text is searched
         in the titles and providers instead, as without an index). Each rule
-        is a mask over the whole list, the loops in C (see :meth:`Rows.mask`).
+        is a mask over the list, the loops in C (see :meth:`Rows.mask`), over
+        only the rows the index finds when it can narrow them.
         """
         if not self.queries or not entries:
             return entries, []
@@ -99,8 +100,7 @@ def _indexed(query: Query) -> str:
     """
     parts = [fts_expression(query.words)] if query.words else []
     for words in query.values("title"):
-        assert isinstance(words, TitleWords)
-        if all(word.isascii() and word.isalnum() for word in words.words):
+        if isinstance(words, TitleWords) and all(w.isascii() and w.isalnum() for w in words.words):
             parts += [f'title : "{word}"' for word in words.words]
     return " AND ".join(parts)
 
