@@ -72,12 +72,12 @@ class _Progress:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
-def _scan(locations: Locations) -> tuple[Source, ScanResult]:
-    """Index the cache (quietly updating only what changed) and return it.
+def _scan(locations: Locations, hide: tuple[str, ...] = ()) -> tuple[Source, ScanResult]:
+    """Index the cache (quietly updating only what changed) and return it, with ``hide``'s rules.
 
     An index that cannot be written is kept in memory (see :func:`_storage_warning`).
     """
-    source = Source(locations)  # a bad [topics] is in the config warning (main) already
+    source = Source(locations, hide)  # a bad [topics] is in the config warning (main) already
     progress = _Progress("Indexing")
     try:
         result = source.scan_index(progress)
@@ -103,18 +103,27 @@ def select_articles(
     starred: set[str] | None,
     sort: SortKey = SortKey.DATE,
     reverse: bool = False,
+    show_hidden: bool = False,
 ) -> tuple[Source, list[Entry]]:
     """Index the cache and return the articles QUERY matches, in order.
 
     ``list`` and ``mark`` both select through here, so a query marks exactly
     what it lists. ``read``/``starred`` are the marks (None when the query needs none).
+    Articles config.toml's ``hide`` rules match are left out unless ``show_hidden``.
     """
-    source, _ = _scan(locations)
+    source, _ = _scan(locations, () if show_hidden else _hide_rules(locations))
     collection: Collection = source.load()
-    if not len(collection):
+    if not len(collection) and not collection.hidden:
         click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
         return source, []
     return source, collection.view(sort, reverse, None, query, read=read, starred=starred)
+
+
+def _hide_rules(locations: Locations) -> tuple[str, ...]:
+    """config.toml's hide rules (a rule left out is in the one config warning line already)."""
+    from reader.config import load_config
+
+    return load_config(locations.feeds_config_path).config.hide
 
 
 def hoist_cache_dir(args: list[str]) -> list[str]:
@@ -216,6 +225,7 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 )
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
+@click.option("--all", "show_hidden", is_flag=True, help="Include what config.toml's hide hides.")
 @click.pass_context
 def list_command(
     ctx: click.Context,
@@ -227,13 +237,15 @@ def list_command(
     source: str | None,
     limit: int | None,
     as_json: bool,
+    show_hidden: bool,
 ) -> None:
     """Print the articles in the cache, for scripts.
 
     QUERY takes the reader's search language: free words match title,
     excerpt, provider and body; qualifiers narrow it down, e.g.
     'topic:AI is:unread provider:rt.com after:2024-01-01 before:2024-02-01
-    quality:>50 is:starred'.
+    quality:>50 is:starred title:word'. What config.toml's hide rules match
+    is left out unless --all.
     """
     from reader.query import parse_query, quote_value
     from reader.state import StateStore
@@ -256,7 +268,9 @@ def list_command(
         query = f"{query} topic:{quote_value(topic)}".strip()
     if source:
         query = f"{query} source:{quote_value(source)}".strip()
-    source_used, rows = select_articles(locations, query, read, starred, SortKey(sort), reverse)
+    source_used, rows = select_articles(
+        locations, query, read, starred, SortKey(sort), reverse, show_hidden
+    )
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:

@@ -11,6 +11,7 @@ combined and applied with ``itertools.compress``.
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterator
 from functools import reduce
 from itertools import compress
 from operator import attrgetter
@@ -54,6 +55,15 @@ class Rows:
         rows = Rows(flip_known(self.entries, known))
         rows._made = {column: flip_known(values, known) for column, values in self._made.items()}
         return rows
+
+    def mask(self, query: Query, ids: set[int] | None, marks: Marks) -> Iterator[bool] | None:
+        """Per row, whether it is in ``ids`` (None: no words) and passes ``query``; None when
+        every row does (a query of nothing)."""
+        masks = [] if ids is None else [map(ids.__contains__, self.column(ROW_ID))]
+        for term in query.terms:
+            qualifier = QUALIFIERS[term.name]
+            masks.append(qualifier.mask(term.value, self.column(qualifier.column), marks))
+        return reduce(lambda a, b: map(operator.and_, a, b), masks) if masks else None
 
     def filtered(self, query: Query, ids: set[int] | None, marks: Marks) -> list[Entry]:
         """The entries in ``ids`` (full-text matches; None: no words) that pass ``query``."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from operator import attrgetter
@@ -23,6 +23,7 @@ from reader import gc_pause
 from reader.articles import Article, load_article
 from reader.entry import Entry, has_topic
 from reader.filtering import Rows
+from reader.hiding import NO_RULES, HideRules, Match
 from reader.index import (
     FileDiff,
     Index,
@@ -66,6 +67,10 @@ class Collection:
     ) -> None:
         self.entries = entries
         self.names = names
+        self.rules = NO_RULES
+        """The hide rules that left out :attr:`hidden` (applied again to the files that change)."""
+        self.hidden: Collection | None = None
+        """What the hide rules leave out, listed on its own (None when there are no rules)."""
         """The topic renames ``entries`` carry already (see :mod:`reader.topic_names`)."""
         self._search = search
         """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
@@ -83,6 +88,23 @@ class Collection:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @classmethod
+    def hiding(
+        cls,
+        entries: list[Entry],
+        rules: HideRules,
+        search: Callable[[str], list[str]] | None = None,
+        match: Match | None = None,
+        names: TopicNames = NO_RENAMES,
+    ) -> Collection:
+        """The collection of the ``entries`` that ``rules`` leave shown; the rest in ``hidden``."""
+        shown, hidden = rules.split(entries, match)
+        collection = cls(shown, search, match, names)
+        if rules:
+            collection.rules = rules
+            collection.hidden = cls(hidden, search, match, names)
+        return collection
 
     def sorted(self, key: SortKey, reverse: bool = False) -> list[Entry]:
         """The entries in one order, computed once per order."""
@@ -213,6 +235,15 @@ class Collection:
         entries (in no particular order) are then one of them.
         """
         gone, fresh = set(touched), self.names.apply(index.entries_at(touched))
+        fresh, fresh_hidden = self.rules.split(fresh, self._match)
+        patched = self._replaced(gone, fresh)
+        patched.rules = self.rules
+        if self.hidden is not None:
+            patched.hidden = self.hidden._replaced(gone, fresh_hidden)
+        return patched
+
+    def _replaced(self, gone: set[str], fresh: list[Entry]) -> Collection:
+        """A new collection: this one without the paths ``gone``, with ``fresh`` added."""
         orders = {
             key: Rows(patched_order(rows.entries, gone, fresh, key))
             for (key, reverse), rows in self._sorted.items()
@@ -233,7 +264,7 @@ PATCH_LIMIT = 5000
 class Source:
     """The folder being read and its index: the cache, or the samples when it is empty."""
 
-    def __init__(self, locations: Locations) -> None:
+    def __init__(self, locations: Locations, hide: Iterable[str] = ()) -> None:
         self.locations = locations
         self.cache = locations.cache
         self.is_samples = False
@@ -243,6 +274,8 @@ class Source:
         self._swapped = False
         self.names, self.topic_problem = load_topic_names(locations.feeds_config_path)
         """Topic renames from the config, applied to every entry loaded, and what was wrong."""
+        self.hiding = HideRules(hide, self.names)
+        """The hide rules: what they match is loaded into each collection's ``hidden``."""
 
     @property
     def root(self) -> Path:
@@ -253,7 +286,8 @@ class Source:
         """What the index holds now, without touching the files (fast)."""
         with gc_pause.paused():
             entries = self.names.apply(self.index.entries())
-        return Collection(entries, self.index.search, self.index.match_ids, self.names)
+            search, match = self.index.search, self.index.match_ids
+            return Collection.hiding(entries, self.hiding, search, match, self.names)
 
     def reload(self, loaded: Collection, result: ScanResult) -> Collection:
         """The collection after ``result``: patched when few files changed, else loaded afresh."""
@@ -333,18 +367,24 @@ class Preloaded:
     """The walk of the cache, running in a helper process (None when there is none)."""
 
 
-def preload(locations: Locations) -> Future[Preloaded]:
+def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[Preloaded]:
     """Open the index, start comparing the files with it, and load its entries, before the UI boots.
 
     Reading 100,000 rows takes a few tenths of a second and walking their files
     as long again; started first, in a thread and a helper process, they
-    overlap the start-up of the terminal UI instead of following it.
+    overlap the start-up of the terminal UI instead of following it. The hide
+    rules are config.toml's unless given.
     """
     future: Future[Preloaded] = Future()
 
     def run() -> None:
         try:
-            source = Source(locations)
+            rules = hide
+            if rules is None:
+                from reader.config import load_config
+
+                rules = load_config(locations.feeds_config_path).config.hide
+            source = Source(locations, rules)
             diff = start_diff(source.index)
             future.set_result(Preloaded(source, source.load(), diff))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result

@@ -42,6 +42,11 @@ def count_view(view: SavedView, collection: Collection, read: set[str], starred:
     return len(collection.view(SortKey.DATE, False, None, view.query, read=read, starred=starred))
 
 
+def _hidden(collection: Collection) -> list[Entry] | None:
+    """What the hide rules leave out of ``collection`` (None when there are no rules)."""
+    return None if collection.hidden is None else collection.hidden.entries
+
+
 class Marks:
     """The reading state of the shown collection: marks, saved searches, and their counts."""
 
@@ -121,7 +126,7 @@ class Marks:
         starred = self.store.toggle_star(entry_key(entry))
         self.changes += 1
         if self.counted:
-            self.counts.star_changed(starred)
+            self.counts.star_changed(starred, entry)
             self._recount_state_views()
         return starred
 
@@ -141,7 +146,7 @@ class Marks:
         """Count ``collection`` from a snapshot of the marks (safe in a worker thread)."""
         changes = self.changes  # read before the snapshot: a change during it makes the tally stale
         read, starred = set(self.store.read), set(self.store.starred)
-        counts = Counts(collection.entries, read, starred)
+        counts = Counts(collection.entries, read, starred, _hidden(collection))
         views = [(view, count_view(view, collection, read, starred)) for view in self.store.views()]
         return Tally(collection, counts, views, changes)
 
@@ -157,7 +162,7 @@ class Marks:
     def recount(self) -> None:
         """Count the current collection from scratch, here and now."""
         read, starred = self.store.read, self.store.starred
-        self.counts = Counts(self.collection.entries, read, starred)
+        self.counts = Counts(self.collection.entries, read, starred, _hidden(self.collection))
         self.counted = True
         self._recount_views()
 

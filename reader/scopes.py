@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, not_
 
-from reader.entry import Entry, entry_keys, split_topics, topics_of
+from reader.entry import Entry, entry_key, entry_keys, split_topics, topics_of
 from reader.query import quote_value
 
 
@@ -37,6 +37,8 @@ class Scope:
 ALL = Scope("all", "All articles")
 UNREAD = Scope("unread", "Unread", query="is:unread")
 STARRED = Scope("starred", "Starred", query="is:starred")
+HIDDEN = Scope("hidden", "Hidden")
+"""What the hide rules of config.toml leave out of every other scope."""
 
 
 def topic_scope(name: str) -> Scope:
@@ -112,7 +114,13 @@ PROVIDERS_SHOWN = 100
 class Counts:
     """Totals and unread counts for the sidebar, overall and per topic."""
 
-    def __init__(self, entries: Iterable[Entry], read: set[str], starred: set[str]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        read: set[str],
+        starred: set[str],
+        hidden: list[Entry] | None = None,
+    ) -> None:
         # This runs at every start over every entry, so the loops are left to C (map, compress,
         # Counter).
         rows = entries if isinstance(entries, list) else list(entries)
@@ -125,6 +133,11 @@ class Counts:
         self.topic_unread = topic_counts(unread)
         self.source_total = SourceCounts(rows)
         self.source_unread = SourceCounts(unread)
+        self.hidden_total = None if hidden is None else len(hidden)
+        """What the hide rules leave out, not counted above (None: no rules, no Hidden line)."""
+        hidden_keys = entry_keys(hidden) if hidden else []
+        self._hidden_keys = set(hidden_keys)
+        self.hidden_unread = len(hidden_keys) - sum(map(read.__contains__, hidden_keys))
 
     def topics(self) -> list[tuple[str, int, int]]:
         """``(topic, total, unread)``, most articles first, ties by name."""
@@ -152,11 +165,15 @@ class Counts:
     def read_changed(self, entry: Entry, now_read: bool) -> None:
         """Adjust for one article whose read mark flipped."""
         step = -1 if now_read else 1
+        if entry_key(entry) in self._hidden_keys:
+            self.hidden_unread += step
+            return
         self.unread += step
         for topic in topics_of(entry):
             self.topic_unread[topic] += step
         self.source_unread.add(entry.provider, entry.domain, step)
 
-    def star_changed(self, now_starred: bool) -> None:
-        """Adjust for one article whose star flipped."""
-        self.starred += 1 if now_starred else -1
+    def star_changed(self, now_starred: bool, entry: Entry | None = None) -> None:
+        """Adjust for one article whose star flipped (a hidden one is not counted)."""
+        if entry is None or entry_key(entry) not in self._hidden_keys:
+            self.starred += 1 if now_starred else -1

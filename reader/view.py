@@ -13,7 +13,9 @@ from functools import cached_property
 from reader.entry import Entry
 from reader.library import Collection, SortKey
 from reader.query import Query, parse_query, quote_value
-from reader.scopes import ALL, Scope
+from reader.scopes import ALL, HIDDEN, Scope
+
+_NOTHING = Collection([])
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,15 @@ class ViewState:
         """Whether the rows are ranked by match (relevance chosen and words searched)."""
         return self.relevance and bool(self.query.words)
 
+    def listed(self, collection: Collection) -> Collection:
+        """What the scope lists from: ``collection``, or what its hide rules leave out."""
+        if self.scope.kind == HIDDEN.kind:
+            return collection.hidden or _NOTHING
+        return collection
+
     def rows(self, collection: Collection, read: set[str], starred: set[str]) -> list[Entry]:
         """The rows ``collection`` has for this view, given the read and starred keys."""
-        return collection.view(
+        return self.listed(collection).view(
             self.sort,
             self.reverse,
             self.scope.topic,
@@ -107,7 +115,7 @@ class ScopeSize:
             self._key, self._size = (
                 key,
                 len(
-                    collection.view(
+                    view.listed(collection).view(
                         view.sort,
                         view.reverse,
                         view.scope.topic,

@@ -245,7 +245,7 @@ class LibraryLoader(Widget):
                 ready = preload.result()
                 source, first, diff = ready.source, ready.collection, ready.diff
             else:
-                source = Source(self.locations)
+                source = Source(self.locations, self.app.config.hide)
                 first = source.load()
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
             self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))

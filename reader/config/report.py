@@ -26,7 +26,8 @@ def problem_line(path: Path, problem: Problem) -> str:
 
 def named(problem: Problem) -> str:
     """The message, after the key it is about (``list.date: must be ...``) unless it names it."""
-    if not problem.path or str(problem.path[-1]) in problem.message:
+    last = problem.path[-1] if problem.path else None
+    if last is None or (isinstance(last, str) and last in problem.message):
         return problem.message
     label = ""
     for part in problem.path:

@@ -1,4 +1,4 @@
-"""The sidebar: all articles, unread, starred, saved searches, then the sources and the topics.
+"""The sidebar: all articles, unread, starred, saved searches, hidden, then sources and topics.
 
 The sources are the subscribed feeds (a Feeds section, before the topics) or,
 in a cache that has none, the articles' providers (a Providers section, after
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from reader.paths import Locations
 from reader.scopes import (
     ALL,
+    HIDDEN,
     STARRED,
     UNREAD,
     Counts,
@@ -133,6 +134,8 @@ class TopicSidebar(PlainOptionList):
             (STARRED, _prompt("★ " + STARRED.name, None, counts.starred)),
         ]
         lines += [(view_scope(v.name, v.query), _prompt("/ " + v.name, None, n)) for v, n in views]
+        if counts.hidden_total is not None:  # only when config.toml has hide rules
+            lines.append((HIDDEN, _prompt("⊘ " + HIDDEN.name, None, counts.hidden_total)))
         topics = [
             (topic_scope(name), _prompt(name, unread, total))
             for name, total, unread in counts.topics()

@@ -48,9 +48,10 @@ TYPED = {
     "before": ["1970-01-02", "1970-01-04", "1970-01-07"],
     "quality": [">40", ">=50", "<10", "<=0", "=50", "50", "<-3", ">-1"],
     "type": ["video", "VIDEO", "article", "Vidéo", "podcast"],
+    "title": ["t1", "T12", "t", "T1 x", "t2 ", "zzz"],
 }
 """Values to try for each qualifier: a qualifier added to the table needs some here."""
-BUILTIN_STEPS = {"is", "after", "before", "quality", "type"}
+BUILTIN_STEPS = {"is", "after", "before", "quality", "type", "title"}
 """Qualifiers typed with every keystroke of big lists: their masks must run in C."""
 
 

@@ -232,7 +232,8 @@ def test_fts_syntax_in_input_is_searched_as_text(source: Source) -> None:
     assert found(source, "(solar") == ["deep/er/panels.md"]
     assert found(source, "*solar*") == ["deep/er/panels.md"]
     assert found(source, "night-shift") == ["cafe.md"]
-    assert found(source, "title:landfill") == []  # not a column filter: the phrase "title landfill"
+    assert found(source, "body:landfill") == []  # not a column filter: the phrase "body landfill"
+    assert found(source, "title:landfill") == ["deep/er/panels.md"]  # the qualifier, a title word
     assert len(found(source, "-")) == len(source.load())  # nothing left to search for: everything
 
 
