@@ -96,9 +96,14 @@ async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
 
 
 async def shoot(
-    name: str, size: tuple[int, int], keys: tuple[str, ...], out: Path, feeds: bool = False
+    name: str,
+    size: tuple[int, int],
+    keys: tuple[str, ...],
+    out: Path,
+    feeds: bool = False,
+    theme: str = "",
 ) -> Path:
-    """Run a fresh app, press ``keys``, and save ``out/name.svg``."""
+    """Run a fresh app (in ``theme``, set in config.toml), press ``keys``, save ``out/name.svg``."""
     with tempfile.TemporaryDirectory(prefix="newsreader-shots-") as tmp:
         base = Path(tmp)
         # The status line names the cache: a fixed folder keeps the pictures the same each run.
@@ -109,6 +114,10 @@ async def shoot(
             folder.mkdir(parents=True)
         if feeds:
             make_feed_cache(locations, NOW)
+        if theme:  # a top-level key goes before the tables ([[feeds]]) in the file
+            config = locations.feeds_config_path
+            rest = config.read_text(encoding="utf-8") if config.exists() else ""
+            config.write_text(f'theme = "{theme}"\n' + rest, encoding="utf-8")
         app = make_app(locations, clock=lambda: NOW)
         async with app.run_test(size=size) as pilot:
             await wait_loaded(pilot)

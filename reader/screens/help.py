@@ -11,6 +11,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.theme_styles import KEY
+
 # Each section names a node whose bindings it lists: the app, the screen, or a pane.
 _SECTIONS = (
     ("Everywhere", "app"),
@@ -59,7 +61,7 @@ def bindings_table(title: str, node: DOMNode) -> Table | None:
         box=None,
         padding=(0, 2),
     )
-    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(style=KEY, no_wrap=True)
     table.add_column()
     for keys, description in by_action.values():
         table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description))

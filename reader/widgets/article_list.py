@@ -34,6 +34,7 @@ from reader.formatting import (
     quality_text,
     relative_date,
 )
+from reader.widgets.component_style import readable_style
 
 PROVIDER_WIDTH = 16
 MARK_WIDTH = 3
@@ -224,7 +225,7 @@ class ArticleList(ScrollView, can_focus=True):
         )
 
         def style(name: str) -> Style:
-            return base + self.get_component_rich_style(name, partial=True) + cursor
+            return base + readable_style(self, name) + cursor
 
         key = entry_key(entry)
         unread = key not in self.read_keys

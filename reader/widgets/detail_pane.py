@@ -22,6 +22,7 @@ from reader.enclosure import describe
 from reader.entry import Entry, offered_topics, topics_of
 from reader.formatting import long_date
 from reader.fulltext.store import FullTextStore
+from reader.theme_styles import NOTE
 from reader.widgets.link_clicks import ClickableLinks
 from reader.widgets.related_list import RelatedList
 
@@ -133,7 +134,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         url = Text("Link       ", style="dim")
         url.append(article.url or "none", style="underline" if article.url else "dim")
         if note:
-            url.append(f"\n{note}", style="italic yellow")
+            url.append(f"\n{note}", style=NOTE)
         self.query_one("#detail-url", Static).update(url)
         media = _media(article)
         heading = [f"Related ({len(article.related)})"] if article.related else []

@@ -1,0 +1,43 @@
+"""The reader's Rich style names, coloured from the Textual theme in force.
+
+Text built outside a widget (captions, the detail pane's notes, the help
+table) names a style here instead of a colour, so a light theme, a dark one
+and ``NO_COLOR`` all get colours from the theme's variables (the readable
+``text-*`` variants), never a fixed red or cyan. The names live in the app
+console's Rich theme, pushed again at each theme change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich is imported when the app builds the theme: captions only need names
+    from rich.theme import Theme
+
+ALERT = "reader.alert"
+"""Something failed (a feed's last fetch): the theme's error colour, bold."""
+NOTE = "reader.note"
+"""A note beside the data (why a link will not open): the warning colour, italic."""
+KEY = "reader.key"
+"""A key in the help table: the accent colour, bold."""
+ERROR = "reader.error"
+"""A failure in a table cell (a feed's last result): the error colour."""
+
+_STYLES = {
+    ALERT: ("bold", "text-error"),
+    NOTE: ("italic", "text-warning"),
+    KEY: ("bold", "text-accent"),
+    ERROR: ("", "text-error"),
+}
+
+
+def rich_theme(variables: Mapping[str, str]) -> Theme:
+    """The reader's styles for a theme's CSS ``variables`` (a colour left out: no colour)."""
+    from rich.theme import Theme
+
+    styles = {}
+    for name, (attributes, variable) in _STYLES.items():
+        colour = variables.get(variable, "")
+        styles[name] = f"{attributes} {colour}" if colour.startswith("#") else attributes or "none"
+    return Theme(styles, inherit=True)

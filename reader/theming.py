@@ -1,0 +1,46 @@
+"""The app's theme: the one config.toml names from the first frame, and the palette's choice
+written back there.
+
+Kept out of app.py so the app only calls three functions: :func:`apply_start_theme`
+in its constructor (before anything is drawn, so the default theme never flashes),
+:func:`restyle` and :func:`remember_theme` when the theme changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader.config.edit import ConfigWriteError, set_value
+from reader.config.theme import DEFAULT_THEME, theme_problem
+from reader.theme_styles import rich_theme
+
+if TYPE_CHECKING:
+    from reader.app import NewsReaderApp
+
+
+def apply_start_theme(app: NewsReaderApp, name: str) -> str | None:
+    """Put ``name`` in force (an unknown one: the default); return the line that says it was
+    unknown, for a notification once the app is up."""
+    problem = theme_problem(name, app.available_themes)
+    app.theme = DEFAULT_THEME if problem else name
+    restyle(app)
+    return f"config.toml: {problem}" if problem else None
+
+
+def restyle(app: NewsReaderApp) -> None:
+    """Colour the reader's Rich style names (:mod:`reader.theme_styles`) from the theme in force."""
+    console = app.console
+    if getattr(console, "_reader_styles", False):
+        console.pop_theme()
+    console.push_theme(rich_theme(app.get_css_variables()))
+    console._reader_styles = True  # type: ignore[attr-defined]
+
+
+def remember_theme(app: NewsReaderApp, name: str) -> None:
+    """Write ``name`` to config.toml (comments kept); a file that cannot take it is said in
+    one line, and the theme stays in force for this run."""
+    path = app.locations.feeds_config_path
+    try:
+        set_value(path, ("theme",), name)
+    except ConfigWriteError as exc:
+        app.notify(f"Theme {name} not saved: {exc}", severity="warning", markup=False)
