@@ -77,6 +77,12 @@ FEED_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
 ]
 """The same, on a cache of fetched articles from three feeds (see feed_scene.py)."""
 
+THEME_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...], str]] = [
+    ("light-theme", SIZE, ("h", "j", "j", "j", "l", "m", "j", "f", "j"), "textual-light"),
+]
+"""The same on the samples, with a theme set in config.toml: a topic chosen, rows read and
+starred."""
+
 
 async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
     """Wait until the scan is done and the list has rows."""
@@ -143,6 +149,9 @@ async def main(out: Path = HERE) -> None:
         print(f"wrote {path}")
     for name, size, keys in FEED_SHOTS:
         path = await shoot(name, size, keys, out, feeds=True)
+        print(f"wrote {path}")
+    for name, size, keys, theme in THEME_SHOTS:
+        path = await shoot(name, size, keys, out, theme=theme)
         print(f"wrote {path}")
 
 
