@@ -61,7 +61,8 @@ def bindings_table(title: str, node: DOMNode) -> Table | None:
         box=None,
         padding=(0, 2),
     )
-    table.add_column(style=KEY, no_wrap=True)
+    # The style itself, not its name: the table renders the same on any console.
+    table.add_column(style=node.app.console.get_style(KEY), no_wrap=True)
     table.add_column()
     for keys, description in by_action.values():
         table.add_row(Text(" ".join(dict.fromkeys(keys))), Text(description))
