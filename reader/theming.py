@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reader.config.edit import ConfigWriteError, set_value
 from reader.config.theme import DEFAULT_THEME, theme_problem
 from reader.theme_styles import rich_theme
 
@@ -39,6 +38,8 @@ def restyle(app: NewsReaderApp) -> None:
 def remember_theme(app: NewsReaderApp, name: str) -> None:
     """Write ``name`` to config.toml (comments kept); a file that cannot take it is said in
     one line, and the theme stays in force for this run."""
+    from reader.config.edit import ConfigWriteError, set_value  # tomlkit: not needed at start
+
     path = app.locations.feeds_config_path
     try:
         set_value(path, ("theme",), name)
