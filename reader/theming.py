@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.widgets import Static
+
 from reader.config.theme import DEFAULT_THEME, theme_problem
 from reader.theme_styles import rich_theme
 
@@ -27,12 +29,18 @@ def apply_start_theme(app: NewsReaderApp, name: str) -> str | None:
 
 
 def restyle(app: NewsReaderApp) -> None:
-    """Colour the reader's Rich style names (:mod:`reader.theme_styles`) from the theme in force."""
+    """Colour the reader's Rich style names (:mod:`reader.theme_styles`) from the theme in force,
+    and redo the texts on screen that were coloured with the old ones."""
     console = app.console
     if getattr(console, "_reader_styles", False):
         console.pop_theme()
     console.push_theme(rich_theme(app.get_css_variables()))
     console._reader_styles = True  # type: ignore[attr-defined]
+    if app.is_running:
+        # A static turns Rich text into Textual's content once, with the colours of that moment.
+        for screen in app.screen_stack:
+            for static in screen.query(Static):
+                static.update(static.content, layout=False)
 
 
 def remember_theme(app: NewsReaderApp, name: str) -> None:

@@ -159,3 +159,25 @@ async def test_no_color_leaves_no_hue(fixture_locations, monkeypatch):
     assert colours
     coloured = {c for c in colours if len({c[0:2].lower(), c[2:4].lower(), c[4:6].lower()}) > 1}
     assert not coloured
+
+
+async def test_texts_on_screen_take_the_new_theme(tmp_path):
+    """A failed feed's reason in the list title is in the error colour of the theme chosen, not of
+    the one it was first drawn in."""
+    from app.test_app_sources import feeds_cache
+    from app.test_snapshots_sources import choose_failed_feed
+
+    app = build_app(feeds_cache(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await choose_failed_feed()(pilot)
+
+        def alert_colour() -> str:
+            title = app.screen.query_one("#list-title")
+            content = title.visual
+            [span] = [s for s in content.spans if "failed" in content.plain[s.start : s.end]]
+            return span.style.foreground.hex.upper()
+
+        assert alert_colour() == app.theme_variables["text-error"].upper()
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert alert_colour() == app.theme_variables["text-error"].upper()
