@@ -29,7 +29,28 @@ _STYLES = {
     NOTE: ("italic", "text-warning"),
     KEY: ("bold", "text-accent"),
     ERROR: ("", "text-error"),
+    # Rich's Markdown styles name fixed colours (cyan on black code, magenta headings, bright
+    # blue links): an article body takes the theme's instead.
+    "markdown.code": ("bold", "text-accent"),
+    "markdown.code_block": ("", "text-accent"),
+    "markdown.block_quote": ("", "text-secondary"),
+    "markdown.list": ("", "text-accent"),
+    "markdown.item.number": ("", "text-accent"),
+    "markdown.h2": ("underline", "text-primary"),
+    "markdown.h3": ("bold", "text-primary"),
+    "markdown.h4": ("italic", "text-primary"),
+    "markdown.link": ("", "text-primary"),
+    "markdown.link_url": ("underline", "text-primary"),
+    "markdown.table.border": ("", "text-primary"),
+    "markdown.table.header": ("not bold", "text-primary"),
+    "markdown.kbd": ("bold", "text-warning"),
 }
+
+
+def code_theme(dark: bool) -> str:
+    """The code blocks' colours: terminal colours (which Textual maps for a dark or a light theme)
+    on the pane's own background, not Rich's default dark box."""
+    return "ansi_dark" if dark else "ansi_light"
 
 
 def rich_theme(variables: Mapping[str, str]) -> Theme:

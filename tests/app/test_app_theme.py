@@ -181,3 +181,26 @@ async def test_texts_on_screen_take_the_new_theme(tmp_path):
         app.theme = "textual-light"
         await pilot.pause()
         assert alert_colour() == app.theme_variables["text-error"].upper()
+
+
+async def test_article_text_takes_the_theme_and_a_new_one(samples_locations):
+    """Headings in the reader view are in the theme's colour (not Rich's fixed magenta), and a
+    theme chosen while reading renders the text again in the new one."""
+    from reader.widgets.rendered_text import RenderedText
+
+    app = build_app(samples_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("j", "enter")  # the night-train sample: a second-level heading
+        await pilot.pause()
+
+        def heading_colour() -> str:
+            page = app.screen.query_one(RenderedText)
+            [line] = [s for s in page._lines if "What passengers need to know" in s.text]
+            [segment] = [s for s in line if "passengers" in s.text]
+            return segment.style.color.triplet.hex.upper()
+
+        assert heading_colour() == app.theme_variables["text-primary"].upper()
+        app.theme = "solarized-light"
+        await pilot.pause()
+        assert heading_colour() == app.theme_variables["text-primary"].upper()
