@@ -53,12 +53,17 @@ def code_theme(dark: bool) -> str:
     return "ansi_dark" if dark else "ansi_light"
 
 
-def rich_theme(variables: Mapping[str, str]) -> Theme:
-    """The reader's styles for a theme's CSS ``variables`` (a colour left out: no colour)."""
+def rich_theme(colours: Mapping[str, str]) -> Theme:
+    """The reader's styles from a theme's colours (Rich colour names by CSS variable name, such
+    as ``{"text-error": "#d17e92"}``); a colour left out gives no colour, never a fixed one."""
     from rich.theme import Theme
 
     styles = {}
     for name, (attributes, variable) in _STYLES.items():
-        colour = variables.get(variable, "")
-        styles[name] = f"{attributes} {colour}" if colour.startswith("#") else attributes or "none"
+        colour = colours.get(variable, "")
+        styles[name] = f"{attributes} {colour}".strip() or "none"
     return Theme(styles, inherit=True)
+
+
+VARIABLES = frozenset(variable for _, variable in _STYLES.values())
+"""The theme variables the styles take their colours from."""

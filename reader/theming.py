@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.color import Color, ColorParseError
 from textual.widgets import Static
 
 from reader.config.theme import DEFAULT_THEME, theme_problem
-from reader.theme_styles import rich_theme
+from reader.theme_styles import VARIABLES, rich_theme
 
 if TYPE_CHECKING:
     from reader.app import NewsReaderApp
@@ -34,13 +35,27 @@ def restyle(app: NewsReaderApp) -> None:
     console = app.console
     if getattr(console, "_reader_styles", False):
         console.pop_theme()
-    console.push_theme(rich_theme(app.get_css_variables()))
+    console.push_theme(rich_theme(_rich_colours(app.get_css_variables())))
     console._reader_styles = True  # type: ignore[attr-defined]
     if app.is_running:
         # A static turns Rich text into Textual's content once, with the colours of that moment.
         for screen in app.screen_stack:
             for static in screen.query(Static):
                 static.update(static.content, layout=False)
+
+
+def _rich_colours(variables: dict[str, str]) -> dict[str, str]:
+    """The colours the reader's styles use, as Rich names: ``#rrggbb``, or a terminal colour
+    number for the ANSI themes (whose variables say ``ansi_red``)."""
+    colours = {}
+    for name in VARIABLES:
+        try:
+            colour = Color.parse(variables[name])
+        except (KeyError, ColorParseError):
+            continue
+        if colour.a == 1:  # a see-through colour has no Rich equivalent: leave it out
+            colours[name] = colour.rich_color.name
+    return colours
 
 
 def remember_theme(app: NewsReaderApp, name: str) -> None:
