@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from reader.app import NewsReaderApp
 
 
+def known_theme_names() -> list[str]:
+    """The names ``theme`` may take (Textual's themes; the reader registers none of its own), for
+    ``newsreader config --check``, which has no app to ask: pass them to
+    :func:`reader.config.theme.theme_problem`."""
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted(BUILTIN_THEMES)
+
+
 def apply_start_theme(app: NewsReaderApp, name: str) -> str | None:
     """Put ``name`` in force (an unknown one: the default); return the line that says it was
     unknown, for a notification once the app is up."""

@@ -204,3 +204,14 @@ async def test_article_text_takes_the_theme_and_a_new_one(samples_locations):
         app.theme = "solarized-light"
         await pilot.pause()
         assert heading_colour() == app.theme_variables["text-primary"].upper()
+
+
+def test_names_for_the_check_command_are_the_apps(fixture_locations):
+    from reader.config.theme import theme_problem
+    from reader.theming import known_theme_names
+
+    names = known_theme_names()
+    assert set(names) == set(build_app(fixture_locations).available_themes)
+    assert {"textual-light", "solarized-light", "catppuccin-latte"} <= set(names)
+    assert theme_problem("nord", names) is None
+    assert theme_problem("Nord", names) is not None  # names are exact, as Textual takes them
