@@ -27,6 +27,7 @@ from reader.screens.help import HelpScreen
 from reader.screens.key_tables import APP_KEYS, HELP_KEY
 from reader.screens.main import MainScreen
 from reader.settings import load_settings
+from reader.theming import apply_start_theme, remember_theme, restyle
 
 TERMINAL_CHECK_SECONDS = 1.0
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")
@@ -93,6 +94,8 @@ class NewsReaderApp(App[None]):
         """Whether the first frame is on the screen (every widget of the main screen mounted)."""
         self._exit_code: int | None = None
         """The code of an exit asked for (a signal, a lost terminal) before the first frame."""
+        self.theme_problem = apply_start_theme(self, self.config.theme)
+        """Why config.toml's theme is not in force (an unknown name), said once the app is up."""
 
     def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app in the terminal; the process ends after it, so nothing is collected then.
@@ -130,6 +133,15 @@ class NewsReaderApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:
             self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+        if self.theme_problem:
+            self.notify(self.theme_problem, severity="warning", markup=False)
+
+    def watch_theme(self, name: str) -> None:
+        """Colour the reader's own styles from the new theme; a change made once the app is up
+        (the palette's "Change theme") is remembered in config.toml."""
+        restyle(self)
+        if self._shown:
+            remember_theme(self, name)
 
     def on_ready(self) -> None:
         self._shown = True

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reader.article_text import FILE, FULLTEXT, ArticleText
 from reader.library import SortKey
+from reader.theme_styles import ALERT
 from reader.view import ViewState
 
 if TYPE_CHECKING:  # rich is imported when a caption is built: the CLI never needs it
@@ -49,7 +50,7 @@ def list_title(view: ViewState, shown: int, total: int) -> Text:
     count = f"{shown:,} of {total:,}" if view.text else f"{shown:,}"
     title = Text.assemble((view.scope.name, "bold"))
     if view.scope.problem:  # a feed whose last fetch failed: why, where the keyboard user looks
-        title.append(f" · ! last fetch failed: {view.scope.problem}", style="bold red")
+        title.append(f" · ! last fetch failed: {view.scope.problem}", style=ALERT)
     title.append(f" · {count} · {order_caption(view)}")
     if view.text:
         title.append(f" · search “{view.text}”", style="italic")

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from reader.config import load_config
+from reader.config.model import Problem
 from reader.config.report import default_text, problem_line
 from reader.paths import Locations, resolve
 
@@ -56,13 +57,21 @@ def stdin_is_terminal() -> bool:
 
 def check(path: Path) -> list[str]:
     """Every problem of the file at ``path`` as ``file:line: message`` (an absent file: none)."""
-    loaded = load_config(path)
-    problems = loaded.problems
-    if loaded.config.keys.remaps:  # checked against the real bindings, which need Textual
-        from reader.screens.keymap import key_problems, with_problems
+    from reader.config.load import placed
+    from reader.config.theme import theme_problem
 
-        problems = with_problems(loaded, tuple(key_problems(loaded.config.keys))).problems
-    return [problem_line(path, problem) for problem in problems]
+    loaded = load_config(path)
+    problems = list(loaded.problems)
+    if loaded.config.keys.remaps:  # checked against the real bindings, which need Textual
+        from reader.screens.keymap import key_problems
+
+        problems += key_problems(loaded.config.keys)
+    if "theme" in loaded.document:  # Textual's themes, which the data layer does not know
+        from reader.theming import known_theme_names
+
+        if message := theme_problem(loaded.config.theme, known_theme_names()):
+            problems.append(Problem(("theme",), message))
+    return [problem_line(path, problem) for problem in placed(problems, loaded.text)]
 
 
 @click.command("config")

@@ -77,6 +77,12 @@ FEED_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
 ]
 """The same, on a cache of fetched articles from three feeds (see feed_scene.py)."""
 
+THEME_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...], str]] = [
+    ("light-theme", SIZE, ("h", "j", "j", "j", "l", "m", "j", "f", "j"), "textual-light"),
+]
+"""The same on the samples, with a theme set in config.toml: a topic chosen, rows read and
+starred."""
+
 
 async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
     """Wait until the scan is done and the list has rows."""
@@ -96,9 +102,14 @@ async def wait_loaded(pilot: Pilot, timeout: float = 30.0) -> None:
 
 
 async def shoot(
-    name: str, size: tuple[int, int], keys: tuple[str, ...], out: Path, feeds: bool = False
+    name: str,
+    size: tuple[int, int],
+    keys: tuple[str, ...],
+    out: Path,
+    feeds: bool = False,
+    theme: str = "",
 ) -> Path:
-    """Run a fresh app, press ``keys``, and save ``out/name.svg``."""
+    """Run a fresh app (in ``theme``, set in config.toml), press ``keys``, save ``out/name.svg``."""
     with tempfile.TemporaryDirectory(prefix="newsreader-shots-") as tmp:
         base = Path(tmp)
         # The status line names the cache: a fixed folder keeps the pictures the same each run.
@@ -109,6 +120,10 @@ async def shoot(
             folder.mkdir(parents=True)
         if feeds:
             make_feed_cache(locations, NOW)
+        if theme:  # a top-level key goes before the tables ([[feeds]]) in the file
+            config = locations.feeds_config_path
+            rest = config.read_text(encoding="utf-8") if config.exists() else ""
+            config.write_text(f'theme = "{theme}"\n' + rest, encoding="utf-8")
         app = make_app(locations, clock=lambda: NOW)
         async with app.run_test(size=size) as pilot:
             await wait_loaded(pilot)
@@ -134,6 +149,9 @@ async def main(out: Path = HERE) -> None:
         print(f"wrote {path}")
     for name, size, keys in FEED_SHOTS:
         path = await shoot(name, size, keys, out, feeds=True)
+        print(f"wrote {path}")
+    for name, size, keys, theme in THEME_SHOTS:
+        path = await shoot(name, size, keys, out, theme=theme)
         print(f"wrote {path}")
 
 

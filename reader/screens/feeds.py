@@ -37,6 +37,7 @@ from reader.screens.feed_name import FeedNameScreen
 from reader.screens.feed_settings import FeedSettingsScreen, policy_words
 from reader.screens.feeds_table import FeedLine, FeedTable, last_fetch_words
 from reader.screens.key_tables import FEEDS_KEYS
+from reader.theme_styles import ALERT
 from reader.widgets.adaptive_footer import AdaptiveFooter
 
 FETCH_POLL_SECONDS = 0.5
@@ -191,7 +192,7 @@ class FeedsScreen(Screen[int | None]):
         text.append_text(Text.assemble("\n", ("Settings  ", "dim"), settings))
         if line.row is not None and line.row.last_fetch is not None:
             words = last_fetch_words(line, self.clock())
-            result = (line.row.last_result, "bold red" if line.failed else "")
+            result = (line.row.last_result, ALERT if line.failed else "")
             text.append_text(Text.assemble("\n", (f"Last fetch {words}  ", "dim"), result))
         detail.update(text)
         detail.set_class(line.failed, "-failed")

@@ -20,6 +20,7 @@ from reader.feeds.listing import FeedRow
 from reader.feeds.policy import Policy
 from reader.feeds.store import site_domain
 from reader.formatting import fit, relative_date
+from reader.theme_styles import ERROR
 
 URL_WIDTH = 110
 """From this many columns of table on, the URL has a column of its own."""
@@ -164,7 +165,7 @@ class FeedTable(DataTable):
             cells.append(Text(last_fetch_words(line, now)))
             fetched = line.row is not None and line.row.last_fetch is not None
             outcome = line.row.last_result if fetched and line.row else ""
-            cells.append(Text(fit(outcome, result).rstrip(), style="red" if line.failed else ""))
+            cells.append(Text(fit(outcome, result).rstrip(), style=ERROR if line.failed else ""))
             refresh = "off" if line.policy.refresh_minutes == 0 else "—"
             if not counting and refresh != "off":
                 refresh = in_words(line.next_refresh(), now)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.screens.key_tables import PALETTE_KEY
+from reader.theme_styles import KEY
 
 # Each section names a node whose bindings it lists: the app, the screen, or a pane.
 _SECTIONS = (
@@ -65,7 +66,8 @@ def bindings_table(title: str, node: DOMNode) -> Table | None:
         box=None,
         padding=(0, 2),
     )
-    table.add_column(style="bold cyan", no_wrap=True)
+    # The style itself, not its name: the table renders the same on any console.
+    table.add_column(style=node.app.console.get_style(KEY), no_wrap=True)
     table.add_column()
     table.add_column(style="dim", no_wrap=True)
     for keys, name, description in by_action.values():

@@ -35,6 +35,7 @@ from reader.formatting import (
     folded_with_positions,
     quality_text,
 )
+from reader.widgets.component_style import readable_style
 
 PROVIDER_WIDTH = 14
 """Cells of the provider column: capped so the title keeps the room (``Tidewater Tri…``)."""
@@ -249,7 +250,7 @@ class ArticleList(ScrollView, can_focus=True):
         )
 
         def style(name: str) -> Style:
-            return base + self.get_component_rich_style(name, partial=True) + cursor
+            return base + readable_style(self, name) + cursor
 
         key = entry_key(entry)
         unread = key not in self.read_keys

@@ -22,6 +22,7 @@ from reader.enclosure import describe
 from reader.entry import Entry, offered_topics, topics_of
 from reader.formatting import long_date
 from reader.fulltext.store import FullTextStore
+from reader.theme_styles import NOTE, code_theme
 from reader.widgets.link_clicks import ClickableLinks
 from reader.widgets.related_list import RelatedList
 
@@ -128,12 +129,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         shown, left = preview(text.markdown) if text.source != EXCERPT else ("", 0)
         body.display = bool(shown)
         # One Rich rendering, not a widget per block: moving through long articles stays quick.
-        body.update(ClickableLinks(Markdown(shown)) if shown else "")
+        code = code_theme(self.app.current_theme.dark)
+        body.update(ClickableLinks(Markdown(shown, code_theme=code)) if shown else "")
         self.query_one("#detail-text-note", Static).update(captions.body_note(text, left))
         url = Text("Link       ", style="dim")
         url.append(article.url or "none", style="underline" if article.url else "dim")
         if note:
-            url.append(f"\n{note}", style="italic yellow")
+            url.append(f"\n{note}", style=NOTE)
         self.query_one("#detail-url", Static).update(url)
         media = _media(article)
         heading = [f"Related ({len(article.related)})"] if article.related else []

@@ -17,6 +17,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.theme_styles import code_theme
+
 MEASURE = 80
 """Columns of text at most: a comfortable line length on a wide terminal."""
 BLOCKS_PER_TICK = 6
@@ -84,7 +86,9 @@ class RenderedText(ScrollView, can_focus=True):
         options = console.options.update(width=self._width, height=None)
         for part in self._parts[self._done : self._done + count]:
             if isinstance(part, str):  # Markdown source: parsed only when its turn comes
-                part = Markdown(part, hyperlinks=False)
+                part = Markdown(
+                    part, hyperlinks=False, code_theme=code_theme(self.app.current_theme.dark)
+                )
             for line in console.render_lines(part, options, pad=False):
                 self._lines.append(Strip(line))
             self._done += 1
@@ -95,10 +99,19 @@ class RenderedText(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         if self._parts and self._column() != self._width:
+            self._rerender()
+        self.refresh()  # the column is centred anew, even where its lines stay the same
+
+    def on_mount(self) -> None:
+        # The lines keep the colours they were rendered in: a new theme renders them again.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._rerender())
+
+    def _rerender(self) -> None:
+        """Render the parts again from the top, staying where the reader was."""
+        if self._parts:
             top = self.scroll_offset.y
             self._restart()
             self.scroll_to(y=top, animate=False, immediate=True)
-        self.refresh()  # the column is centred anew, even where its lines stay the same
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

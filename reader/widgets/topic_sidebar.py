@@ -32,6 +32,7 @@ from reader.scopes import (
 )
 from reader.sources import FeedSource, feed_sources
 from reader.state import SavedView
+from reader.widgets.component_style import readable_style
 from reader.widgets.plain_option_list import PlainOptionList
 
 HEADING = Scope("heading", "")
@@ -119,7 +120,7 @@ class TopicSidebar(PlainOptionList):
 
     def _heading(self, text: str) -> Option:
         return Option(
-            Text(text, style=self.get_component_rich_style("topic-sidebar--heading", partial=True)),
+            Text(text, style=readable_style(self, "topic-sidebar--heading")),
             disabled=True,
         )
 

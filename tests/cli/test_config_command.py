@@ -166,3 +166,15 @@ def test_check_reports_key_problems_that_need_the_real_bindings(run_cli):
     assert len(lines) == 2, lines
     assert lines[0].startswith(f"{path}:3: keys.toggle_star: ") and "toggle_sort" in lines[0]
     assert lines[1].startswith(f"{path}:5: ") and "no_such_action" in lines[1]
+
+
+def test_check_reports_a_theme_textual_does_not_know(run_cli):
+    path = _write(_config_path(run_cli), '# look\ntheme = "no-such-theme"\n')
+    result = run_cli("config", "--check")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{path}:2: unknown theme 'no-such-theme', using textual-dark"
+        " (ctrl+p, Change theme lists them)"
+    ]
+    _write(path, 'theme = "solarized-light"\n')
+    assert run_cli("config", "--check").returncode == 0
