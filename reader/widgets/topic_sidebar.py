@@ -41,14 +41,14 @@ HEADING = Scope("heading", "")
 
 def _prompt(name: str | Text, unread: int | None, total: int | None, style: str = "") -> Table:
     """One line at any width: the name (cut with an ellipsis), then unread and total counts."""
-    line = Table.grid(expand=True)
+    line = Table.grid(expand=True, padding=(0, 1), pad_edge=False)  # a cell between name and counts
     line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     line.add_column(justify="right", no_wrap=True)
     counts = Text()
     if unread:
-        counts.append(f" {unread:,}", style="bold")
+        counts.append(f"{unread:,} ", style="bold")
     if total is not None:
-        counts.append(f" {total:,}", style="dim")
+        counts.append(f"{total:,}", style="dim")
     line.add_row(Text(name, style=style) if isinstance(name, str) else name, counts)
     return line
 
