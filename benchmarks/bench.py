@@ -247,8 +247,21 @@ class Run:
         return usage.ru_maxrss // 1024
 
 
+def shown_count(cache: Path, home: Path) -> int:
+    """How many articles the reader lists with the config in ``home`` (hide rules hide some)."""
+    env = dict(os.environ, XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
+    env.pop("NEWSREADER_CACHE_DIR", None)
+    listed = subprocess.run(
+        [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list", "--json"],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    return listed.stdout.count(b"\n")
+
+
 def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, list[float]]:
-    """Cold, warm and incremental start-up, each from process start."""
+    """Cold, warm and incremental start-up, each from process start (``count``: articles shown)."""
     total = f"{count:,}"
     listed = rf"All articles · {total} ·"
     done = rf"{total} articles in"
@@ -454,7 +467,10 @@ def main() -> None:
         f" ({time.perf_counter() - started:.1f} s to make)"
     )
 
-    figures = {} if args.skip_start else start_figures(cache, args.articles, home, args.runs)
+    shown = args.articles if args.config is None else shown_count(cache, home)
+    if shown != args.articles:
+        print(f"shown with this config: {shown:,} (the rest hidden by its rules)")
+    figures = {} if args.skip_start else start_figures(cache, shown, home, args.runs)
     interaction = asyncio.run(_interaction(cache, home, args.runs))
     figures.update(interaction)
     if not args.skip_baseline:
