@@ -11,7 +11,9 @@ many related items are the same story from another provider). Reported per
 link (all links pooled) and per article (the mean of each article's recall).
 
 Methods so far: ``tfidf`` (plain TF-IDF cosine over title and excerpt, the
-baseline the issue names) and ``tfidf-all`` (title, excerpt and body).
+baseline the issue names), ``tfidf-all`` (title, excerpt and body), and
+``tfidf+duplicates`` (the baseline's top ``k`` together with the article's
+duplicates from :mod:`reader.duplicates`).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reader.articles import ArticleError, parse_text  # noqa: E402
+from reader.duplicates import Story, duplicate_groups, normal_url  # noqa: E402
 
 WORD = re.compile(r"\w+")
 STOP = frozenset(
@@ -49,13 +51,7 @@ class Doc:
     excerpt: str
     body: str
     related: frozenset[str]
-
-
-def normal_url(url: str) -> str:
-    """The URL as two copies of one story compare: https, no ``www.``, query or trailing ``/``."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return urlunsplit(("https", host, parts.path.rstrip("/"), "", ""))
+    provider: str = ""
 
 
 def load(folder: Path) -> list[Doc]:
@@ -70,7 +66,14 @@ def load(folder: Path) -> list[Doc]:
             continue
         related = frozenset(normal_url(item.url) for item in article.related if item.url)
         docs.append(
-            Doc(normal_url(article.url), article.title, article.excerpt, article.body, related)
+            Doc(
+                normal_url(article.url),
+                article.title,
+                article.excerpt,
+                article.body,
+                related,
+                article.provider.name or article.provider.domain,
+            )
         )
     return docs
 
@@ -113,8 +116,24 @@ METHODS: dict[str, Callable[[list[Doc]], Callable[[int], list[int]]]] = {
 }
 
 
-def score(docs: list[Doc], ranked: Callable[[int], list[int]], k: int) -> tuple[float, float, int]:
-    """(recall over all links, mean recall over articles with links, number of links)."""
+def duplicates_of(docs: list[Doc]) -> dict[int, set[int]]:
+    """Each article's duplicates (the other members of its group)."""
+    stories = [Story(d.url, f"{d.title}\n{d.excerpt}\n{d.body}", d.provider) for d in docs]
+    found: dict[int, set[int]] = {}
+    for group in duplicate_groups(stories):
+        for at in group:
+            found[at] = set(group) - {at}
+    return found
+
+
+def score(
+    docs: list[Doc],
+    ranked: Callable[[int], list[int]],
+    k: int,
+    duplicates: dict[int, set[int]] | None = None,
+) -> tuple[float, float, int]:
+    """(recall over all links, mean recall over articles with links, number of links), counting
+    the top ``k`` together with each article's ``duplicates``."""
     at = {doc.url: i for i, doc in enumerate(docs)}
     found = total = 0
     per_article = []
@@ -122,7 +141,7 @@ def score(docs: list[Doc], ranked: Callable[[int], list[int]], k: int) -> tuple[
         wanted = {at[url] for url in doc.related if url in at and at[url] != i}
         if not wanted:
             continue
-        top = set(ranked(i)[:k])
+        top = set(ranked(i)[:k]) | (duplicates or {}).get(i, set())
         hits = len(wanted & top)
         found += hits
         total += len(wanted)
@@ -139,12 +158,17 @@ def main() -> None:
     print(f"{len(docs)} articles with a URL in {args.folder.name}")
     print(f"| method | recall@{args.k} (links) | recall@{args.k} (articles) | links | time |")
     print("|---|---|---|---|---|")
-    for name, method in METHODS.items():
+    runs = [(name, method, False) for name, method in METHODS.items()]
+    runs.append(("tfidf+duplicates", METHODS["tfidf"], True))
+    for name, method, with_duplicates in runs:
         started = time.perf_counter()
         ranked = method(docs)
-        links_recall, article_recall, links = score(docs, ranked, args.k)
+        duplicates = duplicates_of(docs) if with_duplicates else None
+        links_recall, article_recall, links = score(docs, ranked, args.k, duplicates)
         took = time.perf_counter() - started
         print(f"| {name} | {links_recall:.3f} | {article_recall:.3f} | {links} | {took:.2f} s |")
+    groups = duplicate_groups([Story(d.url, f"{d.title}\n{d.excerpt}", d.provider) for d in docs])
+    print(f"duplicate groups: {len(groups)}, {sum(len(g) for g in groups)} articles")
 
 
 if __name__ == "__main__":
