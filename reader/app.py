@@ -67,6 +67,7 @@ class NewsReaderApp(App[None]):
         locations: Locations,
         clock: Callable[[], dt.datetime] = local_now,
         preload: Future[Preloaded] | None = None,
+        settings: LoadedConfig | None = None,
     ) -> None:
         super().__init__()
         self.preload = preload
@@ -74,11 +75,12 @@ class NewsReaderApp(App[None]):
         self.locations = locations
         self.clock = clock
         self.settings = load_settings(locations.settings_path)
-        self.loaded_config: LoadedConfig = load_config(
+        self.loaded_config: LoadedConfig = settings or load_config(
             locations.feeds_config_path, every_section=False
         )
-        """config.toml as read at start, with what was wrong in it (the feeds, topics and
-        openers sections are checked after the first frame, see :meth:`_check_config`)."""
+        """config.toml as read at start (by the caller, when it had), with what was wrong in it
+        (the feeds, topics and openers sections are checked after the first frame, see
+        :meth:`_check_config`)."""
         self.config: Config = self.loaded_config.config
         """The settings in force (defaults where the file is silent or wrong)."""
         if self.config.keys.remaps:  # [keys]: checked against the bindings, then in force
@@ -246,6 +248,8 @@ def make_app(
     *,
     clock: Callable[[], dt.datetime] = local_now,
     preload: Future[Preloaded] | None = None,
+    settings: LoadedConfig | None = None,
 ) -> NewsReaderApp:
-    """Build the app for ``locations`` (default: resolved from the environment)."""
-    return NewsReaderApp(locations or resolve(), clock=clock, preload=preload)
+    """Build the app for ``locations`` (default: resolved from the environment); ``settings``:
+    config.toml, when the caller has read it (else the app reads it)."""
+    return NewsReaderApp(locations or resolve(), clock=clock, preload=preload, settings=settings)

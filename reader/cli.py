@@ -194,10 +194,15 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
 
         gc_pause.pause()  # resumed by the main screen once the list has painted
         prepare_workers()
-        loading = preload(locations)  # read the index while the UI is imported and starts
+        from reader.config import load_config
+
+        # Read once: the preload needs its hide rules, the app the rest (the sections that cost
+        # more, feeds and openers, are checked by the app after its first frame).
+        settings = load_config(locations.feeds_config_path, every_section=False)
+        loading = preload(locations, settings.config.hide)  # the index, while the UI starts
         from reader.app import make_app
 
-        app = make_app(locations, preload=loading)
+        app = make_app(locations, preload=loading, settings=settings)
         app.run()
         for note in filter(None, app.farewell):
             click.echo(f"newsreader: {note}", err=True)
