@@ -35,6 +35,8 @@ class Entry(NamedTuple):
     """Topic names joined by :data:`TOPIC_SEP` (see :func:`topics_of`)."""
     id: int | None = None
     """The index's row id: what full-text matches are reported as (None outside an index)."""
+    group: int | None = None
+    """The duplicate group: the smallest id among the copies of the same story (None: alone)."""
 
 
 def split_topics(joined: str) -> list[str]:

@@ -24,12 +24,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
-from reader import filecheck, index_db
+from reader import filecheck, index_db, similar_store
 from reader.article_text import markdown_to_text
 from reader.entry import Entry
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
 from reader.fulltext.store import FullTextStore
-from reader.index_rows import ArticleRow, ParseJob, parse_files
+from reader.index_reads import IndexReads
+from reader.index_rows import STORED, ArticleRow, ParseJob, parse_files
 from reader.index_schema import (
     BULK_QUERY,
     COLUMNS,
@@ -39,6 +40,7 @@ from reader.index_schema import (
     SCHEMA_VERSION,
 )
 from reader.paths import OWN_DIR_NAME
+from reader.similarity import Signature
 
 
 class Skip(NamedTuple):
@@ -58,6 +60,8 @@ class ScanResult:
     touched: list[str] = field(default_factory=list)
     """Paths that were added, changed or removed (what a loaded list must update)."""
     skipped: list[Skip] = field(default_factory=list)
+    regrouped: list[str] = field(default_factory=list)
+    """Unchanged articles whose duplicate group changed (a copy of their story came or went)."""
     stopped: bool = False
     """The scan was asked to stop before every file was parsed; the next scan parses the rest."""
 
@@ -78,7 +82,7 @@ def start_diff(index: Index) -> PendingDiff | None:
     return filecheck.start(str(index.root), str(index.db_path))
 
 
-class Index:
+class Index(IndexReads):
     """The index of one folder of articles, on disk or (for read-only places) in memory."""
 
     def __init__(self, root: Path, db_path: Path | None) -> None:
@@ -88,6 +92,8 @@ class Index:
         self.problem = ""
         """Why the index is kept in memory this run though it has a file (empty when it is not)."""
         self.conn = self._open()
+        self._counted = (-1, 0)
+        """The article count, and the ``total_changes`` it was counted at (lookups reuse it)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
 
@@ -151,58 +157,6 @@ class Index:
             row[0] for row in self.conn.execute("SELECT url FROM articles WHERE url IS NOT NULL")
         }
 
-    def search(self, expression: str) -> list[str]:
-        """Paths of the articles matching an FTS5 ``expression``, best match first."""
-        try:
-            with self._lock:
-                rows = self.conn.execute(
-                    "SELECT a.path FROM search JOIN articles a ON a.id = search.rowid"
-                    " WHERE search MATCH ? ORDER BY rank",
-                    (expression,),
-                ).fetchall()
-        except sqlite3.OperationalError:
-            return []  # an expression FTS5 cannot read matches nothing
-        return [row[0] for row in rows]
-
-    def match_ids(self, expression: str) -> set[int]:
-        """Row ids of the articles matching an FTS5 ``expression``, unranked (fast: no scoring)."""
-        try:
-            with self._lock:
-                try:
-                    # One JSON row instead of a row per match: a one-letter prefix matches nearly
-                    # everything.
-                    row = self.conn.execute(
-                        "SELECT json_group_array(rowid) FROM search WHERE search MATCH ?",
-                        (expression,),
-                    ).fetchone()
-                    return set(json.loads(row[0]))
-                except sqlite3.OperationalError as exc:
-                    if "json_group_array" not in str(exc):
-                        raise  # the expression, not a missing JSON function
-                rows = self.conn.execute(
-                    "SELECT rowid FROM search WHERE search MATCH ?", (expression,)
-                )
-                return {row[0] for row in rows}
-        except sqlite3.OperationalError:
-            return set()  # an expression FTS5 cannot read matches nothing
-
-    def entries_at(self, paths: list[str]) -> list[Entry]:
-        """The indexed articles among ``paths`` (to update a loaded list after a small scan)."""
-        found: list[Entry] = []
-        with self._lock:
-            for start in range(0, len(paths), 500):
-                chunk = paths[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self.conn.execute(
-                    f"SELECT {COLUMNS} FROM articles WHERE path IN ({marks})", chunk
-                )
-                found += map(Entry._make, rows)
-        return found
-
-    def count(self) -> int:
-        """How many articles the index holds."""
-        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-
     # --- scanning ---------------------------------------------------------------
 
     def scan(
@@ -227,11 +181,14 @@ class Index:
         root = str(self.root)
         instant_skips = [c for c in changed if c.problem is not None]
         jobs = [ParseJob(root, c.path, c.size, c.mtime_ns) for c in changed if c.problem is None]
-        self.store(gone=gone, skips=instant_skips)
+        regrouped = self.store(gone=gone, skips=instant_skips)
         result.removed = len(gone)
         result.parsed = len(instant_skips)
         result.touched = gone + [skip.path for skip in instant_skips] + [job.path for job in jobs]
         self._parse_all(jobs, result, progress, workers, stop)
+        regrouped += result.regrouped
+        known = set(result.touched)
+        result.touched += [path for path in dict.fromkeys(regrouped) if path not in known]
         result.skipped = self.skipped()
         return result
 
@@ -240,15 +197,36 @@ class Index:
         rows: list[ArticleRow] | None = None,
         skips: list[FileInfo] | None = None,
         gone: list[str] | None = None,
-    ) -> None:
-        """In one transaction: forget ``gone`` paths, record ``skips``, store parsed ``rows``."""
+    ) -> list[str]:
+        """In one transaction: forget ``gone`` paths, record ``skips``, store parsed ``rows``.
+
+        Returns the paths of other articles whose duplicate group changed with them (a new copy
+        of a story joins the copies already there): a loaded list must re-read those too.
+        """
         with self._lock, self.conn:
+            stale: set[int] = set()
             if gone:
-                self._delete_articles(gone)
+                stale |= self._delete_articles(gone)
                 self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
-            self._store_skips(skips or [])
+            stale |= self._store_skips(skips or [])
+            added: dict[int, Signature] = {}
             if rows:
-                self._store_rows(rows)
+                stale, added = self._store_rows(rows, stale)
+            changed = similar_store.regroup(self.conn, added, stale) - set(added)
+            return self._paths_of(changed)
+
+    def _paths_of(self, ids: set[int]) -> list[str]:
+        found: list[str] = []
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found += [
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT path FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                )
+            ]
+        return found
 
     def known(self, paths: list[str]) -> dict[str, tuple[int, int, str | None]]:
         """What the index last saw of ``paths``: size, mtime and the skip reason (None: an article).
@@ -280,30 +258,56 @@ class Index:
             ).fetchall()
         return [row[0] for row in rows]
 
-    def _delete_articles(self, paths: list[str]) -> None:
-        """Remove articles and their search rows (found through the rowid, not a table scan)."""
+    def _ids_at(self, paths: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            found.update(
+                self.conn.execute(
+                    f"SELECT path, id FROM articles WHERE path IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
+
+    def _delete_articles(self, paths: list[str]) -> set[int]:
+        """Remove articles with their search and similarity rows; the duplicate groups they left.
+
+        Rows are found through the rowid, not a table scan.
+        """
+        stale = similar_store.forget(self.conn, list(self._ids_at(paths).values()))
         params = [(p,) for p in paths]
         self.conn.executemany(
             "DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = ?)", params
         )
         self.conn.executemany("DELETE FROM articles WHERE path = ?", params)
+        return stale
 
-    def _store_skips(self, skips: list[FileInfo]) -> None:
-        self._delete_articles([s.path for s in skips])
+    def _store_skips(self, skips: list[FileInfo]) -> set[int]:
+        stale = self._delete_articles([s.path for s in skips])
         self.conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skips)
+        return stale
 
-    def _store_rows(self, rows: list[ArticleRow]) -> None:
+    def _store_rows(
+        self, rows: list[ArticleRow], stale: set[int]
+    ) -> tuple[set[int], dict[int, Signature]]:
+        """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures."""
         paths = [r.path for r in rows]
         downloaded = self.full_texts.texts([r.url for r in rows if r.url and not r.body])
         fetched = {url: markdown_to_text(text) for url, text in downloaded.items()}
         self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
-        self._delete_articles(paths)
-        self.conn.executemany(INSERT_ARTICLE, (r[:-1] for r in rows))  # the body goes to search
+        stale = stale | self._delete_articles(paths)
+        # The body goes to search, the signature to the similarity tables.
+        self.conn.executemany(INSERT_ARTICLE, (r[:STORED] for r in rows))
         self.conn.executemany(
             "INSERT INTO search (rowid, title, excerpt, provider, body)"
             " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
             ((r.body or fetched.get(r.url, ""), r.path) for r in rows),
         )
+        ids = self._ids_at(paths)
+        added = {ids[r.path]: r.signature for r in rows if r.path in ids}
+        similar_store.add(self.conn, added)
+        return stale, added
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
         """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body.
@@ -348,7 +352,7 @@ class Index:
                 if len(rows) + len(skips) >= 2000 or done == total:
                     if stop is not None and stop.is_set():
                         break  # a stop does not wait for a batch to be stored: it is parsed again
-                    self.store(rows, skips)
+                    result.regrouped += self.store(rows, skips)
                     stored, rows, skips = done, [], []
                 now = time.monotonic()
                 if progress and (now - last_report > 0.1 or done == total):

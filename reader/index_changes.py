@@ -132,10 +132,12 @@ def apply_paths(index: Index, rels: Iterable[str], workers: int = 1) -> Changes:
         parsed = parse_files(jobs, workers) if len(jobs) >= POOL_THRESHOLD else map(parse_one, jobs)
         for row in parsed:
             (rows if isinstance(row, ArticleRow) else skips).append(row)
+    regrouped: list[str] = []
     if gone or skips or rows:
-        index.store(rows, skips, gone)
+        regrouped = index.store(rows, skips, gone)
     changes.parsed = len(jobs)
     changes.touched = gone + [s.path for s in skips] + [r.path for r in rows]
+    changes.touched += [path for path in regrouped if path not in set(changes.touched)]
     was_article = {path for path, seen in known.items() if seen[2] is None}
     changes.removed = {path for path in gone + [s.path for s in skips] if path in was_article}
     changes.skipped = [Skip(s.path, s.problem or "") for s in skips]

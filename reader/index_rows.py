@@ -22,6 +22,7 @@ from typing import NamedTuple
 from reader.articles import Article, ArticleError, load_article
 from reader.entry import TOPIC_SEP, offered_topics
 from reader.filecheck import FileInfo, exit_with_parent
+from reader.similarity import Signature, signature
 
 
 class ArticleRow(NamedTuple):
@@ -41,12 +42,18 @@ class ArticleRow(NamedTuple):
     type: str
     topics: str
     body: str
-    """Not a column of ``articles``: it goes to the full-text table only (so it comes last)."""
+    """Not a column of ``articles``: it goes to the full-text table only (so it comes late)."""
+    signature: Signature
+    """Not a column either: what the similarity tables keep (see :mod:`reader.similar_store`)."""
+
+
+STORED = len(ArticleRow._fields) - 2
+"""The leading fields of :class:`ArticleRow` that are columns of ``articles``."""
 
 
 def stored_fields() -> tuple[str, ...]:
-    """The fields of :class:`ArticleRow` that are columns of ``articles``: all but the body."""
-    return ArticleRow._fields[:-1]
+    """The fields of :class:`ArticleRow` that are columns of ``articles``: all but the last two."""
+    return ArticleRow._fields[:STORED]
 
 
 class ParseJob(NamedTuple):
@@ -79,6 +86,7 @@ def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> ArticleRo
         article.type,
         TOPIC_SEP.join(offered_topics(article.topics)),
         article.body,
+        signature(article.url, article.title, article.excerpt),
     )
 
 

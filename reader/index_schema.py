@@ -7,12 +7,16 @@ place, and the index's code stays short enough to read. No Textual.
 from __future__ import annotations
 
 from reader.index_rows import stored_fields
+from reader.similar_store import PROBES as SIMILAR_PROBES
+from reader.similar_store import TABLES as SIMILAR_TABLES
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
 
 # What the list needs of every article; the excerpt and body stay on disk (search uses FTS).
-COLUMNS = "path, title, published, quality, heat, provider, domain, url, type, topics, id"
+COLUMNS = (
+    "path, title, published, quality, heat, provider, domain, url, type, topics, id, dup_group"
+)
 # printf('%!.17g') keeps every bit of a REAL, which JSON's own rendering (15 digits) would not.
 BULK_QUERY = (
     "SELECT count(*), "
@@ -40,7 +44,8 @@ CREATE TABLE IF NOT EXISTS articles (
     domain TEXT NOT NULL,
     url TEXT,
     type TEXT NOT NULL,
-    topics TEXT NOT NULL
+    topics TEXT NOT NULL,
+    dup_group INTEGER
 );
 -- Prefix indexes from one letter: the first key typed in a search matches nearly every row,
 -- and without one FTS5 merges a list per word starting with that letter (5x slower).
@@ -55,12 +60,14 @@ CREATE TABLE IF NOT EXISTS skipped (
     mtime_ns INTEGER NOT NULL,
     reason TEXT NOT NULL
 );
+{SIMILAR_TABLES}
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 PROBES = [  # every column used must be there: an unversioned or foreign file is rebuilt too
     f"SELECT {COLUMNS}, size, mtime_ns FROM articles LIMIT 0",
     "SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0",
     "SELECT rowid, title, excerpt, provider, body FROM search LIMIT 0",
+    *SIMILAR_PROBES,
 ]
 INSERT_ARTICLE = "INSERT INTO articles ({}) VALUES ({})".format(
     ", ".join(stored_fields()), ", ".join("?" * len(stored_fields()))

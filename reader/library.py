@@ -23,6 +23,7 @@ from reader import gc_pause
 from reader.articles import Article, load_article
 from reader.entry import Entry, has_topic
 from reader.filtering import Rows
+from reader.grouping import copies, groups_of
 from reader.hiding import NO_RULES, HideRules, Match
 from reader.index import (
     FileDiff,
@@ -66,12 +67,11 @@ class Collection:
         names: TopicNames = NO_RENAMES,
     ) -> None:
         self.entries = entries
-        self.names = names
+        self.names = names  # the topic renames ``entries`` carry already
         self.rules = NO_RULES
         """The hide rules that left out :attr:`hidden` (applied again to the files that change)."""
         self.hidden: Collection | None = None
         """What the hide rules leave out, listed on its own (None when there are no rules)."""
-        """The topic renames ``entries`` carry already (see :mod:`reader.topic_names`)."""
         self._search = search
         """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
         without it."""
@@ -81,6 +81,7 @@ class Collection:
         self._sorted: dict[tuple[SortKey, bool], Rows] = {}
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
+        self._groups: dict[int, list[Entry]] | None = None
         self._topic_views: OrderedDict[tuple[SortKey, bool, str], Rows] = OrderedDict()
         """The most recently used topic views (see :data:`TOPIC_VIEWS_KEPT`), latest last."""
         self._topic_names: dict[str, list[str]] | None = None
@@ -221,6 +222,11 @@ class Collection:
                 hits = set(self._matching_paths(query.words))
                 rows = Rows([e for e in rows.entries if e.path in hits])
         return rows.filtered(query, ids, marks)
+
+    def copies(self, entry: Entry) -> list[Entry]:
+        """The other copies of ``entry``'s story here (see :mod:`reader.grouping`)."""
+        self._groups = self._groups if self._groups is not None else groups_of(self.entries)
+        return copies(self._groups, entry)
 
     def _by_path(self) -> dict[str, Entry]:
         if self._paths is None:

@@ -65,11 +65,12 @@ def stop_after_first_batch(
     """Set ``stop`` right after the scan stores its first batch (so the test knows what stays)."""
     real = Index._store_rows
 
-    def store_then_stop(self: Index, rows: list) -> None:
-        real(self, rows)
+    def store_then_stop(self: Index, rows: list, stale: set[int]) -> tuple:
+        stored = real(self, rows, stale)
         if rows and not stop.is_set():
             stop.set()
             stopped_at.append(time.monotonic())
+        return stored
 
     monkeypatch.setattr(Index, "_store_rows", store_then_stop)
 

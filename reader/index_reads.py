@@ -1,0 +1,107 @@
+"""The index's questions beyond the list itself: search, and articles like or equal to another.
+
+A mixin of :class:`reader.index.Index`, kept apart so that the index's own
+module stays about storing and scanning. Every method takes the index's lock:
+the scan worker writes through the same connection. No Textual.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+
+from reader import similar_store
+from reader.entry import Entry
+from reader.index_schema import COLUMNS
+
+
+class IndexReads:
+    """Search and similarity over an open index (``conn`` and ``_lock`` come from the index)."""
+
+    conn: sqlite3.Connection
+    _lock: threading.RLock
+    _counted: tuple[int, int]
+
+    def count(self) -> int:
+        """How many articles the index holds."""
+        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def search(self, expression: str) -> list[str]:
+        """Paths of the articles matching an FTS5 ``expression``, best match first."""
+        try:
+            with self._lock:
+                rows = self.conn.execute(
+                    "SELECT a.path FROM search JOIN articles a ON a.id = search.rowid"
+                    " WHERE search MATCH ? ORDER BY rank",
+                    (expression,),
+                ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # an expression FTS5 cannot read matches nothing
+        return [row[0] for row in rows]
+
+    def match_ids(self, expression: str) -> set[int]:
+        """Row ids of the articles matching an FTS5 ``expression``, unranked (fast: no scoring)."""
+        try:
+            with self._lock:
+                try:
+                    # One JSON row instead of a row per match: a one-letter prefix matches nearly
+                    # everything.
+                    row = self.conn.execute(
+                        "SELECT json_group_array(rowid) FROM search WHERE search MATCH ?",
+                        (expression,),
+                    ).fetchone()
+                    return set(json.loads(row[0]))
+                except sqlite3.OperationalError as exc:
+                    if "json_group_array" not in str(exc):
+                        raise  # the expression, not a missing JSON function
+                rows = self.conn.execute(
+                    "SELECT rowid FROM search WHERE search MATCH ?", (expression,)
+                )
+                return {row[0] for row in rows}
+        except sqlite3.OperationalError:
+            return set()  # an expression FTS5 cannot read matches nothing
+
+    def entries_at(self, paths: list[str]) -> list[Entry]:
+        """The indexed articles among ``paths`` (to update a loaded list after a small scan)."""
+        found: list[Entry] = []
+        with self._lock:
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"SELECT {COLUMNS} FROM articles WHERE path IN ({marks})", chunk
+                )
+                found += map(Entry._make, rows)
+        return found
+
+    def related(self, article_id: int, limit: int = 10) -> list[tuple[int, float]]:
+        """The articles most like ``article_id`` as (id, score), best first, without its copies."""
+        with self._lock:
+            if self._counted[0] != self.conn.total_changes:
+                self._counted = (self.conn.total_changes, self.count())
+            try:
+                return similar_store.related(self.conn, article_id, limit, self._counted[1])
+            except sqlite3.OperationalError:
+                return []
+
+    def ids_for_urls(self, urls: Iterable[str]) -> dict[str, int]:
+        """The cached article at each of ``urls`` (after normalisation), where there is one."""
+        with self._lock:
+            return similar_store.ids_for_urls(self.conn, urls)
+
+    def entries_by_id(self, ids: Iterable[int]) -> dict[int, Entry]:
+        """The indexed articles with ``ids``."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, Entry] = {}
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in self.conn.execute(
+                    f"SELECT {COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    entry = Entry._make(row)
+                    found[entry.id] = entry
+        return found

@@ -1,0 +1,351 @@
+"""The index's similarity tables: related articles and duplicate groups, kept up to date per file.
+
+Three small structures beside the articles, all written in the same
+transaction as the article rows they describe (so a crash leaves them
+agreeing with the articles), and none of them holding text:
+
+- ``similar``: a full-text index of titles and excerpts only (an external
+  content table over ``articles``), where the search table's bodies would
+  make every word's list long. Related candidates come from it.
+- ``term_counts``: in how many articles each word appears, so a lookup knows
+  which words are rare enough to say what an article is about.
+- ``same_keys``: each article's :func:`reader.similarity.sameness_keys`;
+  articles sharing a key are checked with :func:`reader.similarity.same_story`
+  and the groups found are written to ``articles.dup_group`` (the group's
+  smallest id; NULL for an article alone).
+
+Adding or changing 100 files updates these for those files and the groups
+they touch only. No Textual.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from reader.similarity import (
+    Copy,
+    Signature,
+    key_terms,
+    same_story,
+    signature,
+    term_weights,
+    url_key,
+)
+
+TABLES = """
+CREATE VIRTUAL TABLE IF NOT EXISTS similar USING fts5(
+    title, excerpt,
+    content = 'articles', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    detail = column
+);
+CREATE TABLE IF NOT EXISTS term_counts (
+    term TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS same_keys (
+    id INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    PRIMARY KEY (id, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS same_keys_by_key ON same_keys (key);
+CREATE INDEX IF NOT EXISTS articles_by_group ON articles (dup_group) WHERE dup_group IS NOT NULL;
+"""
+PROBES = [
+    "SELECT rowid FROM similar LIMIT 0",
+    "SELECT term, articles FROM term_counts LIMIT 0",
+    "SELECT id, key FROM same_keys LIMIT 0",
+]
+COMMON_KEY = 50
+"""A sameness key more articles than this share is boilerplate: it proposes no pair."""
+SEED_TERMS = 16
+"""How many of an article's rarest weighty words look for candidates."""
+CANDIDATES = 100
+"""How many candidates the full-text index proposes; these are scored in full."""
+COMMON_SHARE = 0.02
+"""A word in more than this share of articles (and more than 50) proposes no candidate (its
+list is long and says little); it still counts in the score."""
+TIME_SCALE_DAYS = 20.0
+TIME_SHARE = 0.3
+"""Articles far apart in time keep 1 - TIME_SHARE of their score; close ones all of it."""
+TOPIC_BONUS = 0.05
+CHUNK = 500
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(items: Sequence) -> str:
+    return ",".join("?" * len(items))
+
+
+# --- keeping the tables --------------------------------------------------------
+
+
+def forget(conn: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
+    """Take articles ``ids`` (still in ``articles``) out of the tables; their old groups."""
+    groups: set[int] = set()
+    lost: Counter[str] = Counter()
+    for chunk in _chunks(list(ids)):
+        rows = conn.execute(
+            f"SELECT id, title, excerpt, dup_group FROM articles WHERE id IN ({_marks(chunk)})",
+            chunk,
+        ).fetchall()
+        conn.executemany(
+            "INSERT INTO similar (similar, rowid, title, excerpt) VALUES ('delete', ?, ?, ?)",
+            (row[:3] for row in rows),
+        )
+        conn.executemany("DELETE FROM same_keys WHERE id = ?", ((row[0],) for row in rows))
+        for _id, title, excerpt, group in rows:
+            lost.update(key_terms(title, excerpt))
+            if group is not None:
+                groups.add(group)
+    conn.executemany(
+        "UPDATE term_counts SET articles = articles - ? WHERE term = ?",
+        ((count, term) for term, count in lost.items()),
+    )
+    conn.execute("DELETE FROM term_counts WHERE articles <= 0")
+    return groups
+
+
+def add(conn: sqlite3.Connection, signatures: dict[int, Signature]) -> None:
+    """Put articles (already in ``articles``) into the tables, with their signatures."""
+    ids = list(signatures)
+    for chunk in _chunks(ids):
+        conn.execute(
+            "INSERT INTO similar (rowid, title, excerpt)"
+            f" SELECT id, title, excerpt FROM articles WHERE id IN ({_marks(chunk)})",
+            chunk,
+        )
+    gained = Counter(term for sig in signatures.values() for term in sig.terms)
+    conn.executemany(
+        "INSERT INTO term_counts (term, articles) VALUES (?, ?)"
+        " ON CONFLICT (term) DO UPDATE SET articles = articles + excluded.articles",
+        gained.items(),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO same_keys (id, key) VALUES (?, ?)",
+        ((at, key) for at, sig in signatures.items() for key in sig.keys),
+    )
+
+
+def signatures_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Signature]:
+    """Signatures computed from the stored rows (for rows stored without one)."""
+    found = {}
+    for chunk in _chunks(list(ids)):
+        for at, url, title, excerpt in conn.execute(
+            f"SELECT id, url, title, excerpt FROM articles WHERE id IN ({_marks(chunk)})", chunk
+        ):
+            found[at] = signature(url, title, excerpt)
+    return found
+
+
+def _copies(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Copy]:
+    found = {}
+    for chunk in _chunks(list(ids)):
+        for row in conn.execute(
+            "SELECT id, url, title, excerpt, CASE WHEN provider != '' THEN provider ELSE domain"
+            f" END FROM articles WHERE id IN ({_marks(chunk)})",
+            chunk,
+        ):
+            found[row[0]] = Copy._make(row)
+    return found
+
+
+def _candidate_pairs(conn: sqlite3.Connection, ids: Sequence[int]) -> set[tuple[int, int]]:
+    """Pairs (smaller id first) sharing a key that is not boilerplate, one side in ``ids``."""
+    keys: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        keys.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT key FROM same_keys WHERE id IN ({_marks(chunk)})", chunk
+            )
+        )
+    holders: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(list(keys)):
+        for key, at in conn.execute(
+            f"SELECT key, id FROM same_keys WHERE key IN ({_marks(chunk)})", chunk
+        ):
+            holders[key].append(at)
+    pairs = set()
+    for members in holders.values():
+        if 1 < len(members) <= COMMON_KEY:
+            members.sort()
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    return pairs
+
+
+def regroup(
+    conn: sqlite3.Connection, ids: Iterable[int], stale_groups: Iterable[int] = ()
+) -> set[int]:
+    """Recompute the duplicate groups that articles ``ids`` (new or changed) and the groups
+    they left (``stale_groups``) belong to; every other group stays as it is.
+
+    Returns the ids whose group changed, so a loaded list can re-read them too.
+    """
+    touched = set(ids)
+    stale = list(set(stale_groups))
+    for chunk in _chunks(stale):
+        touched.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM articles WHERE dup_group IN ({_marks(chunk)})", chunk
+            )
+        )
+    if not touched:
+        return set()
+    pairs = _candidate_pairs(conn, sorted(touched))
+    copies = _copies(conn, {at for pair in pairs for at in pair})
+    parent: dict[int, int] = {}
+
+    def root(at: int) -> int:
+        parent.setdefault(at, at)
+        while parent[at] != at:
+            parent[at] = parent[parent[at]]
+            at = parent[at]
+        return at
+
+    def join(a: int, b: int) -> None:
+        a, b = root(a), root(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    for at in touched:
+        root(at)
+    for a, b in sorted(pairs):
+        if a in copies and b in copies and same_story(copies[a], copies[b]):
+            join(a, b)
+    # An untouched article joined here brings its whole existing group along.
+    outside = [at for at in parent if at not in touched]
+    old_groups: dict[int, int] = {}
+    for chunk in _chunks(outside):
+        for at, group in conn.execute(
+            f"SELECT id, dup_group FROM articles WHERE id IN ({_marks(chunk)})", chunk
+        ):
+            if group is not None:
+                old_groups[at] = group
+    groups = sorted(set(old_groups.values()))
+    for chunk in _chunks(groups):
+        for at, group in conn.execute(
+            f"SELECT id, dup_group FROM articles WHERE dup_group IN ({_marks(chunk)})", chunk
+        ):
+            join(at, group)
+    sizes = Counter(root(at) for at in list(parent))
+    wanted = {at: (root(at) if sizes[root(at)] > 1 else None) for at in list(parent)}
+    before: dict[int, int | None] = {}
+    nodes = list(wanted)
+    for chunk in _chunks(nodes):
+        before.update(
+            conn.execute(
+                f"SELECT id, dup_group FROM articles WHERE id IN ({_marks(chunk)})", chunk
+            ).fetchall()
+        )
+    changed = {at for at, group in wanted.items() if at in before and before[at] != group}
+    conn.executemany(
+        "UPDATE articles SET dup_group = ? WHERE id = ?", ((wanted[at], at) for at in changed)
+    )
+    return changed
+
+
+# --- reading -------------------------------------------------------------------
+
+
+def _article_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+
+def _log_weight(weight: float) -> float:
+    return 1.0 + math.log(weight) if weight > 0 else 0.0
+
+
+def related(
+    conn: sqlite3.Connection, article_id: int, limit: int = 10, total: int | None = None
+) -> list[tuple[int, float]]:
+    """The articles most like ``article_id``, best first, as (id, score); never the article
+    itself nor its duplicates. ``total`` is the number of articles, when the caller knows it."""
+    row = conn.execute(
+        "SELECT a.title, a.excerpt, a.published, a.topics, a.dup_group, substr(s.body, 1, 4000)"
+        " FROM articles a LEFT JOIN search s ON s.rowid = a.id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    if row is None:
+        return []
+    title, excerpt, published, topics, group, body = row
+    weights = term_weights(title, excerpt, body or "")
+    if not weights:
+        return []
+    n = total if total is not None else _article_count(conn)
+    counts: dict[str, int] = {}
+    terms = list(weights)
+    for chunk in _chunks(terms):
+        counts.update(
+            conn.execute(
+                f"SELECT term, articles FROM term_counts WHERE term IN ({_marks(chunk)})", chunk
+            ).fetchall()
+        )
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in counts.items()}
+    query = {t: _log_weight(weights[t]) * idf[t] for t in idf}
+    if not query:
+        return []
+    cap = max(COMMON_SHARE * n, 50)
+    seeds = sorted((t for t in query if counts[t] <= cap), key=lambda t: (-query[t], t))
+    if not seeds:
+        seeds = sorted(query, key=lambda t: (counts[t], t))[:4]
+    expression = " OR ".join(f'"{t}"' for t in seeds[:SEED_TERMS])
+    candidates = [
+        at
+        for (at,) in conn.execute(
+            "SELECT rowid FROM similar WHERE similar MATCH ? AND rowid != ?"
+            " ORDER BY bm25(similar, 3.0, 1.0) LIMIT ?",
+            (expression, article_id, CANDIDATES),
+        )
+    ]
+    if not candidates:
+        return []
+    query_norm = math.sqrt(sum(v * v for v in query.values()))
+    own_topics = set(topics.split("\x1f")) if topics else set()
+    scored = []
+    for at, c_title, c_excerpt, c_published, c_topics, c_group in conn.execute(
+        "SELECT id, title, excerpt, published, topics, dup_group FROM articles"
+        f" WHERE id IN ({_marks(candidates)})",
+        candidates,
+    ):
+        if group is not None and c_group == group:
+            continue
+        other = term_weights(c_title, c_excerpt)
+        norm = math.sqrt(sum(_log_weight(v) ** 2 for v in other.values())) or 1.0
+        dot = sum(q * _log_weight(other[t]) * idf[t] for t, q in query.items() if t in other)
+        score = dot / (query_norm * norm)
+        their_topics = set(c_topics.split("\x1f")) if c_topics else set()
+        if own_topics and their_topics:
+            score += TOPIC_BONUS * len(own_topics & their_topics) / len(own_topics | their_topics)
+        if published is not None and c_published is not None:
+            days = abs(published - c_published) / 86400
+            score *= 1 - TIME_SHARE + TIME_SHARE * math.exp(-days / TIME_SCALE_DAYS)
+        scored.append((score, at))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(at, score) for score, at in scored[:limit]]
+
+
+def ids_for_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> dict[str, int]:
+    """The cached article at each of ``urls`` (compared after normalisation), when there is one."""
+    wanted: dict[int, list[str]] = defaultdict(list)
+    for url in urls:
+        if (key := url_key(url)) is not None:
+            wanted[key].append(url)
+    found: dict[str, int] = {}
+    keys = list(wanted)
+    for chunk in _chunks(keys):
+        for key, at in conn.execute(
+            f"SELECT key, min(id) FROM same_keys WHERE key IN ({_marks(chunk)}) GROUP BY key",
+            chunk,
+        ):
+            for url in wanted[key]:
+                found[url] = at
+    return found

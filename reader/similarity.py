@@ -1,0 +1,136 @@
+"""What two articles have in common, as numbers: the words that weigh, and keys for sameness.
+
+Computed once per file when it is indexed (in the parser processes, see
+:mod:`reader.index_rows`), so that finding related articles and duplicates
+later only reads small precomputed values. Plain Python, no Textual.
+
+- :func:`key_terms`: an article's distinct words (title and excerpt), which
+  the index counts to know how rare each word is across the cache.
+- :func:`term_weights`: how much each word says about the article; the title
+  counts three times, the body (or downloaded full text) half, so that a
+  word in the headline outweighs one in the tenth paragraph.
+- :func:`sameness_keys`: a hash of the normalised address and a few MinHash-style
+  keys of the text; two articles that share a key are *candidates* for being
+  the same story, confirmed by :func:`same_story`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from hashlib import blake2b
+from typing import NamedTuple
+
+from reader.duplicates import MIN_SHINGLES, THRESHOLD, normal_url, shingles
+
+WORD = re.compile(r"\w+")
+STOP = frozenset(
+    """a about after all also an and any are as at be been being but by can could did do does
+    for from had has have he her his how i if in into is it its just like may more most much
+    my new no not now of on one only or other our out over said says she so some such than
+    that the their them then there these they this those to too up us was we were what when
+    where which while who why will with would you your""".split()
+)
+TITLE_WEIGHT = 3.0
+EXCERPT_WEIGHT = 1.0
+BODY_WEIGHT = 0.5
+BODY_WORDS = 150
+"""Only the start of a body counts: it says what the story is, the rest adds noise and time."""
+TEXT_KEYS = 4
+"""How many of the smallest shingle hashes stand for a text (bottom-k MinHash): two texts
+that share 80% of their shingles share one of them with a chance above 99%."""
+
+
+class Signature(NamedTuple):
+    """What the index keeps of one article for relatedness and sameness."""
+
+    terms: tuple[str, ...]
+    """Distinct words of title and excerpt (counted into the index's word rarity)."""
+    keys: tuple[int, ...]
+    """:func:`sameness_keys`."""
+
+
+def words(text: str) -> list[str]:
+    """The text's words that carry meaning: lower case, no accents, no stop words or numbers."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return [
+        word
+        for word in WORD.findall(text.casefold())
+        if len(word) > 1 and word not in STOP and not word.isdigit()
+    ]
+
+
+def key_terms(title: str, excerpt: str) -> tuple[str, ...]:
+    """The distinct words of title and excerpt, sorted (what the index's word counts count)."""
+    return tuple(sorted(set(words(title)) | set(words(excerpt))))
+
+
+def term_weights(title: str, excerpt: str, body: str = "") -> Counter[str]:
+    """Each word's weight in the article: title words count most, body words least."""
+    weights: Counter[str] = Counter()
+    for word in words(title):
+        weights[word] += TITLE_WEIGHT
+    for word in words(excerpt):
+        weights[word] += EXCERPT_WEIGHT
+    if body:
+        for word in words(" ".join(body.split(maxsplit=BODY_WORDS)[:BODY_WORDS])):
+            weights[word] += BODY_WEIGHT
+    return weights
+
+
+def stable_hash(text: str) -> int:
+    """A signed 64-bit hash that is the same in every process and run (SQLite's INTEGER)."""
+    return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def url_key(url: str | None) -> int | None:
+    """The key two copies of one page share (see :func:`reader.duplicates.normal_url`)."""
+    if not url:
+        return None
+    return stable_hash("url " + normal_url(url))
+
+
+def sameness_keys(url: str | None, title: str, excerpt: str) -> tuple[int, ...]:
+    """The address's key, and the smallest hashes of the text's shingles (texts long enough)."""
+    keys = []
+    if (key := url_key(url)) is not None:
+        keys.append(key)
+    found = shingles(f"{title}\n{excerpt}")
+    if len(found) >= MIN_SHINGLES:
+        hashes = sorted(stable_hash("text " + " ".join(shingle)) for shingle in found)
+        keys += hashes[:TEXT_KEYS]
+    return tuple(dict.fromkeys(keys))
+
+
+def signature(url: str | None, title: str, excerpt: str) -> Signature:
+    """Everything :mod:`reader.similar_store` keeps of one article."""
+    return Signature(key_terms(title, excerpt), sameness_keys(url, title, excerpt))
+
+
+class Copy(NamedTuple):
+    """What deciding that two articles are the same story needs of each."""
+
+    id: int
+    url: str | None
+    title: str
+    excerpt: str
+    provider: str
+
+
+def same_story(a: Copy, b: Copy, threshold: float = THRESHOLD) -> bool:
+    """Same address after normalisation, or near-identical text from two different providers.
+
+    Articles that merely share a topic or a few phrases are not the same story:
+    it takes ``threshold`` of their word shingles in common.
+    """
+    if a.url and b.url and normal_url(a.url) == normal_url(b.url):
+        return True
+    if a.provider.casefold() == b.provider.casefold():
+        return False
+    first, second = shingles(f"{a.title}\n{a.excerpt}"), shingles(f"{b.title}\n{b.excerpt}")
+    if min(len(first), len(second)) < MIN_SHINGLES:
+        return False
+    return len(first & second) >= threshold * len(first | second)
