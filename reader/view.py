@@ -32,6 +32,8 @@ class ViewState:
     """Whether the order is flipped (saved in the settings)."""
     relevance: bool = False
     """Whether a word search is shown best match first instead of in the sort order."""
+    grouped: bool = True
+    """Whether the copies of one story show as one row (``[list] group_duplicates``)."""
 
     @property
     def search_text(self) -> str:
@@ -55,8 +57,10 @@ class ViewState:
         return collection
 
     def rows(self, collection: Collection, read: set[str], starred: set[str]) -> list[Entry]:
-        """The rows ``collection`` has for this view, given the read and starred keys."""
-        return self.listed(collection).view(
+        """The rows ``collection`` has for this view, given the read and starred keys; the
+        copies of one story folded into the first of them (see :mod:`reader.grouping`)."""
+        listed = self.listed(collection)
+        rows = listed.view(
             self.sort,
             self.reverse,
             self.scope.topic,
@@ -65,6 +69,7 @@ class ViewState:
             starred=starred,
             relevance=self.by_relevance,
         )
+        return listed.groups.collapse(rows) if self.grouped else rows
 
     @property
     def saved_search(self) -> str:
@@ -112,17 +117,5 @@ class ScopeSize:
         if not view.text:
             self._key, self._size = key, shown
         elif self._key != key:
-            self._key, self._size = (
-                key,
-                len(
-                    view.listed(collection).view(
-                        view.sort,
-                        view.reverse,
-                        view.scope.topic,
-                        view.scope.query,
-                        read=read,
-                        starred=starred,
-                    )
-                ),
-            )
+            self._key, self._size = key, len(replace(view, text="").rows(collection, read, starred))
         return self._size
