@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from reader.entry import Entry
+from reader.grouping import Groups
 from reader.library import Collection, SortKey
 from reader.query import Query, parse_query, quote_value
 from reader.scopes import ALL, HIDDEN, Scope
@@ -70,6 +71,11 @@ class ViewState:
             relevance=self.by_relevance,
         )
         return listed.groups.collapse(rows) if self.grouped else rows
+
+    def groups(self, collection: Collection) -> Groups | None:
+        """The groups :meth:`rows` folds by (their ``+N`` and what marking a row marks); None
+        when every copy is listed."""
+        return self.listed(collection).groups if self.grouped else None
 
     @property
     def saved_search(self) -> str:
