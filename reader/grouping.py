@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from itertools import chain, compress, count, repeat
-from operator import attrgetter, is_not
+from itertools import compress, count
+from operator import attrgetter
 
 from reader.entry import Entry
 
@@ -22,8 +22,11 @@ _PATH = attrgetter("path")
 
 
 def _grouped(entries: list[Entry]) -> list[int]:
-    """The positions in ``entries`` of those that have a group (a pass in C)."""
-    return list(compress(count(), map(is_not, map(_GROUP, entries), repeat(None))))
+    """The positions in ``entries`` of those that have a group (a pass in C).
+
+    A group is an index row id, 1 or more: true, where no group (None) is false.
+    """
+    return list(compress(count(), map(_GROUP, entries)))
 
 
 def groups_of(entries: Iterable[Entry]) -> dict[int, list[Entry]]:
@@ -68,10 +71,13 @@ def collapse(rows: list[Entry], groups: dict[int, list[Entry]]) -> list[Entry]:
                 seen.add(group)
     if not drop:
         return rows
-    # The rows between two dropped ones are kept as slices: copies of a list, in C.
-    starts = chain((0,), (at + 1 for at in drop))
-    ends = chain(drop, (len(rows),))
-    return list(chain.from_iterable(rows[start:end] for start, end in zip(starts, ends)))
+    folded: list[Entry] = []
+    start = 0
+    for at in drop:  # the rows between two dropped ones are copied as slices, in C
+        folded += rows[start:at]
+        start = at + 1
+    folded += rows[start:]
+    return folded
 
 
 VIEWS_KEPT = 16
