@@ -201,3 +201,11 @@ async def test_a_new_copy_written_while_the_reader_runs_folds_into_its_row(tmp_p
         assert paths(screen) == ["page-www.md", "wire-one.md", "topic.md"]
         assert rows_by_path(app)["page-www.md"].rstrip().endswith("spring +2")
         assert screen.query_one("#articles").highlighted.path == "page-www.md"  # still the story
+
+
+async def test_a_cut_title_keeps_its_marker(tmp_path):
+    app = build_app(grouped_locations(tmp_path))
+    async with app.run_test(size=(84, 30)) as pilot:
+        await wait_loaded(pilot)
+        row = rows_by_path(app)["page-rss.md"].rstrip()
+        assert row.endswith("… +1") and "Harbour tolls" in row

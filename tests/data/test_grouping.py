@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from reader.entry import Entry
 from reader.grouping import Groups, collapse, groups_of
+from reader.hiding import HideRules
 from reader.library import Collection, SortKey
-from reader.scopes import topic_scope
-from reader.view import ViewState
+from reader.scopes import HIDDEN, topic_scope
+from reader.view import ScopeSize, ViewState
 
 
 def entry(path: str, published: float, quality: int, group: int | None = None, **kw) -> Entry:
@@ -132,3 +133,22 @@ def test_a_changed_collection_folds_a_new_copy_into_its_row():
     after = Collection([*ALL, newest])
     assert shown(ViewState(), after) == ["a4", "c", "b1", "d"]
     assert after.groups.extra(newest) == 3
+
+
+def test_the_hidden_list_folds_its_own_copies():
+    hidden_one = entry("h1", 120.0, 10, 9, provider="Spam")
+    hidden_two = entry("h2", 110.0, 10, 9, provider="Spam")
+    collection = Collection.hiding([*ALL, hidden_one, hidden_two], HideRules(["provider:Spam"]))
+    assert shown(ViewState(), collection) == ["c", "a2", "b1", "d"]
+    assert shown(ViewState(scope=HIDDEN), collection) == ["h1"]
+    assert ViewState(scope=HIDDEN).groups(collection).extra(hidden_one) == 1
+    assert ViewState(grouped=False).groups(collection) is None
+
+
+def test_the_scope_size_while_searching_counts_stories():
+    collection = Collection(list(ALL))
+    view = ViewState(text="title:ferries")
+    rows = view.rows(collection, set(), set())
+    assert ScopeSize().of(view, collection, len(rows), set(), set()) == 4
+    unfolded = ViewState(text="title:ferries", grouped=False)
+    assert ScopeSize().of(unfolded, collection, 2, set(), set()) == 7
