@@ -23,7 +23,7 @@ from reader import gc_pause
 from reader.articles import Article, load_article
 from reader.entry import Entry, has_topic
 from reader.filtering import Rows
-from reader.grouping import copies, groups_of
+from reader.grouping import Groups
 from reader.hiding import NO_RULES, HideRules, Match
 from reader.index import (
     FileDiff,
@@ -46,14 +46,10 @@ from reader.topic_names import NO_RENAMES, TopicNames, load_topic_names
 _DATE = attrgetter("published")
 _QUALITY = attrgetter("quality")
 
-
 TOPIC_VIEWS_KEPT = 64
-"""Topic views a collection keeps, least recently used dropped first.
-
-Going back to a topic is then instant for every topic of a usual sidebar in
-the order in use. The bound is on memory: a view holds a reference per entry
-of its topic, and its filter columns once searched, so some keep 100,000.
-"""
+"""Topic views a collection keeps, least recently used dropped first: going back to a topic is
+then instant for every topic of a usual sidebar in the order in use. The bound is on memory: a
+view holds a reference per entry of its topic, and its filter columns once searched."""
 
 
 class Collection:
@@ -76,12 +72,11 @@ class Collection:
         """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
         without it."""
         self._match = match
-        """Unranked full-text search (FTS5 expression -> row ids): what filtering as you type uses.
-        """
+        """Unranked full-text search (FTS5 expression -> row ids): what typing a search uses."""
         self._sorted: dict[tuple[SortKey, bool], Rows] = {}
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
-        self._groups: dict[int, list[Entry]] | None = None
+        self._groups: Groups | None = None
         self._topic_views: OrderedDict[tuple[SortKey, bool, str], Rows] = OrderedDict()
         """The most recently used topic views (see :data:`TOPIC_VIEWS_KEPT`), latest last."""
         self._topic_names: dict[str, list[str]] | None = None
@@ -223,10 +218,15 @@ class Collection:
                 rows = Rows([e for e in rows.entries if e.path in hits])
         return rows.filtered(query, ids, marks)
 
+    @property
+    def groups(self) -> Groups:
+        """The duplicate groups here, and the views folded by them (see :mod:`reader.grouping`)."""
+        self._groups = self._groups if self._groups is not None else Groups(self.entries)
+        return self._groups
+
     def copies(self, entry: Entry) -> list[Entry]:
-        """The other copies of ``entry``'s story here (see :mod:`reader.grouping`)."""
-        self._groups = self._groups if self._groups is not None else groups_of(self.entries)
-        return copies(self._groups, entry)
+        """The other copies of ``entry``'s story here, newest first."""
+        return self.groups.copies(entry)
 
     def _by_path(self) -> dict[str, Entry]:
         if self._paths is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from reader.entry import Entry
+from reader.grouping import Groups
 from reader.library import Collection, SortKey
 from reader.query import Query, parse_query, quote_value
 from reader.scopes import ALL, HIDDEN, Scope
@@ -32,6 +33,8 @@ class ViewState:
     """Whether the order is flipped (saved in the settings)."""
     relevance: bool = False
     """Whether a word search is shown best match first instead of in the sort order."""
+    grouped: bool = True
+    """Whether the copies of one story show as one row (``[list] group_duplicates``)."""
 
     @property
     def search_text(self) -> str:
@@ -55,8 +58,10 @@ class ViewState:
         return collection
 
     def rows(self, collection: Collection, read: set[str], starred: set[str]) -> list[Entry]:
-        """The rows ``collection`` has for this view, given the read and starred keys."""
-        return self.listed(collection).view(
+        """The rows ``collection`` has for this view, given the read and starred keys; the
+        copies of one story folded into the first of them (see :mod:`reader.grouping`)."""
+        listed = self.listed(collection)
+        rows = listed.view(
             self.sort,
             self.reverse,
             self.scope.topic,
@@ -65,6 +70,12 @@ class ViewState:
             starred=starred,
             relevance=self.by_relevance,
         )
+        return listed.groups.collapse(rows) if self.grouped else rows
+
+    def groups(self, collection: Collection) -> Groups | None:
+        """The groups :meth:`rows` folds by (their ``+N`` and what marking a row marks); None
+        when every copy is listed."""
+        return self.listed(collection).groups if self.grouped else None
 
     @property
     def saved_search(self) -> str:
@@ -112,17 +123,5 @@ class ScopeSize:
         if not view.text:
             self._key, self._size = key, shown
         elif self._key != key:
-            self._key, self._size = (
-                key,
-                len(
-                    view.listed(collection).view(
-                        view.sort,
-                        view.reverse,
-                        view.scope.topic,
-                        view.scope.query,
-                        read=read,
-                        starred=starred,
-                    )
-                ),
-            )
+            self._key, self._size = key, len(replace(view, text="").rows(collection, read, starred))
         return self._size

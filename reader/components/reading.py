@@ -7,6 +7,8 @@ auto-read timer: an article becomes read after it has been shown for
 :data:`READ_AFTER_SECONDS`, and ``M``, ``ctrl+s`` and deleting a saved
 search ask first. Marks the state file refused (locked, read-only, full)
 wait in memory; every :data:`SAVE_RETRY_SECONDS` it tries to write them again.
+A row that stands for several copies of one story marks them all: they are
+one story to the reader (see :meth:`ArticleList.story`).
 """
 
 from __future__ import annotations
@@ -76,6 +78,10 @@ class Reading(Widget):
             self._timer.stop()
             self._timer = None
 
+    def _story(self, entry: Entry) -> list[Entry]:
+        """``entry`` and the other copies its row stands for."""
+        return self.screen.query_one(ArticleList).story(entry)
+
     def _seen(self, entry: Entry) -> None:
         screen = self.screen
         if screen.query_one(ArticleList).highlighted is not entry:
@@ -87,7 +93,7 @@ class Reading(Widget):
             self._timer = self.set_timer(READ_AFTER_SECONDS, partial(self._seen, entry))
             return
         self._timer = None
-        self.set_read([entry], True)
+        self.set_read(self._story(entry), True)
 
     # --- marks ---------------------------------------------------------------------------
 
@@ -100,17 +106,17 @@ class Reading(Widget):
 
     def seen(self, entry: Entry) -> None:
         """``entry`` was read (opened in the browser, or shown in the reader view)."""
-        self.set_read([entry], True)
+        self.set_read(self._story(entry), True)
 
     def toggle_read(self, entry: Entry | None) -> None:
         """Flip ``entry`` between read and unread (nothing to do for None)."""
         if entry is None:
             return
         self._stop_timer()  # an explicit "unread" must not be undone a second later
-        self.set_read([entry], not self.marks.is_read(entry))
+        self.set_read(self._story(entry), not self.marks.is_read(entry))
 
     def mark_all_read(self, rows: list[Entry]) -> None:
-        """Mark every unread one of ``rows`` read, after asking."""
+        """Mark every unread one of ``rows`` read (with the copies they stand for), after asking."""
         unread = [entry for entry in rows if not self.marks.is_read(entry)]
         if not unread:
             self.notify(
@@ -123,7 +129,8 @@ class Reading(Widget):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.notify(f"Marked {self.set_read(unread, True):,} {noun} read.")
+                self.set_read(self.screen.query_one(ArticleList).stories(unread), True)
+                self.notify(f"Marked {len(unread):,} {noun} read.")
 
         question = f"Mark {len(unread):,} {noun} in this view as read?"
         self.app.push_screen(ConfirmScreen(question), answered)
@@ -132,7 +139,10 @@ class Reading(Widget):
         """Star or unstar ``entry`` (nothing to do for None)."""
         if entry is None:
             return
-        self.marks.toggle_star(entry)
+        starred = not self.marks.marks_of(entry)[1]
+        for copy in self._story(entry):
+            if self.marks.marks_of(copy)[1] != starred:
+                self.marks.toggle_star(copy)
         self.post_message(self.Changed())
 
     # --- saved searches --------------------------------------------------------------------

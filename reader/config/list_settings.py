@@ -1,4 +1,4 @@
-"""``[list]``: the article list's columns and date style, and the pane widths.
+"""``[list]``: the article list's columns, date style and duplicate folding, and the pane widths.
 
 Plain data, checked here so the app and ``config --check`` agree on what is
 wrong; each wrong key keeps its default and adds a :class:`Problem`.
@@ -40,6 +40,9 @@ class ListSettings:
     detail_width: Width = "17%"
     """The detail pane's width when it is beside the list (at least 27 columns while it is
     the default); below the list it takes the whole width."""
+    group_duplicates: bool = True
+    """Whether the copies of one story (one address, one wire text) show as one row with ``+N``;
+    false lists every copy."""
 
 
 DEFAULTS = ListSettings()
@@ -94,6 +97,10 @@ def _date(value: Any) -> str | _Wrong:
     return value
 
 
+def _flag(value: Any) -> bool | _Wrong:
+    return value if isinstance(value, bool) else _Wrong("must be true or false")
+
+
 def _width(bounds: dict[str, tuple[int, int]]) -> Any:
     low, high = bounds["columns"]
     low_pc, high_pc = bounds["percent"]
@@ -115,4 +122,5 @@ _CHECKS = {
     "date": _date,
     "sidebar_width": _width(SIDEBAR_BOUNDS),
     "detail_width": _width(DETAIL_BOUNDS),
+    "group_duplicates": _flag,
 }

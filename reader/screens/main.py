@@ -1,10 +1,9 @@
 """The main screen: sidebar, article list and detail pane, and their keys.
 
-What the user chose to see is one :class:`~reader.view.ViewState` in the ``view``
-reactive, whose watcher recomputes the rows. Background jobs and reading
-state are parts in :mod:`reader.components` that report with messages; marks
-and their counts live in :class:`~reader.marks.Marks`, the words shown in
-:mod:`reader.captions`.
+What the user chose to see is one :class:`~reader.view.ViewState` in the ``view`` reactive, whose
+watcher recomputes the rows. Background jobs and reading state are parts in :mod:`reader.components`
+that report with messages; marks and their counts live in :class:`~reader.marks.Marks`, the words
+shown in :mod:`reader.captions`.
 """
 
 from __future__ import annotations
@@ -87,7 +86,9 @@ class MainScreen(Screen):
         self._rows_from = self.collection
         """The collection the rows were taken from (a new one brings new entry objects)."""
         self._scope_size = ScopeSize()
-        self.set_reactive(MainScreen.view, ViewState(sort=settings.sort, reverse=settings.reverse))
+        grouped = self.app.config.list.group_duplicates  # the copies of a story in one row
+        view = ViewState(sort=settings.sort, reverse=settings.reverse, grouped=grouped)
+        self.set_reactive(MainScreen.view, view)
 
     @property
     def scanning(self) -> bool:
@@ -139,11 +140,10 @@ class MainScreen(Screen):
         self._show_rows(keep=old.scope == new.scope)
 
     def _show_rows(self, keep: bool = True, keep_entry: Entry | None = None) -> None:
-        """Recompute the visible rows from the view and the collection, and show them.
-
-        The cursor stays on the highlighted article (on ``keep_entry`` when given).
-        """
+        """Recompute the visible rows from the view and the collection, and show them; the cursor
+        stays on the highlighted article (on ``keep_entry`` when given)."""
         view, collection, marks = self.view, self.collection, self.marks
+        self.query_one(ArticleList).groups = view.groups(collection)  # +N, and marking a story
         self._rows = rows = view.rows(collection, marks.read, marks.starred)
         total = self._scope_size.of(view, collection, len(rows), marks.read, marks.starred)
         title = captions.list_title(view, len(rows), total)

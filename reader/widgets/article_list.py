@@ -3,7 +3,9 @@
 A DataTable of 100,000 rows takes seconds to paint; this widget keeps the
 sorted entries in a plain list and builds a :class:`Strip` for each visible
 line on demand (Textual's line API), so a huge cache costs what a screenful
-does. Text is never parsed as markup: each cell is a plain segment.
+does. Text is never parsed as markup: each cell is a plain segment. A row
+that stands for several copies of one story (see :mod:`reader.grouping`)
+says ``+N`` after its title.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, is_
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -35,6 +38,7 @@ from reader.formatting import (
     folded_with_positions,
     quality_text,
 )
+from reader.grouping import Groups
 from reader.widgets.component_style import readable_style
 
 PROVIDER_WIDTH = 14
@@ -45,6 +49,7 @@ QUALITY_WIDTH = 3
 GAPS = {"mark": 1, "date": 1, "quality": 1, "provider": 2, "title": 2}
 """Blank cells before each column (none before the first)."""
 _PATH = attrgetter("path")
+_GROUP = attrgetter("group")
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -70,6 +75,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--new",
         "article-list--star",
         "article-list--match",
+        "article-list--copies",
     }
 
     DEFAULT_CSS = """
@@ -88,6 +94,7 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList > .article-list--new { color: $success; text-style: bold; }
     ArticleList > .article-list--star { color: $warning; }
     ArticleList > .article-list--match { background: $warning 35%; text-style: bold underline; }
+    ArticleList > .article-list--copies { color: $text-muted; text-style: not bold; }
     """
 
     cursor: reactive[int] = reactive(0, init=False, always_update=True)
@@ -132,6 +139,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.new_paths: set[str] = set()
         """Paths of articles fetched during this run, marked as new until read."""
         self._match: re.Pattern[str] | None = None
+        self.groups: Groups | None = None
+        """The duplicate groups the rows are folded by (None: every copy is a row of its own)."""
 
     def set_highlight(self, words: tuple[str, ...]) -> None:
         """Highlight these search words in the titles (ignoring case and accents).
@@ -166,8 +175,20 @@ class ArticleList(ScrollView, can_focus=True):
                 )
             else:
                 index = next(compress(count(), map(is_, entries, repeat(keep))), None)
+            if index is None and self.groups is not None:  # another copy stands for its story now
+                group = self.groups.group_at(keep.path)
+                found = compress(count(), map(eq, map(_GROUP, entries), repeat(group)))
+                index = next(found, None) if group is not None else None
         self.cursor = index or 0
         self.refresh()
+
+    def story(self, entry: Entry) -> list[Entry]:
+        """``entry`` and, when its row stands for them, the other copies of its story."""
+        return self.groups.story(entry) if self.groups is not None else [entry]
+
+    def stories(self, entries: list[Entry]) -> list[Entry]:
+        """``entries`` and the other copies of the stories their rows stand for."""
+        return self.groups.stories(entries) if self.groups is not None else entries
 
     @property
     def highlighted(self) -> Entry | None:
@@ -261,8 +282,18 @@ class ArticleList(ScrollView, can_focus=True):
                 if gap:
                     segments.append(Segment(gap, base + cursor))
                 title_style = style("article-list--title" if unread else "article-list--read")
-                title = fit(entry.title, max(0, width - self._fixed))
+                room = max(0, width - self._fixed)
+                extra = self.groups.extra(entry) if self.groups and entry.group is not None else 0
+                marker = f" +{extra}" if extra else ""
+                if len(marker) * 3 > room:
+                    marker = ""  # a title column too narrow for both keeps the title
+                title = fit(entry.title, room - len(marker))
+                if marker:
+                    title = title.rstrip(" ")
+                    marker = set_cell_size(marker, room - cell_len(title))
                 segments += self._title_segments(title, title_style, style("article-list--match"))
+                if marker:
+                    segments.append(Segment(marker, style("article-list--copies")))
             else:
                 segments += self._cell(name, entry, (key, unread), gap, style)
         return Strip(segments).adjust_cell_length(width, base + cursor)
