@@ -74,6 +74,7 @@ class RelatedMoves(Widget):
         else:
             switched = None
         self.crumbs.push(Crumb(view, articles.highlighted))
+        main.set_focus(articles)  # now, not later: the pane then shows the new article from its top
         if switched is not None:
             self._show_view(switched)
             main.query_one(StatusLine).note = (
@@ -81,7 +82,6 @@ class RelatedMoves(Widget):
                 " (backspace goes back)"
             )
         articles.move_to(row_for(target, articles.entries))
-        articles.focus()
 
     def back(self) -> None:
         """Return to the article (and view) before the last :meth:`go_to`."""
@@ -90,13 +90,13 @@ class RelatedMoves(Widget):
             self.notify("Nothing to go back to.", severity="information")
             return
         main, articles = self.main, self.main.query_one(ArticleList)
+        main.set_focus(articles)
         if crumb.view != main.view:
             self._show_view(crumb.view)
         if crumb.entry is not None:
             articles.move_to(row_for(crumb.entry, articles.entries))
         if not self.crumbs:
             main.query_one(StatusLine).note = ""
-        articles.focus()
 
     def _show_view(self, view: ViewState) -> None:
         """Put ``view`` in force: the sidebar line and the search box follow, quietly."""

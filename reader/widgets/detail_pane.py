@@ -200,7 +200,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         shown = replace(article, topics=tuple(topics_of(entry)))
         self.show(shown, marks=marks, copies=tuple(copies))
         self.entry = entry
-        if entry == self._found_for:  # shown again (its full text came): known already
+        if entry is self._found_for:  # shown again (its full text came): known already
             self._show_items(self._found, keep=True)
         elif entry.id is not None:
             urls = [item.url for item in article.related if item.url]
