@@ -5,7 +5,9 @@ highlight asks it for one article; one worker thread at a time asks the
 index (see :func:`reader.related_items.look_up`, 5-30 ms) and posts
 :class:`RelatedLookup.Found`. Requests made meanwhile replace each other:
 moving the cursor through fifty rows looks up the first and the last, not
-fifty, and never more than one at a time.
+fifty, and never more than one at a time. (Not an ``exclusive`` worker: that
+cancels the running one, which may then never start its loop, or be waited on
+as cancelled, while a thread cannot be stopped anyway.)
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class RelatedLookup(Widget):
         with self._request_lock:
             return self._worker_on
 
-    @work(thread=True, exclusive=True, group="related")
+    @work(thread=True, group="related")
     def _work(self) -> None:
         try:
             while True:
