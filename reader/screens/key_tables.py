@@ -16,6 +16,18 @@ PALETTE_KEY = Binding("ctrl+p", "command_palette", "Commands", show=False, id="c
 APP_KEYS: list[BindingType] = [Binding("q", "quit", "Quit", id="quit"), HELP_KEY, PALETTE_KEY]
 """Keys of every screen (the app's)."""
 
+RELATED_KEYS: list[BindingType] = [
+    Binding(
+        "enter",
+        "select",
+        "Go to article / read copy / open link",
+        show=False,
+        tooltip="Go to a cached article, read a copy of the story, or open a link in the browser",
+        id="follow_related",
+    ),
+]
+"""The related items' own keys (``o``, ``y`` and ``backspace`` are the main screen's)."""
+
 READER_KEYS: list[BindingType] = [
     Binding("q,escape", "close", "Back to the list", id="close"),
     Binding("j,down", "scroll(1)", "Line down", show=False, id="line_down"),

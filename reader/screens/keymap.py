@@ -89,12 +89,12 @@ class Place:
 
 def places() -> tuple[Place, ...]:
     """Every screen whose keys can be remapped, from the key tables (no screen is loaded)."""
-    from reader.screens.key_tables import APP_KEYS, FEEDS_KEYS, READER_KEYS
+    from reader.screens.key_tables import APP_KEYS, FEEDS_KEYS, READER_KEYS, RELATED_KEYS
     from reader.screens.main_keys import MAIN_KEYS
     from reader.widgets.article_list import ArticleList
 
     return (
-        Place("main screen", (APP_KEYS, MAIN_KEYS, ArticleList.BINDINGS)),
+        Place("main screen", (APP_KEYS, MAIN_KEYS, ArticleList.BINDINGS, RELATED_KEYS)),
         Place("reader view", (APP_KEYS, READER_KEYS)),
         Place("feeds screen", (APP_KEYS, FEEDS_KEYS)),
     )

@@ -27,6 +27,7 @@ from reader.components.full_text import FullTextFetch
 from reader.components.library_loader import LibraryLoader
 from reader.components.links import Links
 from reader.components.reading import Reading
+from reader.components.related_moves import RelatedMoves
 from reader.entry import Entry
 from reader.fulltext.store import FullTextStore
 from reader.index import Skip
@@ -77,6 +78,7 @@ class MainScreen(Screen):
         self.loader = LibraryLoader(locations, settings, self.marks, preload)
         self.fetcher = FeedFetch(locations)
         self.reading = Reading(self.marks)
+        self.moves = RelatedMoves()
         self.full_text = FullTextFetch(FullTextStore(locations.cache))
         self.source: Source | None = None
         self.collection = Collection([])
@@ -105,10 +107,7 @@ class MainScreen(Screen):
                 yield DetailPane(clock=self.clock, id="detail")
         yield StatusLine(str(self.locations.cache), id="status")
         yield AdaptiveFooter()
-        yield self.loader
-        yield self.fetcher
-        yield self.reading
-        yield self.full_text
+        yield from (self.loader, self.fetcher, self.reading, self.moves, self.full_text)
         yield Links(self.locations.feeds_config_path)
 
     def on_mount(self) -> None:
@@ -267,13 +266,16 @@ class MainScreen(Screen):
     def action_read(self) -> None:
         """Read the highlighted article in the full-screen reader view."""
         articles = self.query_one(ArticleList)
-        if articles.highlighted is None or self.source is None:
+        self.read_in_view(self._rows, articles.cursor, articles.move_to)
+
+    def read_in_view(self, rows: list[Entry], at: int, back: Callable | None = None) -> None:
+        """Read ``rows[at]`` in the reader view; ``back`` gets the entry last read there."""
+        if not 0 <= at < len(rows) or self.source is None:
             self.notify("Nothing to read.", severity="warning")
             return
-        rows, load, opener = self._rows, self.source.load_entry, self.query_one(Links).open
+        load, opener = self.source.load_entry, self.query_one(Links).open
         parts = (self.reading.seen, self.full_text.store, self._index_texts)
-        view = ReaderView(ReadingList(rows, articles.cursor, load, opener, *parts))
-        self.app.push_screen(view, articles.move_to)
+        self.app.push_screen(ReaderView(ReadingList(rows, at, load, opener, *parts)), back)
 
     def action_full_text(self, retry: bool = False) -> None:
         """Download the highlighted article's full text from its page (again, after a failure)."""
@@ -287,8 +289,9 @@ class MainScreen(Screen):
         self._show_detail(message.entry)
 
     def _show_detail(self, entry: Entry | None) -> None:
-        path = None if entry is None or self.source is None else self.source.path_of(entry)
-        self.query_one(DetailPane).show_entry(entry, path, self.marks.marks_of(entry))
+        copies = self.view.listed(self.collection).copies(entry) if entry is not None else []
+        pane, marks = self.query_one(DetailPane), self.marks.marks_of(entry)
+        pane.show_entry(entry, self.source, marks, copies)
 
     @on(TopicSidebar.Chosen)
     def _scope_chosen(self, message: TopicSidebar.Chosen) -> None:
@@ -304,7 +307,11 @@ class MainScreen(Screen):
 
     @on(RelatedList.Open)
     def _open_related(self, message: RelatedList.Open) -> None:
-        self.query_one(Links).open(message.item.url)
+        self.moves.follow(message.item)  # read a copy, go to a cached article, or open the link
+
+    def action_back(self) -> None:
+        """Back to the article (and view) before the last related one gone to."""
+        self.moves.back()
 
     def action_open_link(self, url: str) -> None:
         """Open a link clicked in the article's text, if it is http(s)."""
@@ -355,24 +362,17 @@ class MainScreen(Screen):
 
     # --- link keys ------------------------------------------------------------------------
 
-    def _current_url(self) -> str | None:
-        related = self.query_one(RelatedList)
-        if self.focused is related and related.current is not None:
-            return related.current.url
-        entry = self.query_one(ArticleList).highlighted
-        return entry.url if entry is not None else None
-
     def action_open(self) -> None:
         """Open the highlighted article, or related item, in the web browser."""
         on_related, entry = self.focused is self.query_one(RelatedList), self._highlighted()
         if entry is None and not on_related:
             self.notify("Nothing to open.", severity="warning")
-        elif self.query_one(Links).open(self._current_url()) and not on_related:
+        elif self.query_one(Links).open(self.moves.current_url()) and not on_related:
             self.reading.seen(entry)  # opening an article counts as reading it
 
     def action_copy_link(self) -> None:
         """Copy the highlighted link to the clipboard."""
-        self.query_one(Links).copy(self._current_url())
+        self.query_one(Links).copy(self.moves.current_url())
 
     # --- reading keys ---------------------------------------------------------------------
 

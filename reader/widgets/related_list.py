@@ -1,76 +1,94 @@
-"""The shown article's media file and related items, focusable and movable through.
+"""The shown article's media file, copies and related items, focusable and movable through.
 
 A podcast episode's or video's enclosure is the first item, so ``o`` on it
-plays it with the configured opener (see :mod:`reader.openers`).
+plays it with the configured opener (see :mod:`reader.openers`). The order
+and the kinds of item are :mod:`reader.related_items`'; each item's second
+line says what it is ("same story", "● in your cache", "≈ similar"), so
+``enter`` is no surprise: it reads a copy, goes to a cached article, or
+opens a link that is not in the cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.articles import Related
 from reader.formatting import relative_date
+from reader.related_items import Kind, PaneItem
+from reader.screens.key_tables import RELATED_KEYS
+from reader.theme_styles import KEY
 from reader.widgets.plain_option_list import PlainOptionList
 
+_MARKERS = {
+    Kind.COPY: ("same story", KEY),
+    Kind.CACHED: ("● in your cache", KEY),
+    Kind.SIMILAR: ("≈ similar", ""),
+}
+"""The words that start an item's second line, by kind, and their style."""
 
-def _prompt(item: Related, now: dt.datetime) -> Text:
-    text = Text(item.title, style="bold")
-    details = [item.provider.name or item.provider.domain or "unknown source"]
-    if item.published:
-        details.append(relative_date(item.published.timestamp(), now))
+
+def _prompt(item: PaneItem, now: dt.datetime) -> Text:
+    text = Text(item.title or "Untitled", style="bold")
+    text.append("\n")
+    marker, style = _MARKERS.get(item.kind, ("", ""))
+    if marker:
+        text.append(marker, style=style)
+        text.append(" · ", style="dim")
+    details = [item.provider or "unknown source"]
+    if item.published is not None:
+        details.append(relative_date(item.published, now))
     if item.quality is not None:
         details.append(f"quality {item.quality}")
-    text.append("\n" + " · ".join(details), style="dim")
+    text.append(" · ".join(details), style="dim")
     return text
 
 
-def _media_prompt(item: Related) -> Text:
+def _media_prompt(item: PaneItem) -> Text:
     text = Text(item.title, style="bold")
-    text.append("\n" + (item.provider.domain or "media file") + " · o to play", style="dim")
+    text.append("\n" + (item.provider or "media file") + " · o to play", style="dim")
     return text
 
 
 class RelatedList(PlainOptionList):
-    """One option per related item (the media file first); ``enter`` or ``o`` opens it."""
+    """One option per item (the media file first); ``enter`` follows it, ``o`` opens it."""
 
-    BINDINGS = [
-        Binding("enter", "select", "Open in browser", show=False),
-    ]
+    BINDINGS = RELATED_KEYS
 
     @dataclass
     class Open(Message):
-        """The user asked to open a related item."""
+        """The user chose an item (``enter``): read it, go to it or open it, by its kind."""
 
-        item: Related
+        item: PaneItem
 
     def __init__(self, *, clock: Callable[[], dt.datetime], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.items: tuple[Related, ...] = ()
+        self.items: tuple[PaneItem, ...] = ()
         self._clock = clock
 
-    def set_items(self, items: tuple[Related, ...], media: Related | None = None) -> None:
-        """Show ``media`` (the article's enclosure) then ``items``; nothing hides the list."""
-        now = self._clock()
-        options = [Option(_media_prompt(media))] if media is not None else []
-        options += [Option(_prompt(item, now)) for item in items]
-        self.items = (media, *items) if media is not None else items
+    def set_items(self, items: Sequence[PaneItem], keep: bool = False) -> None:
+        """Show ``items`` from the first; with ``keep`` (the same article's, found in the
+        cache meanwhile) the highlight stays on the item it was on."""
+        now, was = self._clock(), self.current
+        options = [
+            Option(_media_prompt(item) if item.kind is Kind.MEDIA else _prompt(item, now))
+            for item in items
+        ]
+        self.items = tuple(items)
         self.set_options(options)
         self.display = bool(self.items)
         if self.items:
-            self.highlighted = 0
+            self.highlighted = self.items.index(was) if keep and was in self.items else 0
 
     @property
-    def current(self) -> Related | None:
-        """The highlighted related item."""
+    def current(self) -> PaneItem | None:
+        """The highlighted item."""
         if self.highlighted is not None and 0 <= self.highlighted < len(self.items):
             return self.items[self.highlighted]
         return None

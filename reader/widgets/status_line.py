@@ -10,6 +10,7 @@ from reader import captions
 from reader.marks import Marks
 
 _PARTS = (
+    "note",
     "fetch",
     "scan",
     "articles",
@@ -26,6 +27,8 @@ _PARTS = (
 class StatusLine(Static):
     """One line of state: the screen sets the reactives, :mod:`reader.captions` words them."""
 
+    note: reactive[str] = reactive("", init=False)
+    """Where the list went and why (a related article in another view), first ("" if none)."""
     fetch: reactive[str] = reactive("", init=False)
     """What the running fetch says, or what the last background refresh brought ("" if none)."""
     scan: reactive[str | None] = reactive(captions.READING_INDEX, init=False)
@@ -71,7 +74,8 @@ class StatusLine(Static):
     def _show(self) -> None:
         self.update(
             " · ".join(
-                captions.status_parts(
+                ([self.note] if self.note else [])
+                + captions.status_parts(
                     fetch=self.fetch,
                     scan=self.scan,
                     articles=self.articles,

@@ -131,9 +131,33 @@ async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
             # the last messages and the layout they cause (a scrollbar may appear)
             await pilot.pause()
             await pilot.pause()
+            await related_settled(pilot)
             return screen
         await pilot.pause(0.02)
     raise AssertionError("the article list did not load in time")
+
+
+@pytest.fixture
+def nothing_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index finds nothing in the cache alike or linked: the pane lists the file's own items
+    only, as before related articles were computed."""
+    from reader import related_items
+
+    monkeypatch.setattr(
+        related_items, "look_up", lambda index, entry, urls, limit=10: related_items.Found(entry.id)
+    )
+
+
+async def related_settled(pilot: Pilot, timeout: float = 10.0) -> None:
+    """Wait (bounded) until the detail pane's related look-up has answered and been shown, so
+    that what the pane lists (and its scrollbar) does not depend on timing."""
+    from reader.components.related_lookup import RelatedLookup
+
+    deadline = time.monotonic() + timeout
+    for lookup in pilot.app.screen.query(RelatedLookup):
+        while lookup.busy and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+    await pilot.pause()
 
 
 async def wait_until(

@@ -241,9 +241,15 @@ async def test_detail_pane_shows_everything_about_the_article(fixture_locations)
         assert "record orders for" in text and "**" not in text
         assert "• Order book up a third" in text
         # Related: each item with title, provider, date and quality.
-        assert static_text(app, "#detail-related-title") == "Related (3)"
+        # The file's items are not in this cache; the cache's most similar article comes first.
+        assert static_text(app, "#detail-related-title") == "Related (3)\nSimilar in your cache (1)"
         related = screen.query_one(RelatedList)
-        assert [str(option.prompt) for option in related.options] == [
+        prompts = [str(option.prompt) for option in related.options]
+        assert prompts[0].splitlines() == [
+            "Storage auction clears at a record low price",
+            "≈ similar · Signal Desk · 2d · quality 90",
+        ]
+        assert prompts[1:] == [
             "Grid battery tender opens to bidders\nSignal Desk · 1d · quality 80",
             "Wind farm output sets a monthly record\nMorning Wire · 1 Nov 2026 · quality 65",
             "Related item whose only link is a script\nSketchy Relay · 6d",
@@ -254,7 +260,7 @@ async def test_detail_pane_shows_everything_about_the_article(fixture_locations)
         assert "Sketchy Relay · 6d" in text and "Morning Wire · 1 Nov 2026 · quality 65" in text
 
 
-async def test_detail_pane_without_body_quality_or_related(fixture_locations):
+async def test_detail_pane_without_body_quality_or_related(fixture_locations, nothing_alike):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)

@@ -59,7 +59,7 @@ async def test_o_opens_the_highlighted_article(fixture_locations, browser):
         assert screen.query_one(ArticleList).highlighted.path == "two-days.md"
 
 
-async def test_o_and_enter_open_the_focused_related_item(fixture_locations, browser):
+async def test_o_and_enter_open_the_focused_related_item(fixture_locations, nothing_alike, browser):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
@@ -191,7 +191,7 @@ async def test_body_links_open_only_when_safe(fixture_locations, browser):
         assert title == "Not opened" and "mailto" in message and "only http and https" in message
 
 
-async def test_y_copies_the_current_link(fixture_locations, monkeypatch):
+async def test_y_copies_the_current_link(fixture_locations, nothing_alike, monkeypatch):
     app = build_app(fixture_locations)
     clipboard = Recorder(result=None)
     monkeypatch.setattr(app, "copy_to_clipboard", clipboard)
@@ -213,7 +213,9 @@ async def test_y_copies_the_current_link(fixture_locations, monkeypatch):
         assert [m for m in notes.messages() if "no link" in m] == ["This item has no link."] * 2
 
 
-async def test_palette_open_uses_the_pane_that_had_the_focus(fixture_locations, browser):
+async def test_palette_open_uses_the_pane_that_had_the_focus(
+    fixture_locations, nothing_alike, browser
+):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)

@@ -157,7 +157,7 @@ async def test_an_article_shown_for_a_second_becomes_read(fixture_locations, mon
         assert screen.query_one(ArticleList).highlighted.path == "emoji.md"
 
 
-async def test_opening_an_article_marks_it_read(fixture_locations, monkeypatch):
+async def test_opening_an_article_marks_it_read(fixture_locations, nothing_alike, monkeypatch):
     browser = Recorder()
     monkeypatch.setattr(webbrowser, "open", browser)
     app = build_app(fixture_locations)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from app.conftest import SIZE, build_app, wait_loaded
+from app.conftest import SIZE, build_app, related_settled, wait_loaded
 from reader.state import StateStore
 
 CHOOSE_VIEW_AND_MARK = (
@@ -42,6 +42,7 @@ def after_loading(*keys: str):
             # a blinking cursor would make the picture depend on timing
             input_box.cursor_blink = False
         await pilot.press(*keys)
+        await related_settled(pilot)  # the detail pane's scrollbar follows the related items
         # a toast stays for seconds: whether it shows would depend on timing
         pilot.app.clear_notifications()
         await pilot.pause()
