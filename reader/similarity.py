@@ -120,17 +120,41 @@ class Copy(NamedTuple):
     provider: str
 
 
+class Sameness(NamedTuple):
+    """What :func:`same_story` compares of one article, worked out once however many pairs it is
+    in (a key shared by 50 articles makes over a thousand pairs)."""
+
+    url: str | None
+    provider: str
+    shingles: frozenset[tuple[str, ...]]
+
+
+def sameness(copy: Copy) -> Sameness:
+    """The normalised address, the provider without case, and the text's shingles."""
+    return Sameness(
+        normal_url(copy.url) if copy.url else None,
+        copy.provider.casefold(),
+        shingles(f"{copy.title}\n{copy.excerpt}"),
+    )
+
+
+def same(a: Sameness, b: Sameness, threshold: float = THRESHOLD) -> bool:
+    """:func:`same_story` for articles already reduced to their :func:`sameness`."""
+    if a.url and b.url and a.url == b.url:
+        return True
+    if a.provider == b.provider:
+        return False
+    first, second = a.shingles, b.shingles
+    if min(len(first), len(second)) < MIN_SHINGLES:
+        return False
+    shared = len(first & second)
+    return shared >= threshold * (len(first) + len(second) - shared)
+
+
 def same_story(a: Copy, b: Copy, threshold: float = THRESHOLD) -> bool:
     """Same address after normalisation, or near-identical text from two different providers.
 
     Articles that merely share a topic or a few phrases are not the same story:
     it takes ``threshold`` of their word shingles in common.
     """
-    if a.url and b.url and normal_url(a.url) == normal_url(b.url):
-        return True
-    if a.provider.casefold() == b.provider.casefold():
-        return False
-    first, second = shingles(f"{a.title}\n{a.excerpt}"), shingles(f"{b.title}\n{b.excerpt}")
-    if min(len(first), len(second)) < MIN_SHINGLES:
-        return False
-    return len(first & second) >= threshold * len(first | second)
+    return same(sameness(a), sameness(b), threshold)
