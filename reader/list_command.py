@@ -3,8 +3,9 @@
 The row shapes (plain text and JSON Lines) live here because ``newsreader
 related`` prints the same rows with a score. Copies of one story (the index's
 duplicate groups) fold into the first of them in the list's order, as the
-reader's list does; ``--no-group`` or ``[list] group_duplicates = false``
-prints every copy. Every row's JSON says which other copies there are.
+reader's list does (:func:`reader.grouping.collapse`); ``--no-group`` or
+``[list] group_duplicates = false`` prints every copy. Every row's JSON says
+which other copies there are.
 """
 
 from __future__ import annotations
@@ -13,36 +14,20 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reader.entry import Entry, topics_of
 from reader.formatting import fit
 
-
-def one_per_story(rows: Iterable[Entry]) -> list[Entry]:
-    """``rows`` with only the first copy of each story (an article alone is its own story).
-
-    A plain local twin of the reader's folding: the first copy in the order
-    given stands for the group.
-    """
-    seen: set[int] = set()
-    kept: list[Entry] = []
-    for entry in rows:
-        if entry.group is None:
-            kept.append(entry)
-        elif entry.group not in seen:
-            seen.add(entry.group)
-            kept.append(entry)
-    return kept
+if TYPE_CHECKING:
+    from reader.config.list_settings import ListSettings
 
 
-def grouping_wanted(flag: bool | None, list_settings: object) -> bool:
+def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
     """``--group``/``--no-group`` when given, else ``[list] group_duplicates`` (on by default)."""
-    if flag is not None:
-        return flag
-    return bool(getattr(list_settings, "group_duplicates", True))
+    return list_settings.group_duplicates if flag is None else flag
 
 
 def duplicate_urls(copies: Iterable[Entry]) -> list[str]:
@@ -170,7 +155,7 @@ def list_command(
     rows = collection.view(SortKey(sort), reverse, None, query, read=read, starred=starred)
     grouped = grouping_wanted(group, settings.list)
     if grouped:
-        rows = one_per_story(rows)
+        rows = collection.groups.collapse(rows)
     if limit is not None:
         rows = rows[:limit]
     for entry in rows:

@@ -14,12 +14,12 @@ from pathlib import Path
 import click
 
 from reader.entry import Entry
+from reader.grouping import collapse
 from reader.library import Collection, Source
 from reader.list_command import (
     duplicate_urls,
     echo_json,
     grouping_wanted,
-    one_per_story,
     plain_row,
     record,
 )
@@ -88,7 +88,7 @@ def related_rows(
     shown = {entry.id: entry for entry in collection.entries if entry.id in scores}
     ranked = [shown[at] for at in scores if at in shown]
     if grouped:
-        ranked = one_per_story(ranked)
+        ranked = collapse(ranked, collection.groups.members)
     return [(entry, scores[entry.id]) for entry in ranked[:limit]]
 
 

@@ -16,7 +16,6 @@ import pytest
 from conftest import RunCli
 from story_cache import FEED_URL, REEF_URL, STORIES, TITLES, WIRE_URL, write_stories
 
-from reader.config.list_settings import ListSettings
 from reader.paths import resolve
 
 COPIES = {REEF_URL, FEED_URL, WIRE_URL}
@@ -93,9 +92,6 @@ def test_a_query_matching_one_copy_lists_it_with_the_others(run_cli: RunCli, sto
     assert wire["url"] == WIRE_URL and set(wire["duplicates"]) == {REEF_URL, FEED_URL}
 
 
-@pytest.mark.skipif(
-    not hasattr(ListSettings(), "group_duplicates"), reason="[list] group_duplicates not yet here"
-)
 def test_config_can_turn_grouping_off(run_cli: RunCli, stories: Path) -> None:
     configure("[list]\ngroup_duplicates = false\n")
     assert len(records(run_cli("--cache-dir", stories, "list", "--json"))) == len(STORIES)
