@@ -7,8 +7,6 @@ stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import sqlite3
 import sys
@@ -19,16 +17,17 @@ import click
 from reader import __version__
 from reader.captions import IMPORT_HINT
 from reader.config_command import config
-from reader.entry import Entry, topics_of
+from reader.entry import Entry
 from reader.feeds.commands import feeds, fetch
-from reader.formatting import fit
 from reader.fulltext.commands import fulltext, show
 from reader.index import ScanResult
 from reader.index_db import describe
 from reader.library import Collection, SortKey, Source
+from reader.list_command import list_command
 from reader.mark_command import mark
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
 from reader.prune_command import prune
+from reader.related_command import related
 
 STATE_WAIT = 2.0
 """Seconds a command waits for another program holding the state file (a reader waits less)."""
@@ -107,16 +106,32 @@ def select_articles(
 ) -> tuple[Source, list[Entry]]:
     """Index the cache and return the articles QUERY matches, in order.
 
-    ``list`` and ``mark`` both select through here, so a query marks exactly
-    what it lists. ``read``/``starred`` are the marks (None when the query needs none).
+    ``mark`` selects through here and ``list`` through the same :func:`load_collection` and
+    view, so a query marks exactly what it lists (each copy of a story ``list`` folds).
+    ``read``/``starred`` are the marks (None when the query needs none).
     Articles config.toml's ``hide`` rules match are left out unless ``show_hidden``.
     """
-    source, _ = _scan(locations, () if show_hidden else _hide_rules(locations))
-    collection: Collection = source.load()
-    if not len(collection) and not collection.hidden:
-        click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
+    rules = () if show_hidden else _hide_rules(locations)
+    source, collection = load_collection(locations, rules)
+    if collection is None:
         return source, []
     return source, collection.view(sort, reverse, None, query, read=read, starred=starred)
+
+
+def load_collection(
+    locations: Locations, rules: tuple[str, ...], say_empty: bool = True
+) -> tuple[Source, Collection | None]:
+    """Index the cache and load what ``rules`` leave shown; None when the cache has no article
+    (said on stderr with how to fill it, unless the caller has its own words for it)."""
+    source, _ = _scan(locations, rules)
+    collection = source.load()
+    if not len(collection) and not collection.hidden:
+        if say_empty:
+            click.echo(
+                f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True
+            )
+        return source, None
+    return source, collection
 
 
 def _hide_rules(locations: Locations) -> tuple[str, ...]:
@@ -210,101 +225,6 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
             ctx.exit(app.return_code)
 
 
-@main.command("list")
-@click.argument("query", required=False, default="")
-@click.option(
-    "--sort",
-    "sort",
-    type=click.Choice(["date", "quality"]),
-    default="date",
-    show_default=True,
-    help="Newest first, or highest quality first (no quality last, ties newest first).",
-)
-@click.option("--reverse", is_flag=True, help="Reverse the order.")
-@click.option("--unread", is_flag=True, help="Only articles not read yet (same as is:unread).")
-@click.option("--topic", metavar="T", help="Only articles with this topic (case-insensitive).")
-@click.option(
-    "--source",
-    metavar="NAME",
-    help="Only articles of this source: a feed's title or a provider's name or domain (source:).",
-)
-@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
-@click.option("--all", "show_hidden", is_flag=True, help="Include what config.toml's hide hides.")
-@click.pass_context
-def list_command(
-    ctx: click.Context,
-    query: str,
-    sort: str,
-    reverse: bool,
-    unread: bool,
-    topic: str | None,
-    source: str | None,
-    limit: int | None,
-    as_json: bool,
-    show_hidden: bool,
-) -> None:
-    """Print the articles in the cache, for scripts.
-
-    QUERY takes the reader's search language: free words match title,
-    excerpt, provider and body; qualifiers narrow it down, e.g.
-    'topic:AI is:unread provider:rt.com after:2024-01-01 before:2024-02-01
-    quality:>50 is:starred title:word'. What config.toml's hide rules match
-    is left out unless --all.
-    """
-    from reader.query import parse_query, quote_value
-    from reader.state import StateStore
-
-    locations = _locations(ctx)
-    if unread:
-        query = f"{query} is:unread".strip()
-    parsed = parse_query(query)
-    for problem in parsed.errors:
-        click.echo(f"newsreader: ignoring a qualifier: {problem}", err=True)
-    read = starred = None
-    if parsed.needs_state:
-        state = StateStore(locations.state_path, wait=STATE_WAIT)
-        read, starred, loaded = state.read, state.starred, state.loaded
-        state.close()
-        if not loaded:  # an answer without the marks would be wrong, and look right
-            raise click.ClickException(f"cannot read the marks: {state.reason}")
-    if topic:
-        # The query's topic qualifier matches every spelling of a topic, ignoring case.
-        query = f"{query} topic:{quote_value(topic)}".strip()
-    if source:
-        query = f"{query} source:{quote_value(source)}".strip()
-    source_used, rows = select_articles(
-        locations, query, read, starred, SortKey(sort), reverse, show_hidden
-    )
-    if limit is not None:
-        rows = rows[:limit]
-    for entry in rows:
-        published = (
-            dt.datetime.fromtimestamp(entry.published, dt.UTC)
-            if entry.published is not None
-            else None
-        )
-        if as_json:
-            record = {
-                "title": entry.title,
-                "url": entry.url,
-                "published": published.isoformat().replace("+00:00", "Z") if published else None,
-                "quality": entry.quality,
-                "heat": entry.heat,
-                "provider": entry.provider,
-                "domain": entry.domain,
-                "type": entry.type,
-                "topics": topics_of(entry),
-                "path": str(source_used.path_of(entry)),
-            }
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            when = published.strftime("%Y-%m-%d %H:%M") if published else "-".ljust(16)
-            quality = "" if entry.quality is None else str(entry.quality)
-            click.echo(f"{when}  {quality:>3}  {fit(entry.provider, 24)}  {entry.title}")
-    _storage_warning(ctx, source_used)
-
-
 @main.command("check")
 @click.pass_context
 def check_command(ctx: click.Context) -> None:
@@ -368,6 +288,8 @@ def paths_command(ctx: click.Context) -> None:
     click.echo(f"data:   {locations.data}")
 
 
+main.add_command(list_command)
+main.add_command(related)
 main.add_command(feeds)
 main.add_command(fetch)
 main.add_command(show)

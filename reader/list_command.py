@@ -1,0 +1,167 @@
+"""``newsreader list``: the articles of the cache for scripts, one story per row by default.
+
+The row shapes (plain text and JSON Lines) live here because ``newsreader
+related`` prints the same rows with a score. Copies of one story (the index's
+duplicate groups) fold into the first of them in the list's order, as the
+reader's list does (:func:`reader.grouping.collapse`); ``--no-group`` or
+``[list] group_duplicates = false`` prints every copy. Every row's JSON says
+which other copies there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from reader.entry import Entry, topics_of
+from reader.formatting import fit
+
+if TYPE_CHECKING:
+    from reader.config.list_settings import ListSettings
+
+
+def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
+    """``--group``/``--no-group`` when given, else ``[list] group_duplicates`` (on by default)."""
+    return list_settings.group_duplicates if flag is None else flag
+
+
+def duplicate_urls(copies: Iterable[Entry]) -> list[str]:
+    """The other copies' URLs, each once, in the order given (a copy without a URL has none)."""
+    return list(dict.fromkeys(copy.url for copy in copies if copy.url))
+
+
+def _published(entry: Entry) -> dt.datetime | None:
+    if entry.published is None:
+        return None
+    return dt.datetime.fromtimestamp(entry.published, dt.UTC)
+
+
+def record(entry: Entry, path: Path, duplicates: list[str]) -> dict[str, Any]:
+    """One ``list --json`` row: the article's fields, its absolute ``path`` and its copies' URLs."""
+    published = _published(entry)
+    return {
+        "title": entry.title,
+        "url": entry.url,
+        "published": published.isoformat().replace("+00:00", "Z") if published else None,
+        "quality": entry.quality,
+        "heat": entry.heat,
+        "provider": entry.provider,
+        "domain": entry.domain,
+        "type": entry.type,
+        "topics": topics_of(entry),
+        "path": str(path),
+        "duplicates": duplicates,
+    }
+
+
+def plain_row(entry: Entry, copies: int = 0) -> str:
+    """One plain row: date, quality, provider, title, and ``+N`` when N other copies fold here."""
+    published = _published(entry)
+    when = published.strftime("%Y-%m-%d %H:%M") if published else "-".ljust(16)
+    quality = "" if entry.quality is None else str(entry.quality)
+    more = f"  +{copies}" if copies else ""
+    return f"{when}  {quality:>3}  {fit(entry.provider, 24)}  {entry.title}{more}"
+
+
+def echo_json(row: dict[str, Any]) -> None:
+    click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@click.command("list")
+@click.argument("query", required=False, default="")
+@click.option(
+    "--sort",
+    "sort",
+    type=click.Choice(["date", "quality"]),
+    default="date",
+    show_default=True,
+    help="Newest first, or highest quality first (no quality last, ties newest first).",
+)
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--unread", is_flag=True, help="Only articles not read yet (same as is:unread).")
+@click.option("--topic", metavar="T", help="Only articles with this topic (case-insensitive).")
+@click.option(
+    "--source",
+    metavar="NAME",
+    help="Only articles of this source: a feed's title or a provider's name or domain (source:).",
+)
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
+@click.option("--all", "show_hidden", is_flag=True, help="Include what config.toml's hide hides.")
+@click.option(
+    "--group/--no-group",
+    "group",
+    default=None,
+    help="One row per story (default; config: [list] group_duplicates), or every copy.",
+)
+@click.pass_context
+def list_command(
+    ctx: click.Context,
+    query: str,
+    sort: str,
+    reverse: bool,
+    unread: bool,
+    topic: str | None,
+    source: str | None,
+    limit: int | None,
+    as_json: bool,
+    show_hidden: bool,
+    group: bool | None,
+) -> None:
+    """Print the articles in the cache, for scripts.
+
+    QUERY takes the reader's search language: free words match title,
+    excerpt, provider and body; qualifiers narrow it down, e.g.
+    'topic:AI is:unread provider:rt.com after:2024-01-01 before:2024-02-01
+    quality:>50 is:starred title:word'. What config.toml's hide rules match
+    is left out unless --all. Copies of one story (the same address, or
+    near-identical text from two providers) print as one row, marked +N;
+    --json rows list the other copies' URLs in "duplicates".
+    """
+    from reader.cli import STATE_WAIT, _locations, _storage_warning, load_collection
+    from reader.config import load_config
+    from reader.library import SortKey
+    from reader.query import parse_query, quote_value
+    from reader.state import StateStore
+
+    locations = _locations(ctx)
+    settings = load_config(locations.feeds_config_path, every_section=False).config
+    if unread:
+        query = f"{query} is:unread".strip()
+    parsed = parse_query(query)
+    for problem in parsed.errors:
+        click.echo(f"newsreader: ignoring a qualifier: {problem}", err=True)
+    read = starred = None
+    if parsed.needs_state:
+        state = StateStore(locations.state_path, wait=STATE_WAIT)
+        read, starred, loaded = state.read, state.starred, state.loaded
+        state.close()
+        if not loaded:  # an answer without the marks would be wrong, and look right
+            raise click.ClickException(f"cannot read the marks: {state.reason}")
+    if topic:
+        # The query's topic qualifier matches every spelling of a topic, ignoring case.
+        query = f"{query} topic:{quote_value(topic)}".strip()
+    if source:
+        query = f"{query} source:{quote_value(source)}".strip()
+    source_used, collection = load_collection(locations, () if show_hidden else settings.hide)
+    if collection is None:
+        _storage_warning(ctx, source_used)
+        return
+    rows = collection.view(SortKey(sort), reverse, None, query, read=read, starred=starred)
+    grouped = grouping_wanted(group, settings.list)
+    if grouped:
+        rows = collection.groups.collapse(rows)
+    if limit is not None:
+        rows = rows[:limit]
+    for entry in rows:
+        copies = collection.copies(entry)
+        if as_json:
+            echo_json(record(entry, source_used.path_of(entry), duplicate_urls(copies)))
+        else:
+            click.echo(plain_row(entry, len(copies) if grouped else 0))
+    _storage_warning(ctx, source_used)
