@@ -412,6 +412,7 @@ def test_pool_path_gives_the_same_result_as_the_serial_one(
     pooled = pooled_index.scan(lambda done, total: progress.append((done, total)), workers=2)
 
     assert started and started[0] is not None, "the scan did not run in a process pool"
+
     # Row ids follow the order results arrive in, which parser processes do not keep.
     # (the group is the smallest id of its copies, so it follows too).
     def unnumbered(index: Index) -> list:
