@@ -373,7 +373,7 @@ def main() -> None:
     print(f"duplicate groups: {len(groups)}, {sum(len(g) for g in groups)} articles")
     if run.built is not None:
         found = run.built.duplicates()
-        print(f"index duplicate groups: {sum(len(g) + 1 for g in found.values())} articles grouped")
+        print(f"index duplicate groups: {len(found)} articles in a group")
         run.built.close()
 
 

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from feed_scene import make_feed_cache
+from story_scene import make_story_cache
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -77,6 +78,12 @@ FEED_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
 ]
 """The same, on a cache of fetched articles from three feeds (see feed_scene.py)."""
 
+STORY_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...]]] = [
+    ("same-story", (160, 45), ("j",) * 17 + ("l",)),
+]
+"""The same, on the samples plus two copies of one story (see story_scene.py): the row with
+its +2, and the detail pane's related list with the copies and the cached related articles."""
+
 THEME_SHOTS: list[tuple[str, tuple[int, int], tuple[str, ...], str]] = [
     ("light-theme", SIZE, ("h", "j", "j", "j", "l", "m", "j", "f", "j"), "textual-light"),
 ]
@@ -108,18 +115,21 @@ async def shoot(
     out: Path,
     feeds: bool = False,
     theme: str = "",
+    story: bool = False,
 ) -> Path:
     """Run a fresh app (in ``theme``, set in config.toml), press ``keys``, save ``out/name.svg``."""
     with tempfile.TemporaryDirectory(prefix="newsreader-shots-") as tmp:
         base = Path(tmp)
         # The status line names the cache: a fixed folder keeps the pictures the same each run.
-        cache = FEED_CACHE if feeds else base / "cache"
+        cache = FEED_CACHE if feeds or story else base / "cache"
         shutil.rmtree(FEED_CACHE, ignore_errors=True)
         locations = Locations(cache=cache, config=base / "config", data=base / "data")
         for folder in (locations.cache, locations.config, locations.data):
             folder.mkdir(parents=True)
         if feeds:
             make_feed_cache(locations, NOW)
+        if story:
+            make_story_cache(locations)
         if theme:  # a top-level key goes before the tables ([[feeds]]) in the file
             config = locations.feeds_config_path
             rest = config.read_text(encoding="utf-8") if config.exists() else ""
@@ -149,6 +159,9 @@ async def main(out: Path = HERE) -> None:
         print(f"wrote {path}")
     for name, size, keys in FEED_SHOTS:
         path = await shoot(name, size, keys, out, feeds=True)
+        print(f"wrote {path}")
+    for name, size, keys in STORY_SHOTS:
+        path = await shoot(name, size, keys, out, story=True)
         print(f"wrote {path}")
     for name, size, keys, theme in THEME_SHOTS:
         path = await shoot(name, size, keys, out, theme=theme)
