@@ -10,7 +10,7 @@ from reader.index_rows import stored_fields
 from reader.similar_store import PROBES as SIMILAR_PROBES
 from reader.similar_store import TABLES as SIMILAR_TABLES
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bump when the table layout or what the parser stores changes: old indexes are rebuilt."""
 
 # What the list needs of every article; the excerpt and body stay on disk (search uses FTS).

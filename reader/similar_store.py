@@ -21,16 +21,17 @@ they touch only. No Textual.
 
 from __future__ import annotations
 
-import heapq
 import math
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from math import log
 
 from reader.similarity import (
     TITLE_WEIGHT,
     Copy,
     Signature,
+    is_url_key,
     key_terms,
     same,
     sameness,
@@ -163,7 +164,13 @@ def _copies(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Copy]:
 
 
 def _candidate_pairs(conn: sqlite3.Connection, ids: Sequence[int]) -> set[tuple[int, int]]:
-    """Pairs (smaller id first) sharing a key that is not boilerplate, one side in ``ids``."""
+    """Pairs (smaller id first), one side in ``ids``, that share their address's key or two
+    text keys, none of them boilerplate (held by more than :data:`COMMON_KEY` articles).
+
+    One text key in common is what unrelated texts sharing a stock phrase have;
+    two, what copies have (a pair of texts with 80% of their shingles in common
+    shares two of :data:`reader.similarity.TEXT_KEYS` with a chance of 97%).
+    """
     keys: set[int] = set()
     for chunk in _chunks(list(ids)):
         keys.update(
@@ -175,15 +182,19 @@ def _candidate_pairs(conn: sqlite3.Connection, ids: Sequence[int]) -> set[tuple[
     holders: dict[int, list[int]] = defaultdict(list)
     for chunk in _chunks(list(keys)):
         for key, at in conn.execute(
-            f"SELECT key, id FROM same_keys WHERE key IN ({_marks(chunk)})", chunk
+            "SELECT key, id FROM same_keys WHERE key IN (SELECT key FROM same_keys"
+            f" WHERE key IN ({_marks(chunk)}) GROUP BY key HAVING count(*) BETWEEN 2 AND ?)",
+            [*chunk, COMMON_KEY],
         ):
             holders[key].append(at)
-    pairs = set()
-    for members in holders.values():
-        if 1 < len(members) <= COMMON_KEY:
-            members.sort()
-            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
-    return pairs
+    shared: Counter[tuple[int, int]] = Counter()
+    for key, members in holders.items():
+        members.sort()
+        weight = 2 if is_url_key(key) else 1
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                shared[a, b] += weight
+    return {pair for pair, count in shared.items() if count >= 2}
 
 
 def regroup(
@@ -276,20 +287,23 @@ def _candidates(
 ) -> list[int]:
     """The articles sharing the most (and weightiest) of the ``seeds``, best first.
 
-    Each word's list of articles is read as it is (in titles, which weigh more, and
-    anywhere) and the shares added up here:
-    FTS5 would score every match with bm25 before sorting (7,000 matches and
-    100-200 ms at 100,000 articles), this reads the same lists in a few ms.
+    Each word's list of articles (in titles, which weigh more, and anywhere) is
+    read and the shares added up in one statement that SQLite runs on its own,
+    without the interpreter lock the UI needs: FTS5's own ranking would score
+    every match with bm25 before sorting (7,000 matches, 100-200 ms at 100,000
+    articles), and adding up in Python held the lock for most of the look-up.
     """
-    shares: dict[int, float] = defaultdict(float)
+    parts: list[str] = []
+    params: list[object] = []
     for term in seeds:
         for column, factor in (("", 1.0), ("title : ", TITLE_WEIGHT - 1.0)):
-            for (at,) in conn.execute(
-                "SELECT rowid FROM similar WHERE similar MATCH ?", (f'{column}"{term}"',)
-            ):
-                shares[at] += query[term] * factor
-    shares.pop(article_id, None)
-    return heapq.nlargest(CANDIDATES, shares, key=lambda at: (shares[at], -at))
+            parts.append("SELECT rowid AS id, ? AS share FROM similar WHERE similar MATCH ?")
+            params += [query[term] * factor, f'{column}"{term}"']
+    statement = (
+        f"SELECT id FROM ({' UNION ALL '.join(parts)}) WHERE id != ?"
+        " GROUP BY id ORDER BY sum(share) DESC, id LIMIT ?"
+    )
+    return [row[0] for row in conn.execute(statement, [*params, article_id, CANDIDATES])]
 
 
 def related(
@@ -338,9 +352,9 @@ def related(
     ):
         if group is not None and c_group == group:
             continue
-        other = term_weights(c_title, c_excerpt)
-        norm = math.sqrt(sum(_log_weight(v) ** 2 for v in other.values())) or 1.0
-        dot = sum(q * _log_weight(other[t]) * idf[t] for t, q in query.items() if t in other)
+        other = {t: 1.0 + log(v) for t, v in term_weights(c_title, c_excerpt).items()}
+        norm = math.sqrt(sum(v * v for v in other.values())) or 1.0
+        dot = sum(v * query[t] * idf[t] for t, v in other.items() if t in query)
         score = dot / (query_norm * norm)
         their_topics = set(c_topics.split("\x1f")) if c_topics else set()
         if own_topics and their_topics:
