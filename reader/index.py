@@ -42,6 +42,9 @@ from reader.index_schema import (
 from reader.paths import OWN_DIR_NAME
 from reader.similarity import Signature
 
+BULK_FILES = 2000
+"""From this many files to parse, a scan counts as building the index (see ``bulk_indexing``)."""
+
 
 class Skip(NamedTuple):
     """A file that was not loaded, and why."""
@@ -92,6 +95,9 @@ class Index(IndexReads):
         self.problem = ""
         """Why the index is kept in memory this run though it has a file (empty when it is not)."""
         self.conn = self._open()
+        self.bulk_indexing = False
+        """Whether a scan is storing many files now: related look-ups wait for it to end (the
+        similarity tables are incomplete, and a look-up would slow the storing)."""
         self._counted = (-1, 0)
         """The article count, and the ``total_changes`` it was counted at (lookups reuse it)."""
         self.full_texts = FullTextStore(root)
@@ -340,6 +346,7 @@ class Index(IndexReads):
         total = len(jobs)
         if not total:
             return
+        self.bulk_indexing = total >= BULK_FILES
         results = parse_files(jobs, workers or os.cpu_count() or 1, stop)
         rows: list[ArticleRow] = []
         skips: list[FileInfo] = []
@@ -359,6 +366,7 @@ class Index(IndexReads):
                     last_report = now
                     progress(done, total)
         finally:
+            self.bulk_indexing = False
             results.close()  # ends the parser processes, even when storing failed
         result.parsed, result.stopped = result.parsed + stored, stored < total
 

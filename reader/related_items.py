@@ -84,7 +84,10 @@ def look_up(index: Index, entry: Entry, urls: list[str], limit: int = SIMILAR_LI
     started = time.perf_counter()
     try:
         ids = index.ids_for_urls(urls) if urls else {}
-        ranked = index.related(entry.id, limit) if entry.id is not None else []
+        # While a big scan stores files, the tables are half full and a look-up slows it:
+        # the list is shown again when it ends, and asks again then.
+        wanted = entry.id is not None and not index.bulk_indexing
+        ranked = index.related(entry.id, limit) if wanted else []
         entries = index.entries_by_id([*ids.values(), *(article for article, _ in ranked)])
     except sqlite3.Error:
         return Found(entry.id, seconds=time.perf_counter() - started)
