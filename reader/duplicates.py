@@ -71,20 +71,32 @@ def shingles(text: str) -> frozenset[tuple[str, ...]]:
     )
 
 
-def duplicate_groups(stories: Sequence[Story], threshold: float = THRESHOLD) -> list[list[int]]:
-    """Groups (of two or more positions, each in order) of ``stories`` that are the same story."""
-    parent = list(range(len(stories)))
+class UnionFind:
+    """Numbers joined into groups (union-find); each group is named by its smallest member."""
 
-    def root(at: int) -> int:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def root(self, at: int) -> int:
+        """The smallest member of ``at``'s group (``at`` joins as a group of its own if new)."""
+        parent = self.parent
+        parent.setdefault(at, at)
         while parent[at] != at:
             parent[at] = parent[parent[at]]
             at = parent[at]
         return at
 
-    def join(a: int, b: int) -> None:
-        a, b = root(a), root(b)
+    def join(self, a: int, b: int) -> None:
+        """Make ``a``'s group and ``b``'s one."""
+        a, b = self.root(a), self.root(b)
         if a != b:
-            parent[max(a, b)] = min(a, b)
+            self.parent[max(a, b)] = min(a, b)
+
+
+def duplicate_groups(stories: Sequence[Story], threshold: float = THRESHOLD) -> list[list[int]]:
+    """Groups (of two or more positions, each in order) of ``stories`` that are the same story."""
+    found = UnionFind()
+    root, join = found.root, found.join
 
     first_at: dict[str, int] = {}
     for at, story in enumerate(stories):

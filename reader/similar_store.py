@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from math import log
 
+from reader.duplicates import UnionFind
 from reader.similarity import (
     TITLE_WEIGHT,
     Copy,
@@ -220,20 +221,8 @@ def regroup(
     facts = {
         at: sameness(copy) for at, copy in _copies(conn, {a for p in pairs for a in p}).items()
     }
-    parent: dict[int, int] = {}
-
-    def root(at: int) -> int:
-        parent.setdefault(at, at)
-        while parent[at] != at:
-            parent[at] = parent[parent[at]]
-            at = parent[at]
-        return at
-
-    def join(a: int, b: int) -> None:
-        a, b = root(a), root(b)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-
+    found = UnionFind()
+    root, join, parent = found.root, found.join, found.parent
     for at in touched:
         root(at)
     for a, b in sorted(pairs):
