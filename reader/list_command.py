@@ -72,6 +72,15 @@ def echo_json(row: dict[str, Any]) -> None:
     click.echo(json.dumps(row, ensure_ascii=False))
 
 
+GROUP_OPTION = click.option(
+    "--group/--no-group",
+    "group",
+    default=None,
+    help="One row per story (default; config: [list] group_duplicates), or every copy.",
+)
+"""Folding copies of one story into one row: ``list`` and ``related`` take it alike."""
+
+
 @click.command("list")
 @click.argument("query", required=False, default="")
 @click.option(
@@ -93,12 +102,7 @@ def echo_json(row: dict[str, Any]) -> None:
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
 @click.option("--all", "show_hidden", is_flag=True, help="Include what config.toml's hide hides.")
-@click.option(
-    "--group/--no-group",
-    "group",
-    default=None,
-    help="One row per story (default; config: [list] group_duplicates), or every copy.",
-)
+@GROUP_OPTION
 @click.pass_context
 def list_command(
     ctx: click.Context,

@@ -17,6 +17,7 @@ from reader.entry import Entry
 from reader.grouping import collapse
 from reader.library import Collection, Source
 from reader.list_command import (
+    GROUP_OPTION,
     duplicate_urls,
     echo_json,
     grouping_wanted,
@@ -103,12 +104,7 @@ def related_rows(
     help="Print at most N articles.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines: list --json's + score.")
-@click.option(
-    "--group/--no-group",
-    "group",
-    default=None,
-    help="One row per story (default; config: [list] group_duplicates), or every copy.",
-)
+@GROUP_OPTION
 @click.pass_context
 def related(ctx: click.Context, target: str, limit: int, as_json: bool, group: bool | None) -> None:
     """Print the cache's articles most related to TARGET, best first.

@@ -85,6 +85,11 @@ def write(
     return path
 
 
+def wire(cache: Path, name: str, title: str, date: str, provider: str, text: str = WIRE) -> None:
+    """One printing of the ferry wire story (a Transport article)."""
+    write(cache, name, title, text, date, ["Transport"], provider=provider)
+
+
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     root = tmp_path / "cache"
@@ -163,32 +168,19 @@ def test_copies_of_one_page_under_several_addresses_are_one_group(cache: Path) -
 
 
 def test_a_wire_story_from_two_providers_is_one_group_but_not_from_one(cache: Path) -> None:
-    write(
-        cache,
-        "wire-1.md",
-        "Port city backs electric ferries",
-        WIRE,
-        "2024-03-02T10:00:00Z",
-        ["Transport"],
-        provider="Agency One",
+    wire(
+        cache, "wire-1.md", "Port city backs electric ferries", "2024-03-02T10:00:00Z", "Agency One"
     )
-    write(
+    wire(
         cache,
         "wire-2.md",
         "Port city backs electric ferries",
-        WIRE + " More soon.",
         "2024-03-02T10:30:00Z",
-        ["Transport"],
-        provider="Agency Two",
+        "Agency Two",
+        text=WIRE + " More soon.",
     )
-    write(
-        cache,
-        "wire-3.md",
-        "Port city backs electric ferries",
-        WIRE,
-        "2024-03-02T11:00:00Z",
-        ["Transport"],
-        provider="Agency One",
+    wire(
+        cache, "wire-3.md", "Port city backs electric ferries", "2024-03-02T11:00:00Z", "Agency One"
     )
     entries = by_path(open_index(cache))
     assert entries["wire-1.md"].group == entries["wire-2.md"].group is not None
@@ -199,46 +191,18 @@ def test_a_wire_story_from_two_providers_is_one_group_but_not_from_one(cache: Pa
 
 
 def test_one_provider_printing_similar_text_twice_is_not_grouped(cache: Path) -> None:
-    write(
-        cache,
-        "p1.md",
-        "Ferry plan",
-        WIRE,
-        "2024-03-02T10:00:00Z",
-        ["Transport"],
-        provider="Agency One",
-    )
-    write(
-        cache,
-        "p2.md",
-        "Ferry plan update",
-        WIRE,
-        "2024-03-03T10:00:00Z",
-        ["Transport"],
-        provider="Agency One",
-    )
+    wire(cache, "p1.md", "Ferry plan", "2024-03-02T10:00:00Z", "Agency One")
+    wire(cache, "p2.md", "Ferry plan update", "2024-03-03T10:00:00Z", "Agency One")
     entries = by_path(open_index(cache))
     assert entries["p1.md"].group is None and entries["p2.md"].group is None
 
 
 def test_related_never_lists_the_article_s_own_copies(cache: Path) -> None:
-    write(
-        cache,
-        "wire-1.md",
-        "Port city backs electric ferries",
-        WIRE,
-        "2024-03-02T10:00:00Z",
-        ["Transport"],
-        provider="Agency One",
+    wire(
+        cache, "wire-1.md", "Port city backs electric ferries", "2024-03-02T10:00:00Z", "Agency One"
     )
-    write(
-        cache,
-        "wire-2.md",
-        "Port city backs electric ferries",
-        WIRE,
-        "2024-03-02T10:30:00Z",
-        ["Transport"],
-        provider="Agency Two",
+    wire(
+        cache, "wire-2.md", "Port city backs electric ferries", "2024-03-02T10:30:00Z", "Agency Two"
     )
     index = open_index(cache)
     found = related_paths(index, "wire-1.md")
@@ -313,24 +277,12 @@ def test_file_by_file_changes_leave_the_same_tables_as_a_fresh_build(
 ) -> None:
     index = open_index(cache)
     # Add copies, change a text, remove a file: each applied on its own.
-    write(
-        cache,
-        "wire-1.md",
-        "Port city backs electric ferries",
-        WIRE,
-        "2024-03-02T10:00:00Z",
-        ["Transport"],
-        provider="Agency One",
+    wire(
+        cache, "wire-1.md", "Port city backs electric ferries", "2024-03-02T10:00:00Z", "Agency One"
     )
     apply_paths(index, ["wire-1.md"])
-    write(
-        cache,
-        "wire-2.md",
-        "Port city backs electric ferries",
-        WIRE,
-        "2024-03-02T10:30:00Z",
-        ["Transport"],
-        provider="Agency Two",
+    wire(
+        cache, "wire-2.md", "Port city backs electric ferries", "2024-03-02T10:30:00Z", "Agency Two"
     )
     apply_paths(index, ["wire-2.md"])
     write(
