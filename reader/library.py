@@ -1,30 +1,23 @@
-"""The cache as a whole: which folder to read, and the views over its entries.
+"""The cache as a whole: which folder to read, its index, and loading its entries.
 
 :class:`Source` decides what is read (the cache, or the bundled samples when
-the cache holds no article) and keeps its index. :class:`Collection` holds
-the loaded entries and answers the question the list asks: which entries, in
-which order, for a topic and a search (the sidebar counts with
-:mod:`reader.scopes`, the orders in :mod:`reader.ordering`). All of it is plain
-Python so it can be tested, and timed, without a terminal.
+the cache holds no article) and keeps its index; what it loads is a
+:class:`reader.collection.Collection`, the views over the entries.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
-from operator import attrgetter
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader import gc_pause
 from reader.articles import Article, load_article
-from reader.entry import Entry, has_topic
-from reader.filtering import Rows
-from reader.grouping import Groups
-from reader.hiding import NO_RULES, HideRules, Match
+from reader.collection import TOPIC_VIEWS_KEPT, Collection
+from reader.entry import Entry
+from reader.hiding import HideRules
 from reader.index import (
     FileDiff,
     Index,
@@ -36,232 +29,19 @@ from reader.index import (
     start_diff,
 )
 from reader.index_changes import Changes, apply_paths
-from reader.ordering import SortKey, patched_order, sort_entries, without
+from reader.ordering import SortKey, sort_entries
 from reader.paths import SAMPLES_DIR, Locations
-from reader.qualifiers import Marks
-from reader.query import fts_expression, parse_query
-from reader.scopes import topic_counts
-from reader.topic_names import NO_RENAMES, TopicNames, load_topic_names
+from reader.topic_names import load_topic_names
 
-_DATE = attrgetter("published")
-_QUALITY = attrgetter("quality")
-
-TOPIC_VIEWS_KEPT = 64
-"""Topic views a collection keeps, least recently used dropped first: going back to a topic is
-then instant for every topic of a usual sidebar in the order in use. The bound is on memory: a
-view holds a reference per entry of its topic, and its filter columns once searched."""
-
-
-class Collection:
-    """Loaded entries with cached sorted orders, and the search over them."""
-
-    def __init__(
-        self,
-        entries: list[Entry],
-        search: Callable[[str], list[str]] | None = None,
-        match: Callable[[str], set[int]] | None = None,
-        names: TopicNames = NO_RENAMES,
-    ) -> None:
-        self.entries = entries
-        self.names = names  # the topic renames ``entries`` carry already
-        self.rules = NO_RULES
-        """The hide rules that left out :attr:`hidden` (applied again to the files that change)."""
-        self.hidden: Collection | None = None
-        """What the hide rules leave out, listed on its own (None when there are no rules)."""
-        self._search = search
-        """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
-        without it."""
-        self._match = match
-        """Unranked full-text search (FTS5 expression -> row ids): what typing a search uses."""
-        self._sorted: dict[tuple[SortKey, bool], Rows] = {}
-        self._haystacks: dict[str, str] | None = None
-        self._paths: dict[str, Entry] | None = None
-        self._groups: Groups | None = None
-        self._topic_views: OrderedDict[tuple[SortKey, bool, str], Rows] = OrderedDict()
-        """The most recently used topic views (see :data:`TOPIC_VIEWS_KEPT`), latest last."""
-        self._topic_names: dict[str, list[str]] | None = None
-        """Every spelling of each topic in the files, by its casefolded name, most used first."""
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    @classmethod
-    def hiding(
-        cls,
-        entries: list[Entry],
-        rules: HideRules,
-        search: Callable[[str], list[str]] | None = None,
-        match: Match | None = None,
-        names: TopicNames = NO_RENAMES,
-    ) -> Collection:
-        """The collection of the ``entries`` that ``rules`` leave shown; the rest in ``hidden``."""
-        shown, hidden = rules.split(entries, match)
-        collection = cls(shown, search, match, names)
-        if rules:
-            collection.rules = rules
-            collection.hidden = cls(hidden, search, match, names)
-        return collection
-
-    def sorted(self, key: SortKey, reverse: bool = False) -> list[Entry]:
-        """The entries in one order, computed once per order."""
-        return self._rows(key, reverse).entries
-
-    def _rows(self, key: SortKey, reverse: bool = False) -> Rows:
-        """One order with its filter columns, computed once per order."""
-        rows = self._sorted.get((key, reverse))
-        if rows is None:
-            if reverse:
-                # Reversed is the forward order with its known part flipped (unknowns stay last):
-                # a slice and a reversal instead of a second sort; the same for its filter columns.
-                forward = self._rows(key)
-                value = _DATE if key is SortKey.DATE else _QUALITY
-                known = bisect_left(forward.entries, True, key=lambda e: value(e) is None)
-                rows = forward.flipped(known)
-            else:
-                rows = Rows(sort_entries(self.entries, key))
-            self._sorted[(key, reverse)] = rows
-        return rows
-
-    def warm(self, key: SortKey, reverse: bool = False) -> None:
-        """Sort one order and make its filter columns ahead of use (from a worker thread)."""
-        self._rows(key, reverse).prepare()
-
-    def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
-        """One topic's entries in one order, remembered so going back to a topic is instant."""
-        return self._topic_rows(key, reverse, topic).entries
-
-    def _topic_rows(self, key: SortKey, reverse: bool, topic: str) -> Rows:
-        cache_key = (key, reverse, topic)
-        rows = self._topic_views.get(cache_key)
-        if rows is None:
-            rows = Rows([e for e in self.sorted(key, reverse) if has_topic(e, topic)])
-            self._topic_views[cache_key] = rows
-            if len(self._topic_views) > TOPIC_VIEWS_KEPT:
-                self._topic_views.popitem(last=False)
-        else:
-            self._topic_views.move_to_end(cache_key)
-        return rows
-
-    def _spellings(self, name: str) -> list[str]:
-        """Every spelling of a topic in the files, for a name typed in any case, most used first."""
-        name = self.names.name(name)  # topic:AI finds what AI was renamed to
-        if self._topic_names is None:
-            self._topic_names = {}
-            for topic, _ in topic_counts(self.entries).most_common():
-                self._topic_names.setdefault(topic.casefold(), []).append(topic)
-        return self._topic_names.get(name.casefold(), [])
-
-    def _haystack(self) -> dict[str, str]:
-        if self._haystacks is None:
-            self._haystacks = {
-                e.path: f"{e.title}\n{e.provider}\n{e.domain}".casefold() for e in self.entries
-            }
-        return self._haystacks
-
-    def _matching_paths(self, words: tuple[str, ...]) -> list[str]:
-        """Paths matching every free word, best first: full-text search when the index offers it."""
-        if self._search is not None:
-            return self._search(fts_expression(words))
-        hay = self._haystack()
-        needles = [w.casefold() for w in words]
-        return [e.path for e in self.entries if all(n in hay[e.path] for n in needles)]
-
-    def view(
-        self,
-        key: SortKey,
-        reverse: bool = False,
-        topic: str | None = None,
-        text: str = "",
-        *,
-        read: set[str] | None = None,
-        starred: set[str] | None = None,
-        relevance: bool = False,
-    ) -> list[Entry]:
-        """The entries for one sort, topic (None for all) and query (see :mod:`reader.query`).
-
-        With ``relevance`` and free words in the query, the best matches come first
-        instead of the sort order.
-        """
-        query = parse_query(text) if text.strip() else None
-        topics = [topic] if topic is not None else []
-        if query is not None and query.values("topic"):
-            # A typed topic spelled one way in the files becomes that exact name, filtered like the
-            # sidebar's (fast, cached); one spelled several ways ("AI", "ai") stays in the query,
-            # whose check ignores case, so that no spelling is left out.
-            terms = []
-            for term in query.terms:
-                spellings = self._spellings(term.value) if term.name == "topic" else []
-                if term.name == "topic" and len(spellings) <= 1:
-                    topics.append(spellings[0] if spellings else term.value)
-                else:
-                    terms.append(term)
-            query = replace(query, terms=tuple(terms))
-        if query is None:
-            return self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
-        marks = Marks(read or frozenset(), starred or frozenset())
-        if query.words and relevance:
-            by_path = self._by_path()
-            found = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
-            if reverse:
-                found.reverse()
-            rows = Rows([e for e in found if all(has_topic(e, t) for t in topics)])
-            return rows.filtered(query, None, marks)
-        rows = self._topic_rows(key, reverse, topics[0]) if topics else self._rows(key, reverse)
-        if topics[1:]:
-            rows = Rows([e for e in rows.entries if all(has_topic(e, t) for t in topics[1:])])
-        ids = None
-        if query.words:
-            if self._match is not None:
-                ids = self._match(fts_expression(query.words))
-            else:
-                hits = set(self._matching_paths(query.words))
-                rows = Rows([e for e in rows.entries if e.path in hits])
-        return rows.filtered(query, ids, marks)
-
-    @property
-    def groups(self) -> Groups:
-        """The duplicate groups here, and the views folded by them (see :mod:`reader.grouping`)."""
-        self._groups = self._groups if self._groups is not None else Groups(self.entries)
-        return self._groups
-
-    def copies(self, entry: Entry) -> list[Entry]:
-        """The other copies of ``entry``'s story here, newest first."""
-        return self.groups.copies(entry)
-
-    def _by_path(self) -> dict[str, Entry]:
-        if self._paths is None:
-            self._paths = {e.path: e for e in self.entries}
-        return self._paths
-
-    def patched(self, index: Index, touched: list[str]) -> Collection:
-        """A new collection: this one with ``touched`` paths re-read from ``index``.
-
-        After a scan that changed a few files, this costs far less than loading
-        every entry again. The sorted orders are patched too, not sorted again; the
-        entries (in no particular order) are then one of them.
-        """
-        gone, fresh = set(touched), self.names.apply(index.entries_at(touched))
-        fresh, fresh_hidden = self.rules.split(fresh, self._match)
-        patched = self._replaced(gone, fresh)
-        patched.rules = self.rules
-        if self.hidden is not None:
-            patched.hidden = self.hidden._replaced(gone, fresh_hidden)
-        return patched
-
-    def _replaced(self, gone: set[str], fresh: list[Entry]) -> Collection:
-        """A new collection: this one without the paths ``gone``, with ``fresh`` added."""
-        orders = {
-            key: Rows(patched_order(rows.entries, gone, fresh, key))
-            for (key, reverse), rows in self._sorted.items()
-            if not reverse  # the reversed orders are made from these again, cheaply
-        }
-        entries = next(iter(orders.values())).entries if orders else without(self.entries, gone)
-        patched = Collection(
-            entries if orders else entries + fresh, self._search, self._match, self.names
-        )
-        patched._sorted = {(key, False): rows for key, rows in orders.items()}
-        return patched
-
+__all__ = [
+    "TOPIC_VIEWS_KEPT",
+    "Collection",
+    "Preloaded",
+    "SortKey",
+    "Source",
+    "preload",
+    "sort_entries",
+]
 
 PATCH_LIMIT = 5000
 """Up to this many changed files, a scan patches the loaded list instead of reloading it."""

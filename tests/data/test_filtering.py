@@ -193,7 +193,7 @@ def test_a_reversed_order_takes_flipped_columns_that_match_fresh_ones(key: SortK
 def test_topic_views_are_kept_least_recently_used_first_out(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("reader.library.TOPIC_VIEWS_KEPT", 2)
+    monkeypatch.setattr("reader.collection.TOPIC_VIEWS_KEPT", 2)
     collection = Collection(_entries(2))
     first = collection.in_topic(SortKey.DATE, False, "AI")
     collection.in_topic(SortKey.DATE, False, "Space")
