@@ -28,6 +28,35 @@ class IndexReads:
         """How many articles the index holds."""
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def page(self, key: str, reverse: bool = False, limit: int = 200) -> list[Entry]:
+        """The first ``limit`` entries in a list order, read through the order's SQL index.
+
+        The same order as :func:`reader.ordering.sort_entries` over every entry
+        (``key`` is a :class:`~reader.ordering.SortKey` value), but its cost is
+        that of ``limit`` rows, not of the cache: the first screen of a big
+        cache is painted from this while everything else is still loading.
+        """
+        column = "published" if key == "date" else "quality"
+        forward = "published DESC, id" if key == "date" else "quality DESC, published DESC, id"
+        if not reverse:  # one scan of the order's index: unknown values sort last under DESC
+            queries = [(f"ORDER BY {forward}", limit)]
+        else:  # the known part flipped, then the unknown part as in the forward order
+            backward = "published, id DESC" if key == "date" else "quality, published, id DESC"
+            queries = [
+                (f"WHERE {column} IS NOT NULL ORDER BY {backward}", limit),
+                (f"WHERE {column} IS NULL ORDER BY published DESC, id", limit),
+            ]
+        rows: list[tuple] = []
+        with self._lock:
+            for clause, _ in queries:
+                wanted = limit - len(rows)
+                if wanted <= 0:
+                    break
+                rows += self.conn.execute(
+                    f"SELECT {COLUMNS} FROM articles {clause} LIMIT ?", (wanted,)
+                ).fetchall()
+        return list(map(Entry._make, rows))
+
     def search(self, expression: str) -> list[str]:
         """Paths of the articles matching an FTS5 ``expression``, best match first."""
         try:

@@ -54,6 +54,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '1 2 3'
 );
+-- The list's two orders, newest (best) first with ties in id order, so that the first screen
+-- is read from the index without loading every row (see IndexReads.page).
+CREATE INDEX IF NOT EXISTS articles_by_date ON articles (published DESC, id);
+CREATE INDEX IF NOT EXISTS articles_by_quality ON articles (quality DESC, published DESC, id);
 CREATE TABLE IF NOT EXISTS skipped (
     path TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
