@@ -1,13 +1,17 @@
 """Benchmark newsreader on a synthetic cache of N seed-format articles.
 
 Usage:  python benchmarks/bench.py [--articles 100000] [--runs 3] [--workdir DIR]
-        [--config FILE]
+        [--cold-runs N] [--reference 300] [--skip-start] [--skip-list] [--skip-resume]
+        [--skip-baseline] [--clean] [--config FILE]
 
 Start-up figures are measured through the real entry point: ``newsreader``
 runs in a pseudo-terminal and the clock stops when the painted screen shows
 what a person waits for (the list's title with the article count; the status
-line once the scan is done). Interaction figures (sort, topic, filter
-keystroke, cursor step) are measured in a headless app on the same index.
+line once the scan is done). The same start-up figures are taken on a small
+cache (300 articles) in the same run, and each big figure is given as a ratio
+to its small one. ``newsreader list`` is timed as a command. Interaction
+figures (sort, topic, filter keystroke, cursor step) are measured in a headless
+app on the same index.
 A plain ``DataTable`` holding every row is measured the same way as the
 baseline. Medians over ``--runs``; the machine is printed with the table.
 """
@@ -16,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import fcntl
-import itertools
 import os
 import platform
 import pty
@@ -39,132 +41,12 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-TOPICS = [
-    "AI",
-    "Computer Vision",
-    "Machine Learning",
-    "Robotics",
-    "Climate",
-    "Energy",
-    "Space",
-    "Health",
-    "Markets",
-    "Security",
-    "Open Source",
-    "Transport",
-    "Science",
-    "Policy",
-    "Education",
-    "Agriculture",
-    "Semiconductors",
-    "Cloud",
-    "Mobile",
-    "Gaming",
-    "Biotech",
-    "Startups",
-    "Privacy",
-    "Quantum",
-]
-PROVIDERS = [(f"Outlet {i}", f"outlet{i}.example") for i in range(300)]
-SYLLABLES = (
-    "ba be bi bo ca co da de di do fa fe ga go ha he ka ki la le li lo ma me mi mo na ne no"
-    " pa pe po ra re ri ro sa se si so ta te ti to va ve vi za"
-).split()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import SEARCH_WORD, WORDS, make_cache  # noqa: E402 - beside this script
 
-
-def _vocabulary(size: int = 6000) -> tuple[list[str], list[float]]:
-    """Made-up words with Zipf-like frequencies, like the words of real news text."""
-    rng = random.Random(7)
-    words: list[str] = []
-    seen: set[str] = set()
-    while len(words) < size:
-        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
-        if word not in seen:
-            seen.add(word)
-            words.append(word)
-    return words, list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
-
-
-WORDS, CUM_WEIGHTS = _vocabulary()
-SEARCH_WORD = WORDS[40]
-"""A fairly common word, typed letter by letter for the search figure."""
 ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07|\x1bP[^\x1b]*\x1b\\"
 )
-
-
-# --- the synthetic cache ------------------------------------------------------------------
-
-
-def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choices(WORDS, cum_weights=CUM_WEIGHTS, k=n)).capitalize()
-
-
-def _article(rng: random.Random, i: int, start: dt.datetime) -> str:
-    title = f"{_sentence(rng, rng.randint(5, 12))} {i}"
-    name, domain = rng.choice(PROVIDERS)
-    when = start + dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 3))
-    url = f"https://{domain}/news/{i}-{rng.randint(1000, 9999)}"
-    topics = rng.sample(TOPICS, rng.randint(1, 3))
-    lines = [
-        "---",
-        "category: news",
-        f'title: "{title}"',
-        f'excerpt: "{_sentence(rng, rng.randint(25, 50))}."',
-        f"publishedDateTime: {when:%Y-%m-%dT%H:%M:%SZ}",
-        f'originalUrl: "{url}"',
-        f'webUrl: "{url}"',
-        f'ampWebUrl: "{url}/amp/"',
-        "type: article",
-    ]
-    if rng.random() > 0.05:
-        lines.append(f"quality: {rng.randint(1, 180)}")
-    lines += [
-        f"heat: {rng.choice([-1, rng.randint(0, 200)])}",
-        "published: false",
-        "",
-        "provider:",
-        f"  name: {name}",
-        f"  domain: {domain}",
-        "",
-        "topics:",
-    ]
-    lines += [f"  - {t}" for t in topics]
-    lines += ["", "related:"]
-    for _ in range(rng.randint(0, 5)):
-        rname, rdomain = rng.choice(PROVIDERS)
-        rwhen = when - dt.timedelta(hours=rng.randint(1, 200))
-        lines += [
-            f'  - title: "{_sentence(rng, rng.randint(5, 12))}"',
-            f'    excerpt: "{_sentence(rng, 20)}."',
-            f"    publishedDateTime: {rwhen:%Y-%m-%dT%H:%M:%SZ}",
-            f'    webUrl: "https://{rdomain}/story/{rng.randint(1, 10**9)}"',
-            "    type: article",
-            "    provider:",
-            f"      name: {rname}",
-            f"      domain: {rdomain}",
-            f"    quality: {rng.randint(1, 150)}",
-        ]
-    lines += ["", 'secured: "' + "x" * 200 + '"', "---", ""]
-    return "\n".join(lines)
-
-
-def make_cache(root: Path, count: int) -> Path:
-    """Write ``count`` articles in 100 folders below ``root`` (kept between runs)."""
-    marker = root / f".complete-v2-{count}"
-    if marker.exists():
-        return root
-    if root.exists():
-        shutil.rmtree(root)
-    rng = random.Random(20261126)
-    start = dt.datetime(2023, 1, 1)
-    for i in range(count):
-        folder = root / f"batch{i % 100:03d}"
-        if i < 100:
-            folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"article-{i:06d}.md").write_text(_article(rng, i, start), encoding="utf-8")
-    marker.touch()
-    return root
 
 
 # --- driving the real program in a pseudo-terminal ------------------------------------------------
@@ -198,6 +80,7 @@ class Run:
         )
         os.close(slave)
         self.screen = ""
+        self.quit_seconds = 0.0
 
     def wait_for(self, pattern: str, timeout: float = 300.0) -> float:
         """Seconds from process start until ``pattern`` (a regex) appears on screen."""
@@ -228,13 +111,17 @@ class Run:
             os.close(self.master)
 
     def quit(self) -> int:
-        """Press q and return the process's peak resident memory in MiB."""
+        """Press q and return the process's peak resident memory in MiB (``quit_seconds``: how
+        long the exit took)."""
         os.write(self.master, b"q")
+        pressed = time.perf_counter()
         try:
             while True:
                 pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
                 if pid:
                     break
+                if time.perf_counter() - pressed > QUIT_LIMIT_SECONDS:
+                    os.killpg(self.proc.pid, signal.SIGKILL)  # recorded as this long, not hung
                 # Keep reading the terminal: a full pty buffer would block the app's last writes.
                 if select.select([self.master], [], [], 0.05)[0]:
                     try:
@@ -243,8 +130,13 @@ class Run:
                         pass
         finally:
             os.close(self.master)
+        self.quit_seconds = time.perf_counter() - pressed
         self.proc.returncode = status
         return usage.ru_maxrss // 1024
+
+
+QUIT_LIMIT_SECONDS = 120.0
+"""A reader that has not exited this long after ``q`` is killed (and the wait recorded)."""
 
 
 def shown_count(cache: Path, home: Path) -> int:
@@ -260,17 +152,29 @@ def shown_count(cache: Path, home: Path) -> int:
     return listed.stdout.count(b"\n")
 
 
-def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, list[float]]:
-    """Cold, warm and incremental start-up, each from process start (``count``: articles shown)."""
+USABLE = r"All articles · [1-9][\d,]* ·"
+"""The list's title with a count: articles are listed (a cold start's first rows included)."""
+
+
+def start_figures(
+    cache: Path, count: int, home: Path, runs: int, cold_runs: int, resume: bool = True
+) -> dict[str, list[float]]:
+    """Cold, warm and incremental start-up, each from process start (``count``: articles shown).
+
+    With ``resume``, one more cold start is stopped by ``q`` a few seconds into the
+    index (how long the exit takes), and the start after it times the rest.
+    """
     total = f"{count:,}"
     listed = rf"All articles · {total} ·"
     done = rf"{total} articles in"
     out: dict[str, list[float]] = {
         k: []
         for k in (
-            "cold: first paint",
+            "cold: usable screen",
             "cold: full index",
             "cold: CPU/wall",
+            "cold: q during the index, to exit",
+            "cold: after that q, resumed to full index",
             "warm: usable screen",
             "warm: scan checked",
             "incremental (100 files): done",
@@ -278,12 +182,22 @@ def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, l
         )
     }
     index_dir = cache / ".newsreader"
-    for _ in range(runs):
+    if resume:
+        shutil.rmtree(index_dir, ignore_errors=True)
+        with Run(cache, home) as run:
+            run.wait_for(USABLE)
+            time.sleep(QUIT_AFTER_SECONDS)
+            run.quit()
+            out["cold: q during the index, to exit"].append(run.quit_seconds)
+        with Run(cache, home) as run:
+            out["cold: after that q, resumed to full index"].append(run.wait_for(done, COLD_WAIT))
+            run.quit()
+    for _ in range(cold_runs):
         shutil.rmtree(index_dir, ignore_errors=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with Run(cache, home) as run:
-            out["cold: first paint"].append(run.wait_for(r"Topics"))
-            wall = run.wait_for(done)
+            out["cold: usable screen"].append(run.wait_for(USABLE, COLD_WAIT))
+            wall = run.wait_for(done, COLD_WAIT)
             out["cold: full index"].append(wall)
             run.quit()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -299,6 +213,35 @@ def start_figures(cache: Path, count: int, home: Path, runs: int) -> dict[str, l
         with Run(cache, home) as run:
             out["incremental (100 files): done"].append(run.wait_for(done))
             run.quit()
+    return {name: values for name, values in out.items() if values}
+
+
+QUIT_AFTER_SECONDS = 3.0
+"""How far into a cold index ``q`` is pressed for the exit figure."""
+COLD_WAIT = 3600.0
+"""The longest a cold index may take before the benchmark gives up (1,000,000 files)."""
+
+
+def list_figures(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
+    """``newsreader list`` through the real entry point: the first 50, and a search as JSON."""
+    env = dict(
+        os.environ,
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+    )
+    env.pop("NEWSREADER_CACHE_DIR", None)
+    base = [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list"]
+    commands = {
+        "list --limit 50": [*base, "--limit", "50"],
+        f"list {SEARCH_WORD} --json": [*base, SEARCH_WORD, "--json"],
+    }
+    out: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+            out[name].append(time.perf_counter() - started)
     return out
 
 
@@ -306,6 +249,8 @@ def touch_100(cache: Path, seed: int) -> None:
     """Change 40 files, add 30 and remove 30 (the count stays the same)."""
     rng = random.Random(seed)
     files = sorted(cache.glob("batch00*/*.md"))
+    if len(files) < 100:  # a small cache: any of its files
+        files = sorted(cache.glob("batch*/*.md"))
     for path in rng.sample(files, 40):
         path.write_text(
             path.read_text(encoding="utf-8").replace("published: false", "published: true "),
@@ -445,13 +390,39 @@ def main() -> None:
         "--skip-start", action="store_true", help="do not measure cold, warm and incremental starts"
     )
     parser.add_argument(
+        "--skip-list", action="store_true", help="do not time the `newsreader list` commands"
+    )
+    parser.add_argument(
+        "--skip-resume", action="store_true", help="do not time q during a cold index and resuming"
+    )
+    parser.add_argument(
+        "--cold-runs",
+        type=int,
+        help="cold full indexes to time (default: --runs; 1 from 500,000 articles up)",
+    )
+    parser.add_argument(
+        "--reference",
+        type=int,
+        default=REFERENCE,
+        help=f"the small cache the start figures are compared with (default {REFERENCE}; 0: none)",
+    )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="delete the synthetic caches from --workdir when done (a million is ~4 GB)",
+    )
+    parser.add_argument(
         "--config",
         type=Path,
         help="a config.toml the measured reader starts with (default: none, every default)",
     )
     args = parser.parse_args()
+    cold_runs = args.cold_runs if args.cold_runs is not None else args.runs
+    if args.cold_runs is None and args.articles >= 500_000:
+        cold_runs = 1
 
     cache = args.workdir / f"cache-{args.articles}"
+    small = args.workdir / f"cache-{args.reference}"
     home = Path(tempfile.mkdtemp(prefix="newsreader-bench-home-"))
     if args.config is not None:
         # Where the real program finds it (XDG) and where the headless app is pointed.
@@ -470,15 +441,49 @@ def main() -> None:
     shown = args.articles if args.config is None else shown_count(cache, home)
     if shown != args.articles:
         print(f"shown with this config: {shown:,} (the rest hidden by its rules)")
-    figures = {} if args.skip_start else start_figures(cache, shown, home, args.runs)
+    reference: dict[str, list[float]] = {}
+    figures: dict[str, list[float]] = {}
+    if not args.skip_start:
+        if args.reference:
+            make_cache(small, args.reference)
+            small_shown = args.reference if args.config is None else shown_count(small, home)
+            reference = start_figures(small, small_shown, home, args.runs, args.runs, False)
+        resume = not args.skip_resume
+        figures = start_figures(cache, shown, home, args.runs, cold_runs, resume)
+    if not args.skip_list:
+        figures.update(list_figures(cache, home, args.runs))
     interaction = asyncio.run(_interaction(cache, home, args.runs))
     figures.update(interaction)
     if not args.skip_baseline:
         figures["baseline: DataTable first paint"] = [asyncio.run(_datatable_baseline(cache, home))]
 
     print()
-    print(f"| figure ({args.articles:,} articles) | median | min | max | runs |")
-    print("|---|---|---|---|---|")
+    print(report(figures, interaction, reference, args.articles, args.reference))
+    shutil.rmtree(home, ignore_errors=True)
+    if args.clean:
+        for folder in (cache, small):
+            shutil.rmtree(folder, ignore_errors=True)
+        print(f"removed the synthetic caches from {args.workdir}")
+
+
+REFERENCE = 300
+"""The small cache whose start-up the big one's is compared with, in the same run."""
+
+
+def report(
+    figures: dict[str, list[float]],
+    interaction: dict[str, list[float]],
+    reference: dict[str, list[float]],
+    articles: int,
+    small: int,
+) -> str:
+    """The Markdown table: median, min, max, runs, and the median's ratio to the small cache's."""
+    ratio = f" × {small:,} articles" if reference else ""
+    lines = [
+        f"| figure ({articles:,} articles) | median | min | max | runs |"
+        + (f" median at {small:,} | ratio{ratio} |" if reference else ""),
+        "|---|---|---|---|---|" + ("---|---|" if reference else ""),
+    ]
     for name, values in figures.items():
         if name in interaction:
             unit, fmt = " ms", (lambda v: f"{v:.1f}")
@@ -486,11 +491,18 @@ def main() -> None:
             unit, fmt = "", (lambda v: f"{v:.2f}")
         else:
             unit, fmt = " s", (lambda v: f"{v:.2f}")
-        print(
-            f"| {name} | {fmt(statistics.median(values))}{unit} | {fmt(min(values))}"
-            f" | {fmt(max(values))} | {len(values)} |"
-        )
-    shutil.rmtree(home, ignore_errors=True)
+        median = statistics.median(values)
+        line = f"| {name} | {fmt(median)}{unit} | {fmt(min(values))} | {fmt(max(values))}"
+        line += f" | {len(values)} |"
+        if reference:
+            small_values = reference.get(name)
+            if small_values and "CPU" not in name:
+                small_median = statistics.median(small_values)
+                line += f" {fmt(small_median)}{unit} | {median / small_median:.2f} |"
+            else:
+                line += " | |"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bench  # noqa: E402 - the synthetic articles and the pseudo-terminal harness
+import synthetic  # noqa: E402 - the synthetic articles
 
 READER_VIEW_HEAD = r"Long Reads · 1 January 2030, 00:00 UTC · \d+ min read"
 """The reader view's second line: it is drawn in the same frame as the first lines of text."""
@@ -43,12 +44,12 @@ def _body(rng: random.Random, words: int, links: int = 0) -> str:
     while written < words:
         if written and rng.random() < 0.12:
             section += 1
-            parts.append(f"## Section {section}: {bench._sentence(rng, 4)}")
+            parts.append(f"## Section {section}: {synthetic._sentence(rng, 4)}")
         if rng.random() < 0.1:
-            parts.append("\n".join(f"- {bench._sentence(rng, 8)}" for _ in range(3)))
+            parts.append("\n".join(f"- {synthetic._sentence(rng, 8)}" for _ in range(3)))
             written += 24
         size = rng.randint(40, 110)
-        sentence = bench._sentence(rng, size)
+        sentence = synthetic._sentence(rng, size)
         if links and rng.random() < 0.5:
             n = rng.randint(1, 10**6)
             sentence += f" [source {n}](https://sources.example/{n})"
@@ -62,9 +63,9 @@ def long_article_cache(root: Path) -> Path:
     """Ten short articles and, newest, one of 10,000 words."""
     rng = random.Random(7)
     root.mkdir(parents=True, exist_ok=True)
-    start = bench.dt.datetime(2023, 1, 1)
+    start = synthetic.dt.datetime(2023, 1, 1)
     for i in range(10):
-        (root / f"short-{i}.md").write_text(bench._article(rng, i, start), encoding="utf-8")
+        (root / f"short-{i}.md").write_text(synthetic._article(rng, i, start), encoding="utf-8")
     body = _body(rng, 10_000, links=200)
     (root / "long-read.md").write_text(
         "---\ntitle: A ten-thousand-word long read\npublishedDateTime: 2030-01-01T00:00:00Z\n"
@@ -100,12 +101,12 @@ def bodies_cache(root: Path, count: int, bodies: bool = True) -> Path:
     if marker.exists():
         return root
     rng = random.Random(20261201)
-    start = bench.dt.datetime(2023, 1, 1)
+    start = synthetic.dt.datetime(2023, 1, 1)
     for i in range(count):
         folder = root / f"batch{i % 100:03d}"
         folder.mkdir(parents=True, exist_ok=True)
         body = _body(rng, rng.randint(150, 600), links=3) + "\n" if bodies else ""
-        text = bench._article(rng, i, start) + body
+        text = synthetic._article(rng, i, start) + body
         (folder / f"article-{i:06d}.md").write_text(text, encoding="utf-8")
     marker.touch()
     return root

@@ -159,7 +159,7 @@ def change_files(cache: Path, seed: int) -> tuple[list[str], dict[Path, str], li
     """New excerpts for half of CHANGED files, copies of others under new names for the rest;
     the changed paths, and what undoing it needs."""
     sys.path.insert(0, str(HERE))
-    import bench
+    import synthetic
 
     rng = random.Random(seed)
     files = sorted(cache.glob("batch0[0-4]*/*.md"))
@@ -168,7 +168,7 @@ def change_files(cache: Path, seed: int) -> tuple[list[str], dict[Path, str], li
     for path in rewritten:
         text = originals[path] = path.read_text(encoding="utf-8")
         lines = [
-            f'excerpt: "{bench._sentence(rng, 30)}."' if line.startswith("excerpt:") else line
+            f'excerpt: "{synthetic._sentence(rng, 30)}."' if line.startswith("excerpt:") else line
             for line in text.split("\n")
         ]
         path.write_text("\n".join(lines), encoding="utf-8")
