@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator
 from functools import reduce
-from itertools import compress
+from itertools import compress, count
 from operator import attrgetter
 
 from reader.entry import Entry
@@ -56,6 +56,16 @@ class Rows:
         rows._made = {column: flip_known(values, known) for column, values in self._made.items()}
         return rows
 
+    def _picked(self, at: list[int], columns: set[Column]) -> Rows:
+        """The rows at positions ``at``, with those of ``columns`` made here picked from these
+        (a pass over a list, where making them again reaches into every entry)."""
+        rows = Rows(list(map(self.entries.__getitem__, at)))
+        for column in columns:
+            values = self._made.get(column)
+            if values is not None:
+                rows._made[column] = list(map(values.__getitem__, at))
+        return rows
+
     def mask(self, query: Query, ids: set[int] | None, marks: Marks) -> Iterator[bool] | None:
         """Per row, whether it is in ``ids`` (None: no words) and passes ``query``; None when
         every row does (a query of nothing)."""
@@ -73,7 +83,8 @@ class Rows:
             matches = map(ids.__contains__, self.column(ROW_ID))
             if len(ids) * 2 < len(self.entries):
                 # Words that leave few rows go first; qualifiers are then checked on those alone.
-                rows = Rows(list(compress(self.entries, matches)))
+                needed = {QUALIFIERS[term.name].column for term in query.terms}
+                rows = self._picked(list(compress(count(), matches)), needed)
             else:
                 masks.append(matches)  # one letter matches nearly all: one pass over every column
         for term in query.terms:
