@@ -8,6 +8,7 @@ it can be tested, and timed, without a terminal.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
@@ -68,6 +69,9 @@ class Collection:
         self._match = match
         """Unranked full-text search (FTS5 expression -> row ids): what typing a search uses."""
         self._sorted: dict[tuple[SortKey, bool], Rows] = {}
+        self._sorting = threading.RLock()
+        """Held while an order is sorted: the worker warming it and a key asking for it would
+        otherwise both sort, each at half speed, the interpreter lock shared."""
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
         self._groups: Groups | None = None
@@ -107,6 +111,13 @@ class Collection:
     def _rows(self, key: SortKey, reverse: bool = False) -> Rows:
         """One order with its filter columns, computed once per order."""
         rows = self._sorted.get((key, reverse))
+        if rows is None:
+            with self._sorting:  # one thread sorts; another asking meanwhile waits for it
+                return self._sort(key, reverse)
+        return rows
+
+    def _sort(self, key: SortKey, reverse: bool) -> Rows:
+        rows = self._sorted.get((key, reverse))  # sorted while this thread waited
         if rows is None:
             if reverse:
                 # Reversed is the forward order with its known part flipped (unknowns stay last):

@@ -37,12 +37,19 @@ class Rows:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._made: dict[Column, list] = {}
+        self._forward: tuple[Rows, int] | None = None
+        """For a reversed order: the forward rows and their known count, whose columns flip."""
 
     def column(self, column: Column) -> list:
         """The values of ``column`` for these entries, in their order (made once)."""
         values = self._made.get(column)
         if values is None:
-            values = self._made[column] = column.of_rows(self.entries)
+            if self._forward is not None:  # slices of the forward order's column, made once
+                forward, known = self._forward
+                values = flip_known(forward.column(column), known)
+            else:
+                values = column.of_rows(self.entries)
+            self._made[column] = values
         return values
 
     def prepare(self) -> None:
@@ -54,6 +61,7 @@ class Rows:
         """These rows with the first ``known`` reversed (a reversed sort order), columns too."""
         rows = Rows(flip_known(self.entries, known))
         rows._made = {column: flip_known(values, known) for column, values in self._made.items()}
+        rows._forward = (self, known)  # a column made later is flipped from these rows' too
         return rows
 
     def _picked(self, at: list[int], columns: set[Column]) -> Rows:

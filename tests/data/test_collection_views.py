@@ -81,3 +81,15 @@ def test_few_word_matches_filter_with_columns_picked_from_the_made_ones() -> Non
     assert len(expected) > 3
     assert prepared.filtered(query, ids, marks) == expected
     assert Rows(entries).filtered(query, ids, marks) == expected
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_a_column_made_after_the_reversal_is_flipped_from_the_forward_one(key: SortKey) -> None:
+    from reader.filtering import ROW_ID
+    from reader.qualifiers import KEY, QUALITY, TOPICS
+
+    collection = Collection(_entries(200, 5))
+    backward = collection._rows(key, True)  # reversed before any column was made
+    for column in (ROW_ID, KEY, QUALITY, TOPICS):
+        assert backward.column(column) == column.of_rows(backward.entries)
+    assert collection._rows(key)._made  # made once, on the forward order, and flipped
