@@ -93,3 +93,15 @@ def test_a_column_made_after_the_reversal_is_flipped_from_the_forward_one(key: S
     for column in (ROW_ID, KEY, QUALITY, TOPICS):
         assert backward.column(column) == column.of_rows(backward.entries)
     assert collection._rows(key)._made  # made once, on the forward order, and flipped
+
+
+def test_row_ids_are_packed_when_every_entry_has_one() -> None:
+    from array import array
+
+    from reader.filtering import ROW_ID, Rows
+
+    rows = Rows(_entries(50, 2))
+    assert isinstance(rows.column(ROW_ID), array)
+    assert list(rows.flipped(10).column(ROW_ID)) == [e.id for e in rows.flipped(10).entries]
+    loose = Rows([e._replace(id=None) for e in _entries(5, 2)])
+    assert loose.column(ROW_ID) == [None] * 5  # outside an index: a plain list
