@@ -177,6 +177,8 @@ def list_command(
     near-identical text from two providers) print as one row, marked +N;
     --json rows list the other copies' URLs in "duplicates".
     """
+    import sqlite3
+
     from reader.cli import STATE_WAIT, _locations, _storage_warning
     from reader.config import load_config
     from reader.library import SortKey, Source
@@ -209,6 +211,8 @@ def list_command(
     pending = start_check(source_used)  # the files are compared in a helper as the rows are read
     try:
         quick = listed(source_used, key, reverse, query, marks, grouped, limit)
+    except sqlite3.Error:
+        quick = None  # the scan below says what is wrong with the index, as it always did
     except BaseException:
         if pending is not None:
             pending.cancel()
