@@ -11,23 +11,38 @@ combined and applied with ``itertools.compress``.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import reduce
-from itertools import compress
+from itertools import compress, count
 from operator import attrgetter
 
 from reader.entry import Entry
 from reader.qualifiers import QUALIFIERS, Column, Marks
 from reader.query import Query
 
-ROW_ID = Column("id", attrgetter("id"), lambda rows: list(map(attrgetter("id"), rows)), eager=True)
+
+def _row_ids(rows: list[Entry]) -> Sequence[int | None]:
+    """The rows' ids packed in an array when all have one (entries outside an index have none).
+
+    A search's words are checked as ``ids.__contains__`` over this column at every key. Over
+    a list, each id is an int object somewhere in memory, reached for its hash: 60 ms at
+    100,000 rows in an order other than the ids'. Read from an array, 12 ms.
+    """
+    ids = list(map(_ID, rows))
+    return ids if None in ids else array("q", ids)
+
+
+_ID = attrgetter("id")
+ROW_ID = Column("id", _ID, _row_ids, eager=True)
 """The index's row ids: what full-text matches are reported as."""
 _EAGER = [ROW_ID] + list({q.column: None for q in QUALIFIERS.values() if q.column.eager})
 
 
-def flip_known(values: list, known: int) -> list:
-    """``values`` with its first ``known`` items in reverse order and the rest as they are."""
-    flipped = values[known - 1 :: -1] if known else []
+def flip_known(values: Sequence, known: int) -> Sequence:
+    """``values`` (a list or an array) with its first ``known`` items in reverse order and the
+    rest as they are."""
+    flipped = values[known - 1 :: -1] if known else values[:0]
     return flipped + values[known:]
 
 
@@ -37,12 +52,19 @@ class Rows:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._made: dict[Column, list] = {}
+        self._forward: tuple[Rows, int] | None = None
+        """For a reversed order: the forward rows and their known count, whose columns flip."""
 
     def column(self, column: Column) -> list:
         """The values of ``column`` for these entries, in their order (made once)."""
         values = self._made.get(column)
         if values is None:
-            values = self._made[column] = column.of_rows(self.entries)
+            if self._forward is not None:  # slices of the forward order's column, made once
+                forward, known = self._forward
+                values = flip_known(forward.column(column), known)
+            else:
+                values = column.of_rows(self.entries)
+            self._made[column] = values
         return values
 
     def prepare(self) -> None:
@@ -54,6 +76,17 @@ class Rows:
         """These rows with the first ``known`` reversed (a reversed sort order), columns too."""
         rows = Rows(flip_known(self.entries, known))
         rows._made = {column: flip_known(values, known) for column, values in self._made.items()}
+        rows._forward = (self, known)  # a column made later is flipped from these rows' too
+        return rows
+
+    def _picked(self, at: list[int], columns: set[Column]) -> Rows:
+        """The rows at positions ``at``, with those of ``columns`` made here picked from these
+        (a pass over a list, where making them again reaches into every entry)."""
+        rows = Rows(list(map(self.entries.__getitem__, at)))
+        for column in columns:
+            values = self._made.get(column)
+            if values is not None:
+                rows._made[column] = list(map(values.__getitem__, at))
         return rows
 
     def mask(self, query: Query, ids: set[int] | None, marks: Marks) -> Iterator[bool] | None:
@@ -73,7 +106,8 @@ class Rows:
             matches = map(ids.__contains__, self.column(ROW_ID))
             if len(ids) * 2 < len(self.entries):
                 # Words that leave few rows go first; qualifiers are then checked on those alone.
-                rows = Rows(list(compress(self.entries, matches)))
+                needed = {QUALIFIERS[term.name].column for term in query.terms}
+                rows = self._picked(list(compress(count(), matches)), needed)
             else:
                 masks.append(matches)  # one letter matches nearly all: one pass over every column
         for term in query.terms:

@@ -12,7 +12,6 @@ that cannot be written is left alone and the run indexes in memory
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -20,13 +19,12 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
 from reader import filecheck, index_db, similar_store
 from reader.article_text import markdown_to_text
-from reader.entry import Entry
+from reader.entry import Entry, entries_from_json
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
 from reader.fulltext.store import FullTextStore
 from reader.index_reads import IndexReads
@@ -144,13 +142,8 @@ class Index(IndexReads):
         about half the time, and far less time holding the lock.
         """
         with self._lock:
-            row = self.conn.execute(BULK_QUERY).fetchone()
-        if not row[0]:
-            return []
-        columns = [json.loads(text) for text in row[1:]]
-        if any(len(column) != row[0] for column in columns):
-            raise ValueError("columns of different lengths")
-        return list(map(tuple.__new__, repeat(Entry), zip(*columns)))
+            count, *texts = self.conn.execute(BULK_QUERY).fetchone()
+        return entries_from_json(count, texts) if count else []
 
     def skipped(self) -> list[Skip]:
         """Every file the last scan could not load, with its reason."""

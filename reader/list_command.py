@@ -22,12 +22,62 @@ from reader.entry import Entry, topics_of
 from reader.formatting import fit
 
 if TYPE_CHECKING:
+    from reader.collection import Collection
     from reader.config.list_settings import ListSettings
+    from reader.filecheck import PendingDiff
+    from reader.library import Source
 
 
 def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
     """``--group``/``--no-group`` when given, else ``[list] group_duplicates`` (on by default)."""
     return list_settings.group_duplicates if flag is None else flag
+
+
+def start_check(source: Source) -> PendingDiff | None:
+    """Start comparing the files with the index in a helper process (None: it is in memory)."""
+    from reader.index import start_diff
+
+    return start_diff(source.index)
+
+
+def scan_checked(source: Source, pending: PendingDiff | None) -> bool:
+    """Bring the index up to date with the files, as every command does; whether any changed.
+
+    The comparison of 100,000 files with the index takes longer than reading the rows: it runs
+    in a helper, on the other core, while they are read (and here, when the helper failed).
+    """
+    import sqlite3
+
+    from reader.cli import _Progress
+    from reader.index_db import describe
+
+    diff = None
+    if pending is not None:
+        try:
+            diff = pending.result()
+        except RuntimeError:
+            diff = None  # the walk is done here instead
+    progress = _Progress("Indexing")
+    try:
+        result = source.scan_index(progress, diff)
+    except sqlite3.Error as exc:
+        path = source.index.db_path or source.locations.index_path
+        raise click.ClickException(f"cannot index {source.cache}: {describe(exc, path)}") from None
+    finally:
+        progress.close()
+    return bool(result.touched)
+
+
+def loaded_collection(source: Source) -> Collection | None:
+    """Every entry of the cache; None when it has no article (said on stderr with how to fill it,
+    as :func:`reader.cli.load_collection` says it)."""
+    from reader.captions import IMPORT_HINT
+
+    collection = source.load()
+    if not len(collection) and not collection.hidden:
+        click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
+        return None
+    return collection
 
 
 def duplicate_urls(copies: Iterable[Entry]) -> list[str]:
@@ -127,9 +177,12 @@ def list_command(
     near-identical text from two providers) print as one row, marked +N;
     --json rows list the other copies' URLs in "duplicates".
     """
-    from reader.cli import STATE_WAIT, _locations, _storage_warning, load_collection
+    import sqlite3
+
+    from reader.cli import STATE_WAIT, _locations, _storage_warning
     from reader.config import load_config
-    from reader.library import SortKey
+    from reader.library import SortKey, Source
+    from reader.list_rows import listed
     from reader.query import parse_query, quote_value
     from reader.state import StateStore
 
@@ -152,16 +205,31 @@ def list_command(
         query = f"{query} topic:{quote_value(topic)}".strip()
     if source:
         query = f"{query} source:{quote_value(source)}".strip()
-    source_used, collection = load_collection(locations, () if show_hidden else settings.hide)
-    if collection is None:
-        _storage_warning(ctx, source_used)
-        return
-    rows = collection.view(SortKey(sort), reverse, None, query, read=read, starred=starred)
     grouped = grouping_wanted(group, settings.list)
-    if grouped:
-        rows = collection.groups.collapse(rows)
-    if limit is not None:
-        rows = rows[:limit]
+    key, marks = SortKey(sort), (read, starred)
+    source_used = Source(locations, () if show_hidden else settings.hide)
+    pending = start_check(source_used)  # the files are compared in a helper as the rows are read
+    try:
+        quick = listed(source_used, key, reverse, query, marks, grouped, limit)
+    except sqlite3.Error:
+        quick = None  # the scan below says what is wrong with the index, as it always did
+    except BaseException:
+        if pending is not None:
+            pending.cancel()
+        raise
+    changed = scan_checked(source_used, pending)
+    if quick is None or changed:  # the rows read before the scan are the rows after it
+        collection = loaded_collection(source_used)
+        if collection is None:
+            _storage_warning(ctx, source_used)
+            return
+        rows = collection.view(key, reverse, None, query, read=read, starred=starred)
+        if grouped:
+            rows = collection.groups.collapse(rows)
+        if limit is not None:
+            rows = rows[:limit]
+    else:
+        collection, rows = quick
     for entry in rows:
         copies = collection.copies(entry)
         if as_json:

@@ -11,8 +11,8 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable
 from enum import Enum
-from itertools import compress, islice
-from operator import attrgetter, not_
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_, is_not, not_
 
 from reader.entry import Entry
 
@@ -35,22 +35,36 @@ def _date_key(entry: Entry) -> float:
     return entry.published if entry.published is not None else -math.inf
 
 
+_PUBLISHED = attrgetter("published")
+_QUALITY = attrgetter("quality")
+
+
+def _split_known(entries: list[Entry], value: Callable[[Entry], object]) -> tuple[list, list]:
+    """``entries`` with a ``value`` and those without (None), each in the order given (in C)."""
+    values = list(map(value, entries))
+    if None not in values:
+        return list(entries), []
+    known = list(compress(entries, map(is_not, values, repeat(None))))
+    return known, list(compress(entries, map(is_, values, repeat(None))))
+
+
 def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> list[Entry]:
     """``entries`` in the order the list shows them.
 
     Date: newest first. Quality: highest first, ties newest first. ``reverse``
     flips the known values only: articles without a date (or quality) stay
-    last either way, themselves newest first. Plain float keys and stable
-    sorts keep this fast on 100,000 entries.
+    last either way, themselves newest first. The unknowns are set apart first, so
+    the sorts compare plain values fetched in C (no Python key function per entry);
+    stable sorts keep ties in the order given. Entries already in date order
+    (the collection sorts by quality from its date order) cost the date sort a pass.
     """
-    by_date = sorted(entries, key=_date_key, reverse=True)
+    dated, undated = _split_known(entries, _PUBLISHED)
+    dated.sort(key=_PUBLISHED, reverse=True)  # stable, reversed or not
     if key is SortKey.DATE:
-        known = [e for e in by_date if e.published is not None]
-        unknown = [e for e in by_date if e.published is None]
+        known, unknown = dated, undated
     else:
-        known = [e for e in by_date if e.quality is not None]
-        known.sort(key=lambda e: e.quality, reverse=True)  # stable: ties stay newest first
-        unknown = [e for e in by_date if e.quality is None]
+        known, unknown = _split_known(dated + undated, _QUALITY)
+        known.sort(key=_QUALITY, reverse=True)  # stable: ties stay newest first
     if reverse:
         known.reverse()
     return known + unknown

@@ -22,7 +22,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -50,6 +50,19 @@ GAPS = {"mark": 1, "date": 1, "quality": 1, "provider": 2, "title": 2}
 """Blank cells before each column (none before the first)."""
 _PATH = attrgetter("path")
 _GROUP = attrgetter("group")
+_DRAWN = (
+    "article-list--date",
+    "article-list--quality",
+    "article-list--provider",
+    "article-list--title",
+    "article-list--unread",
+    "article-list--read",
+    "article-list--new",
+    "article-list--star",
+    "article-list--match",
+    "article-list--copies",
+)
+"""The component styles cells are drawn in (the cursor's is added to them, not drawn alone)."""
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -141,6 +154,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._match: re.Pattern[str] | None = None
         self.groups: Groups | None = None
         """The duplicate groups the rows are folded by (None: every copy is a row of its own)."""
+        self._palettes: dict[bool, dict[str, Style]] = {}
 
     def set_highlight(self, words: tuple[str, ...]) -> None:
         """Highlight these search words in the titles (ignoring case and accents).
@@ -256,23 +270,37 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- rendering ------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._palettes.clear()  # a theme or the focus may have changed since the last paint
+        return super().render_lines(crop)
+
+    def notify_style_update(self) -> None:
+        self._palettes.clear()
+        super().notify_style_update()
+
+    def _palette(self, cursor: bool) -> dict[str, Style]:
+        """Every style a row is drawn with, the cursor's added or not, made once per paint.
+
+        ``rich_style`` walks the widget's ancestors and each cell added three styles: per line
+        that was half of what a cursor step cost.
+        """
+        palette = self._palettes.get(cursor)
+        if palette is None:
+            base = self.rich_style
+            on = self.get_component_rich_style("article-list--cursor") if cursor else Style()
+            palette = {name: base + readable_style(self, name) + on for name in _DRAWN}
+            palette[""], palette["base"] = base + on, base
+            self._palettes[cursor] = palette
+        return palette
+
     def render_line(self, y: int) -> Strip:
         """Build the strip for screen line ``y`` from the entry it shows."""
         index = y + int(self.scroll_y)
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
         if index >= len(self.entries):
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._palette(False)["base"])
         entry = self.entries[index]
-        cursor = (
-            self.get_component_rich_style("article-list--cursor")
-            if index == self.cursor
-            else Style()
-        )
-
-        def style(name: str) -> Style:
-            return base + readable_style(self, name) + cursor
-
+        style = self._palette(index == self.cursor)
         key = entry_key(entry)
         unread = key not in self.read_keys
         segments: list[Segment] = []
@@ -280,8 +308,8 @@ class ArticleList(ScrollView, can_focus=True):
             gap = " " * GAPS[name] if at else ""
             if name == "title":
                 if gap:
-                    segments.append(Segment(gap, base + cursor))
-                title_style = style("article-list--title" if unread else "article-list--read")
+                    segments.append(Segment(gap, style[""]))
+                title_style = style["article-list--title" if unread else "article-list--read"]
                 room = max(0, width - self._fixed)
                 extra = self.groups.extra(entry) if self.groups and entry.group is not None else 0
                 marker = f" +{extra}" if extra else ""
@@ -291,12 +319,12 @@ class ArticleList(ScrollView, can_focus=True):
                 if marker:
                     title = title.rstrip(" ")
                     marker = set_cell_size(marker, room - cell_len(title))
-                segments += self._title_segments(title, title_style, style("article-list--match"))
+                segments += self._title_segments(title, title_style, style["article-list--match"])
                 if marker:
-                    segments.append(Segment(marker, style("article-list--copies")))
+                    segments.append(Segment(marker, style["article-list--copies"]))
             else:
-                segments += self._cell(name, entry, (key, unread), gap, style)
-        return Strip(segments).adjust_cell_length(width, base + cursor)
+                segments += self._cell(name, entry, (key, unread), gap, style.__getitem__)
+        return Strip(segments).adjust_cell_length(width, style[""])
 
     def _cell(
         self,
