@@ -7,10 +7,12 @@ the scan worker writes through the same connection. No Textual.
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 from reader import similar_store
 from reader.entry import Entry
@@ -23,10 +25,49 @@ class IndexReads:
     conn: sqlite3.Connection
     _lock: threading.RLock
     _counted: tuple[int, int]
+    db_path: Path | None
+
+    def entries_apart(self) -> list[Entry]:
+        """:meth:`entries`, read on a connection of its own to the index file.
+
+        A scan storing files meanwhile then never waits for this read (the
+        connection's lock is held while SQLite builds the rows), nor this for
+        the scan: the whole list loads beside the start's scan. What the read
+        sees is the index before or after each of the scan's transactions,
+        never a part of one; the scan's changes are patched in afterwards.
+        """
+        if self.db_path is None:
+            return self.entries()
+        try:
+            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error:
+            return self.entries()
+        reader = copy.copy(self)  # the same reads, through the other connection
+        reader.conn, reader._lock = conn, threading.RLock()
+        try:
+            return reader.entries()
+        except sqlite3.Error:
+            return self.entries()
+        finally:
+            conn.close()
 
     def count(self) -> int:
         """How many articles the index holds."""
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def list_size(self) -> tuple[int, int]:
+        """How many rows the whole list has: ``(articles, stories)``, a story's copies one row.
+
+        Read from the indexes alone (the grouped rows through their own partial
+        index), so the first screen's title is right before every row is loaded.
+        """
+        with self._lock:
+            total = self.count()
+            grouped, stories = self.conn.execute(
+                "SELECT count(*), count(DISTINCT dup_group) FROM articles"
+                " WHERE dup_group IS NOT NULL"
+            ).fetchone()
+        return total, total - grouped + stories
 
     def page(self, key: str, reverse: bool = False, limit: int = 200) -> list[Entry]:
         """The first ``limit`` entries in a list order, read through the order's SQL index.
