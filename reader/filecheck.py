@@ -229,6 +229,11 @@ class PendingDiff:
             pass  # reported where the result is used
         return True
 
+    def forget(self) -> None:
+        """Drop the answer once used: on a first scan it lists every file, and whoever started
+        the comparison may keep this object for the whole run."""
+        self._answer = RuntimeError("the file check's answer was used already")
+
     def cancel(self) -> None:
         """Stop the helper (the reader is closing): its answer is no longer wanted."""
         if self._answer is None and self._process.poll() is None:

@@ -91,13 +91,19 @@ class Source:
             )
         return FirstPage(*index.list_size(), heads)
 
-    def reload(self, loaded: Collection, result: ScanResult) -> Collection:
-        """The collection after ``result``: patched when few files changed, else loaded afresh."""
+    def patchable(self, loaded: Collection, result: ScanResult) -> bool:
+        """Whether ``loaded`` is patched after ``result`` (few files changed) by :meth:`reload`,
+        in a blink, rather than loaded afresh."""
         fresh = not self.is_samples and not self._swapped
-        if len(result.touched) <= PATCH_LIMIT and len(loaded) and fresh:
+        return len(result.touched) <= PATCH_LIMIT and len(loaded) > 0 and fresh
+
+    def reload(self, loaded: Collection, result: ScanResult, apart: bool = False) -> Collection:
+        """The collection after ``result``: patched when few files changed, else loaded afresh
+        (``apart``: see :meth:`load`)."""
+        if self.patchable(loaded, result):
             return loaded.patched(self.index, result.touched)
         self._swapped = False
-        return self.load()
+        return self.load(apart)
 
     def apply(self, loaded: Collection, paths: list[str]) -> tuple[Collection, Changes]:
         """``loaded`` with the files at ``paths`` (relative) read again: nothing else is looked at.

@@ -14,15 +14,19 @@ import threading
 from collections.abc import Callable
 
 from reader.collection import Collection
-from reader.library import Source
 from reader.ordering import SortKey
 
 WAIT_STEP_SECONDS = 0.1
 """How often waiting for the load looks whether the reader is closing."""
 
 
+def _nothing(collection: Collection) -> None:
+    pass
+
+
 class WholeLoad:
-    """Every entry of ``source``, sorted in the list's order, loaded in the background.
+    """Every entry, read by ``load`` (:meth:`Source.load`, or :meth:`Source.reload`) and sorted
+    in the list's ``order``, in the background.
 
     ``early`` is called (in the loading thread) with the collection when it is in
     before :meth:`scan_ended` was called, so that a long scan does not keep it from the
@@ -32,12 +36,12 @@ class WholeLoad:
 
     def __init__(
         self,
-        source: Source,
+        load: Callable[[], Collection],
         order: tuple[SortKey, bool],
-        early: Callable[[Collection], None],
-        then: Callable[[Collection], None],
+        early: Callable[[Collection], None] = _nothing,
+        then: Callable[[Collection], None] = _nothing,
     ) -> None:
-        self.source = source
+        self.load = load
         self.order = order
         self.early, self.then = early, then
         self._scanned = False
@@ -67,7 +71,7 @@ class WholeLoad:
 
     def _run(self) -> None:
         try:
-            collection = self.source.load(apart=True)
+            collection = self.load()
             collection.sorted(*self.order)  # here rather than on the UI thread
         except Exception:  # noqa: BLE001 - the index went away under it (the samples replace an
             collection = Collection([])  # empty cache): the caller loads again when it is empty

@@ -11,8 +11,6 @@ reports with messages that bubble to the screen, which shows what they carry.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -24,6 +22,7 @@ from textual.widget import Widget
 
 from reader import captions
 from reader.components.cache_watch import CacheWatch
+from reader.components.scan_fill import ScanFill
 from reader.first_page import NO_PAGE, FirstPage
 from reader.index import ScanResult, Skip
 from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
@@ -32,10 +31,6 @@ from reader.paths import Locations
 from reader.settings import Settings
 from reader.whole_load import WholeLoad
 
-PARTIAL_FILL_SECONDS = 2.0
-"""A long first scan shows what it has indexed this often."""
-FIRST_FILL_SECONDS = 0.3
-"""How soon a first scan first shows what it has indexed (its first batch, if stored by then)."""
 PAINT_WAIT_SECONDS = 2.0
 """Counting waits for the list to paint first, but never longer than this."""
 STOP_CHECK_SECONDS = 0.1
@@ -304,9 +299,8 @@ class LibraryLoader(Widget):
             # Loading every entry holds the interpreter lock that painting needs: it waits.
             self._painted.wait(timeout=PAINT_WAIT_SECONDS)
         order = (self.settings.sort, self.settings.reverse)
-        whole = WholeLoad(
-            source, order, partial(self._loaded_early, source), self._count_after_paint
-        )
+        early = partial(self._loaded_early, source)
+        whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
         while diff is not None and not diff.arrives_within(STOP_CHECK_SECONDS):
             if self._stop.is_set():
                 diff.cancel()
@@ -315,8 +309,12 @@ class LibraryLoader(Widget):
             files = diff.result() if diff is not None else None
         except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
             files = None
-        progress = self._progress(source, filling=first_load and not page)
+        report = partial(self._report, source)
+        progress = ScanFill(source, first_load and not page, report, self._stop)
         result = source.scan(progress, files, self._stop)
+        if diff is not None:  # a first scan's list of every file, not held beside the whole list
+            diff.forget()
+        files = None
         shown = whole.scan_ended()
         if result.stopped or self._stop.is_set():
             return
@@ -332,6 +330,14 @@ class LibraryLoader(Widget):
         if first is not None:
             self._scanned(source, first, result, counted=shown)
 
+    def _reloaded(self, source: Source, first: Collection, result: ScanResult) -> Collection | None:
+        """``first`` after the scan's ``result``: patched here, or read again in a thread of its
+        own (a million rows take seconds, and ``q`` must not wait for them); None on a stop."""
+        if source.patchable(first, result):
+            return source.reload(first, result)
+        order = (self.settings.sort, self.settings.reverse)
+        return WholeLoad(partial(source.reload, first, result, True), order).result(self._stop)
+
     def _loaded_early(self, source: Source, collection: Collection) -> None:
         """The whole collection is in before the scan ended: show it meanwhile."""
         self._painted.clear()
@@ -344,54 +350,40 @@ class LibraryLoader(Widget):
         self.post_message(self.Scanning(status))
         self.post_message(self.PageLoaded(source, page))
 
-    def _progress(self, source: Source, filling: bool) -> Callable[[int, int], None]:
-        """The scan's progress report; ``filling``: nothing is shown yet (a first scan), so the
-        list shows the newest articles stored so far now and then.
-
-        Those come from the index's first page (milliseconds), never from loading every
-        entry: that, every few seconds, stalled a long scan behind it and grew with the cache.
-        """
-        last_fill, shown = time.monotonic() - PARTIAL_FILL_SECONDS + FIRST_FILL_SECONDS, 0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal last_fill, shown
-            if self._stop.is_set():
-                return
-            text = captions.scan_progress(done, total)
-            now = time.monotonic()
-            if filling and done < total and now - last_fill > PARTIAL_FILL_SECONDS:
-                last_fill = now
-                page = source.first_page()
-                if page.articles != shown:
-                    shown = page.articles
-                    self._show_page(source, page, text)
-                    return
-            self.post_message(self.Scanning(text))
-
-        return progress
+    def _report(self, source: Source, page: FirstPage | None, status: str) -> None:
+        """A scan's progress, and the first page to show with it (None: the status only)."""
+        if page is None:
+            self.post_message(self.Scanning(status))
+        else:
+            self._show_page(source, page, status)
 
     def _scanned(
         self, source: Source, first: Collection, result: ScanResult, counted: bool
     ) -> None:
         """The scan is done: show what it changed (loaded once, at its end), count, warm the
         orders."""
-        settings = self.settings
         final = first
         if result.changed or not len(first) or source.is_samples:
-            final = source.reload(first, result)
-            final.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
-            self._latest = (source, final)
-            self._painted.clear()
-            self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
-            self._count_after_paint(final)
-        else:
-            self._latest = (source, first)
-            self._painted.clear()
-            self.post_message(self.Loaded(source, first, False, result.skipped))
-            if not counted:
-                self._count_after_paint(first)
+            final = self._reloaded(source, first, result)
+            if final is None:
+                return
+            final.sorted(self.settings.sort, self.settings.reverse)  # not on the UI thread
+        self._latest = (source, final)
+        self._painted.clear()
+        self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
+        counting = final if final is not first or not counted else None
+        threading.Thread(target=self._settle, args=(final, counting), daemon=True).start()
+
+    def _settle(self, final: Collection, counting: Collection | None) -> None:
+        """Count the sidebar once the list has painted, then sort the other orders ahead of use
+        (the first `s`, the first key of a search find their work done).
+
+        In a daemon thread: at a million articles each takes seconds, and ``q`` waits for the
+        scan worker, never for this.
+        """
+        if counting is not None:
+            self._count_after_paint(counting)
         if self._stop.is_set():
             return
-        # So that the first `s`, and the first key typed in a search, find their work done.
-        final.warm(settings.sort, settings.reverse)
-        final.warm(settings.sort.other)
+        final.warm(self.settings.sort, self.settings.reverse)
+        final.warm(self.settings.sort.other)

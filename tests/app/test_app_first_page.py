@@ -18,7 +18,7 @@ import pytest
 
 from app.conftest import SIZE, fixed_clock, paths, search_for, wait_loaded, wait_until
 from reader.app import make_app
-from reader.components import library_loader
+from reader.components import scan_fill
 from reader.filecheck import FileDiff, compare
 from reader.first_page import PAGE_ROWS
 from reader.index import ScanResult
@@ -182,7 +182,7 @@ async def test_a_first_scan_shows_the_stored_articles_from_the_index_without_loa
         with self.index._lock:
             files = compare(self.root, self.index.conn)
         self.index.scan(diff=FileDiff(files.changed[:half], [], files.seen))
-        time.sleep(library_loader.FIRST_FILL_SECONDS + 0.1)
+        time.sleep(scan_fill.FIRST_FILL_SECONDS + 0.1)
         progress(half, ARTICLES)
         release.wait(timeout=20)
         return scan(self, progress, None, stop)
