@@ -33,6 +33,9 @@ from reader.whole_load import WholeLoad
 
 PAINT_WAIT_SECONDS = 2.0
 """Counting waits for the list to paint first, but never longer than this."""
+LOAD_AT_ONCE = 10_000
+"""Up to this many articles (a few hundredths of a second to load) the whole list is loaded at
+once, beside the first paint; above, once the first page has painted."""
 STOP_CHECK_SECONDS = 0.1
 """How often waiting for the helper's file comparison looks whether the reader is closing."""
 
@@ -296,8 +299,8 @@ class LibraryLoader(Widget):
             return
         if page:
             self._show_page(source, page, captions.counting(page.articles))
-            # Loading every entry holds the interpreter lock that painting needs: it waits.
-            self._painted.wait(timeout=PAINT_WAIT_SECONDS)
+            if page.articles > LOAD_AT_ONCE:  # it would hold the interpreter lock painting needs
+                self._painted.wait(timeout=PAINT_WAIT_SECONDS)
         order = (self.settings.sort, self.settings.reverse)
         early = partial(self._loaded_early, source)
         whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
