@@ -63,3 +63,9 @@ def test_the_file_check_knows_what_the_index_knows(source):
         assert known_files(conn) == {path: (size, mtime) for path, size, mtime in rows}
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 20_000])
+def test_the_whole_list_read_apart_in_chunks_is_the_index_s(source, chunk):
+    index = source.index
+    assert sorted(index.entries_apart(chunk)) == sorted(index.entries())
