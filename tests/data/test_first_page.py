@@ -69,3 +69,11 @@ def test_the_file_check_knows_what_the_index_knows(source):
 def test_the_whole_list_read_apart_in_chunks_is_the_index_s(source, chunk):
     index = source.index
     assert sorted(index.entries_apart(chunk)) == sorted(index.entries())
+
+
+def test_the_status_says_when_the_list_is_still_counting():
+    from reader import captions
+
+    assert captions.counting(100_000) == "Counting 100,000 articles…"
+    assert captions.counting(1) == "Counting 1 article…"
+    assert captions.checked(100_000, "~/c") == "100,000 articles in ~/c · counting…"
