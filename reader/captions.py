@@ -24,6 +24,10 @@ READING_INDEX = "Reading the index…"
 """The status while the index is first read."""
 READING_NEW = "Reading new articles…"
 """The status while files written by a fetch are indexed."""
+CHECKING_FILES = "Checking the files…"
+"""The status once the whole list is loaded, while the files are compared with the index."""
+STILL_COUNTING = "The list is still loading: try again in a moment."
+"""What a key that needs the whole list says before it is in."""
 FETCH_STOPPING = "Stopping the fetch…"
 """The status from a stop request until the fetch has stopped."""
 NO_ARTICLE = "No article selected."
@@ -43,11 +47,15 @@ def order_caption(view: ViewState) -> str:
     return "by quality, " + ("lowest first" if view.reverse else "highest first")
 
 
-def list_title(view: ViewState, shown: int, total: int) -> Text:
-    """The line above the list: scope, how many rows (of how many, while searching), order."""
+def list_title(view: ViewState, shown: int, total: int, counting: bool = False) -> Text:
+    """The line above the list: scope, how many rows (of how many, while searching), order.
+
+    ``counting``: the rows are not known yet (the whole list is still loading).
+    """
     from rich.text import Text
 
     count = f"{shown:,} of {total:,}" if view.text else f"{shown:,}"
+    count = "counting…" if counting else count
     title = Text.assemble((view.scope.name, "bold"))
     if view.scope.problem:  # a feed whose last fetch failed: why, where the keyboard user looks
         title.append(f" · ! last fetch failed: {view.scope.problem}", style=ALERT)
@@ -85,6 +93,21 @@ def samples_banner(skipped: int) -> Text:
         why = " — your cache is empty. "
     hint = (IMPORT_HINT, "bold")
     return Text.assemble(("Sample articles", "bold"), why, "Bring your own: ", hint)
+
+
+def counting(articles: int) -> str:
+    """The status while the whole list loads behind its first screen."""
+    return f"Counting {_plural(articles, 'article')}…"
+
+
+def checked(articles: int, cache: str) -> str:
+    """The status once the files are checked, while the whole list still loads."""
+    return f"{_held(articles, False, cache)} · counting…"
+
+
+def _held(articles: int, samples: bool, cache: str) -> str:
+    where = "sample articles" if samples else f"articles in {cache}"
+    return f"{articles:,} {where}"
 
 
 def scan_progress(done: int, total: int) -> str:
@@ -145,8 +168,7 @@ def status_parts(
     if scan is not None:
         parts.append(scan)
     else:
-        where = "sample articles" if samples else f"articles in {cache}"
-        parts.append(f"{articles:,} {where}")
+        parts.append(_held(articles, samples, cache))
         if unread is not None:
             parts.append(f"{unread:,} unread")
         if skipped:

@@ -17,6 +17,7 @@ from reader import gc_pause
 from reader.articles import Article, load_article
 from reader.collection import TOPIC_VIEWS_KEPT, Collection
 from reader.entry import Entry
+from reader.first_page import ORDERS, PAGE_ROWS, FirstPage
 from reader.hiding import HideRules
 from reader.index import (
     FileDiff,
@@ -68,20 +69,41 @@ class Source:
         """The folder whose files the entries' paths are relative to."""
         return self.index.root
 
-    def load(self) -> Collection:
-        """What the index holds now, without touching the files (fast)."""
+    def load(self, apart: bool = False) -> Collection:
+        """What the index holds now, without touching the files (fast); ``apart``: read on a
+        connection of its own, beside a scan (see :meth:`IndexReads.entries_apart`)."""
         with gc_pause.paused():
-            entries = self.names.apply(self.index.entries())
+            index = self.index
+            entries = self.names.apply(index.entries_apart() if apart else index.entries())
             search, match = self.index.search, self.index.match_ids
             return Collection.hiding(entries, self.hiding, search, match, self.names)
 
-    def reload(self, loaded: Collection, result: ScanResult) -> Collection:
-        """The collection after ``result``: patched when few files changed, else loaded afresh."""
+    def first_page(self, limit: int = PAGE_ROWS) -> FirstPage:
+        """The head of each list order and the list's size, read from the index alone.
+
+        A few milliseconds whatever the cache's size (see :mod:`reader.first_page`).
+        """
+        index, heads = self.index, {}
+        for key, reverse in ORDERS:
+            entries = self.names.apply(index.page(key.value, reverse, limit))
+            heads[(key, reverse)] = Collection.hiding(
+                entries, self.hiding, index.search, index.match_ids, self.names
+            )
+        return FirstPage(*index.list_size(), heads)
+
+    def patchable(self, loaded: Collection, result: ScanResult) -> bool:
+        """Whether ``loaded`` is patched after ``result`` (few files changed) by :meth:`reload`,
+        in a blink, rather than loaded afresh."""
         fresh = not self.is_samples and not self._swapped
-        if len(result.touched) <= PATCH_LIMIT and len(loaded) and fresh:
+        return len(result.touched) <= PATCH_LIMIT and len(loaded) > 0 and fresh
+
+    def reload(self, loaded: Collection, result: ScanResult, apart: bool = False) -> Collection:
+        """The collection after ``result``: patched when few files changed, else loaded afresh
+        (``apart``: see :meth:`load`)."""
+        if self.patchable(loaded, result):
             return loaded.patched(self.index, result.touched)
         self._swapped = False
-        return self.load()
+        return self.load(apart)
 
     def apply(self, loaded: Collection, paths: list[str]) -> tuple[Collection, Changes]:
         """``loaded`` with the files at ``paths`` (relative) read again: nothing else is looked at.
@@ -145,21 +167,24 @@ class Source:
 
 @dataclass
 class Preloaded:
-    """What :func:`preload` has ready: the source, its entries, and the files' comparison."""
+    """What :func:`preload` has ready: the source, its first page, and the files' comparison."""
 
     source: Source
-    collection: Collection
+    page: FirstPage
+    """The head of each list order (the whole collection is loaded once it has painted)."""
     diff: PendingDiff | None
     """The walk of the cache, running in a helper process (None when there is none)."""
 
 
 def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[Preloaded]:
-    """Open the index, start comparing the files with it, and load its entries, before the UI boots.
+    """Open the index, start comparing the files with it, and read its first page, before the UI.
 
-    Reading 100,000 rows takes a few tenths of a second and walking their files
-    as long again; started first, in a thread and a helper process, they
-    overlap the start-up of the terminal UI instead of following it. The hide
-    rules are config.toml's unless given.
+    Walking 100,000 files takes a few tenths of a second: started first, in a
+    helper process, it overlaps the start-up of the terminal UI instead of
+    following it. Only the first page is read here (milliseconds): loading
+    every entry would hold the interpreter lock the starting UI needs, so
+    that waits for the first paint. The hide rules are config.toml's unless
+    given.
     """
     future: Future[Preloaded] = Future()
 
@@ -170,9 +195,10 @@ def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[P
                 from reader.config import load_config
 
                 rules = load_config(locations.feeds_config_path).config.hide
+
             source = Source(locations, rules)
             diff = start_diff(source.index)
-            future.set_result(Preloaded(source, source.load(), diff))
+            future.set_result(Preloaded(source, source.first_page(), diff))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
             future.set_exception(exc)
 

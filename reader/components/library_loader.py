@@ -11,9 +11,9 @@ reports with messages that bubble to the screen, which shows what they carry.
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,18 +22,20 @@ from textual.widget import Widget
 
 from reader import captions
 from reader.components.cache_watch import CacheWatch
-from reader.index import Skip
+from reader.components.scan_fill import ScanFill
+from reader.first_page import NO_PAGE, FirstPage
+from reader.index import ScanResult, Skip
 from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
 from reader.marks import Marks, Tally
 from reader.paths import Locations
 from reader.settings import Settings
+from reader.whole_load import WholeLoad
 
-PARTIAL_FILL_SECONDS = 2.0
-"""A long first scan shows what it has indexed this often."""
-DIFF_GRACE_SECONDS = 0.5
-"""How long counting waits for the helper's file comparison before counting the index as it is."""
 PAINT_WAIT_SECONDS = 2.0
 """Counting waits for the list to paint first, but never longer than this."""
+LOAD_AT_ONCE = 10_000
+"""Up to this many articles (a few hundredths of a second to load) the whole list is loaded at
+once, beside the first paint; above, once the first page has painted."""
 STOP_CHECK_SECONDS = 0.1
 """How often waiting for the helper's file comparison looks whether the reader is closing."""
 
@@ -54,6 +56,14 @@ class LibraryLoader(Widget):
         removed: frozenset[str] = frozenset()
         """Paths of articles that went away (after :meth:`LibraryLoader.apply`): the cursor on
         one of them moves to its neighbour."""
+
+    @dataclass
+    class PageLoaded(Message):
+        """The head of each list order, read from the index: what to show while the whole
+        collection loads (or a first scan indexes it)."""
+
+        source: Source
+        page: FirstPage
 
     @dataclass
     class Counted(Message):
@@ -108,6 +118,8 @@ class LibraryLoader(Widget):
         self._pending: set[str] = set()
         """Changed paths waiting to be read (see :meth:`apply`)."""
         self._applying = False
+        self.source: Source | None = None
+        """The source of what the screen shows (set as each load's message passes through)."""
         self._latest: tuple[Source, Collection] | None = None
         """What the last :class:`Loaded` carried: the base that changed files are applied to."""
 
@@ -206,8 +218,36 @@ class LibraryLoader(Widget):
             collection.warm(settings.sort, settings.reverse)  # the next key typed finds it ready
         self.post_message(self._Applied())
 
+    def _adopt(self, source: Source) -> None:
+        """``source`` is what is shown from now on (it bubbles to the screen next)."""
+        if source is not self.source:
+            previous, self.source = self.source, source
+            if previous is not None:
+                previous.index.close()  # a reload (after a fetch) replaced it
+            if source.topic_problem:
+                self.notify(source.topic_problem, severity="warning", markup=False)
+
+    def index_texts(self, texts: dict[str, str]) -> None:
+        """Make downloaded article pages searchable in the index of what is shown."""
+        if texts and self.source is not None:
+            self.source.index.add_full_texts(texts)
+
+    @on(PageLoaded)
+    def _page_loaded(self, message: PageLoaded) -> None:
+        self._adopt(message.source)
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        """Take the counts into the marks; the screen shows them (the message goes on to it)."""
+        if message.tally.collection is not self.marks.collection:
+            message.stop()  # counts of a list already replaced
+        elif not self.marks.adopt(message.tally):
+            message.stop()  # a mark was made while counting: count again rather than lose it
+            self.count(self.marks.collection)
+
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        self._adopt(message.source)
         self._painted.clear()
         if message.skipped is not None:
             self.scanning = False
@@ -237,39 +277,33 @@ class LibraryLoader(Widget):
 
     @work(thread=True, exclusive=True, group="scan")
     def load(self) -> None:
-        """Show the index at once, then bring it up to date with the files."""
+        """Show the first page at once, then load the rest behind it while the files are checked.
+
+        The whole collection loads in a thread of its own (see :mod:`reader.whole_load`) from
+        the moment the first page has painted; meanwhile this worker waits for the helper's
+        comparison of the files and parses what changed. A first scan of many files shows what
+        it has stored now and then, from the index's first page.
+        """
         preload, self._preload = self._preload, None  # only the first load was started early
-        diff = None
+        diff, page, first_load = None, NO_PAGE, preload is not None or self.source is None
         try:
             if preload is not None:
                 ready = preload.result()
-                source, first, diff = ready.source, ready.collection, ready.diff
+                source, page, diff = ready.source, ready.page, ready.diff
             else:
                 source = Source(self.locations, self.app.config.hide)
-                first = source.load()
+                if first_load:  # a first load shows a first page; a reload keeps the list shown
+                    page = source.first_page()
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
             self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))
             return
-        counted = False
-        if len(first):
-            self.post_message(self.Loaded(source, first, False, None))
-            # The helper's comparison is usually ready by the time the list has painted, and a
-            # changed collection would be counted again; when the walk is slow, count meanwhile.
-            if diff is None or not diff.arrives_within(DIFF_GRACE_SECONDS):
-                self._count_after_paint(first)
-                counted = True
-        last_fill = time.monotonic()
-
-        def progress(done: int, total: int) -> None:
-            # A long first scan fills the list as it goes, every couple of seconds.
-            nonlocal last_fill
-            if self._stop.is_set():
-                return
-            self.post_message(self.Scanning(captions.scan_progress(done, total)))
-            if time.monotonic() - last_fill > PARTIAL_FILL_SECONDS and done < total:
-                last_fill = time.monotonic()
-                self.post_message(self.Loaded(source, source.load(), False, None))
-
+        if page:
+            self._show_page(source, page, captions.counting(page.articles))
+            if page.articles > LOAD_AT_ONCE:  # it would hold the interpreter lock painting needs
+                self._painted.wait(timeout=PAINT_WAIT_SECONDS)
+        order = (self.settings.sort, self.settings.reverse)
+        early = partial(self._loaded_early, source)
+        whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
         while diff is not None and not diff.arrives_within(STOP_CHECK_SECONDS):
             if self._stop.is_set():
                 diff.cancel()
@@ -278,24 +312,81 @@ class LibraryLoader(Widget):
             files = diff.result() if diff is not None else None
         except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
             files = None
+        report = partial(self._report, source)
+        progress = ScanFill(source, first_load and not page, report, self._stop)
         result = source.scan(progress, files, self._stop)
+        if diff is not None:  # a first scan's list of every file, not held beside the whole list
+            diff.forget()
+        files = None
+        shown = whole.scan_ended()
         if result.stopped or self._stop.is_set():
             return
-        settings = self.settings
+        if first_load and not shown and not (whole.ready and len(result.touched) <= PATCH_LIMIT):
+            # The files are checked, but the whole list is still coming (or is read again): the
+            # count and the first page are the index's now, until it is in.
+            checked = captions.checked(source.index.count(), str(source.cache))
+            if result.changed:
+                self._show_page(source, source.first_page(), checked)
+            else:
+                self.post_message(self.Scanning(checked))
+        first = whole.result(self._stop)
+        if first is not None:
+            self._scanned(source, first, result, counted=shown)
+
+    def _reloaded(self, source: Source, first: Collection, result: ScanResult) -> Collection | None:
+        """``first`` after the scan's ``result``: patched here, or read again in a thread of its
+        own (a million rows take seconds, and ``q`` must not wait for them); None on a stop."""
+        if source.patchable(first, result):
+            return source.reload(first, result)
+        order = (self.settings.sort, self.settings.reverse)
+        return WholeLoad(partial(source.reload, first, result, True), order).result(self._stop)
+
+    def _loaded_early(self, source: Source, collection: Collection) -> None:
+        """The whole collection is in before the scan ended: show it meanwhile."""
+        self._painted.clear()
+        self.post_message(self.Scanning(captions.CHECKING_FILES))
+        self.post_message(self.Loaded(source, collection, False, None))
+
+    def _show_page(self, source: Source, page: FirstPage, status: str) -> None:
+        """Show the head of each order of the index, while the rest is loaded or indexed."""
+        self._painted.clear()
+        self.post_message(self.Scanning(status))
+        self.post_message(self.PageLoaded(source, page))
+
+    def _report(self, source: Source, page: FirstPage | None, status: str) -> None:
+        """A scan's progress, and the first page to show with it (None: the status only)."""
+        if page is None:
+            self.post_message(self.Scanning(status))
+        else:
+            self._show_page(source, page, status)
+
+    def _scanned(
+        self, source: Source, first: Collection, result: ScanResult, counted: bool
+    ) -> None:
+        """The scan is done: show what it changed (loaded once, at its end), count, warm the
+        orders."""
         final = first
         if result.changed or not len(first) or source.is_samples:
-            final = source.reload(first, result)
-            final.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
-            self._latest = (source, final)
-            self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
-            self._count_after_paint(final)
-        else:
-            self._latest = (source, first)
-            self.post_message(self.Loaded(source, first, False, result.skipped))
-            if not counted:
-                self._count_after_paint(first)
+            final = self._reloaded(source, first, result)
+            if final is None:
+                return
+            final.sorted(self.settings.sort, self.settings.reverse)  # not on the UI thread
+        self._latest = (source, final)
+        self._painted.clear()
+        self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
+        counting = final if final is not first or not counted else None
+        threading.Thread(target=self._settle, args=(final, counting), daemon=True).start()
+
+    def _settle(self, final: Collection, counting: Collection | None) -> None:
+        """Count the sidebar once the list has painted, then sort the other orders ahead of use
+        (the first `s`, the first key of a search find their work done).
+
+        In a daemon thread: at a million articles each takes seconds, and ``q`` waits for the
+        scan worker, never for this.
+        """
+        if counting is not None:
+            self._count_after_paint(counting)
         if self._stop.is_set():
             return
-        # So that the first `s`, and the first key typed in a search, find their work done.
-        final.warm(settings.sort, settings.reverse)
-        final.warm(settings.sort.other)
+        final.warm(self.settings.sort, self.settings.reverse)
+        final.warm(self.settings.sort.other)

@@ -29,6 +29,7 @@ from reader.components.links import Links
 from reader.components.reading import Reading
 from reader.components.related_moves import RelatedMoves
 from reader.entry import Entry
+from reader.first_page import FirstPage
 from reader.fulltext.store import FullTextStore
 from reader.index import Skip
 from reader.library import Collection, Preloaded, Source
@@ -40,6 +41,7 @@ from reader.screens.main_keys import MAIN_KEYS
 from reader.screens.reader_view import ReaderView, ReadingList
 from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, save_settings
+from reader.shown_rows import shown_rows
 from reader.state import StateStore
 from reader.view import ScopeSize, ViewState
 from reader.widgets.adaptive_footer import AdaptiveFooter
@@ -80,8 +82,9 @@ class MainScreen(Screen):
         self.reading = Reading(self.marks)
         self.moves = RelatedMoves()
         self.full_text = FullTextFetch(FullTextStore(locations.cache))
-        self.source: Source | None = None
         self.collection = Collection([])
+        self.page: FirstPage | None = None
+        """The first page shown while the whole collection loads (None once it is in)."""
         self.is_samples = False
         self.skipped: list[Skip] = []
         self._rows: list[Entry] = []
@@ -91,6 +94,11 @@ class MainScreen(Screen):
         grouped = self.app.config.list.group_duplicates  # the copies of a story in one row
         view = ViewState(sort=settings.sort, reverse=settings.reverse, grouped=grouped)
         self.set_reactive(MainScreen.view, view)
+
+    @property
+    def source(self) -> Source | None:
+        """The folder and index of what is shown (None until the index is open)."""
+        return self.loader.source
 
     @property
     def scanning(self) -> bool:
@@ -139,26 +147,25 @@ class MainScreen(Screen):
         self._show_rows(keep=old.scope == new.scope)
 
     def _show_rows(self, keep: bool = True, keep_entry: Entry | None = None) -> None:
-        """Recompute the visible rows from the view and the collection, and show them; the cursor
-        stays on the highlighted article (on ``keep_entry`` when given)."""
-        view, collection, marks = self.view, self.collection, self.marks
-        self.query_one(ArticleList).groups = view.groups(collection)  # +N, and marking a story
-        self._rows = rows = view.rows(collection, marks.read, marks.starred)
-        total = self._scope_size.of(view, collection, len(rows), marks.read, marks.starred)
-        title = captions.list_title(view, len(rows), total)
-        empty = captions.empty_message(view, self.scanning and not len(collection))
-        reloaded = collection is not self._rows_from
+        """Recompute the visible rows from the view and the collection (or the first page), and
+        show them; the cursor stays on the highlighted article (on ``keep_entry`` when given)."""
+        view, marks = self.view, (self.marks.read, self.marks.starred)
+        shown = shown_rows(view, self.collection, self.page, marks, self._scope_size, self.scanning)
+        self.query_one(ArticleList).groups = shown.groups  # +N, and marking a story
+        self._rows = rows = shown.rows
+        reloaded = shown.source is not self._rows_from
         keeping = (keep_entry or self._highlighted()) if keep else None
-        pane, words = self.query_one(ListPane), view.query.words
-        pane.show_rows(rows, title=title, empty=empty, words=words, keep=keeping, reloaded=reloaded)
-        self._rows_from = collection
+        words = view.query.words
+        self.query_one(ListPane).show_rows(shown, words=words, keep=keeping, reloaded=reloaded)
+        self._rows_from = shown.source
         if not rows:
             self.query_one(DetailPane).show(None, captions.NO_ARTICLE)
         self.query_one(StatusLine).errors = tuple(view.query.errors)
 
     @on(Reading.Changed)
+    @on(LibraryLoader.Counted)
     def _show_marks(self) -> None:
-        """Marks or saved searches changed: show the counts and marks (the rows stay)."""
+        """Marks, saved searches or counts changed: show the counts and marks (the rows stay)."""
         sidebar = self.query_one(TopicSidebar)
         sidebar.set_scopes(self.marks.counts, self.marks.view_counts, self.view.scope)
         self.query_one(StatusLine).show_marks(self.marks)
@@ -173,14 +180,15 @@ class MainScreen(Screen):
 
     # --- the loader ---------------------------------------------------------------
 
+    @on(LibraryLoader.PageLoaded)
+    def _page_loaded(self, message: LibraryLoader.PageLoaded) -> None:
+        self.page = message.page  # the head of the list, until the whole collection is in
+        self._show_rows()
+        self.call_after_refresh(self.loader.painted)
+
     @on(LibraryLoader.Loaded)
     def _loaded(self, message: LibraryLoader.Loaded) -> None:
-        if message.source is not self.source:
-            previous, self.source = self.source, message.source
-            if previous is not None:
-                previous.index.close()  # a reload (after a fetch) replaced it
-            if message.source.topic_problem:
-                self.notify(message.source.topic_problem, severity="warning", markup=False)
+        self.page = None  # the whole collection replaces the first page; the cursor stays put
         self.query_one(TopicSidebar).show_providers = not message.is_samples
         articles = self.query_one(ArticleList)  # the cursor on an article gone goes to a neighbour
         neighbour = surviving_neighbour(articles.entries, articles.cursor, message.removed)
@@ -199,15 +207,6 @@ class MainScreen(Screen):
     def _painted(self) -> None:
         self.loader.painted()
         gc_pause.resume()  # start-up is over (see reader.gc_pause)
-
-    @on(LibraryLoader.Counted)
-    def _counted(self, message: LibraryLoader.Counted) -> None:
-        if message.tally.collection is not self.collection:
-            return  # counts of a list already replaced
-        if self.marks.adopt(message.tally):
-            self._show_marks()
-        else:  # a mark was made while counting: count again rather than lose it
-            self.loader.count(self.collection)
 
     @on(LibraryLoader.Scanning)
     def _scanning(self, message: LibraryLoader.Scanning) -> None:
@@ -254,12 +253,8 @@ class MainScreen(Screen):
     @on(FullTextFetch.Done)
     def _full_text_arrived(self, message: FeedFetch.PagesDone | FullTextFetch.Done) -> None:
         """Make downloaded texts searchable, and show one at once if it is highlighted."""
-        self._index_texts(message.texts)
+        self.loader.index_texts(message.texts)
         self._show_detail(self._highlighted())
-
-    def _index_texts(self, texts: dict[str, str]) -> None:
-        if texts and self.source is not None:
-            self.source.index.add_full_texts(texts)
 
     # --- reading ----------------------------------------------------------------------
 
@@ -274,7 +269,7 @@ class MainScreen(Screen):
             self.notify("Nothing to read.", severity="warning")
             return
         load, opener = self.source.load_entry, self.query_one(Links).open
-        parts = (self.reading.seen, self.full_text.store, self._index_texts)
+        parts = (self.reading.seen, self.full_text.store, self.loader.index_texts)
         self.app.push_screen(ReaderView(ReadingList(rows, at, load, opener, *parts)), back)
 
     def action_full_text(self, retry: bool = False) -> None:
@@ -385,7 +380,10 @@ class MainScreen(Screen):
 
     def action_mark_all_read(self) -> None:
         """Mark every article in this view read, after asking."""
-        self.reading.mark_all_read(self._rows)
+        if self.page is not None:  # the rows are only the head of the view
+            self.notify(captions.STILL_COUNTING, severity="warning")
+        else:
+            self.reading.mark_all_read(self._rows)
 
     def action_toggle_star(self) -> None:
         """Star or unstar the highlighted article."""

@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from reader.config.list_settings import DETAIL_BOUNDS, ListSettings, Width
 from reader.entry import Entry
+from reader.shown_rows import ShownRows
 from reader.widgets.article_list import ArticleList
 
 SEARCH_PLACEHOLDER = (
@@ -78,16 +79,11 @@ class ListPane(Vertical):
             banner.update(text)
 
     def show_rows(
-        self,
-        rows: list[Entry],
-        *,
-        title: Text,
-        empty: str,
-        words: tuple[str, ...],
-        keep: Entry | None,
-        reloaded: bool,
+        self, shown: ShownRows, *, words: tuple[str, ...], keep: Entry | None, reloaded: bool
     ) -> None:
-        """Show ``rows`` (``keep`` stays highlighted if present), or ``empty`` for none."""
+        """Show the rows with their title (``keep`` stays highlighted if present), or why there
+        are none; ``words`` are highlighted in the titles."""
+        rows, title, empty = shown.rows, shown.title, shown.empty
         articles = self.query_one(ArticleList)
         articles.set_highlight(words)
         articles.set_entries(rows, keep=keep, reloaded=reloaded)

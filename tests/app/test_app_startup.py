@@ -16,7 +16,7 @@ from app.conftest import (
     wait_until,
 )
 from reader.app import make_app
-from reader.library import Source, preload
+from reader.library import SortKey, Source, preload
 from reader.paths import Locations
 from reader.screens.main import MainScreen
 
@@ -39,7 +39,9 @@ def test_preload_reads_the_index_and_starts_the_comparison(fixture_locations):
     try:
         assert not ready.source.is_samples
         assert ready.source.root == fixture_locations.cache
-        assert len(ready.collection) == 12
+        assert (ready.page.articles, ready.page.stories) == (12, 12)
+        newest = ready.page.head(SortKey.DATE, False)
+        assert newest is not None and len(newest) == 12
         assert ready.diff is not None
         changed, gone, seen = ready.diff.result(timeout=60)
         assert (changed, gone, seen) == ([], [], 13)  # nothing changed since the index was built
@@ -55,7 +57,7 @@ def test_preload_without_a_cache_folder_has_no_comparison(tmp_path):
     try:
         assert ready.diff is None
         assert ready.source.index.db_path is None
-        assert len(ready.collection) == 0
+        assert not ready.page
     finally:
         ready.source.index.close()
     assert not locations.cache.exists()
