@@ -20,6 +20,7 @@ import frontmatter
 import yaml
 
 from reader.enclosure import Enclosure, from_front_matter
+from reader.front_matter import Handler, TooDeepError
 from reader.safe_open import FileTooLargeError, NotRegularFileError, read_regular_file
 from reader.sanitize import clean, clean_line, clean_raw, web_url
 
@@ -229,35 +230,9 @@ def _heat(value: Any) -> int | None:
 # --- parsing -----------------------------------------------------------------
 
 
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10x faster
-
-
-class _Loader(_SafeBase):  # type: ignore[valid-type,misc]
-    """SafeLoader that keeps an impossible date (``2020-13-45``) as text instead of failing the
-    file."""
-
-
-def _lenient_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
-
-
-class _YAMLHandler(frontmatter.YAMLHandler):
-    """Front matter parsed with :class:`_Loader` (still safe: no Python tags)."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        kwargs.setdefault("Loader", _Loader)
-        return super().load(fm, **kwargs)
-
-
 # ``frontmatter.parse`` rather than ``loads``: ``loads`` passes the metadata as
 # keyword arguments, so a field named ``content`` or a numeric key broke the file.
-_YAML = _YAMLHandler()
+_YAML = Handler()
 
 
 def parse_text(text: str, path: Path | None = None) -> Article:
@@ -267,6 +242,8 @@ def parse_text(text: str, path: Path | None = None) -> Article:
         raise ArticleError("no front matter (the file must start with a '---' line)")
     try:
         data, content = frontmatter.parse(text, handler=_YAML)
+    except TooDeepError as exc:
+        raise ArticleError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
