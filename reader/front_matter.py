@@ -65,7 +65,8 @@ Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
 
 # The number and date shapes both parsers read alike (the rest, like 012 or 1e3, they do not).
 _SAME_NUMBER = r"""(?:
-    [-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?                   # 12, -1, 0.5, 3.
+    [-+]?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]*)?              # 12, -1, 0.5, 3. (PyYAML
+                                                          # refuses ints past 4,300 digits)
   | \.[0-9]+                                              # .5
   | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}                        # a date, and maybe a time:
     (?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?

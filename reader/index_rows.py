@@ -97,7 +97,7 @@ def parse_one(job: ParseJob) -> ArticleRow | FileInfo:
     """
     root, rel, size, mtime_ns = job
     try:
-        article = load_article(Path(root) / rel)
+        article = load_article(Path(root) / rel, complete=False)
     except ArticleError as exc:
         return FileInfo(rel, size, mtime_ns, str(exc))
     except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan

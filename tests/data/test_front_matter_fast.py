@@ -70,6 +70,7 @@ RISKY = [
     "base: &b {quality: 5}\n<<: *b\ntitle: T",
     "title: T\n<<: {quality: 5}",
     "title: T\nexcerpt: =",
+    "title: T\nquality: " + "1" * 5000,
     "title: T\n? [a, b]\n: 1",
     "title: T\n[a, b]: 1",
     "title: T\ntopics: [yes, 012, a?b]",
