@@ -7,13 +7,15 @@ strings to it, ``012`` is twelve, ``1e3`` a float, ``12:30`` a string, tags
 are ignored, duplicate keys refused, ``<<`` not merged. So it is used only
 when the text has none of those forms, which two checks make sure of:
 
-- :func:`_risky`, a regex over the text (false alarms are fine, misses are
-  not): tags, anchors and aliases, numbers with a leading zero, an exponent
-  or ``_``, times without seconds, directives and document markers, and
-  lines nested deep;
+- :func:`_risky`, regexes over the text (false alarms are fine, misses are
+  not), looking where a value can start: tags, anchors and aliases, flow
+  collections, block scalars, explicit keys, 1.1's booleans and ``<<``,
+  number-like words other than plain decimals and PyYAML's date shapes; and
+  anywhere: tabs, control characters, NEL and U+2028 (line breaks to
+  PyYAML), directives and document markers, lines nested deep;
 - :func:`_as_pyyaml_reads`, over yaml_rs's result: no string that PyYAML
-  would have read as something else (``yes``, ``12:30``, ``<<``, ``=``), and
-  only string, integer or boolean keys.
+  would read plain as something else (``2020-01-01T10:00:00.``, ``12:30``),
+  no other type than PyYAML's, keys only strings, integers or booleans.
 
 Anything else, and anything yaml_rs refuses, is read by PyYAML (C loader)
 with its usual errors. Without yaml_rs installed, PyYAML reads everything.
