@@ -30,14 +30,16 @@ _SPACES = re.compile(r"[ \t\r\n]+")
 
 def clean(text: str) -> str:
     """Remove escape sequences and control characters, keeping newlines and tabs."""
-    if not text:
-        return ""
+    if text.isprintable():  # no ESC, no control, no bidi control: the common case, in C
+        return text
     text = _ANSI.sub("", text)
     return _CONTROL.sub("", text.replace("\r\n", "\n"))
 
 
 def clean_line(text: str) -> str:
     """:func:`clean`, then fold all whitespace to single spaces: for one-line fields."""
+    if text.isprintable() and "  " not in text:  # nothing to remove or fold (no tab, no line)
+        return text.strip()
     return _SPACES.sub(" ", clean(text)).strip()
 
 
@@ -49,6 +51,8 @@ def clean_raw(text: str) -> str:
     worst a harmless ``[31m`` that :func:`clean` could no longer recognise;
     escape sequences are removed here whole so that does not happen.
     """
+    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+        return text  # no control character at all: the common case, checked in C
     return _RAW_CONTROL.sub("", _ANSI.sub("", text))
 
 

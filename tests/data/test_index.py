@@ -215,10 +215,10 @@ def test_unexpected_parser_error_skips_one_file_and_the_scan_goes_on(
     write_article(cache, "boom.md", title="B")
     real = rows_module.load_article
 
-    def load(path: Path):
+    def load(path: Path, **options: bool):
         if path.name == "boom.md":
             raise RuntimeError("a bug")
-        return real(path)
+        return real(path, **options)
 
     monkeypatch.setattr(rows_module, "load_article", load)
     index = open_index(cache)

@@ -1,0 +1,97 @@
+"""The parser processes' pipes (``reader.index_rows.ParserPool``): served by a thread while the
+caller stores, and nothing left behind however the parse ends."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import pytest
+from conftest import write_article
+
+from reader import index_rows
+from reader.index_rows import CHUNK, ArticleRow, ParseJob, ParserPool
+
+FILES = CHUNK * 12
+
+
+@pytest.fixture(scope="module")
+def jobs(tmp_path_factory: pytest.TempPathFactory) -> list[ParseJob]:
+    root = tmp_path_factory.mktemp("pipes")
+    for n in range(FILES):
+        write_article(root, f"a{n:04}.md", title=f"Article {n}")
+    return [ParseJob(str(root), f"a{n:04}.md", 0, 0) for n in range(FILES)]
+
+
+def pipe_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "newsreader-pipes"]
+
+
+def test_every_file_comes_back_once(jobs: list[ParseJob]) -> None:
+    pool = ParserPool(2)
+    try:
+        rows = list(pool.parse(jobs))
+    finally:
+        pool.stop()
+    assert sorted(r.path for r in rows) == [job.path for job in jobs]
+    assert all(isinstance(r, ArticleRow) for r in rows)
+    assert pipe_threads() == []
+
+
+def test_the_processes_parse_on_while_the_caller_stores(
+    jobs: list[ParseJob], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a process held one chunk: while the caller stored, it waited with its answer.
+    Now every answer is read during the pause, so processes killed after it lose nothing and
+    leave nothing to parse here."""
+    here: list[ParseJob] = []
+    real = index_rows.parse_one
+    monkeypatch.setattr(index_rows, "parse_one", lambda job: here.append(job) or real(job))
+    pool = ParserPool(2)
+    try:
+        rows = pool.parse(jobs)
+        next(rows)
+        time.sleep(3)  # "storing" (generous: the processes need ~0.4 s for these files)
+        for process in pool._processes:
+            os.kill(process.pid, signal.SIGKILL)
+            process.join(timeout=10)
+        rest = list(rows)
+    finally:
+        pool.stop()
+    assert len(rest) == FILES - 1
+    assert here == []
+
+
+def test_processes_that_all_die_leave_their_files_to_this_process(jobs: list[ParseJob]) -> None:
+    pool = ParserPool(2)
+    try:
+        for process in pool._processes:
+            os.kill(process.pid, signal.SIGKILL)
+            process.join(timeout=10)
+        rows = list(pool.parse(jobs))
+    finally:
+        pool.stop()
+    assert sorted(r.path for r in rows) == [job.path for job in jobs]
+
+
+def test_a_parse_closed_early_ends_its_thread_and_processes(jobs: list[ParseJob]) -> None:
+    results = index_rows.parse_files(jobs, 2)
+    next(results)
+    results.close()
+    assert pipe_threads() == []
+    assert multiprocessing.active_children() == []
+
+
+def test_a_stop_ends_the_parse_within_a_second(jobs: list[ParseJob]) -> None:
+    stop = threading.Event()
+    results = index_rows.parse_files(jobs, 2, stop)
+    next(results)
+    stop.set()
+    started = time.monotonic()
+    left = list(results)
+    assert time.monotonic() - started < 1
+    assert len(left) < FILES - 1 and pipe_threads() == []
+    assert multiprocessing.active_children() == []
