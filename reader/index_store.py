@@ -11,8 +11,8 @@ when the index is already large:
   a time and the merging grew with the index (4x the cost at 100,000);
 - files the index has never seen (all of them on a cold scan) skip the
   look-ups and deletes of a changed file;
-- while many files are stored, SQLite keeps a larger page cache and does not
-  wait for the disk at checkpoints (:func:`bulk_writes`).
+- while many files are stored, SQLite does not wait for the disk at
+  checkpoints (:func:`bulk_writes`).
 
 No Textual.
 """
@@ -33,11 +33,6 @@ from reader.similarity import Signature
 
 CHUNK = 500
 """Parameters per ``IN (...)`` look-up (SQLite allows 32,766; smaller chunks keep plans simple)."""
-
-BULK_CACHE_KIB = 65536
-"""SQLite's page cache while a scan stores many files (the default is 2 MiB): the indexes by
-path, key and word are written at random places, and a page found in the cache is not read
-again from the file."""
 
 
 def forget(conn: sqlite3.Connection, gone: list[str], skips: list[FileInfo]) -> set[int]:
@@ -139,7 +134,7 @@ def store_rows(
 
 @contextmanager
 def bulk_writes(conn: sqlite3.Connection, lock: AbstractContextManager) -> Iterator[None]:
-    """Let SQLite write faster while a scan stores many files; back to normal after.
+    """Let SQLite write without waiting for the disk while a scan stores many files.
 
     ``synchronous = OFF`` lets a checkpoint hand its pages to the system
     without waiting for the disk. With WAL, the reader dying loses nothing
@@ -149,11 +144,9 @@ def bulk_writes(conn: sqlite3.Connection, lock: AbstractContextManager) -> Itera
     comes back, and with it the wait at each checkpoint.
     """
     with lock, suppress(sqlite3.Error):  # ``lock``: the connection is shared with searches
-        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         conn.execute("PRAGMA synchronous = OFF")
     try:
         yield
     finally:
         with lock, suppress(sqlite3.Error):
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -2000")
