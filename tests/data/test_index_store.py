@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,41 @@ def test_the_wire_text_is_long_enough_to_make_text_keys() -> None:
     from reader.similarity import sameness_keys
 
     assert len(sameness_keys(None, "Port city backs electric ferries", WIRE)) >= 2
+
+
+def test_a_stop_while_a_batch_is_stored_rolls_it_back_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quitting does not wait for a batch: the store is interrupted, the next scan redoes it."""
+    root = cache_with_stories(tmp_path / "cache")
+    monkeypatch.setattr(index_module, "BATCH", 3)
+    stop = threading.Event()
+    stopped_at: list[float] = []
+    real_regroup = similar_store.regroup
+    calls = []
+
+    def slow_second_batch(conn: sqlite3.Connection, added: dict, *args: object) -> set[int]:
+        calls.extend([1] if added else [])
+        if len(calls) == 2 and added:  # the second batch: stop, then a statement for minutes
+            stop.set()
+            stopped_at.append(time.monotonic())
+            conn.execute(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)"
+                " SELECT count(*) FROM (SELECT x FROM c LIMIT 10000000000)"
+            ).fetchone()
+        return real_regroup(conn, added, *args)
+
+    monkeypatch.setattr(similar_store, "regroup", slow_second_batch)
+    index = Index(root, index_path_for(root))
+    result = index.scan(workers=1, stop=stop)
+    took = time.monotonic() - stopped_at[0]
+    assert took < 1.0, f"the scan ended {took:.2f} s after the stop"
+    assert (result.stopped, result.parsed) == (True, 3)
+    assert index.count() == 3, "the interrupted batch was rolled back, the first one kept"
+    assert index.conn.execute("SELECT count(*) FROM search").fetchone()[0] == 3
+    fts_ok(index)
+
+    monkeypatch.setattr(similar_store, "regroup", real_regroup)
+    rest = index.scan(workers=1)
+    assert (rest.parsed, rest.stopped) == (len(ARTICLES) + 1, False)
+    assert index.count() == len(ARTICLES) + 4
