@@ -17,22 +17,21 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from reader import filecheck, index_db, similar_store
+from reader import filecheck, index_db, index_store
 from reader.article_text import markdown_to_text
 from reader.entry import Entry, entries_from_json
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
 from reader.fulltext.store import FullTextStore
 from reader.index_reads import IndexReads
-from reader.index_rows import STORED, ArticleRow, ParseJob, parse_files
+from reader.index_rows import ArticleRow, ParseJob, parse_files
 from reader.index_schema import (
     BULK_QUERY,
     COLUMNS,
-    INSERT_ARTICLE,
     PROBES,
     SCHEMA,
     SCHEMA_VERSION,
@@ -42,6 +41,8 @@ from reader.similarity import Signature
 
 BULK_FILES = 2000
 """From this many files to parse, a scan counts as building the index (see ``bulk_indexing``)."""
+BATCH = 2000
+"""Parsed files stored per transaction: what a stop or a failed write loses at most."""
 
 
 class Skip(NamedTuple):
@@ -203,29 +204,11 @@ class Index(IndexReads):
         of a story joins the copies already there): a loaded list must re-read those too.
         """
         with self._lock, self.conn:
-            stale: set[int] = set()
-            if gone:
-                stale |= self._delete_articles(gone)
-                self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
-            stale |= self._store_skips(skips or [])
+            stale = index_store.forget(self.conn, gone or [], skips or [])
             added: dict[int, Signature] = {}
             if rows:
                 stale, added = self._store_rows(rows, stale)
-            changed = similar_store.regroup(self.conn, added, stale) - set(added)
-            return self._paths_of(changed)
-
-    def _paths_of(self, ids: set[int]) -> list[str]:
-        found: list[str] = []
-        wanted = sorted(ids)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            found += [
-                row[0]
-                for row in self.conn.execute(
-                    f"SELECT path FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
-                )
-            ]
-        return found
+            return index_store.regroup(self.conn, added, stale)
 
     def known(self, paths: list[str]) -> dict[str, tuple[int, int, str | None]]:
         """What the index last saw of ``paths``: size, mtime and the skip reason (None: an article).
@@ -257,56 +240,11 @@ class Index(IndexReads):
             ).fetchall()
         return [row[0] for row in rows]
 
-    def _ids_at(self, paths: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            found.update(
-                self.conn.execute(
-                    f"SELECT path, id FROM articles WHERE path IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                ).fetchall()
-            )
-        return found
-
-    def _delete_articles(self, paths: list[str]) -> set[int]:
-        """Remove articles with their search and similarity rows; the duplicate groups they left.
-
-        Rows are found through the rowid, not a table scan.
-        """
-        stale = similar_store.forget(self.conn, list(self._ids_at(paths).values()))
-        params = [(p,) for p in paths]
-        self.conn.executemany(
-            "DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = ?)", params
-        )
-        self.conn.executemany("DELETE FROM articles WHERE path = ?", params)
-        return stale
-
-    def _store_skips(self, skips: list[FileInfo]) -> set[int]:
-        stale = self._delete_articles([s.path for s in skips])
-        self.conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skips)
-        return stale
-
     def _store_rows(
         self, rows: list[ArticleRow], stale: set[int]
     ) -> tuple[set[int], dict[int, Signature]]:
         """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures."""
-        paths = [r.path for r in rows]
-        downloaded = self.full_texts.texts([r.url for r in rows if r.url and not r.body])
-        fetched = {url: markdown_to_text(text) for url, text in downloaded.items()}
-        self.conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
-        stale = stale | self._delete_articles(paths)
-        # The body goes to search, the signature to the similarity tables.
-        self.conn.executemany(INSERT_ARTICLE, (r[:STORED] for r in rows))
-        self.conn.executemany(
-            "INSERT INTO search (rowid, title, excerpt, provider, body)"
-            " SELECT id, title, excerpt, provider || ' ' || domain, ? FROM articles WHERE path = ?",
-            ((r.body or fetched.get(r.url, ""), r.path) for r in rows),
-        )
-        ids = self._ids_at(paths)
-        added = {ids[r.path]: r.signature for r in rows if r.path in ids}
-        similar_store.add(self.conn, added)
-        return stale, added
+        return index_store.store_rows(self.conn, self.full_texts, rows, stale)
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
         """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body.
@@ -340,24 +278,29 @@ class Index(IndexReads):
         if not total:
             return
         self.bulk_indexing = total >= BULK_FILES
+        bulk = index_store.bulk_writes(self.conn, self._lock) if self.bulk_indexing else None
         results = parse_files(jobs, workers or os.cpu_count() or 1, stop)
         rows: list[ArticleRow] = []
         skips: list[FileInfo] = []
         done = stored = 0
         last_report = 0.0
         try:
-            for row in results:
-                (rows if isinstance(row, ArticleRow) else skips).append(row)
-                done += 1
-                if len(rows) + len(skips) >= 2000 or done == total:
-                    if stop is not None and stop.is_set():
-                        break  # a stop does not wait for a batch to be stored: it is parsed again
-                    result.regrouped += self.store(rows, skips)
-                    stored, rows, skips = done, [], []
-                now = time.monotonic()
-                if progress and (now - last_report > 0.1 or done == total):
-                    last_report = now
-                    progress(done, total)
+            with bulk or nullcontext():
+                for row in results:
+                    (rows if isinstance(row, ArticleRow) else skips).append(row)
+                    done += 1
+                    if len(rows) + len(skips) >= BATCH or done == total:
+                        if stop is not None and stop.is_set():
+                            break  # a stop does not wait for a batch to be stored: parsed again
+                        with self._lock, index_store.stoppable(self.conn, stop) as interrupted:
+                            result.regrouped += self.store(rows, skips)
+                        if interrupted:
+                            break  # the stop came while storing: the batch was rolled back
+                        stored, rows, skips = done, [], []
+                    now = time.monotonic()
+                    if progress and (now - last_report > 0.1 or done == total):
+                        last_report = now
+                        progress(done, total)
         finally:
             self.bulk_indexing = False
             results.close()  # ends the parser processes, even when storing failed

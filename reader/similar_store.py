@@ -25,6 +25,7 @@ import math
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from math import log
 
 from reader.duplicates import UnionFind
@@ -124,12 +125,13 @@ def add(conn: sqlite3.Connection, signatures: dict[int, Signature]) -> None:
     """Put articles (already in ``articles``) into the tables, with their signatures."""
     ids = list(signatures)
     for chunk in _chunks(ids):
-        conn.execute(
-            "INSERT INTO similar (rowid, title, excerpt)"
-            f" SELECT id, title, excerpt FROM articles WHERE id IN ({_marks(chunk)})",
-            chunk,
+        conn.executemany(
+            "INSERT INTO similar (rowid, title, excerpt) VALUES (?, ?, ?)",
+            conn.execute(
+                f"SELECT id, title, excerpt FROM articles WHERE id IN ({_marks(chunk)})", chunk
+            ).fetchall(),
         )
-    gained = Counter(term for sig in signatures.values() for term in sig.terms)
+    gained = Counter(chain.from_iterable(sig.terms for sig in signatures.values()))  # in C
     conn.executemany(
         "INSERT INTO term_counts (term, articles) VALUES (?, ?)"
         " ON CONFLICT (term) DO UPDATE SET articles = articles + excluded.articles",
@@ -188,13 +190,15 @@ def _candidate_pairs(conn: sqlite3.Connection, ids: Sequence[int]) -> set[tuple[
             [*chunk, COMMON_KEY],
         ):
             holders[key].append(at)
+    wanted = set(ids)
     shared: Counter[tuple[int, int]] = Counter()
     for key, members in holders.items():
-        members.sort()
         weight = 2 if is_url_key(key) else 1
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                shared[a, b] += weight
+        for a in members:
+            if a in wanted:
+                for b in members:
+                    if b != a and (b not in wanted or a < b):
+                        shared[(a, b) if a < b else (b, a)] += weight
     return {pair for pair, count in shared.items() if count >= 2}
 
 

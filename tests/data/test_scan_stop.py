@@ -63,16 +63,16 @@ def stop_after_first_batch(
     monkeypatch: pytest.MonkeyPatch, stop: threading.Event, stopped_at: list[float]
 ) -> None:
     """Set ``stop`` right after the scan stores its first batch (so the test knows what stays)."""
-    real = Index._store_rows
+    real = Index.store
 
-    def store_then_stop(self: Index, rows: list, stale: set[int]) -> tuple:
-        stored = real(self, rows, stale)
+    def store_then_stop(self: Index, rows: list | None = None, *args, **kwargs) -> list[str]:
+        stored = real(self, rows, *args, **kwargs)  # a stop while storing rolls the batch back
         if rows and not stop.is_set():
             stop.set()
             stopped_at.append(time.monotonic())
         return stored
 
-    monkeypatch.setattr(Index, "_store_rows", store_then_stop)
+    monkeypatch.setattr(Index, "store", store_then_stop)
 
 
 @pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "parser-processes"])
