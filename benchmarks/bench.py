@@ -188,32 +188,38 @@ def start_figures(
             run.wait_for(USABLE)
             time.sleep(QUIT_AFTER_SECONDS)
             run.quit()
-            out["cold: q during the index, to exit"].append(run.quit_seconds)
+            _add(out, "cold: q during the index, to exit", run.quit_seconds)
         with Run(cache, home) as run:
-            out["cold: after that q, resumed to full index"].append(run.wait_for(done, COLD_WAIT))
+            _add(out, "cold: after that q, resumed to full index", run.wait_for(done, COLD_WAIT))
             run.quit()
     for _ in range(cold_runs):
         shutil.rmtree(index_dir, ignore_errors=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with Run(cache, home) as run:
-            out["cold: usable screen"].append(run.wait_for(USABLE, COLD_WAIT))
+            _add(out, "cold: usable screen", run.wait_for(USABLE, COLD_WAIT))
             wall = run.wait_for(done, COLD_WAIT)
-            out["cold: full index"].append(wall)
+            _add(out, "cold: full index", wall)
             run.quit()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        out["cold: CPU/wall"].append(cpu / wall)
+        _add(out, "cold: CPU/wall", cpu / wall)
     for _ in range(runs):
         with Run(cache, home) as run:
-            out["warm: usable screen"].append(run.wait_for(listed))
-            out["warm: scan checked"].append(run.wait_for(done))
-            out["peak memory MiB (warm)"].append(run.quit())
+            _add(out, "warm: usable screen", run.wait_for(listed))
+            _add(out, "warm: scan checked", run.wait_for(done))
+            _add(out, "peak memory MiB (warm)", run.quit())
     for r in range(runs):
         touch_100(cache, r)
         with Run(cache, home) as run:
-            out["incremental (100 files): done"].append(run.wait_for(done))
+            _add(out, "incremental (100 files): done", run.wait_for(done))
             run.quit()
     return {name: values for name, values in out.items() if values}
+
+
+def _add(out: dict[str, list[float]], name: str, value: float) -> None:
+    """Record a figure, and show it at once (a long run's figures survive its interruption)."""
+    out[name].append(value)
+    print(f"  {name}: {value:.2f}", file=sys.stderr, flush=True)
 
 
 QUIT_AFTER_SECONDS = 3.0

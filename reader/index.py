@@ -43,6 +43,8 @@ BULK_FILES = 2000
 """From this many files to parse, a scan counts as building the index (see ``bulk_indexing``)."""
 BATCH = 2000
 """Parsed files stored per transaction: what a stop or a failed write loses at most."""
+FIRST_BATCH = 200
+"""The first batch of a scan is this small, so that a cold start lists articles sooner."""
 
 
 class Skip(NamedTuple):
@@ -289,7 +291,8 @@ class Index(IndexReads):
                 for row in results:
                     (rows if isinstance(row, ArticleRow) else skips).append(row)
                     done += 1
-                    if len(rows) + len(skips) >= BATCH or done == total:
+                    batch = BATCH if stored else FIRST_BATCH
+                    if len(rows) + len(skips) >= batch or done == total:
                         if stop is not None and stop.is_set():
                             break  # a stop does not wait for a batch to be stored: parsed again
                         with self._lock, index_store.stoppable(self.conn, stop) as interrupted:

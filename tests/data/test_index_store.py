@@ -61,7 +61,9 @@ def test_a_build_in_many_small_batches_answers_as_a_build_file_by_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bulk_root = cache_with_stories(tmp_path / "bulk")
-    monkeypatch.setattr(index_module, "BATCH", 2)  # copies of one story land in different batches
+    # copies of one story land in different batches
+    monkeypatch.setattr(index_module, "BATCH", 2)
+    monkeypatch.setattr(index_module, "FIRST_BATCH", 2)
     monkeypatch.setattr(index_module, "BULK_FILES", 1)  # and the building pragmas are on
     bulk = Index(bulk_root, index_path_for(bulk_root))
     result = bulk.scan(workers=1)
@@ -142,6 +144,7 @@ def test_a_stop_while_a_batch_is_stored_rolls_it_back_at_once(
     """Quitting does not wait for a batch: the store is interrupted, the next scan redoes it."""
     root = cache_with_stories(tmp_path / "cache")
     monkeypatch.setattr(index_module, "BATCH", 3)
+    monkeypatch.setattr(index_module, "FIRST_BATCH", 3)
     stop = threading.Event()
     stopped_at: list[float] = []
     real_regroup = similar_store.regroup

@@ -22,7 +22,7 @@ import pytest
 
 import reader.index_rows as index_rows
 from reader import filecheck
-from reader.index import Index, index_path_for
+from reader.index import FIRST_BATCH, Index, index_path_for
 
 FILES = 2600
 """More than one stored batch (2,000 files) and above the pool threshold."""
@@ -101,16 +101,16 @@ def test_a_stopped_scan_keeps_its_stored_batches_and_the_next_scan_parses_only_t
     if workers > 1:
         assert pools and pools[0] is not None, "the scan did not run in parser processes"
     assert result.stopped
-    assert result.parsed == 2000, "the first batch was stored, the files parsed after are not"
+    assert result.parsed == FIRST_BATCH, "the first batch was stored, the files after it are not"
     assert took < 2.0, f"the scan went on {took:.2f} s after the stop (target 0.1 s)"
     assert multiprocessing.active_children() == [], "the parser processes outlived the scan"
-    assert assert_consistent(big_cache) == 2000
+    assert assert_consistent(big_cache) == FIRST_BATCH
 
     monkeypatch.undo()  # the next start: no stop
     again = Index(big_cache, index_path_for(big_cache))
     try:
         rest = again.scan(workers=workers)
-        assert (rest.parsed, rest.stopped) == (FILES - 2000, False)
+        assert (rest.parsed, rest.stopped) == (FILES - FIRST_BATCH, False)
         assert again.count() == FILES
     finally:
         again.close()
