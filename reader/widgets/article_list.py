@@ -77,19 +77,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
     ]
 
-    COMPONENT_CLASSES = {
-        "article-list--cursor",
-        "article-list--date",
-        "article-list--quality",
-        "article-list--provider",
-        "article-list--title",
-        "article-list--unread",
-        "article-list--read",
-        "article-list--new",
-        "article-list--star",
-        "article-list--match",
-        "article-list--copies",
-    }
+    COMPONENT_CLASSES = {"article-list--cursor", *_DRAWN}
 
     DEFAULT_CSS = """
     ArticleList {
