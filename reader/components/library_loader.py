@@ -27,6 +27,7 @@ from reader.first_page import NO_PAGE, FirstPage
 from reader.index import ScanResult, Skip
 from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
 from reader.marks import Marks, Tally
+from reader.paint_wait import PaintWait
 from reader.paths import Locations
 from reader.settings import Settings
 from reader.whole_load import WholeLoad
@@ -103,8 +104,10 @@ class LibraryLoader(Widget):
         self.marks = marks
         self._preload = preload
         """The index, already being read (see :func:`reader.library.preload`)."""
-        self._painted = threading.Event()
-        """Set once the list has painted after a load; counting waits for it."""
+        self._paint = PaintWait()
+        """What the list painted last: counting a collection waits for it to be shown."""
+        self._early_tally: Tally | None = None
+        """Counts that came before the screen took their collection (see :meth:`_counted`)."""
         self._stop = threading.Event()
         """Set when the loader goes away (the reader closes): the scan worker ends at once.
 
@@ -144,14 +147,18 @@ class LibraryLoader(Widget):
 
     def on_unmount(self) -> None:
         self._stop.set()
-        self._painted.set()  # a worker waiting to count stops waiting
+        self._paint.wake()  # a worker waiting to count stops waiting
 
-    def painted(self) -> None:
-        """The list has painted what the last :class:`Loaded` brought: counting may start.
+    def painted(self, shown: Collection | FirstPage) -> None:
+        """The list has painted ``shown`` (what a :class:`Loaded` or :class:`PageLoaded`
+        brought): counting it may start, and counts that came early are taken now.
 
         The cache watcher starts then too, not earlier: the first screen comes first.
         """
-        self._painted.set()
+        self._paint.painted(shown)
+        tally, self._early_tally = self._early_tally, None
+        if tally is not None and tally.collection is shown:
+            self.post_message(self.Counted(tally))
         self.query_one(CacheWatch).start()
 
     def reload(self) -> None:
@@ -210,7 +217,6 @@ class LibraryLoader(Widget):
             settings = self.settings
             collection.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
             self._latest = (source, collection)
-            self._painted.clear()
             self.post_message(
                 self.Loaded(source, collection, False, skipped, frozenset(changes.removed))
             )
@@ -240,7 +246,10 @@ class LibraryLoader(Widget):
     def _counted(self, message: Counted) -> None:
         """Take the counts into the marks; the screen shows them (the message goes on to it)."""
         if message.tally.collection is not self.marks.collection:
-            message.stop()  # counts of a list already replaced
+            # Counts of a list the screen has not taken yet (its Loaded is still on the way
+            # here, after a long paint), or of one already replaced: kept until the next paint.
+            message.stop()
+            self._early_tally = message.tally
         elif not self.marks.adopt(message.tally):
             message.stop()  # a mark was made while counting: count again rather than lose it
             self.count(self.marks.collection)
@@ -248,7 +257,6 @@ class LibraryLoader(Widget):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self._adopt(message.source)
-        self._painted.clear()
         if message.skipped is not None:
             self.scanning = False
             if self._reload_pending:  # a fetch finished during this scan: scan again for its files
@@ -269,8 +277,9 @@ class LibraryLoader(Widget):
         self.post_message(self.Counted(self.marks.tally(collection)))
 
     def _count_after_paint(self, collection: Collection) -> None:
-        """Count in the worker once the list has painted (so the list never waits for this)."""
-        self._painted.wait(timeout=PAINT_WAIT_SECONDS)
+        """Count in the worker once the list has painted ``collection`` (so the list never waits
+        for this, and the counts find the screen showing what they counted)."""
+        self._paint.wait(collection, self._stop, PAINT_WAIT_SECONDS)
         if self._stop.is_set():
             return
         self.post_message(self.Counted(self.marks.tally(collection)))
@@ -300,7 +309,7 @@ class LibraryLoader(Widget):
         if page:
             self._show_page(source, page, captions.counting(page.articles))
             if page.articles > LOAD_AT_ONCE:  # it would hold the interpreter lock painting needs
-                self._painted.wait(timeout=PAINT_WAIT_SECONDS)
+                self._paint.wait(page, self._stop, PAINT_WAIT_SECONDS)
         order = (self.settings.sort, self.settings.reverse)
         early = partial(self._loaded_early, source)
         whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
@@ -343,13 +352,11 @@ class LibraryLoader(Widget):
 
     def _loaded_early(self, source: Source, collection: Collection) -> None:
         """The whole collection is in before the scan ended: show it meanwhile."""
-        self._painted.clear()
         self.post_message(self.Scanning(captions.CHECKING_FILES))
         self.post_message(self.Loaded(source, collection, False, None))
 
     def _show_page(self, source: Source, page: FirstPage, status: str) -> None:
         """Show the head of each order of the index, while the rest is loaded or indexed."""
-        self._painted.clear()
         self.post_message(self.Scanning(status))
         self.post_message(self.PageLoaded(source, page))
 
@@ -372,7 +379,6 @@ class LibraryLoader(Widget):
                 return
             final.sorted(self.settings.sort, self.settings.reverse)  # not on the UI thread
         self._latest = (source, final)
-        self._painted.clear()
         self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
         counting = final if final is not first or not counted else None
         threading.Thread(target=self._settle, args=(final, counting), daemon=True).start()

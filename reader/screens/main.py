@@ -184,7 +184,7 @@ class MainScreen(Screen):
     def _page_loaded(self, message: LibraryLoader.PageLoaded) -> None:
         self.page = message.page  # the head of the list, until the whole collection is in
         self._show_rows()
-        self.call_after_refresh(self.loader.painted)
+        self.call_after_refresh(self.loader.painted, message.page)
 
     @on(LibraryLoader.Loaded)
     def _loaded(self, message: LibraryLoader.Loaded) -> None:
@@ -202,10 +202,10 @@ class MainScreen(Screen):
         banner = captions.samples_banner(len(self.skipped)) if self.is_samples else None
         self.query_one(ListPane).show_banner(banner)
         self._show_rows(keep_entry=neighbour)
-        self.call_after_refresh(self._painted)
+        self.call_after_refresh(self._painted, message.collection)
 
-    def _painted(self) -> None:
-        self.loader.painted()
+    def _painted(self, collection: Collection) -> None:
+        self.loader.painted(collection)
         gc_pause.resume()  # start-up is over (see reader.gc_pause)
 
     @on(LibraryLoader.Scanning)

@@ -31,6 +31,7 @@ from reader.paths import Locations
 from reader.screens.main import MainScreen
 from reader.state import StateStore
 from reader.widgets.article_list import ArticleList
+from reader.widgets.detail_pane import DetailPane
 from reader.widgets.topic_sidebar import TopicSidebar
 
 UI_FIXTURES = Path(__file__).parent.parent / "fixtures" / "ui"
@@ -117,8 +118,16 @@ def broken_locations(tmp_path: Path) -> Locations:
     return locations_for(tmp_path, BROKEN_FIXTURE)
 
 
-async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
-    """Wait (bounded) until the scan has finished and the list has rows; return the main screen."""
+async def wait_loaded(pilot: Pilot, timeout: float = 10.0, counted: bool = True) -> MainScreen:
+    """Wait (bounded) until the whole list is in and everything it sets off has been shown; return
+    the main screen.
+
+    The loader's messages bubble: the loader takes each one before the screen does, and the
+    sidebar's counts and the detail pane's related items come from threads after the list has
+    painted. So "loaded" is a state of the screen, not of the loader (see :func:`screen_settled`),
+    held while the picture stays the same for a few checks. A test that holds the counting
+    back says ``counted=False``.
+    """
     app = pilot.app
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -128,10 +137,7 @@ async def wait_loaded(pilot: Pilot, timeout: float = 10.0) -> MainScreen:
             and not screen.scanning
             and screen.query_one(ArticleList).entries
         ):
-            # the last messages and the layout they cause (a scrollbar may appear)
-            await pilot.pause()
-            await pilot.pause()
-            await related_settled(pilot)
+            await screen_settled(pilot, deadline, counted)
             return screen
         await pilot.pause(0.02)
     raise AssertionError("the article list did not load in time")
@@ -148,16 +154,67 @@ def nothing_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+SETTLED_CHECKS = 3
+"""How many checks in a row must find the screen settled and its picture unchanged."""
+
+
+def _screen_settled(screen: MainScreen, counted: bool) -> bool:
+    """The whole list is shown (not the first page), the sidebar has its counts (if
+    ``counted``) and the detail pane the related items of the article it shows."""
+    if screen.scanning or screen.page is not None or (counted and not screen.marks.counted):
+        return False
+    if screen.marks.collection is not screen.collection:
+        return False
+    detail = screen.query_one(DetailPane)
+    entry = detail.entry
+    return entry is None or entry.id is None or detail.found_for is entry
+
+
+def _queues_empty(app: NewsReaderApp) -> bool:
+    """No message waits in the app or in any widget of its screen."""
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    return all(node._message_queue.empty() for node in nodes)
+
+
+async def screen_settled(pilot: Pilot, deadline: float, counted: bool = True) -> None:
+    """Pause until the main screen is settled (see :func:`_screen_settled`), no message is
+    waiting anywhere, and what the terminal shows is the same for :data:`SETTLED_CHECKS` checks
+    in a row; fail by ``deadline``, saying what is missing."""
+    quiet, last = 0, None
+    while quiet < SETTLED_CHECKS and time.monotonic() < deadline:
+        await pilot.pause()
+        screen = pilot.app.screen
+        picture = screen_text(pilot.app)
+        calm = _queues_empty(pilot.app) and (
+            not isinstance(screen, MainScreen) or _screen_settled(screen, counted)
+        )
+        quiet = quiet + 1 if calm and picture == last else 0
+        last = picture
+        if quiet < SETTLED_CHECKS:
+            await pilot.pause(0.01)
+    if quiet < SETTLED_CHECKS:
+        raise AssertionError(f"the screen did not settle: {_unsettled(pilot.app, counted)}")
+
+
+def _unsettled(app: NewsReaderApp, counted: bool) -> str:
+    """What keeps the screen from settling, in words (for the failure)."""
+    screen = app.screen
+    if not _queues_empty(app):
+        return "messages keep coming"
+    if isinstance(screen, MainScreen) and not _screen_settled(screen, counted):
+        return (
+            f"scanning={screen.scanning}, first page shown={screen.page is not None}, "
+            f"counted={screen.marks.counted}, "
+            f"counts of the list shown={screen.marks.collection is screen.collection}, "
+            "or the related items not in"
+        )
+    return "the picture keeps changing"
+
+
 async def related_settled(pilot: Pilot, timeout: float = 10.0) -> None:
     """Wait (bounded) until the detail pane's related look-up has answered and been shown, so
     that what the pane lists (and its scrollbar) does not depend on timing."""
-    from reader.components.related_lookup import RelatedLookup
-
-    deadline = time.monotonic() + timeout
-    for lookup in pilot.app.screen.query(RelatedLookup):
-        while lookup.busy and time.monotonic() < deadline:
-            await pilot.pause(0.01)
-    await pilot.pause()
+    await screen_settled(pilot, time.monotonic() + timeout)
 
 
 async def wait_until(
