@@ -118,7 +118,7 @@ def broken_locations(tmp_path: Path) -> Locations:
     return locations_for(tmp_path, BROKEN_FIXTURE)
 
 
-async def wait_loaded(pilot: Pilot, timeout: float = 10.0, counted: bool = True) -> MainScreen:
+async def wait_loaded(pilot: Pilot, timeout: float = 30.0, counted: bool = True) -> MainScreen:
     """Wait (bounded) until the whole list is in and everything it sets off has been shown; return
     the main screen.
 
