@@ -173,8 +173,8 @@ class Collection:
         """``entries`` (some of this collection's) that carry every one of ``topics``.
 
         A Python check per entry costs 50 ms at 100,000. The joined topic strings that carry
-        each topic are found once per collection, over the distinct strings (entries share
-        them, see :func:`reader.entry.shared`); each row is then looked up in a set, in C,
+        a topic are found once per topic, over the distinct strings (entries share them, see
+        :func:`reader.entry.shared`); each row is then looked up in a set, in C,
         in ``joined`` (the entries' joined topics, in order) when given: reading a list is
         three times faster than reaching into 100,000 entries scattered in memory.
         """
