@@ -47,6 +47,10 @@ then instant for every topic of a usual sidebar in the order in use. The bound i
 view holds a reference per entry of its topic, and its filter columns once searched."""
 
 
+CARRIERS_KEPT = 256
+"""Topics whose carrying topic strings a collection keeps (all of them forgotten past this)."""
+
+
 class Collection:
     """Loaded entries with cached sorted orders, and the search over them."""
 
@@ -81,8 +85,10 @@ class Collection:
         """Every spelling of each topic in the files, by its casefolded name, most used first."""
         self._joined: dict[SortKey, list[str]] = {}
         """Per forward order, its entries' joined topics: what topic views are filtered by."""
-        self._carriers: dict[str, set[str]] | None = None
-        """Per topic, the distinct joined topic strings of the entries that carry it."""
+        self._distinct_topics: list[str] | None = None
+        """The distinct joined topic strings of the entries (a few thousand at 100,000)."""
+        self._carriers: dict[str, set[str]] = {}
+        """Per topic asked for, the distinct joined topic strings of the entries that carry it."""
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -138,7 +144,7 @@ class Collection:
         self._rows(key, reverse).prepare()
         self._joined_column(key)
         if {key for key, _ in self._sorted} == set(SortKey):  # after both orders: they come first
-            self._topic_carriers()
+            self._distinct()
 
     def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
         """One topic's entries in one order, remembered so going back to a topic is instant."""
@@ -167,13 +173,12 @@ class Collection:
         """``entries`` (some of this collection's) that carry every one of ``topics``.
 
         A Python check per entry costs 50 ms at 100,000. The joined topic strings that carry
-        each topic are found once per collection, over the distinct strings (entries share
-        them, see :func:`reader.entry.shared`); each row is then looked up in a set, in C,
+        a topic are found once per topic, over the distinct strings (entries share them, see
+        :func:`reader.entry.shared`); each row is then looked up in a set, in C,
         in ``joined`` (the entries' joined topics, in order) when given: reading a list is
         three times faster than reaching into 100,000 entries scattered in memory.
         """
-        carriers = self._topic_carriers()
-        wanted = set.intersection(*(carriers.get(t, set()) for t in topics))
+        wanted = set.intersection(*map(self._carriers_of, topics))
         values = map(_TOPICS, entries) if joined is None else joined
         return list(compress(entries, map(wanted.__contains__, values)))
 
@@ -184,14 +189,23 @@ class Collection:
             joined = self._joined[key] = list(map(_TOPICS, self.sorted(key)))
         return joined
 
-    def _topic_carriers(self) -> dict[str, set[str]]:
-        if self._carriers is None:
-            carriers: dict[str, set[str]] = {}
-            for joined in set(map(_TOPICS, self.entries)):
-                for topic in split_topics(joined):
-                    carriers.setdefault(topic, set()).add(joined)
-            self._carriers = carriers
-        return self._carriers
+    def _distinct(self) -> list[str]:
+        distinct = self._distinct_topics
+        if distinct is None:
+            distinct = self._distinct_topics = list(set(map(_TOPICS, self.entries)))
+        return distinct
+
+    def _carriers_of(self, topic: str) -> set[str]:
+        """The distinct joined topic strings that carry ``topic``: found when first asked for, by
+        a pass over the distinct strings (a millisecond), rather than for every topic at once
+        (a set per topic, 3 MiB at 100,000 entries)."""
+        carriers = self._carriers.get(topic)
+        if carriers is None:
+            carriers = {j for j in self._distinct() if topic in j and topic in split_topics(j)}
+            if len(self._carriers) >= CARRIERS_KEPT:
+                self._carriers.clear()
+            self._carriers[topic] = carriers
+        return carriers
 
     def _spellings(self, name: str) -> list[str]:
         """Every spelling of a topic in the files, for a name typed in any case, most used first."""

@@ -30,7 +30,12 @@ def _row_ids(rows: list[Entry]) -> Sequence[int | None]:
     100,000 rows in an order other than the ids'. Read from an array, 12 ms.
     """
     ids = list(map(_ID, rows))
-    return ids if None in ids else array("q", ids)
+    if None in ids:
+        return ids
+    try:
+        return array("i", ids)  # 4 bytes an id while they fit (row ids count up from 1)
+    except OverflowError:
+        return array("q", ids)
 
 
 _ID = attrgetter("id")

@@ -39,11 +39,16 @@ _PUBLISHED = attrgetter("published")
 _QUALITY = attrgetter("quality")
 
 
-def _split_known(entries: list[Entry], value: Callable[[Entry], object]) -> tuple[list, list]:
-    """``entries`` with a ``value`` and those without (None), each in the order given (in C)."""
+def _split_known(
+    entries: list[Entry], value: Callable[[Entry], object], copy: bool = True
+) -> tuple[list, list]:
+    """``entries`` with a ``value`` and those without (None), each in the order given (in C).
+
+    Without ``copy``, ``entries`` (a list of the caller's own) is the first when all have one.
+    """
     values = list(map(value, entries))
     if None not in values:
-        return list(entries), []
+        return (list(entries) if copy else entries), []
     known = list(compress(entries, map(is_not, values, repeat(None))))
     return known, list(compress(entries, map(is_, values, repeat(None))))
 
@@ -57,17 +62,21 @@ def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> l
     the sorts compare plain values fetched in C (no Python key function per entry);
     stable sorts keep ties in the order given. Entries already in date order
     (the collection sorts by quality from its date order) cost the date sort a pass.
+    The quality sort extends the date order in place rather than adding it to a copy: each
+    copy of 100,000 entries is 0.8 MiB more at the sort's peak.
     """
     dated, undated = _split_known(entries, _PUBLISHED)
     dated.sort(key=_PUBLISHED, reverse=True)  # stable, reversed or not
     if key is SortKey.DATE:
         known, unknown = dated, undated
     else:
-        known, unknown = _split_known(dated + undated, _QUALITY)
+        dated += undated
+        known, unknown = _split_known(dated, _QUALITY, copy=False)
+        del dated, undated
         known.sort(key=_QUALITY, reverse=True)  # stable: ties stay newest first
     if reverse:
         known.reverse()
-    return known + unknown
+    return known + unknown if unknown else known  # exactly as long (+= would over-allocate)
 
 
 def _date_rank(entry: Entry) -> tuple:

@@ -1,0 +1,57 @@
+"""The whole list loaded beside the start holds each repeated string once, and little besides."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterator
+
+import pytest
+
+from reader.index import Index, index_path_for
+
+PROVIDER = "A Rather Long Provider Name For Its Outlet"
+TOPICS = "[Artificial Intelligence, Semiconductor Industry, Open Source Software]"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    cache = tmp_path_factory.mktemp("cache")
+    for i in range(400):
+        (cache / f"article-{i:06d}.md").write_text(
+            f"---\ntitle: An article whose title is of a usual length, number {i}\n"
+            f"provider: {PROVIDER}\nurl: https://news.example.org/world/{i}-story\n"
+            f"published: 2024-03-{1 + i % 28:02d}T10:{i % 60:02d}:00Z\n"
+            f"quality: {i % 100}\ntopics: {TOPICS}\n---\nBody.\n",
+            encoding="utf-8",
+        )
+    index = Index(cache, index_path_for(cache))
+    index.scan(workers=1)
+    yield index
+    index.close()
+
+
+def test_entries_apart_share_repeated_strings_across_chunks(index: Index) -> None:
+    entries = index.entries_apart(chunk=7)  # dozens of chunks
+    assert len(entries) == 400
+    first = entries[0]
+    assert first.provider == PROVIDER
+    for field in ("provider", "domain", "type", "topics"):
+        assert all(getattr(e, field) is getattr(first, field) for e in entries), field
+
+
+def test_entries_apart_equal_the_single_read(index: Index) -> None:
+    assert sorted(index.entries_apart(chunk=7)) == sorted(index.entries())
+
+
+def test_an_entry_loaded_apart_costs_under_420_bytes(index: Index) -> None:
+    """About 335 bytes here (the tuple, path, title, URL, date and id); a copy of the provider,
+    domain, type and topics per entry (decoded chunk by chunk, unshared) made it 595."""
+    index.entries_apart(chunk=50)  # the connection's first use out of the count
+    tracemalloc.start()
+    try:
+        entries = index.entries_apart(chunk=50)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    per_entry = held / len(entries)
+    assert per_entry < 420, f"{per_entry:.0f} bytes an entry"
