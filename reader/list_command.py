@@ -25,8 +25,8 @@ from reader.formatting import fit
 if TYPE_CHECKING:
     from reader.collection import Collection
     from reader.config.list_settings import ListSettings
-    from reader.early_check import EarlyCheck
     from reader.library import Source
+    from reader.list_check import EarlyCheck
 
 
 def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
@@ -38,15 +38,15 @@ def scan_checked(source: Source, early: EarlyCheck | None) -> bool:
     """Bring the index up to date with the files, as every command does; whether any changed.
 
     The comparison of 100,000 files with the index takes longer than reading the rows: it was
-    started first, in a helper on the other core (:mod:`reader.early_check`), and is taken
+    started first, in a helper on the other core (:mod:`reader.list_check`), and is taken
     here when it fits the index opened since; else (and when the helper failed) the files are
     walked here.
     """
     import sqlite3
 
     from reader.cli import _Progress
-    from reader.early_check import answer
     from reader.index_db import describe
+    from reader.list_check import answer
 
     diff = None if early is None else answer(early, source.index)
     progress = _Progress("Indexing")
@@ -199,7 +199,7 @@ def list_command(
     import sqlite3
 
     from reader.cli import STATE_WAIT, _locations, _storage_warning
-    from reader.early_check import start_early
+    from reader.list_check import start_early
 
     locations = _locations(ctx)
     early = start_early(locations.cache)  # first: the walk of the files runs beside all below

@@ -1,16 +1,16 @@
-"""The file check of a script command, started before the program is imported.
+"""The file check of ``newsreader list``, started before the index is opened.
 
-A command like ``newsreader list`` must answer from an index that matches the
-files, so it waits for the walk of every file (:mod:`reader.filecheck`, a few
-tenths of a second at 100,000 files). Started once the index is open, that walk
-followed the command's imports and the index's opening; started here, first, from
-the index file's known place, it overlaps them on the other core. This module
+The command must answer from an index that matches the files, so it waits for
+the walk of every file (:mod:`reader.filecheck`, a few tenths of a second at
+100,000 files). Started once the index was open, the walk followed the imports
+of the index, library and query modules and the opening; started first, from the
+index file's known place, it overlaps them on the other core. This module
 imports the standard library, :mod:`reader.paths` and :mod:`reader.filecheck` only.
 
 The walk then reads the index file before the command opens it, and opening may
 rebuild it (damaged, or of another version) or keep it in memory: the answer is
 used only when it still fits the index the command opened (:func:`answer`), else
-the command walks the files itself, as it did before.
+the command walks the files itself, as it did before. No Textual.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""``newsreader list`` starts its file check first and answers only once the files are checked.
+"""``newsreader list`` starts its file check first, and answers once the files are checked.
 
-The check (:mod:`reader.early_check`) reads the index file before the command
+The check (:mod:`reader.list_check`) reads the index file before the command
 opens it: its answer is used only when it still fits the index opened, and
 every change to the files before the command shows in its output.
 """
@@ -17,10 +17,10 @@ import click
 import pytest
 from conftest import RunCli, write_article
 
-from reader.early_check import EarlyCheck, answer, start_early
 from reader.filecheck import FileDiff, FileInfo
 from reader.index import Index, index_path_for
 from reader.library import Source
+from reader.list_check import EarlyCheck, answer, start_early
 from reader.list_command import path_text
 from reader.paths import Locations, resolve
 
@@ -140,7 +140,7 @@ def test_list_imports_no_other_command(run_cli: RunCli, indexed: Path) -> None:
     )
     assert result.returncode == 0
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "reader.early_check" in imported
+    assert "reader.list_check" in imported
     for other in ("reader.feeds.commands", "reader.fulltext.commands", "reader.captions"):
         assert other not in imported
 
