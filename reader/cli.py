@@ -7,27 +7,23 @@ stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reader import __version__
-from reader.captions import IMPORT_HINT
-from reader.config_command import config
-from reader.entry import Entry
-from reader.feeds.commands import feeds, fetch
-from reader.fulltext.commands import fulltext, show
-from reader.index import ScanResult
-from reader.index_db import describe
-from reader.library import Collection, SortKey, Source
-from reader.list_command import list_command
-from reader.mark_command import mark
 from reader.paths import CACHE_ENV, Locations, PathError, check_cache_dir, ensure_dir, resolve
-from reader.prune_command import prune
-from reader.related_command import related
+
+if TYPE_CHECKING:  # imported where used: a command loads only what it needs
+    from reader.entry import Entry
+    from reader.index import ScanResult
+    from reader.library import Collection, SortKey, Source
 
 STATE_WAIT = 2.0
 """Seconds a command waits for another program holding the state file (a reader waits less)."""
@@ -76,6 +72,9 @@ def _scan(locations: Locations, hide: tuple[str, ...] = ()) -> tuple[Source, Sca
 
     An index that cannot be written is kept in memory (see :func:`_storage_warning`).
     """
+    from reader.index_db import describe
+    from reader.library import Source
+
     source = Source(locations, hide)  # a bad [topics] is in the config warning (main) already
     progress = _Progress("Indexing")
     try:
@@ -100,7 +99,7 @@ def select_articles(
     query: str,
     read: set[str] | None,
     starred: set[str] | None,
-    sort: SortKey = SortKey.DATE,
+    sort: SortKey | None = None,
     reverse: bool = False,
     show_hidden: bool = False,
 ) -> tuple[Source, list[Entry]]:
@@ -110,12 +109,16 @@ def select_articles(
     view, so a query marks exactly what it lists (each copy of a story ``list`` folds).
     ``read``/``starred`` are the marks (None when the query needs none).
     Articles config.toml's ``hide`` rules match are left out unless ``show_hidden``.
+    ``sort`` is the date's order unless given.
     """
+    from reader.library import SortKey
+
     rules = () if show_hidden else _hide_rules(locations)
     source, collection = load_collection(locations, rules)
     if collection is None:
         return source, []
-    return source, collection.view(sort, reverse, None, query, read=read, starred=starred)
+    key = SortKey.DATE if sort is None else sort
+    return source, collection.view(key, reverse, None, query, read=read, starred=starred)
 
 
 def load_collection(
@@ -127,6 +130,8 @@ def load_collection(
     collection = source.load()
     if not len(collection) and not collection.hidden:
         if say_empty:
+            from reader.captions import IMPORT_HINT
+
             click.echo(
                 f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True
             )
@@ -165,8 +170,56 @@ def hoist_cache_dir(args: list[str]) -> list[str]:
     return front + rest
 
 
+SUBCOMMANDS = {
+    "list": "reader.list_command:list_command",
+    "related": "reader.related_command:related",
+    "feeds": "reader.feeds.commands:feeds",
+    "fetch": "reader.feeds.commands:fetch",
+    "show": "reader.fulltext.commands:show",
+    "fulltext": "reader.fulltext.commands:fulltext",
+    "mark": "reader.mark_command:mark",
+    "prune": "reader.prune_command:prune",
+    "config": "reader.config_command:config",
+}
+"""The subcommands kept in modules of their own: name -> ``module:attribute``."""
+
+
+class _Commands(MutableMapping[str, click.Command]):
+    """The root group's commands by name, each module imported when its command is first used.
+
+    Importing every command's module cost ``newsreader list`` about a tenth of a second
+    (the feed and full-text commands, the reader's captions); the names are known at once.
+    """
+
+    def __init__(self, commands: dict[str, click.Command], lazy: dict[str, str]) -> None:
+        self._items: dict[str, click.Command | str] = {**lazy, **commands}
+
+    def __getitem__(self, name: str) -> click.Command:
+        item = self._items[name]
+        if isinstance(item, str):
+            module, _, attribute = item.partition(":")
+            item = self._items[name] = getattr(importlib.import_module(module), attribute)
+        return item
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._items[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class _RootGroup(click.Group):
     """The ``newsreader`` command: ``--cache-dir`` is taken before or after a command."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands, SUBCOMMANDS)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_cache_dir(args))
@@ -286,17 +339,6 @@ def paths_command(ctx: click.Context) -> None:
     click.echo(f"index:  {locations.index_path}")
     click.echo(f"config: {locations.config}")
     click.echo(f"data:   {locations.data}")
-
-
-main.add_command(list_command)
-main.add_command(related)
-main.add_command(feeds)
-main.add_command(fetch)
-main.add_command(show)
-main.add_command(fulltext)
-main.add_command(mark)
-main.add_command(prune)
-main.add_command(config)
 
 
 def run() -> None:

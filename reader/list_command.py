@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,8 @@ from reader.formatting import fit
 if TYPE_CHECKING:
     from reader.collection import Collection
     from reader.config.list_settings import ListSettings
-    from reader.filecheck import PendingDiff
     from reader.library import Source
+    from reader.list_check import EarlyCheck
 
 
 def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
@@ -33,30 +34,21 @@ def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
     return list_settings.group_duplicates if flag is None else flag
 
 
-def start_check(source: Source) -> PendingDiff | None:
-    """Start comparing the files with the index in a helper process (None: it is in memory)."""
-    from reader.index import start_diff
-
-    return start_diff(source.index)
-
-
-def scan_checked(source: Source, pending: PendingDiff | None) -> bool:
+def scan_checked(source: Source, early: EarlyCheck | None) -> bool:
     """Bring the index up to date with the files, as every command does; whether any changed.
 
-    The comparison of 100,000 files with the index takes longer than reading the rows: it runs
-    in a helper, on the other core, while they are read (and here, when the helper failed).
+    The comparison of 100,000 files with the index takes longer than reading the rows: it was
+    started first, in a helper on the other core (:mod:`reader.list_check`), and is taken
+    here when it fits the index opened since; else (and when the helper failed) the files are
+    walked here.
     """
     import sqlite3
 
     from reader.cli import _Progress
     from reader.index_db import describe
+    from reader.list_check import answer
 
-    diff = None
-    if pending is not None:
-        try:
-            diff = pending.result()
-        except RuntimeError:
-            diff = None  # the walk is done here instead
+    diff = None if early is None else answer(early, source.index)
     progress = _Progress("Indexing")
     try:
         result = source.scan_index(progress, diff)
@@ -91,7 +83,7 @@ def _published(entry: Entry) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(entry.published, dt.UTC)
 
 
-def record(entry: Entry, path: Path, duplicates: list[str]) -> dict[str, Any]:
+def record(entry: Entry, path: Path | str, duplicates: list[str]) -> dict[str, Any]:
     """One ``list --json`` row: the article's fields, its absolute ``path`` and its copies' URLs."""
     published = _published(entry)
     return {
@@ -118,8 +110,35 @@ def plain_row(entry: Entry, copies: int = 0) -> str:
     return f"{when}  {quality:>3}  {fit(entry.provider, 24)}  {entry.title}{more}"
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)
+"""``json.dumps(row, ensure_ascii=False)``, without making an encoder per row."""
+
+
 def echo_json(row: dict[str, Any]) -> None:
-    click.echo(json.dumps(row, ensure_ascii=False))
+    click.echo(_JSON.encode(row))
+
+
+def path_text(source: Source) -> Callable[[Entry], str]:
+    """``str(source.path_of(entry))`` as a function, without a ``Path`` per row (a ``Path``
+    costs more than the rest of a JSON row; the index's paths are clean, with ``/``)."""
+    if os.sep != "/":
+        return lambda entry: str(source.path_of(entry))
+    base = os.path.join(str(source.root), "")
+    return lambda entry: base + entry.path
+
+
+def printed_lines(
+    source: Source, collection: Collection, rows: list[Entry], as_json: bool, grouped: bool
+) -> list[str]:
+    """The lines ``list`` prints for ``rows``, whose copies ``collection`` knows."""
+    path_of, lines = path_text(source), []
+    for entry in rows:
+        copies = collection.copies(entry)
+        if as_json:
+            lines.append(_JSON.encode(record(entry, path_of(entry), duplicate_urls(copies))))
+        else:
+            lines.append(plain_row(entry, len(copies) if grouped else 0))
+    return lines
 
 
 GROUP_OPTION = click.option(
@@ -180,13 +199,18 @@ def list_command(
     import sqlite3
 
     from reader.cli import STATE_WAIT, _locations, _storage_warning
+    from reader.list_check import start_early
+
+    locations = _locations(ctx)
+    early = start_early(locations.cache)  # first: the walk of the files runs beside all below
+    if early is not None:
+        ctx.call_on_close(early.cancel)  # once answered, a no-op
     from reader.config import load_config
     from reader.library import SortKey, Source
     from reader.list_rows import listed
     from reader.query import parse_query, quote_value
     from reader.state import StateStore
 
-    locations = _locations(ctx)
     settings = load_config(locations.feeds_config_path, every_section=False).config
     if unread:
         query = f"{query} is:unread".strip()
@@ -208,17 +232,15 @@ def list_command(
     grouped = grouping_wanted(group, settings.list)
     key, marks = SortKey(sort), (read, starred)
     source_used = Source(locations, () if show_hidden else settings.hide)
-    pending = start_check(source_used)  # the files are compared in a helper as the rows are read
-    try:
+    lines = None
+    try:  # the rows are read and formatted while the files are compared with the index
         quick = listed(source_used, key, reverse, query, marks, grouped, limit)
+        if quick is not None:
+            lines = printed_lines(source_used, *quick, as_json, grouped)
     except sqlite3.Error:
         quick = None  # the scan below says what is wrong with the index, as it always did
-    except BaseException:
-        if pending is not None:
-            pending.cancel()
-        raise
-    changed = scan_checked(source_used, pending)
-    if quick is None or changed:  # the rows read before the scan are the rows after it
+    changed = scan_checked(source_used, early)
+    if lines is None or changed:  # the rows read before the scan are the rows after it
         collection = loaded_collection(source_used)
         if collection is None:
             _storage_warning(ctx, source_used)
@@ -228,12 +250,7 @@ def list_command(
             rows = collection.groups.collapse(rows)
         if limit is not None:
             rows = rows[:limit]
-    else:
-        collection, rows = quick
-    for entry in rows:
-        copies = collection.copies(entry)
-        if as_json:
-            echo_json(record(entry, source_used.path_of(entry), duplicate_urls(copies)))
-        else:
-            click.echo(plain_row(entry, len(copies) if grouped else 0))
+        lines = printed_lines(source_used, collection, rows, as_json, grouped)
+    if lines:
+        click.echo("\n".join(lines))
     _storage_warning(ctx, source_used)

@@ -1,0 +1,155 @@
+"""``newsreader list`` starts its file check first, and answers once the files are checked.
+
+The check (:mod:`reader.list_check`) reads the index file before the command
+opens it: its answer is used only when it still fits the index opened, and
+every change to the files before the command shows in its output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import click
+import pytest
+from conftest import RunCli, write_article
+
+from reader.filecheck import FileDiff, FileInfo
+from reader.index import Index, index_path_for
+from reader.library import Source
+from reader.list_check import EarlyCheck, answer, start_early
+from reader.list_command import path_text
+from reader.paths import Locations, resolve
+
+
+def _titles(run_cli: RunCli, cache: Path, *args: str) -> list[str]:
+    result = run_cli("--cache-dir", cache, "list", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line)["title"] for line in result.stdout.splitlines()]
+
+
+@pytest.fixture
+def indexed(cache: Path, run_cli: RunCli) -> Path:
+    for i in range(12):
+        write_article(
+            cache / f"f{i % 3}",
+            f"a{i:02d}.md",
+            "Body.",
+            title=f"Story {i:02d}",
+            publishedDateTime=f"2024-03-{i + 1:02d}T10:00:00Z",
+        )
+    assert len(_titles(run_cli, cache)) == 12  # the index is made
+    return cache
+
+
+def test_changed_added_and_removed_files_show_at_once(run_cli: RunCli, indexed: Path) -> None:
+    changed = indexed / "f0" / "a03.md"
+    text = changed.read_text(encoding="utf-8").replace("Story 03", "Story 03 edited")
+    changed.write_text(text, encoding="utf-8")
+    later = time.time() + 5
+    os.utime(changed, (later, later))  # a file system with coarse times still sees it
+    (indexed / "f1" / "a04.md").unlink()
+    write_article(
+        indexed / "f2", "new.md", "Body.", title="Brand new", publishedDateTime="2030-01-01"
+    )
+    titles = _titles(run_cli, indexed)
+    assert titles[0] == "Brand new" and "Story 03 edited" in titles
+    assert "Story 04" not in titles and len(titles) == 12
+    assert _titles(run_cli, indexed, "--limit", "1") == ["Brand new"]
+    assert _titles(run_cli, indexed, "edited") == ["Story 03 edited"]
+
+
+def test_an_index_of_another_version_is_rebuilt_and_everything_listed(
+    run_cli: RunCli, indexed: Path
+) -> None:
+    # Opening drops its tables: the check that read them before must not be believed.
+    conn = sqlite3.connect(index_path_for(indexed))
+    conn.execute("PRAGMA user_version = 12345")
+    conn.commit()
+    conn.close()
+    assert len(_titles(run_cli, indexed, "--limit", "50")) == 12
+    assert len(_titles(run_cli, indexed, "Story")) == 12
+
+
+def _source(cache: Path) -> Source:
+    return Source(Locations(cache, resolve().config, resolve().data))
+
+
+class _Answered:
+    """A finished helper's :class:`reader.filecheck.PendingDiff`, answering ``diff``."""
+
+    def __init__(self, diff: FileDiff) -> None:
+        self.diff = diff
+        self.cancelled = False
+
+    def result(self, timeout: float | None = None) -> FileDiff:
+        return self.diff
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_an_answer_that_does_not_fit_the_index_is_dropped(indexed: Path) -> None:
+    source = _source(indexed)
+    source.scan_index()
+    db = index_path_for(indexed)
+    fits = FileDiff([], [], 12)
+    assert answer(EarlyCheck(indexed, db, _Answered(fits)), source.index) == fits
+    new = FileDiff([FileInfo("f0/x.md", 1, 1, None)], [], 13)  # a new file: 12 indexed
+    assert answer(EarlyCheck(indexed, db, _Answered(new)), source.index) == new
+    gone = FileDiff([], ["f0/a00.md"], 11)
+    assert answer(EarlyCheck(indexed, db, _Answered(gone)), source.index) == gone
+    # Made against 20 indexed files (or an index emptied since): the files are walked again.
+    for stale in (FileDiff([], [], 20), FileDiff([], [], 5), FileDiff([], ["x.md"], 12)):
+        assert answer(EarlyCheck(indexed, db, _Answered(stale)), source.index) is None
+    other = _Answered(fits)  # another index file than the one opened: the helper is stopped
+    assert answer(EarlyCheck(indexed, db.with_name("other.sqlite3"), other), source.index) is None
+    assert other.cancelled
+
+
+def test_the_early_check_compares_the_files_with_the_index_file(indexed: Path) -> None:
+    assert start_early(indexed / "nowhere") is None
+    early = start_early(indexed)
+    assert early is not None
+    index = Index(indexed, index_path_for(indexed))
+    try:
+        diff = answer(early, index)
+    finally:
+        index.close()
+    assert diff is not None and diff.changed == [] and diff.gone == [] and diff.seen == 12
+
+
+def test_no_early_check_before_the_first_index(cache: Path) -> None:
+    write_article(cache, "a.md", "Body.", title="One")
+    assert start_early(cache) is None  # the first index walks the files anyway
+
+
+def test_printed_paths_are_the_sources(indexed: Path) -> None:
+    source = _source(indexed)
+    source.scan_index()
+    entries = source.index.entries()
+    assert entries and all(path_text(source)(e) == str(source.path_of(e)) for e in entries)
+
+
+def test_list_imports_no_other_command(run_cli: RunCli, indexed: Path) -> None:
+    result = run_cli(
+        "--cache-dir", indexed, "list", "--limit", "1", env={"PYTHONPROFILEIMPORTTIME": "1"}
+    )
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "reader.list_check" in imported
+    for other in ("reader.feeds.commands", "reader.fulltext.commands", "reader.captions"):
+        assert other not in imported
+
+
+def test_every_subcommand_is_found_by_its_name() -> None:
+    from reader.cli import SUBCOMMANDS, main
+
+    assert set(SUBCOMMANDS) <= set(main.commands)
+    for name in main.commands:
+        command = main.commands[name]
+        assert isinstance(command, click.Command) and command.name == name
+    assert main.commands.get("nonsense") is None
