@@ -1,4 +1,4 @@
-"""The file check's answer for the loader, and a warm start's few changed files read early.
+"""The file check's answer for the loader, and what a start reads before that answer.
 
 The loader used to wait for the first page to paint before it took the
 check's answer, and then parsed the changed files while the whole list
@@ -7,7 +7,14 @@ second after its first paint. The answer usually comes first (the check was
 started before the program's modules were imported, see
 :mod:`reader.early_check`); when it lists few files, they are parsed and
 stored at once, before the whole list is read, which then has them (no
-patch after). No Textual.
+patch after).
+
+A cold start (an empty index) has nothing to show until a first batch is
+stored, and the check's answer lists every file only once it has walked
+them all (a few tenths of a second at 100,000, seconds at a million),
+before the parser processes start. So it parses a first few files itself,
+found by a walk that stops there, and shows them; the answer's copy of
+those files is dropped when it comes. No Textual.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from reader.filecheck import FileDiff, PendingDiff
+from reader.filecheck import FileDiff, FileInfo, PendingDiff, walk
 from reader.library import Source
 
 FEW_FILES = 300
@@ -24,6 +31,8 @@ FEW_FILES = 300
 second for a hundred); more wait for the paint, and the whole list loads beside them."""
 POLL_SECONDS = 0.01
 """How often waiting for the paint looks whether the check's answer has come."""
+FIRST_FILES = 100
+"""Files a cold start parses itself for its first screen (about a tenth of a second)."""
 STOP_CHECK_SECONDS = 0.1
 """How often waiting for the check's answer looks whether the reader is closing."""
 
@@ -74,3 +83,29 @@ def _answer(diff: PendingDiff) -> FileDiff | None:
         return diff.result()
     except Exception:  # noqa: BLE001 - the helper failed: the files are walked in the reader
         return None
+
+
+Known = set[tuple[str, int, int]]
+"""Files stored ahead of the check's answer: path, size and mtime."""
+
+
+def index_first_files(source: Source, stop: threading.Event) -> Known:
+    """Parse and store the first :data:`FIRST_FILES` readable-looking files a walk finds (the
+    index is empty: a cold start), for a first screen; returns what was stored."""
+    found: list[FileInfo] = []
+    for rel, size, mtime, problem in walk(source.root):
+        if len(found) >= FIRST_FILES or stop.is_set():
+            break
+        if problem is None:
+            found.append(FileInfo(rel, size, mtime, None))
+    if found and not stop.is_set():
+        source.scan_index(None, FileDiff(found, [], len(found)), stop)  # never the samples
+    return {(f.path, f.size, f.mtime_ns) for f in found}
+
+
+def without(files: FileDiff | None, stored: Known) -> FileDiff | None:
+    """The check's answer less the files stored ahead of it (unchanged since)."""
+    if files is None or not stored:
+        return files
+    changed = [c for c in files.changed if (c.path, c.size, c.mtime_ns) not in stored]
+    return FileDiff(changed, files.gone, files.seen)

@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.widget import Widget
 
 from reader import captions
+from reader.components import early_scan
 from reader.components.cache_watch import CacheWatch
-from reader.components.early_scan import checked_files, scan_few_first
 from reader.components.scan_fill import ScanFill
 from reader.first_page import NO_PAGE, FirstPage
 from reader.index import ScanResult, Skip
@@ -310,13 +310,17 @@ class LibraryLoader(Widget):
         if page:
             self._show_page(source, page, captions.counting(page.articles))
             if page.articles > LOAD_AT_ONCE:  # it would hold the interpreter lock painting needs
-                painted = partial(self._paint.wait, page, self._stop)
-                files = scan_few_first(source, diff, painted, self._stop, self._show_checked)
+                painted, show = partial(self._paint.wait, page, self._stop), self._show_checked
+                files = early_scan.scan_few_first(source, diff, painted, self._stop, show)
                 self._paint.wait(page, self._stop, PAINT_WAIT_SECONDS)
         order = (self.settings.sort, self.settings.reverse)
         early = partial(self._loaded_early, source)
         whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
-        files = files or checked_files(diff, self._stop)  # None: the scan walks the files itself
+        stored: set[tuple[str, int, int]] = set()
+        if first_load and not page and whole.result(self._stop) is not None:  # a cold start
+            if stored := early_scan.index_first_files(source, self._stop):
+                self._show_page(source, source.first_page(), captions.CHECKING_FILES)
+        files = early_scan.without(files or early_scan.checked_files(diff, self._stop), stored)
         if self._stop.is_set():
             return
         report = partial(self._report, source)

@@ -15,7 +15,7 @@ import threading
 import pytest
 
 from app.conftest import SIZE, fixed_clock, paths, wait_loaded, wait_until
-from app.test_app_first_page import ARTICLES, status, whole, write_articles
+from app.test_app_first_page import ARTICLES, status, title, whole, write_articles
 from reader.app import make_app
 from reader.components import early_scan, library_loader
 from reader.filecheck import FileDiff
@@ -68,7 +68,7 @@ async def test_few_changed_files_are_stored_before_the_whole_list_is_read(
 
     monkeypatch.setattr(Source, "scan", recorded_scan)
     monkeypatch.setattr(Source, "load", gated_load)
-    monkeypatch.setattr(library_loader, "scan_few_first", before_the_paint)
+    monkeypatch.setattr(early_scan, "scan_few_first", before_the_paint)
     app = make_app(changed_locations, preload=preload(changed_locations), clock=fixed_clock)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: loads, 20, "the whole list's load")
@@ -88,3 +88,35 @@ async def test_few_changed_files_are_stored_before_the_whole_list_is_read(
         titles = {e.path: e.title for e in screen.query_one(ArticleList).entries}
         assert titles["a0003.md"] == "Story number 3, revised"
     assert len(scans) == 2 and scans[1] == FileDiff([], [], first.seen)  # nothing left after
+
+
+async def test_a_cold_start_shows_its_first_files_before_the_check_answers(tmp_path, monkeypatch):
+    """The check's answer (every file, once all are walked) is held back: the first screen is
+    the files the reader parsed itself, and they are not parsed again after."""
+    locations = Locations(tmp_path / "cache", tmp_path / "config", tmp_path / "data")
+    write_articles(locations.cache, ARTICLES)
+    first = 30
+    monkeypatch.setattr(early_scan, "FIRST_FILES", first)
+    release = threading.Event()
+    checked_files, scan = early_scan.checked_files, Source.scan
+    scans: list[FileDiff | None] = []
+
+    def held(diff, stop):
+        release.wait(timeout=20)
+        return checked_files(diff, stop)
+
+    def recorded_scan(self: Source, progress=None, diff=None, stop=None):
+        scans.append(diff)
+        return scan(self, progress, diff, stop)
+
+    monkeypatch.setattr(early_scan, "checked_files", held)
+    monkeypatch.setattr(Source, "scan", recorded_scan)
+    app = make_app(locations, preload=preload(locations), clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: f"All articles · {first} ·" in title(app), 10, "a page")
+        assert len(paths(app.screen)) == first and not scans  # the walk has not answered yet
+        release.set()
+        screen = await wait_loaded(pilot)
+        assert paths(screen) == [e.path for e in whole(locations).sorted(SortKey.DATE)]
+    assert scans[0] is not None and scans[0].seen == ARTICLES
+    assert len(scans[0].changed) == ARTICLES - first  # the first files are not parsed again
