@@ -203,3 +203,33 @@ def test_the_paint_first_or_many_files_leave_the_scan_for_after_the_paint():
 
 def _shown(into: list[bool]):
     return lambda source, changed: into.append(changed)
+
+
+def test_the_check_s_answer_drops_the_files_a_cold_start_stored_ahead_unless_changed_since():
+    answer = FileDiff([FileInfo("a.md", 1, 1, None), FileInfo("b.md", 2, 2, None)], ["c.md"], 9)
+    stored = {("a.md", 1, 1), ("b.md", 2, 1)}  # b.md changed after it was stored
+    assert early_scan.without(answer, stored) == FileDiff([answer.changed[1]], ["c.md"], 9)
+    assert early_scan.without(answer, set()) is answer and early_scan.without(None, stored) is None
+
+
+def test_a_first_scan_looks_for_its_first_batch_again_until_one_is_stored(monkeypatch):
+    """Not two seconds after a look that found nothing stored yet: every fraction of one."""
+    from reader.components import scan_fill
+    from reader.first_page import FirstPage
+
+    clock = [100.0]
+    monkeypatch.setattr(scan_fill.time, "monotonic", lambda: clock[0])
+    sizes = iter([0, 0, 200, 400])
+
+    class Growing:
+        def first_page(self) -> FirstPage:
+            return FirstPage(next(sizes), 0)
+
+    shown: list[int | None] = []
+    fill = scan_fill.ScanFill(
+        Growing(), True, lambda page, text: shown.append(page and page.articles), threading.Event()
+    )
+    for _ in range(4):  # looks at 0.35, 0.7 and 1.05 s find nothing, nothing, then a batch
+        clock[0] += scan_fill.FIRST_FILL_SECONDS + 0.05
+        fill(1, 1000)
+    assert shown == [None, None, 200, None]  # then every FILL_SECONDS again
