@@ -1,6 +1,6 @@
 """Allow ``python -m reader`` as well as the ``newsreader`` script."""
 
-from reader.cli import run
+from reader.launch import run
 
 if __name__ == "__main__":
     run()

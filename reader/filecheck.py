@@ -11,6 +11,8 @@ milliseconds instead of importing the whole program first.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import os
 import sqlite3
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -165,37 +167,80 @@ def known_files(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     return dict(zip(paths, zip(sizes, mtimes)))
 
 
+def problems_of(conn: sqlite3.Connection) -> dict[str, str]:
+    """The skips that are no file to compare (folders, broken links): path -> reason."""
+    return dict(conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0"))
+
+
 def compare(root: Path | str, conn: sqlite3.Connection) -> FileDiff:
-    """Walk ``root`` and compare it with the index behind ``conn``, by path, size and mtime.
+    """Walk ``root`` and compare it with the index behind ``conn``, by path, size and mtime."""
+    files = walk(root) if os.path.isdir(root) else iter(())
+    return compare_files(files, known_files(conn), problems_of(conn))
+
+
+def compare_files(
+    files: Iterable[tuple[str, int, int, str | None]],
+    remaining: dict[str, tuple[int, int]],
+    problems: dict[str, str],
+) -> FileDiff:
+    """Compare what a walk found with what the index knew (:func:`known_files`, used up here,
+    and :func:`problems_of`).
 
     Each file found is taken out of what the index knows (one dictionary
     operation per file, the walk's hot loop); what is left is gone.
     """
-    remaining = known_files(conn)
     take = remaining.pop
-    problems = dict(
-        conn.execute("SELECT path, reason FROM skipped WHERE size = 0 AND mtime_ns = 0")
-    )
     changed: list[FileInfo] = []
     seen = 0
-    if os.path.isdir(root):
-        for rel, size, mtime, problem in walk(root):
-            seen += 1
-            if take(rel, None) == (size, mtime) and (
-                problem == problems.get(rel) if problem is not None or problems else True
-            ):
-                continue  # unchanged file, or the same broken link / folder as last time
-            changed.append(FileInfo(rel, size, mtime, problem))
+    for rel, size, mtime, problem in files:
+        seen += 1
+        if take(rel, None) == (size, mtime) and (
+            problem == problems.get(rel) if problem is not None or problems else True
+        ):
+            continue  # unchanged file, or the same broken link / folder as last time
+        changed.append(FileInfo(rel, size, mtime, problem))
     return FileDiff(changed, list(remaining), seen)
 
 
-def diff_files(root: str, db_path: str) -> FileDiff:
-    """:func:`compare` on its own read-only connection to the index file at ``db_path``."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
-    try:
-        return compare(root, conn)
-    finally:
-        conn.close()
+class Unwanted(Exception):
+    """The reader did not claim a file check it started early (see :func:`start`)."""
+
+
+def diff_files(root: str, db_path: str, told: Callable[[], bool] | None = None) -> FileDiff:
+    """:func:`compare` on its own read-only connection to the index file at ``db_path``.
+
+    The walk (system calls, mostly) and the read of the index (in SQLite and
+    the C JSON decoder) overlap, in a thread each. With ``told``, the index
+    is read only once ``told()`` returns True (False: :class:`Unwanted`): the
+    walk may then start before the reader has opened the index, which can
+    rebuild it.
+    """
+    index: list[tuple[dict[str, tuple[int, int]], dict[str, str]] | BaseException] = []
+
+    def read() -> None:
+        try:
+            if told is not None and not told():
+                raise Unwanted("the reader did not claim the file check")
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+            try:
+                index.append((known_files(conn), problems_of(conn)))
+            finally:
+                conn.close()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            index.append(exc)
+
+    reading = threading.Thread(target=read, name="newsreader-index-read", daemon=True)
+    reading.start()
+    files = walk(root) if os.path.isdir(root) else iter(())
+    walked = []  # what is found before the index is in: compared as soon as it is
+    for found in files:
+        walked.append(found)
+        if index:
+            break
+    reading.join()
+    if isinstance(index[0], BaseException):
+        raise index[0]
+    return compare_files(itertools.chain(walked, files), *index[0])
 
 
 class PendingDiff:
@@ -204,6 +249,14 @@ class PendingDiff:
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
         self._answer: FileDiff | RuntimeError | None = None
+
+    def claim(self) -> None:
+        """Tell a helper started with ``wait`` that the index is open: it may read it now."""
+        stdin, self._process.stdin = self._process.stdin, None
+        if stdin is not None:
+            with contextlib.suppress(OSError):
+                stdin.write(GO)
+                stdin.close()
 
     def result(self, timeout: float | None = None) -> FileDiff:
         """The comparison.
@@ -276,21 +329,24 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def start(root: str, db_path: str) -> PendingDiff | None:
+def start(root: str, db_path: str, wait: bool = False) -> PendingDiff | None:
     """Run :func:`diff_files` in a helper process; None when none can be started.
 
     The helper runs this file as a script in isolated mode without ``site``:
     it needs the standard library only, so it is walking the files a few
     milliseconds after it starts. Its answer comes back as JSON on a pipe. It
-    exits by itself when the reader dies.
+    exits by itself when the reader dies. With ``wait`` it walks at once but
+    reads the index only once :meth:`PendingDiff.claim` says the reader has
+    opened it (see :mod:`reader.early_check`).
     """
     script = Path(__file__)
     if not sys.executable or not script.is_file():
         return None
+    command = [sys.executable, "-I", "-S", str(script), root, db_path, str(os.getpid())]
     try:
         process = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(script), root, db_path, str(os.getpid())],
-            stdin=subprocess.DEVNULL,
+            [*command, WAIT_FLAG] if wait else command,
+            stdin=subprocess.PIPE if wait else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
@@ -299,13 +355,27 @@ def start(root: str, db_path: str) -> PendingDiff | None:
     return PendingDiff(process)
 
 
+WAIT_FLAG = "--wait"
+"""The helper's option: read the index only once told to on stdin (see :func:`start`)."""
+GO = b"go\n"
+"""What the reader writes to a waiting helper once the index is open (anything else: stop)."""
+
+
 def _main(argv: list[str]) -> int:
+    wait = argv[-1:] == [WAIT_FLAG]
+    argv = argv[:-1] if wait else argv
     if len(argv) not in (2, 3):
-        print("usage: filecheck.py CACHE_DIR INDEX_FILE [PARENT_PID]", file=sys.stderr)
+        print(
+            f"usage: filecheck.py CACHE_DIR INDEX_FILE [PARENT_PID [{WAIT_FLAG}]]", file=sys.stderr
+        )
         return 2
     if len(argv) == 3:
         exit_with_parent(int(argv[2]))
-    changed, gone, seen = diff_files(argv[0], argv[1])
+    told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
+    try:
+        changed, gone, seen = diff_files(argv[0], argv[1], told)
+    except Unwanted:
+        return 3
     # ASCII only (JSON escapes): names arrive intact whatever encoding the locale gives stdout.
     json.dump([changed, gone, seen], sys.stdout, separators=(",", ":"))
     return 0

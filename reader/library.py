@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader import gc_pause
+from reader import early_check, gc_pause
 from reader.articles import Article, load_article
 from reader.collection import TOPIC_VIEWS_KEPT, Collection
 from reader.entry import Entry
@@ -180,24 +180,31 @@ def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[P
     """Open the index, start comparing the files with it, and read its first page, before the UI.
 
     Walking 100,000 files takes a few tenths of a second: started first, in a
-    helper process, it overlaps the start-up of the terminal UI instead of
-    following it. Only the first page is read here (milliseconds): loading
-    every entry would hold the interpreter lock the starting UI needs, so
-    that waits for the first paint. The hide rules are config.toml's unless
-    given.
+    helper process (by the entry point, see :mod:`reader.early_check`, or
+    here), it overlaps the start-up of the terminal UI instead of following
+    it. The index is opened here, in the caller's thread, so that the helper
+    is told at once: in a thread of its own each SQLite call waited for the
+    interpreter lock the importing UI held, a few tenths of a second in all.
+    The first page is read in that thread (milliseconds); loading every entry
+    would hold the lock the starting UI needs, so that waits for the first
+    paint. The hide rules are config.toml's unless given.
     """
     future: Future[Preloaded] = Future()
+    try:
+        rules = hide
+        if rules is None:
+            from reader.config import load_config
+
+            rules = load_config(locations.feeds_config_path).config.hide
+        source = Source(locations, rules)
+        index = source.index
+        diff = early_check.claim(index.root, index.db_path) or start_diff(index)
+    except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+        future.set_exception(exc)
+        return future
 
     def run() -> None:
         try:
-            rules = hide
-            if rules is None:
-                from reader.config import load_config
-
-                rules = load_config(locations.feeds_config_path).config.hide
-
-            source = Source(locations, rules)
-            diff = start_diff(source.index)
             future.set_result(Preloaded(source, source.first_page(), diff))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
             future.set_exception(exc)

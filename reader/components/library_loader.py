@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from reader import captions
+from reader.components import early_scan
 from reader.components.cache_watch import CacheWatch
 from reader.components.scan_fill import ScanFill
 from reader.first_page import NO_PAGE, FirstPage
@@ -37,8 +38,6 @@ PAINT_WAIT_SECONDS = 2.0
 LOAD_AT_ONCE = 10_000
 """Up to this many articles (a few hundredths of a second to load) the whole list is loaded at
 once, beside the first paint; above, once the first page has painted."""
-STOP_CHECK_SECONDS = 0.1
-"""How often waiting for the helper's file comparison looks whether the reader is closing."""
 
 
 class LibraryLoader(Widget):
@@ -288,10 +287,11 @@ class LibraryLoader(Widget):
     def load(self) -> None:
         """Show the first page at once, then load the rest behind it while the files are checked.
 
-        The whole collection loads in a thread of its own (see :mod:`reader.whole_load`) from
-        the moment the first page has painted; meanwhile this worker waits for the helper's
-        comparison of the files and parses what changed. A first scan of many files shows what
-        it has stored now and then, from the index's first page.
+        When the check's answer comes before the first paint and lists few files, they are
+        stored at once (see :mod:`reader.components.early_scan`). The whole collection loads in
+        a thread of its own (see :mod:`reader.whole_load`) from the first paint, while this
+        worker waits for the check and parses what changed. A first scan of many files shows
+        what it has stored now and then, from the index's first page.
         """
         preload, self._preload = self._preload, None  # only the first load was started early
         diff, page, first_load = None, NO_PAGE, preload is not None or self.source is None
@@ -306,21 +306,23 @@ class LibraryLoader(Widget):
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen
             self.post_message(self.ScanFailed(f"cannot open the cache: {exc}"))
             return
+        files = None
         if page:
             self._show_page(source, page, captions.counting(page.articles))
             if page.articles > LOAD_AT_ONCE:  # it would hold the interpreter lock painting needs
+                painted, show = partial(self._paint.wait, page, self._stop), self._show_checked
+                files = early_scan.scan_few_first(source, diff, painted, self._stop, show)
                 self._paint.wait(page, self._stop, PAINT_WAIT_SECONDS)
         order = (self.settings.sort, self.settings.reverse)
         early = partial(self._loaded_early, source)
         whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
-        while diff is not None and not diff.arrives_within(STOP_CHECK_SECONDS):
-            if self._stop.is_set():
-                diff.cancel()
-                return
-        try:
-            files = diff.result() if diff is not None else None
-        except Exception:  # noqa: BLE001 - the helper process failed: walk the files here instead
-            files = None
+        stored: set[tuple[str, int, int]] = set()
+        if first_load and not page and whole.result(self._stop) is not None:  # a cold start
+            if stored := early_scan.index_first_files(source, self._stop):
+                self._show_page(source, source.first_page(), captions.CHECKING_FILES)
+        files = early_scan.without(files or early_scan.checked_files(diff, self._stop), stored)
+        if self._stop.is_set():
+            return
         report = partial(self._report, source)
         progress = ScanFill(source, first_load and not page, report, self._stop)
         result = source.scan(progress, files, self._stop)
@@ -331,16 +333,16 @@ class LibraryLoader(Widget):
         if result.stopped or self._stop.is_set():
             return
         if first_load and not shown and not (whole.ready and len(result.touched) <= PATCH_LIMIT):
-            # The files are checked, but the whole list is still coming (or is read again): the
-            # count and the first page are the index's now, until it is in.
-            checked = captions.checked(source.index.count(), str(source.cache))
-            if result.changed:
-                self._show_page(source, source.first_page(), checked)
-            else:
-                self.post_message(self.Scanning(checked))
+            self._show_checked(source, result.changed)
         first = whole.result(self._stop)
         if first is not None:
             self._scanned(source, first, result, counted=shown)
+
+    def _show_checked(self, source: Source, changed: bool) -> None:
+        """The files are checked while the whole list is still coming (or is read again): the
+        count, and the first page when it ``changed``, are the index's until it is in."""
+        checked = captions.checked(source.index.count(), str(source.cache))
+        self._report(source, source.first_page() if changed else None, checked)
 
     def _reloaded(self, source: Source, first: Collection, result: ScanResult) -> Collection | None:
         """``first`` after the scan's ``result``: patched here, or read again in a thread of its

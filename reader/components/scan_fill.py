@@ -20,7 +20,8 @@ from reader.library import Source
 FILL_SECONDS = 2.0
 """A long first scan shows what it has indexed this often."""
 FIRST_FILL_SECONDS = 0.3
-"""How soon a first scan first shows what it has indexed (its first batch, if stored by then)."""
+"""How soon a first scan first shows what it has indexed, and how often it looks again until
+something is stored (its first batch waits for the parser processes to start)."""
 
 
 class ScanFill:
@@ -35,7 +36,7 @@ class ScanFill:
         stop: threading.Event,
     ) -> None:
         self.source, self.filling, self.show, self.stop = source, filling, show, stop
-        self._last = time.monotonic() - FILL_SECONDS + FIRST_FILL_SECONDS
+        self._last = time.monotonic()
         self._shown = 0
 
     def __call__(self, done: int, total: int) -> None:
@@ -43,7 +44,8 @@ class ScanFill:
             return
         text = captions.scan_progress(done, total)
         now = time.monotonic()
-        if self.filling and done < total and now - self._last > FILL_SECONDS:
+        every = FILL_SECONDS if self._shown else FIRST_FILL_SECONDS  # nothing shown: look again
+        if self.filling and done < total and now - self._last > every:
             self._last = now
             page = self.source.first_page()
             if page.articles != self._shown:

@@ -1,0 +1,75 @@
+"""The file check of a warm start, begun before the rest of the program is imported.
+
+On a big cache, walking every file to compare it with the index is the
+longest step of a start (a few tenths of a second at 100,000 files). It
+needs only the cache folder, which the command line names: the entry point
+(:mod:`reader.launch`) calls :func:`begin` before importing click, Textual
+and the reader's own modules, and the reader :func:`claim`\\ s the helper once it
+has opened the index. The helper walks meanwhile, but reads the index only
+when claimed, since opening it may rebuild it. Only the standard library,
+:mod:`reader.paths` and :mod:`reader.filecheck` are imported here. No Textual.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader import filecheck
+from reader.paths import resolve
+
+_started: tuple[str, str, filecheck.PendingDiff] | None = None
+"""The cache, the index file and the helper that :func:`begin` started, until claimed."""
+
+
+def reader_cache(args: list[str]) -> Path | None:
+    """The cache folder when the command line ``args`` open the reader, else None.
+
+    The reader opens when nothing but ``--cache-dir`` is given; anything else
+    (a command, ``--help``) runs no file check, or not this early.
+    """
+    value: str | None = None
+    given = iter(args)
+    for arg in given:
+        if arg == "--cache-dir":
+            value = next(given, None)
+            if value is None:
+                return None
+        elif arg.startswith("--cache-dir="):
+            value = arg.partition("=")[2]
+        else:
+            return None
+    return resolve(value or None).cache
+
+
+def begin(args: list[str]) -> None:
+    """Start the file check in a helper process when ``args`` open the reader on a cache that
+    has an index (a first start has nothing to compare with). Never raises: the reader starts
+    its own check when this one is not there."""
+    global _started
+    try:
+        cache = reader_cache(args)
+        if cache is None:
+            return
+        index = resolve(cache).index_path
+        if not index.is_file():
+            return
+        pending = filecheck.start(str(cache), str(index), wait=True)
+    except (OSError, ValueError):
+        return
+    if pending is not None:
+        _started = (str(cache), str(index), pending)
+
+
+def claim(root: Path, db_path: Path | None) -> filecheck.PendingDiff | None:
+    """The check :func:`begin` started, now that the index of ``root`` at ``db_path`` is open
+    (None: none was started, or for another folder or file, and it is stopped)."""
+    global _started
+    started, _started = _started, None
+    if started is None:
+        return None
+    cache, index, pending = started
+    if db_path is None or (str(root), str(db_path)) != (cache, index):
+        pending.cancel()
+        return None
+    pending.claim()
+    return pending
