@@ -233,6 +233,13 @@ def _heat(value: Any) -> int | None:
 # ``parse`` (python-frontmatter's, done sooner) rather than its ``loads``: ``loads`` passes the
 # metadata as keyword arguments, so a field named ``content`` or a numeric key broke the file.
 _YAML = Handler()
+_INDEX_YAML = Handler(
+    reads=frozenset(
+        {"title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "sourceUrl", "type"}
+        | {"quality", "heat", "published", "provider", "topics"}
+    )
+)
+"""For ``complete=False``: the fields :func:`parse_text` reads then (see ``front_matter.load``)."""
 
 
 def parse_text(text: str, path: Path | None = None, *, complete: bool = True) -> Article:
@@ -247,7 +254,7 @@ def parse_text(text: str, path: Path | None = None, *, complete: bool = True) ->
     if not text.startswith("---"):
         raise ArticleError("no front matter (the file must start with a '---' line)")
     try:
-        data, content = front_matter.parse(text, _YAML)
+        data, content = front_matter.parse(text, _YAML if complete else _INDEX_YAML)
     except TooDeepError as exc:
         raise ArticleError(str(exc)) from None
     except yaml.YAMLError as exc:

@@ -145,9 +145,22 @@ def _risky(lines: str) -> bool:
     )
 
 
-def _as_pyyaml_reads(data: Any) -> bool:
+def _as_pyyaml_reads(data: Any, reads: frozenset[str] | None = None) -> bool:
     """Whether yaml_rs's ``data`` holds nothing that PyYAML would have read otherwise: no
-    string PyYAML would read plain as something else, keys only strings, ints or booleans."""
+    string PyYAML would read plain as something else, keys only strings, ints or booleans.
+
+    With ``reads``, only the values of those top-level keys are looked at (every key
+    still is): see :func:`load`.
+    """
+    if reads is not None and type(data) is dict:
+        top = data
+        for key in top:
+            if type(key) is str:
+                if key[:1] in _RETYPED_FIRST and _RETYPED.match(key):
+                    return False
+            elif type(key) not in (int, bool):
+                return False
+        return all(_as_pyyaml_reads(top[key]) for key in reads if key in top)
     stack = [data]
     pop, extend, retyped = stack.pop, stack.extend, _RETYPED.match
     while stack:
@@ -171,11 +184,19 @@ def _as_pyyaml_reads(data: Any) -> bool:
     return True
 
 
-def load(text: str, *, fast: bool | None = None) -> Any:
+def load(text: str, *, fast: bool | None = None, reads: frozenset[str] | None = None) -> Any:
     """The YAML document in ``text`` as PyYAML's :class:`Loader` reads it.
 
     ``fast`` (default :data:`FAST`) allows yaml_rs where its reading is the
     same. Raises ``yaml.YAMLError`` as PyYAML does, and :class:`TooDeepError`.
+
+    ``reads``: the only top-level keys whose values the caller reads (the
+    index's parse leaves out ``related``, often most of the text); the values
+    of others are not checked, and may be typed otherwise than PyYAML would.
+    Whether the text is read at all stays the same: the plain scalars PyYAML
+    fails to build (``0b_``, ``=``, ``<<``) start where :func:`_risky` looks,
+    and the strings the check finds otherwise (quoted ``"12:30"``, say) PyYAML
+    reads without failing.
     """
     lines = "\n" + text
     _check_depth(lines)
@@ -184,7 +205,7 @@ def load(text: str, *, fast: bool | None = None) -> Any:
             data = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
         except Exception:  # noqa: BLE001 - whatever yaml_rs refuses, PyYAML reads or explains
             data = None
-        if isinstance(data, dict) and _as_pyyaml_reads(data):
+        if isinstance(data, dict) and _as_pyyaml_reads(data, reads):
             return data
     return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
 
@@ -232,9 +253,11 @@ def parse(text: str, handler: Handler) -> tuple[dict[Any, Any], str]:
 class Handler(frontmatter.YAMLHandler):
     """python-frontmatter's YAML handler, reading through :func:`load`."""
 
-    def __init__(self, fast: bool | None = None) -> None:
+    def __init__(self, fast: bool | None = None, reads: frozenset[str] | None = None) -> None:
         super().__init__()
         self.fast = fast
+        self.reads = reads
+        """See :func:`load`."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return load(fm, fast=self.fast)
+        return load(fm, fast=self.fast, reads=self.reads)

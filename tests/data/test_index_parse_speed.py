@@ -3,12 +3,16 @@ each quicker form must give exactly what the plain one gives."""
 
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 import frontmatter
 import pytest
 
 from reader import front_matter
+from reader.articles import load_article
+from reader.index_rows import ArticleRow, ParseJob, parse_one
 from reader.similarity import Signature, key_terms, sameness_keys, signature
 
 PIECES = ["---", "----", "--- x", "-- -", " ", "  ", "\t", "\n", "\n\n", "a: 1", "b: [2]", "x---"]
@@ -64,3 +68,59 @@ def test_the_signature_is_its_two_halves() -> None:
         url = rng.choice([None, "", "https://x.example/a?utm_source=y", "http://www.X.example/"])
         expected = Signature(key_terms(title, excerpt), sameness_keys(url, title, excerpt))
         assert signature(url, title, excerpt) == expected, (url, title, excerpt)
+
+
+TRICKY = [
+    '"12:30"', "'0b_'", '"2020-13-45"', '"~"', "'null'", '"yes"', '"1e3"', '"<<"', '"="',
+    "12:30", "0b_", "2020-13-45", "~", "null", "yes", "1e3", "012", ".5", "-.inf", "0x1F",
+    "[a, b]", "{a: 1}", "|\n      block", ">\n      folded", "&anchor x", "*anchor", "!!str 5",
+    "plain words", "2020-01-01", "2020-01-01T10:00:00Z", "-1", "3.", "true", "on", "'quoted'",
+]  # fmt: skip
+
+
+def tricky_document(rng: random.Random) -> str:
+    """A front matter whose read fields are plain, and whose other fields hold odd values."""
+    related = "".join(
+        f"  - title: {rng.choice(TRICKY)}\n    {rng.choice(['quality', 'x', '12:30'])}: "
+        f"{rng.choice(TRICKY)}\n"
+        for _ in range(rng.randint(0, 3))
+    )
+    return (
+        "---\ntitle: A plain title\nexcerpt: An excerpt of five words\n"
+        "publishedDateTime: 2021-03-04T05:06:07Z\nquality: 12\n"
+        f"provider:\n  name: Outlet\n  domain: outlet.example\ntopics:\n  - AI\n"
+        f"secured: {rng.choice(TRICKY)}\nrelated:\n{related}---\nbody\n"
+    )
+
+
+def test_odd_values_in_unread_fields_give_the_row_of_pyyaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(17)
+    for number in range(400):
+        name = f"{number}.md"
+        (tmp_path / name).write_text(tricky_document(rng), encoding="utf-8")
+        info = os.stat(tmp_path / name)
+        job = ParseJob(str(tmp_path), name, info.st_size, info.st_mtime_ns)
+        monkeypatch.setattr(front_matter, "FAST", True)
+        fast = parse_one(job)
+        monkeypatch.setattr(front_matter, "FAST", False)
+        assert fast == parse_one(job), (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_the_index_reads_past_odd_values_it_does_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = tricky_document(random.Random(1)).replace("related:\n", 'related:\n  - title: "12:30"\n')
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    info = os.stat(tmp_path / "a.md")
+    used_pyyaml: list[str] = []
+    real = front_matter.yaml.load
+    monkeypatch.setattr(
+        front_matter.yaml, "load", lambda *a, **k: used_pyyaml.append("") or real(*a, **k)
+    )
+    row = parse_one(ParseJob(str(tmp_path), "a.md", info.st_size, info.st_mtime_ns))
+    assert isinstance(row, ArticleRow) and row.title == "A plain title"
+    assert not used_pyyaml  # the quoted "12:30" in related sent only the complete parse to PyYAML
+    load_article(tmp_path / "a.md")
+    assert used_pyyaml
