@@ -32,6 +32,8 @@ import frontmatter
 import yaml
 from yaml.resolver import Resolver
 
+from reader.sanitize import is_plain
+
 try:
     import yaml_rs
 except ImportError:  # optional: everything works with PyYAML alone
@@ -136,7 +138,11 @@ def _check_depth(lines: str) -> None:
 def _risky(lines: str) -> bool:
     """Whether ``lines`` (the text after a "\n") may hold a form that yaml_rs reads otherwise
     than PyYAML, or reads where PyYAML refuses."""
-    if not lines.replace("\n", "").isprintable() and _RISKY_CHAR.search(lines):
+    if (
+        not is_plain(lines, "\n")
+        and not lines.replace("\n", "").isprintable()
+        and _RISKY_CHAR.search(lines)
+    ):
         return True
     return bool(
         _RISKY_LINE.search(lines)

@@ -10,7 +10,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from reader import front_matter
+from reader import front_matter, sanitize
 from reader.articles import load_article
 from reader.index_rows import ArticleRow, ParseJob, parse_one
 from reader.similarity import Signature, key_terms, sameness_keys, signature
@@ -124,3 +124,26 @@ def test_the_index_reads_past_odd_values_it_does_not_read(
     assert not used_pyyaml  # the quoted "12:30" in related sent only the complete parse to PyYAML
     load_article(tmp_path / "a.md")
     assert used_pyyaml
+
+
+def test_cleaning_gives_what_the_regexes_give() -> None:
+    """``is_plain`` only lets text through that the cleaning regexes would leave as it is."""
+    rng = random.Random(23)
+    alphabet = ["a", " ", "\n", "\t", "\r", "\r\n", "\x1b[31m", "\x00", "\x7f", "\x85", "é"]
+    alphabet += ["\u202e", "\x9b1m", "~", "\x0b", "\x1f"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert sanitize.clean(text) == sanitize._CONTROL.sub(
+            "", sanitize._ANSI.sub("", text).replace("\r\n", "\n")
+        ), repr(text)
+        assert sanitize.clean_raw(text) == sanitize._RAW_CONTROL.sub(
+            "", sanitize._ANSI.sub("", text)
+        ), repr(text)
+        lines = "\n" + text
+        by_regex = bool(
+            (not lines.replace("\n", "").isprintable() and front_matter._RISKY_CHAR.search(lines))
+            or front_matter._RISKY_LINE.search(lines)
+            or front_matter._RISKY_AFTER_INDENT.search(lines)
+            or front_matter._RISKY_AFTER_INDICATOR.search(lines)
+        )
+        assert front_matter._risky(lines) == by_regex, repr(text)
