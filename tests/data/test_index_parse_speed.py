@@ -9,10 +9,12 @@ from pathlib import Path
 
 import frontmatter
 import pytest
+from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles
 
 from reader import front_matter, sanitize
 from reader.articles import load_article
-from reader.index_rows import ArticleRow, ParseJob, parse_one
+from reader.index import Index, index_path_for
+from reader.index_rows import POOL_THRESHOLD, ArticleRow, ParseJob, parse_one
 from reader.similarity import Signature, key_terms, sameness_keys, signature
 
 PIECES = ["---", "----", "--- x", "-- -", " ", "  ", "\t", "\n", "\n\n", "a: 1", "b: [2]", "x---"]
@@ -147,3 +149,54 @@ def test_cleaning_gives_what_the_regexes_give() -> None:
             or front_matter._RISKY_AFTER_INDICATOR.search(lines)
         )
         assert front_matter._risky(lines) == by_regex, repr(text)
+
+
+def table_rows(index: Index) -> dict[str, object]:
+    """Everything a scan stores, in a fixed order (ids and times aside: files come back from
+    the processes in another order, and each copy of the cache is written at its own time);
+    the duplicate groups as sets of paths (a group is named by its first stored article)."""
+    queries = {
+        "articles": "SELECT path, size, title, excerpt, published, quality, heat, provider, domain,"
+        " url, type, topics FROM articles ORDER BY path",
+        "search": "SELECT a.path, s.* FROM search s JOIN articles a ON a.id = s.rowid ORDER BY 1",
+        "same_keys": "SELECT path, key FROM same_keys JOIN articles USING (id) ORDER BY 1, 2",
+        "term_counts": "SELECT * FROM term_counts ORDER BY term",
+        "skipped": "SELECT path, size, reason FROM skipped ORDER BY path",
+    }
+    tables: dict[str, object] = {
+        name: index.conn.execute(sql).fetchall() for name, sql in queries.items()
+    }
+    groups: dict[int, set[str]] = {}
+    for path, group in index.conn.execute("SELECT path, dup_group FROM articles"):
+        if group is not None:
+            groups.setdefault(group, set()).add(path)
+    tables["groups"] = sorted(sorted(paths) for paths in groups.values())
+    return tables
+
+
+def test_a_cold_scan_in_parser_processes_stores_what_one_here_stores(tmp_path: Path) -> None:
+    """Jobs taken as they go, the quicker parse: the same tables as parsing every file here."""
+    tables = []
+    for workers in (1, 2):
+        root = tmp_path / f"cache{workers}"
+        copy_articles(GOOD_ARTICLES, root)
+        copy_articles(BAD_ARTICLES, root / "bad")
+        for n in range(POOL_THRESHOLD):
+            (root / "many").mkdir(exist_ok=True)
+            (root / "many" / f"a{n:04d}.md").write_text(
+                f'---\ntitle: "Wire story {n % 7} about the port"\nexcerpt: "The port city backs'
+                f' electric ferries for the {n % 3} islands, the council said on Monday."\n'
+                f"publishedDateTime: 2021-01-0{n % 9 + 1}T00:00:00Z\n"
+                f'provider:\n  name: "Outlet {n % 11}"\noriginalUrl: "https://x.example/{n % 50}"\n'
+                f"---\nBody {n}.\n",
+                encoding="utf-8",
+            )
+        index = Index(root, index_path_for(root))
+        try:
+            index.scan(workers=workers)
+            tables.append(table_rows(index))
+        finally:
+            index.close()
+    assert tables[0] == tables[1]
+    assert len(tables[0]["articles"]) > POOL_THRESHOLD  # type: ignore[arg-type]
+    assert tables[0]["groups"]  # copies of a story were grouped
