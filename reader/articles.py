@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
+from reader import front_matter
 from reader.enclosure import Enclosure, from_front_matter
 from reader.front_matter import Handler, TooDeepError
 from reader.safe_open import FileTooLargeError, NotRegularFileError, read_regular_file
@@ -230,9 +230,16 @@ def _heat(value: Any) -> int | None:
 # --- parsing -----------------------------------------------------------------
 
 
-# ``frontmatter.parse`` rather than ``loads``: ``loads`` passes the metadata as
-# keyword arguments, so a field named ``content`` or a numeric key broke the file.
+# ``parse`` (python-frontmatter's, done sooner) rather than its ``loads``: ``loads`` passes the
+# metadata as keyword arguments, so a field named ``content`` or a numeric key broke the file.
 _YAML = Handler()
+_INDEX_YAML = Handler(
+    reads=frozenset(
+        {"title", "excerpt", "publishedDateTime", "originalUrl", "webUrl", "sourceUrl", "type"}
+        | {"quality", "heat", "published", "provider", "topics"}
+    )
+)
+"""For ``complete=False``: the fields :func:`parse_text` reads then (see ``front_matter.load``)."""
 
 
 def parse_text(text: str, path: Path | None = None, *, complete: bool = True) -> Article:
@@ -247,7 +254,7 @@ def parse_text(text: str, path: Path | None = None, *, complete: bool = True) ->
     if not text.startswith("---"):
         raise ArticleError("no front matter (the file must start with a '---' line)")
     try:
-        data, content = frontmatter.parse(text, handler=_YAML)
+        data, content = front_matter.parse(text, _YAML if complete else _INDEX_YAML)
     except TooDeepError as exc:
         raise ArticleError(str(exc)) from None
     except yaml.YAMLError as exc:
@@ -295,7 +302,7 @@ def _the_rest(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_text(path: Path) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     """Read a file as UTF-8 text, refusing what is not a regular, small, text file.
 
     The file is opened through :mod:`reader.safe_open`: a FIFO, socket or

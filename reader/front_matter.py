@@ -32,6 +32,8 @@ import frontmatter
 import yaml
 from yaml.resolver import Resolver
 
+from reader.sanitize import is_plain
+
 try:
     import yaml_rs
 except ImportError:  # optional: everything works with PyYAML alone
@@ -136,7 +138,11 @@ def _check_depth(lines: str) -> None:
 def _risky(lines: str) -> bool:
     """Whether ``lines`` (the text after a "\n") may hold a form that yaml_rs reads otherwise
     than PyYAML, or reads where PyYAML refuses."""
-    if not lines.replace("\n", "").isprintable() and _RISKY_CHAR.search(lines):
+    if (
+        not is_plain(lines, "\n")
+        and not lines.replace("\n", "").isprintable()
+        and _RISKY_CHAR.search(lines)
+    ):
         return True
     return bool(
         _RISKY_LINE.search(lines)
@@ -145,9 +151,22 @@ def _risky(lines: str) -> bool:
     )
 
 
-def _as_pyyaml_reads(data: Any) -> bool:
+def _as_pyyaml_reads(data: Any, reads: frozenset[str] | None = None) -> bool:
     """Whether yaml_rs's ``data`` holds nothing that PyYAML would have read otherwise: no
-    string PyYAML would read plain as something else, keys only strings, ints or booleans."""
+    string PyYAML would read plain as something else, keys only strings, ints or booleans.
+
+    With ``reads``, only the values of those top-level keys are looked at (every key
+    still is): see :func:`load`.
+    """
+    if reads is not None and type(data) is dict:
+        top = data
+        for key in top:
+            if type(key) is str:
+                if key[:1] in _RETYPED_FIRST and _RETYPED.match(key):
+                    return False
+            elif type(key) not in (int, bool):
+                return False
+        return all(_as_pyyaml_reads(top[key]) for key in reads if key in top)
     stack = [data]
     pop, extend, retyped = stack.pop, stack.extend, _RETYPED.match
     while stack:
@@ -171,11 +190,19 @@ def _as_pyyaml_reads(data: Any) -> bool:
     return True
 
 
-def load(text: str, *, fast: bool | None = None) -> Any:
+def load(text: str, *, fast: bool | None = None, reads: frozenset[str] | None = None) -> Any:
     """The YAML document in ``text`` as PyYAML's :class:`Loader` reads it.
 
     ``fast`` (default :data:`FAST`) allows yaml_rs where its reading is the
     same. Raises ``yaml.YAMLError`` as PyYAML does, and :class:`TooDeepError`.
+
+    ``reads``: the only top-level keys whose values the caller reads (the
+    index's parse leaves out ``related``, often most of the text); the values
+    of others are not checked, and may be typed otherwise than PyYAML would.
+    Whether the text is read at all stays the same: the plain scalars PyYAML
+    fails to build (``0b_``, ``=``, ``<<``) start where :func:`_risky` looks,
+    and the strings the check finds otherwise (quoted ``"12:30"``, say) PyYAML
+    reads without failing.
     """
     lines = "\n" + text
     _check_depth(lines)
@@ -184,17 +211,59 @@ def load(text: str, *, fast: bool | None = None) -> Any:
             data = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
         except Exception:  # noqa: BLE001 - whatever yaml_rs refuses, PyYAML reads or explains
             data = None
-        if isinstance(data, dict) and _as_pyyaml_reads(data):
+        if isinstance(data, dict) and _as_pyyaml_reads(data, reads):
             return data
     return yaml.load(text, Loader=Loader)  # noqa: S506 - a safe loader
+
+
+_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+
+
+def _split(text: str) -> tuple[str, str]:
+    """``YAMLHandler.split``: the text between the first two boundary lines, and what follows.
+
+    The same matches as its ``FM_BOUNDARY.split(text, 2)``, found three times
+    sooner: that regex is tried at every character, this only where a line
+    starts with ``---``. Raises ``ValueError`` when there are not two.
+    """
+    found: list[re.Match[str]] = []
+    at = 0
+    while len(found) < 2:
+        at = text.find("---", at)
+        if at < 0:
+            raise ValueError("no front matter boundary")
+        if (at == 0 or text[at - 1] == "\n") and (match := _BOUNDARY.match(text, at)):
+            found.append(match)
+            at = match.end()
+        else:
+            at += 1
+    first, second = found
+    return text[first.end() : second.start()], text[second.end() :]
+
+
+def parse(text: str, handler: Handler) -> tuple[dict[Any, Any], str]:
+    """``frontmatter.parse(text, handler=handler)``: the front matter's mapping and the rest.
+
+    Every file of a cold index is split here, so the library's wrapper and
+    its regex split (:func:`_split`) are done without; what comes out is the same.
+    """
+    text = text.strip()
+    try:
+        fm, content = _split(text)
+    except ValueError:
+        return {}, text
+    data = handler.load(fm)
+    return (dict(data) if isinstance(data, dict) else {}), content.strip()
 
 
 class Handler(frontmatter.YAMLHandler):
     """python-frontmatter's YAML handler, reading through :func:`load`."""
 
-    def __init__(self, fast: bool | None = None) -> None:
+    def __init__(self, fast: bool | None = None, reads: frozenset[str] | None = None) -> None:
         super().__init__()
         self.fast = fast
+        self.reads = reads
+        """See :func:`load`."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return load(fm, fast=self.fast)
+        return load(fm, fast=self.fast, reads=self.reads)

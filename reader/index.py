@@ -16,7 +16,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,12 +182,15 @@ class Index(IndexReads):
         changed, gone, result.total_files = diff
         root = str(self.root)
         instant_skips = [c for c in changed if c.problem is not None]
-        jobs = [ParseJob(root, c.path, c.size, c.mtime_ns) for c in changed if c.problem is None]
         regrouped = self.store(gone=gone, skips=instant_skips)
         result.removed = len(gone)
         result.parsed = len(instant_skips)
-        result.touched = gone + [skip.path for skip in instant_skips] + [job.path for job in jobs]
-        self._parse_all(jobs, result, progress, workers, stop)
+        result.touched = gone + [skip.path for skip in instant_skips]
+        result.touched += [c.path for c in changed if c.problem is None]
+        # Made as the parser processes take them: a million at once cost ~90 MiB.
+        jobs = (ParseJob(root, c.path, c.size, c.mtime_ns) for c in changed if c.problem is None)
+        count = len(changed) - len(instant_skips)
+        self._parse_all(jobs, count, result, progress, workers, stop)
         regrouped += result.regrouped
         known = set(result.touched)
         result.touched += [path for path in dict.fromkeys(regrouped) if path not in known]
@@ -269,19 +272,20 @@ class Index(IndexReads):
 
     def _parse_all(
         self,
-        jobs: list[ParseJob],
+        jobs: Iterable[ParseJob],
+        total: int,
         result: ScanResult,
         progress: ProgressFn | None,
         workers: int | None,
         stop: threading.Event | None = None,
     ) -> None:
-        """Parse ``jobs`` (in processes when there are many), stored a batch per transaction."""
-        total = len(jobs)
+        """Parse the ``total`` ``jobs`` (in processes when there are many), stored a batch per
+        transaction."""
         if not total:
             return
         self.bulk_indexing = total >= BULK_FILES
         bulk = index_store.bulk_writes(self.conn, self._lock) if self.bulk_indexing else None
-        results = parse_files(jobs, workers or os.cpu_count() or 1, stop)
+        results = parse_files(jobs, workers or os.cpu_count() or 1, stop, total)
         rows: list[ArticleRow] = []
         skips: list[FileInfo] = []
         done = stored = 0

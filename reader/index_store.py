@@ -130,7 +130,9 @@ def store_rows(
         ),
     )
     added = {ids[r.path]: r.signature for r in rows if r.path in ids}
-    similar_store.add(conn, added)
+    similar_store.add(
+        conn, added, {ids[r.path]: (r.title, r.excerpt) for r in rows if r.path in ids}
+    )
     return stale, added
 
 

@@ -121,16 +121,28 @@ def forget(conn: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
     return groups
 
 
-def add(conn: sqlite3.Connection, signatures: dict[int, Signature]) -> None:
-    """Put articles (already in ``articles``) into the tables, with their signatures."""
-    ids = list(signatures)
-    for chunk in _chunks(ids):
-        conn.executemany(
-            "INSERT INTO similar (rowid, title, excerpt) VALUES (?, ?, ?)",
-            conn.execute(
+def add(
+    conn: sqlite3.Connection,
+    signatures: dict[int, Signature],
+    texts: dict[int, tuple[str, str]] | None = None,
+) -> None:
+    """Put articles (already in ``articles``) into the tables, with their signatures.
+
+    ``texts``: their titles and excerpts as stored, when the caller has them (a scan
+    does): not read back.
+    """
+    ids = sorted(signatures)  # in rowid order: FTS5 writes its pending terms out otherwise
+    if texts is None:
+        texts = {}
+        for chunk in _chunks(ids):
+            for at, title, excerpt in conn.execute(
                 f"SELECT id, title, excerpt FROM articles WHERE id IN ({_marks(chunk)})", chunk
-            ).fetchall(),
-        )
+            ):
+                texts[at] = (title, excerpt)
+    conn.executemany(
+        "INSERT INTO similar (rowid, title, excerpt) VALUES (?, ?, ?)",
+        [(at, *texts[at]) for at in ids if at in texts],
+    )
     gained = Counter(chain.from_iterable(sig.terms for sig in signatures.values()))  # in C
     conn.executemany(
         "INSERT INTO term_counts (term, articles) VALUES (?, ?)"

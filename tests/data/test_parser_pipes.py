@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from conftest import write_article
@@ -95,3 +96,40 @@ def test_a_stop_ends_the_parse_within_a_second(jobs: list[ParseJob]) -> None:
     assert time.monotonic() - started < 1
     assert len(left) < FILES - 1 and pipe_threads() == []
     assert multiprocessing.active_children() == []
+
+
+def test_jobs_are_taken_as_the_processes_need_them(jobs: list[ParseJob]) -> None:
+    """A cold index of a million files handed every job over at once (~90 MiB of them); now
+    the processes take chunks as they go, and a caller still storing holds them back."""
+    taken: list[int] = []
+    many = 100 * len(jobs)
+
+    def given() -> Iterator[ParseJob]:
+        for n in range(many):
+            taken.append(n)
+            yield jobs[n % len(jobs)]
+
+    pool = ParserPool(2)
+    try:
+        rows = pool.parse(given())
+        assert isinstance(next(rows), ArticleRow)
+        time.sleep(1)  # "storing": the answers waiting and the chunks in the pipes, no more
+        assert len(taken) <= (index_rows.ANSWERS_AHEAD + 2 * index_rows.CHUNKS_AHEAD + 4) * CHUNK
+        rows.close()
+    finally:
+        pool.stop()
+    assert pipe_threads() == []
+
+
+def test_jobs_left_by_dead_processes_are_parsed_here_from_the_iterator(
+    jobs: list[ParseJob],
+) -> None:
+    pool = ParserPool(2)
+    for process in pool._processes:
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(timeout=10)
+    try:
+        rows = list(pool.parse(iter(jobs)))
+    finally:
+        pool.stop()
+    assert sorted(r.path for r in rows) == [job.path for job in jobs]
