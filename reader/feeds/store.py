@@ -21,7 +21,7 @@ import stat
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,10 +29,12 @@ import yaml
 from reader.atomic import write_text
 from reader.enclosure import first_media, to_front_matter
 from reader.feeds.ledger import pruned_paths
-from reader.feeds.parse import FeedEntry
 from reader.feeds.text import line, shorten, unique_lines
 from reader.safe_open import NotRegularFileError, read_regular_file, read_regular_head
 from reader.sanitize import clean_line
+
+if TYPE_CHECKING:  # the feed parser (feedparser, BeautifulSoup) is not loaded at start
+    from reader.feeds.parse import FeedEntry
 
 FEEDS_DIR = "feeds"
 """The folder under the cache that holds fetched articles."""

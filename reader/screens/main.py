@@ -38,7 +38,6 @@ from reader.ordering import surviving_neighbour
 from reader.paths import Locations
 from reader.scopes import ALL
 from reader.screens.main_keys import MAIN_KEYS
-from reader.screens.reader_view import ReaderView, ReadingList
 from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, save_settings
 from reader.shown_rows import shown_rows
@@ -268,6 +267,8 @@ class MainScreen(Screen):
         if not 0 <= at < len(rows) or self.source is None:
             self.notify("Nothing to read.", severity="warning")
             return
+        from reader.screens.reader_view import ReaderView, ReadingList  # not needed to start
+
         load, opener = self.source.load_entry, self.query_one(Links).open
         parts = (self.reading.seen, self.full_text.store, self.loader.index_texts)
         self.app.push_screen(ReaderView(ReadingList(rows, at, load, opener, *parts)), back)

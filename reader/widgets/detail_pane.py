@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from rich.markdown import Markdown
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -154,8 +153,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         shown, left = preview(text.markdown) if text.source != EXCERPT else ("", 0)
         body.display = bool(shown)
         # One Rich rendering, not a widget per block: moving through long articles stays quick.
-        code = code_theme(self.app.current_theme.dark)
-        body.update(ClickableLinks(Markdown(shown, code_theme=code)) if shown else "")
+        if shown:
+            from rich.markdown import Markdown  # with Pygments: loaded by the first body shown
+
+            code = code_theme(self.app.current_theme.dark)
+            body.update(ClickableLinks(Markdown(shown, code_theme=code)))
+        else:
+            body.update("")
         self.query_one("#detail-text-note", Static).update(captions.body_note(text, left))
         url = Text("Link       ", style="dim")
         url.append(article.url or "none", style="underline" if article.url else "dim")
