@@ -92,6 +92,13 @@ def good_cache(cache: Path) -> Path:
 RunCli = Callable[..., subprocess.CompletedProcess]
 
 
+def imported_modules(run_cli: RunCli, *args: str | Path) -> set[str]:
+    """The modules a command imports (it must succeed), from ``-X importtime``'s report."""
+    result = run_cli(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+
+
 @pytest.fixture
 def run_cli(tmp_path: Path) -> RunCli:
     """Run ``python -m reader ARGS`` (the real entry point) with the isolated environment.

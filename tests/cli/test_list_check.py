@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import RunCli, write_article
+from conftest import RunCli, imported_modules, write_article
 
 from reader.filecheck import FileDiff, FileInfo
 from reader.index import Index, index_path_for
@@ -135,11 +135,7 @@ def test_printed_paths_are_the_sources(indexed: Path) -> None:
 
 
 def test_list_imports_no_other_command(run_cli: RunCli, indexed: Path) -> None:
-    result = run_cli(
-        "--cache-dir", indexed, "list", "--limit", "1", env={"PYTHONPROFILEIMPORTTIME": "1"}
-    )
-    assert result.returncode == 0
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    imported = imported_modules(run_cli, "--cache-dir", indexed, "list", "--limit", "1")
     assert "reader.list_check" in imported
     for other in ("reader.feeds.commands", "reader.fulltext.commands", "reader.captions"):
         assert other not in imported

@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import RunCli, write_article
+from conftest import RunCli, imported_modules, write_article
 
 from reader.config import load_config
 from reader.library import Source
@@ -154,10 +154,6 @@ def test_a_file_changed_since_the_last_index_is_listed(run_cli: RunCli, filled: 
 
 
 def test_list_does_not_import_textual(run_cli: RunCli, filled: Path) -> None:
-    result = run_cli(
-        "--cache-dir", filled, "list", "--limit", "1", env={"PYTHONPROFILEIMPORTTIME": "1"}
-    )
-    assert result.returncode == 0
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    imported = imported_modules(run_cli, "--cache-dir", filled, "list", "--limit", "1")
     assert "reader.list_rows" in imported
     assert not any(name == "textual" or name.startswith("textual.") for name in imported)
