@@ -26,6 +26,8 @@ from pathlib import Path
 
 from reader import atomic
 from reader.index_db import describe, in_use, is_damaged, read_only
+from reader.sync.ledger import SCHEMA as SYNC_SCHEMA
+from reader.sync.ledger import stamp_local
 
 OPEN_WAIT = 0.1
 """Seconds opening waits for another instance (it runs on the UI thread)."""
@@ -36,7 +38,8 @@ CLOSE_WAIT_MS = 300
 UNSAVED = ".unsaved.json"
 """Beside the state file: the changes it refused until a run ended (the next run writes them)."""
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS marks (
     key TEXT PRIMARY KEY,
     read_at REAL,
@@ -48,6 +51,8 @@ CREATE TABLE IF NOT EXISTS views (
     created REAL NOT NULL
 );
 """
+    + SYNC_SCHEMA
+)
 _MARKS = "SELECT key, read_at, starred_at FROM marks"
 _VIEWS = "SELECT name, query, created FROM views"
 
@@ -293,7 +298,24 @@ class StateStore:
                     "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
                     (name, *view),
                 )
+        stamp_local(conn, self._stamped_changes())
         conn.execute("COMMIT")
+
+    def _stamped_changes(self) -> list[tuple[str, str, object]]:
+        """The waiting changes as the sync ledger records them (kind, key, value or None)."""
+        changes: list[tuple[str, str, object]] = [
+            ("read", key, None if stamp is None else True)
+            for key, stamp in self._read_changes.items()
+        ]
+        changes += [
+            ("star", key, None if stamp is None else True)
+            for key, stamp in self._star_changes.items()
+        ]
+        changes += [
+            ("view", name, None if view is None else {"q": view[0], "t": view[1]})
+            for name, view in self._view_changes.items()
+        ]
+        return changes
 
     def close(self) -> str:
         """Save what waits (waiting a little longer, it is the last chance) and close.

@@ -22,6 +22,7 @@ from reader.config.lines import error_line, with_lines
 from reader.config.list_settings import parse_list
 from reader.config.model import Config, LoadedConfig, Problem
 from reader.config.model import Path as KeyPath
+from reader.config.sync_setting import parse_sync_dir
 from reader.config.theme import parse_theme
 
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -39,6 +40,7 @@ TOP_LEVEL_KEYS = frozenset(
         "openers",
         "keys",
         "list",
+        "sync_dir",
     }
 )
 """Every key config.toml may hold at its top level; a new section is one line here."""
@@ -76,6 +78,7 @@ def load_config(path: Path, *, every_section: bool = True) -> LoadedConfig:
         list=parse_list(document, problems),
         keys=parse_keys(document, problems),
         hide=parse_hide(document, problems),
+        sync_dir=parse_sync_dir(document, problems),
     )
     problems += unknown_keys(document)
     problems += policy_problems(document)

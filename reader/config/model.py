@@ -41,6 +41,8 @@ class Config:
     """Key remaps from ``[keys]``: action name -> the keys that now run it."""
     hide: tuple[str, ...] = ()
     """Search-language queries whose matches are hidden everywhere."""
+    sync_dir: str = ""
+    """The folder read marks, stars, searches and feeds are synced through ("": none)."""
 
 
 @dataclass(frozen=True)

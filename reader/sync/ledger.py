@@ -1,0 +1,314 @@
+"""The sync bookkeeping inside the state file: who changed what last, and the local clock.
+
+``sync_stamps`` keeps, per (kind, key), the stamp of the change in force: a
+change merged from elsewhere replaces it only when its stamp is later, which
+makes merging order-free and repeatable (every machine converges, files may be
+read twice). ``seq`` > 0 marks the rows this machine must carry in its own
+files (its own changes and imported ones); rows merged from the folder are
+carried by the machine that wrote them. Local changes are stamped here by
+:class:`reader.state.StateStore` in the same transaction that writes them.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.sync.clock import Stamp, seen, tick
+from reader.sync.records import MARKS, Change
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sync_stamps (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT,
+    wall INTEGER NOT NULL,
+    counter INTEGER NOT NULL,
+    machine TEXT NOT NULL,
+    seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sync_stamps_seq ON sync_stamps (seq);
+CREATE TABLE IF NOT EXISTS sync_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sync_files (
+    name TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    partial INTEGER NOT NULL DEFAULT 0,
+    machine TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    last_wall INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+WHOLE_TABLE = 2000
+"""Above this many incoming keys, the stamps in force are read in one scan, not one by one."""
+
+Key = tuple[str, str]
+
+
+def get_meta(conn: sqlite3.Connection, name: str, default: str = "") -> str:
+    row = conn.execute("SELECT value FROM sync_meta WHERE name = ?", (name,)).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(conn: sqlite3.Connection, name: str, value: object) -> None:
+    conn.execute(
+        "INSERT INTO sync_meta (name, value) VALUES (?, ?) "
+        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        (name, str(value)),
+    )
+
+
+def machine_id(conn: sqlite3.Connection) -> str:
+    """This machine's id, made on first use (random: host names repeat, and change)."""
+    found = get_meta(conn, "machine")
+    if found:
+        return found
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_meta (name, value) VALUES ('machine', ?)",
+        (secrets.token_hex(8),),
+    )
+    return get_meta(conn, "machine")
+
+
+def _clock(conn: sqlite3.Connection) -> tuple[int, int]:
+    wall, _, counter = get_meta(conn, "clock", "0 0").partition(" ")
+    try:
+        return int(wall), int(counter)
+    except ValueError:
+        return 0, 0
+
+
+def _set_clock(conn: sqlite3.Connection, reading: tuple[int, int]) -> None:
+    set_meta(conn, "clock", f"{reading[0]} {reading[1]}")
+
+
+def encode(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def decode(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _next_seq(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_stamps").fetchone()[0]
+
+
+def stamp_local(conn: sqlite3.Connection, changes: Iterable[tuple[str, str, Any]]) -> None:
+    """Stamp this machine's changes (kind, key, value), inside the caller's transaction.
+
+    One reading of the clock for the whole batch: the changes of one action
+    (mark all read) are one event, and distinct keys never compete.
+    """
+    rows = list(changes)
+    if not rows:
+        return
+    me = machine_id(conn)
+    wall, counter = tick(_clock(conn))
+    _set_clock(conn, (wall, counter))
+    seq = _next_seq(conn)
+    conn.executemany(
+        "INSERT INTO sync_stamps (kind, key, value, wall, counter, machine, seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET "
+        "value = excluded.value, wall = excluded.wall, counter = excluded.counter, "
+        "machine = excluded.machine, seq = excluded.seq",
+        [(kind, key, encode(value), wall, counter, me, seq) for kind, key, value in rows],
+    )
+
+
+def backfill(conn: sqlite3.Connection) -> int:
+    """Stamp the marks and searches made before stamping existed, at the time they were made."""
+    if get_meta(conn, "backfilled"):
+        return 0
+    me, seq = machine_id(conn), _next_seq(conn)
+    before = conn.total_changes
+    for kind, column in (("read", "read_at"), ("star", "starred_at")):
+        conn.execute(
+            f"INSERT OR IGNORE INTO sync_stamps (kind, key, value, wall, counter, machine, seq) "
+            f"SELECT ?, key, 'true', CAST({column} * 1000 AS INTEGER), 0, ?, ? "
+            f"FROM marks WHERE {column} IS NOT NULL",
+            (kind, me, seq),
+        )
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_stamps (kind, key, value, wall, counter, machine, seq) "
+        "SELECT 'view', name, json_object('q', query, 't', created), "
+        "CAST(created * 1000 AS INTEGER), 0, ?, ? FROM views",
+        (me, seq),
+    )
+    set_meta(conn, "backfilled", 1)
+    return conn.total_changes - before
+
+
+def carried(conn: sqlite3.Connection, after: int = 0) -> list[Change]:
+    """The changes this machine carries in its files, stamped after ``after`` (seq order)."""
+    rows = conn.execute(
+        "SELECT kind, key, value, wall, counter, machine FROM sync_stamps "
+        "WHERE seq > ? ORDER BY seq",
+        (after,),
+    )
+    return [Change(k, key, decode(v), Stamp(w, c, m)) for k, key, v, w, c, m in rows]
+
+
+def last_seq(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM sync_stamps").fetchone()[0]
+
+
+def everything(conn: sqlite3.Connection, kinds: Iterable[str]) -> list[Change]:
+    """Every change in force of ``kinds``, whoever made it (``state export``)."""
+    wanted = tuple(kinds)
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(
+        "SELECT kind, key, value, wall, counter, machine FROM sync_stamps "
+        f"WHERE kind IN ({marks}) ORDER BY kind, wall, counter",
+        wanted,
+    )
+    return [Change(k, key, decode(v), Stamp(w, c, m)) for k, key, v, w, c, m in rows]
+
+
+@dataclass
+class Merged:
+    """What a merge changed."""
+
+    marks: int = 0
+    """Read and star marks that changed."""
+    views: int = 0
+    feeds: list[Change] = field(default_factory=list)
+    """Winning feed changes: the caller applies them to config.toml."""
+    considered: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.marks + self.views + len(self.feeds)
+
+
+def latest(changes: Iterable[Change]) -> dict[Key, Change]:
+    """The latest change per (kind, key) among ``changes``."""
+    best: dict[Key, Change] = {}
+    for change in changes:
+        key = (change.kind, change.key)
+        held = best.get(key)
+        if held is None or change.stamp > held.stamp:
+            best[key] = change
+    return best
+
+
+def merge(
+    conn: sqlite3.Connection,
+    changes: Iterable[Change],
+    *,
+    carry: bool = False,
+    also: Callable[[sqlite3.Connection], None] | None = None,
+) -> Merged:
+    """Apply the changes that are later than the ones in force, in one transaction.
+
+    ``carry``: this machine carries the winners in its own files from now on
+    (an import: nobody else has them). ``also`` runs in the same transaction
+    (the folder's read positions advance only with the merge they fed).
+    """
+    best = latest(changes)
+    merged = Merged(considered=len(best))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        known = _stamps_in_force(conn, best)
+        winners = [
+            c for key, c in best.items() if (held := known.get(key)) is None or c.stamp > held
+        ]
+        if winners:
+            _apply(conn, winners, merged)
+            seq = _next_seq(conn) if carry else 0
+            conn.executemany(
+                "INSERT INTO sync_stamps (kind, key, value, wall, counter, machine, seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET "
+                "value = excluded.value, wall = excluded.wall, counter = excluded.counter, "
+                "machine = excluded.machine, seq = excluded.seq",
+                [
+                    (
+                        c.kind,
+                        c.key,
+                        encode(c.value),
+                        c.stamp.wall,
+                        c.stamp.counter,
+                        c.stamp.machine,
+                        seq,
+                    )
+                    for c in winners
+                ],
+            )
+        if best:
+            top = max((c.stamp.wall, c.stamp.counter) for c in best.values())
+            _set_clock(conn, seen(_clock(conn), top))
+        if also is not None:
+            also(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return merged
+
+
+def _stamps_in_force(conn: sqlite3.Connection, wanted: dict[Key, Change]) -> dict[Key, Stamp]:
+    if len(wanted) > WHOLE_TABLE:
+        rows = conn.execute("SELECT kind, key, wall, counter, machine FROM sync_stamps")
+        return {(k, key): Stamp(w, c, m) for k, key, w, c, m in rows if (k, key) in wanted}
+    found: dict[Key, Stamp] = {}
+    for kind, key in wanted:
+        row = conn.execute(
+            "SELECT wall, counter, machine FROM sync_stamps WHERE kind = ? AND key = ?",
+            (kind, key),
+        ).fetchone()
+        if row:
+            found[(kind, key)] = Stamp(*row)
+    return found
+
+
+def _apply(conn: sqlite3.Connection, winners: list[Change], merged: Merged) -> None:
+    for kind, column in zip(MARKS, ("read_at", "starred_at"), strict=True):
+        rows = [
+            (c.key, None if c.value is None else c.stamp.wall / 1000)
+            for c in winners
+            if c.kind == kind
+        ]
+        before = _marked(conn, column, [key for key, _ in rows])
+        conn.executemany(
+            f"INSERT INTO marks (key, {column}) VALUES (?, ?) "
+            f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
+            rows,
+        )
+        merged.marks += sum((key in before) != (stamp is not None) for key, stamp in rows)
+    for change in winners:
+        if change.kind == "view":
+            if change.value is None:
+                merged.views += conn.execute(
+                    "DELETE FROM views WHERE name = ?", (change.key,)
+                ).rowcount
+            else:
+                conn.execute(
+                    "INSERT INTO views (name, query, created) VALUES (?, ?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                    (change.key, change.value["q"], change.value["t"]),
+                )
+                merged.views += 1
+        elif change.kind == "feed":
+            merged.feeds.append(change)
+
+
+def _marked(conn: sqlite3.Connection, column: str, keys: list[str]) -> set[str]:
+    """Which of ``keys`` carry the mark now (to count only real changes)."""
+    if not keys:
+        return set()
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keys (key TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM sync_keys")
+    conn.executemany("INSERT OR IGNORE INTO sync_keys VALUES (?)", ((k,) for k in keys))
+    rows = conn.execute(
+        f"SELECT m.key FROM marks m JOIN sync_keys k ON k.key = m.key WHERE m.{column} IS NOT NULL"
+    )
+    return {key for (key,) in rows}
