@@ -17,7 +17,6 @@ from typing import Any
 
 from reader.feeds.config import Feed, FeedConfigError, load_feeds, save_feeds
 from reader.sync.ledger import get_meta, set_meta
-from reader.sync.records import Change
 
 SEEN = "feeds_seen"
 
@@ -51,8 +50,18 @@ def remember(conn: sqlite3.Connection, now: dict[str, str]) -> None:
     set_meta(conn, SEEN, json.dumps(now, ensure_ascii=False, sort_keys=True))
 
 
-def apply(config_path: Path, winners: list[Change]) -> tuple[FeedResult, dict[str, str] | None]:
-    """Subscribe, rename and unsubscribe as the winning changes say; returns the list now."""
+def wanted(conn: sqlite3.Connection) -> dict[str, str]:
+    """URL -> name of the feeds the changes in force subscribe to (every machine's, merged)."""
+    rows = conn.execute("SELECT key, value FROM sync_stamps WHERE kind = 'feed'")
+    return {url: json.loads(value).get("n", "") for url, value in rows if value is not None}
+
+
+def apply(config_path: Path, want: dict[str, str]) -> tuple[FeedResult, dict[str, str] | None]:
+    """Make the feed list hold ``want`` (URL -> name); returns what changed and the list now.
+
+    Reconciled as a whole rather than change by change, so a list that could
+    not be written once (an invalid file, fixed later) catches up at the next pass.
+    """
     result = FeedResult()
     try:
         feeds = load_feeds(config_path)
@@ -60,21 +69,20 @@ def apply(config_path: Path, winners: list[Change]) -> tuple[FeedResult, dict[st
         result.problem = str(exc)
         return result, None
     by_url = {feed.url: feed for feed in feeds}
-    for change in winners:
-        held = by_url.get(change.key)
-        if change.value is None:
-            if held is not None:
-                del by_url[change.key]
-                result.removed.append(change.key)
-        elif held is None:
-            by_url[change.key] = Feed(change.key, name=change.value["n"])
-            result.added.append(change.key)
-        elif held.name != change.value["n"]:
-            by_url[change.key] = replace(held, name=change.value["n"])
+    for url in list(by_url):
+        if url not in want:
+            del by_url[url]
+            result.removed.append(url)
+    for url, name in want.items():
+        held = by_url.get(url)
+        if held is None:
+            by_url[url] = Feed(url, name=name)
+            result.added.append(url)
+        elif held.name != name:
+            by_url[url] = replace(held, name=name)
     if by_url != {feed.url: feed for feed in feeds}:
         try:
             save_feeds(config_path, by_url.values())
         except FeedConfigError as exc:
-            result.problem = str(exc)
             return FeedResult(problem=str(exc)), None
     return result, {url: feed.name for url, feed in by_url.items()}

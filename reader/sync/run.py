@@ -141,8 +141,8 @@ def _pass(conn: sqlite3.Connection, locations: Locations, where: Path, report: R
     report.skipped = sum(seen.skipped + seen.partial for seen in read.files.values())
     merged = ledger.merge(conn, read.changes, also=lambda c: _keep_memo(c, read.files))
     report.marks, report.views = merged.marks, merged.views
-    if merged.feeds:
-        result, now = feeds.apply(locations.feeds_config_path, merged.feeds)
+    if subscribed is not None or merged.feeds:
+        result, now = feeds.apply(locations.feeds_config_path, feeds.wanted(conn))
         report.feeds_added, report.feeds_removed = result.added, result.removed
         if result.problem:
             report.problems.append(result.problem)
