@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,9 +144,8 @@ def _read_file(path: Path, start: Seen, into: list[Change]) -> Seen | None:
     return seen
 
 
-def append_log(folder: Path, machine: str, generation: int, changes: Iterable[Change]) -> int:
-    """Append ``changes`` to this machine's log (made with its header); returns lines written."""
-    lines = [change.line() for change in changes]
+def append_log(folder: Path, machine: str, generation: int, lines: list[str]) -> int:
+    """Append change ``lines`` to this machine's log (made with its header); returns how many."""
     if not lines:
         return 0
     path = folder / log_name(machine, generation)
@@ -167,9 +166,9 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-def write_snapshot(folder: Path, machine: str, changes: Iterable[Change]) -> None:
-    """Replace this machine's snapshot with ``changes``, atomically."""
-    text = header_line(machine, host_name()) + "".join(change.line() for change in changes)
+def write_snapshot(folder: Path, machine: str, lines: list[str]) -> None:
+    """Replace this machine's snapshot with change ``lines``, atomically."""
+    text = header_line(machine, host_name()) + "".join(lines)
     atomic.write_bytes(folder / snapshot_name(machine), text.encode("utf-8"))
 
 

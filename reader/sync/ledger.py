@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.sync.clock import Stamp, seen, tick
-from reader.sync.records import MARKS, Change
+from reader.sync.records import MARKS, Change, record_line
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sync_stamps (
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS sync_stamps (
     seq INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS sync_stamps_seq ON sync_stamps (seq);
+CREATE INDEX IF NOT EXISTS sync_stamps_carried ON sync_stamps (seq) WHERE seq > 0;
 CREATE TABLE IF NOT EXISTS sync_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sync_files (
     name TEXT PRIMARY KEY,
@@ -91,15 +91,19 @@ def _set_clock(conn: sqlite3.Connection, reading: tuple[int, int]) -> None:
 
 
 def encode(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    if value is None or value is True:  # a mark: most rows
+        return None if value is None else "true"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def decode(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    if text is None or text == "true":
+        return None if text is None else True
+    return json.loads(text)
 
 
 def _next_seq(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_stamps").fetchone()[0]
+    return last_seq(conn) + 1
 
 
 def stamp_local(conn: sqlite3.Connection, changes: Iterable[tuple[str, str, Any]]) -> None:
@@ -147,18 +151,25 @@ def backfill(conn: sqlite3.Connection) -> int:
     return conn.total_changes - before
 
 
-def carried(conn: sqlite3.Connection, after: int = 0) -> list[Change]:
-    """The changes this machine carries in its files, stamped after ``after`` (seq order)."""
+def carried_lines(conn: sqlite3.Connection, after: int = 0) -> list[str]:
+    """The lines of the changes this machine carries in its files, stamped after ``after``."""
     rows = conn.execute(
         "SELECT kind, key, value, wall, counter, machine FROM sync_stamps "
-        "WHERE seq > ? ORDER BY seq",
+        "WHERE seq > 0 AND seq > ? ORDER BY seq",
         (after,),
     )
-    return [Change(k, key, decode(v), Stamp(w, c, m)) for k, key, v, w, c, m in rows]
+    return [record_line(k, key, decode(v), w, c, m) for k, key, v, w, c, m in rows]
+
+
+def count_carried(conn: sqlite3.Connection, after: int = 0) -> int:
+    found = conn.execute("SELECT count(*) FROM sync_stamps WHERE seq > 0 AND seq > ?", (after,))
+    return found.fetchone()[0]
 
 
 def last_seq(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(seq), 0) FROM sync_stamps").fetchone()[0]
+    """The latest change this machine carries (0: none); seq 0 rows stay out of the index."""
+    found = conn.execute("SELECT coalesce(max(seq), 0) FROM sync_stamps WHERE seq > 0")
+    return found.fetchone()[0]
 
 
 def everything(conn: sqlite3.Connection, kinds: Iterable[str]) -> list[Change]:
@@ -303,12 +314,12 @@ def _apply(conn: sqlite3.Connection, winners: list[Change], merged: Merged) -> N
 
 def _marked(conn: sqlite3.Connection, column: str, keys: list[str]) -> set[str]:
     """Which of ``keys`` carry the mark now (to count only real changes)."""
-    if not keys:
-        return set()
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keys (key TEXT PRIMARY KEY)")
-    conn.execute("DELETE FROM sync_keys")
-    conn.executemany("INSERT OR IGNORE INTO sync_keys VALUES (?)", ((k,) for k in keys))
-    rows = conn.execute(
-        f"SELECT m.key FROM marks m JOIN sync_keys k ON k.key = m.key WHERE m.{column} IS NOT NULL"
-    )
-    return {key for (key,) in rows}
+    if len(keys) > WHOLE_TABLE:
+        rows = conn.execute(f"SELECT key FROM marks WHERE {column} IS NOT NULL")
+        return {key for (key,) in rows}
+    found = set()
+    for key in keys:
+        row = conn.execute(f"SELECT 1 FROM marks WHERE key = ? AND {column} IS NOT NULL", (key,))
+        if row.fetchone():
+            found.add(key)
+    return found

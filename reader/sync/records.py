@@ -16,10 +16,11 @@ A line with ``"machine"`` and no ``"k"`` names the machine that wrote the file
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+import orjson
 
 from reader.sync.clock import MAX_COUNTER, MAX_WALL, Stamp
 
@@ -30,8 +31,7 @@ MAX_KEY = 4096
 MACHINE_ID = re.compile(r"[0-9a-f]{6,32}")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One change: ``value`` None undoes (unread, unstarred, deleted, unsubscribed)."""
 
     kind: str
@@ -41,9 +41,14 @@ class Change:
 
     def line(self) -> str:
         """The change as one line of JSON (with its newline)."""
-        record = {"k": self.kind, "i": self.key, "v": self.value}
-        record.update(w=self.stamp.wall, c=self.stamp.counter, m=self.stamp.machine)
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        wall, counter, machine = self.stamp
+        return record_line(self.kind, self.key, self.value, wall, counter, machine)
+
+
+def record_line(kind: str, key: str, value: Any, wall: int, counter: int, machine: str) -> str:
+    """One change's line, straight from its fields (sending reads them from the state file)."""
+    record = {"k": kind, "i": key, "v": value, "w": wall, "c": counter, "m": machine}
+    return orjson.dumps(record).decode("utf-8") + "\n"
 
 
 @dataclass(frozen=True)
@@ -56,14 +61,14 @@ class Header:
 
 def header_line(machine: str, host: str) -> str:
     record = {"machine": machine, "host": host, "app": "newsreader", "format": 1}
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return orjson.dumps(record).decode("utf-8") + "\n"
 
 
 def parse_line(text: str | bytes) -> Change | Header | None:
     """The change (or header) a line holds; None when it is not one (the caller counts it)."""
     try:
-        record = json.loads(text)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+        record = orjson.loads(text)
+    except orjson.JSONDecodeError:  # also bytes that are not UTF-8, and nesting too deep
         return None
     if not isinstance(record, dict):
         return None
@@ -75,8 +80,10 @@ def parse_line(text: str | bytes) -> Change | Header | None:
         return None
     if not (_whole(wall, MAX_WALL) and _whole(counter, MAX_COUNTER)):
         return None
-    if not isinstance(machine, str) or not MACHINE_ID.fullmatch(machine):
-        return None
+    if machine not in _GOOD_IDS:
+        if not isinstance(machine, str) or not MACHINE_ID.fullmatch(machine):
+            return None
+        _GOOD_IDS.add(machine)
     value = _value(kind, key, value)
     if value is _BAD:
         return None
@@ -84,12 +91,14 @@ def parse_line(text: str | bytes) -> Change | Header | None:
 
 
 _BAD = object()
+_GOOD_IDS: set[str] = set()
+"""Machine ids already checked (a file repeats its writer's id on every line)."""
 
 
 def _value(kind: str, key: str, value: Any) -> Any:
     """The checked value of a change, or ``_BAD``."""
-    if value is None:
-        return None
+    if value is None or value is True and kind in MARKS:
+        return value
     if kind in MARKS:
         return True if value is True else _BAD
     if not isinstance(value, dict):

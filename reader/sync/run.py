@@ -156,16 +156,16 @@ def _send(conn: sqlite3.Connection, where: Path, me: str) -> int:
     sent_up_to = int(ledger.get_meta(conn, "sent_seq", "0"))
     lines = int(ledger.get_meta(conn, "log_lines", "0"))
     top = ledger.last_seq(conn)
-    fresh = ledger.carried(conn, sent_up_to)
-    if not (where / folder.snapshot_name(me)).exists() or lines + len(fresh) > COMPACT_LINES:
-        folder.write_snapshot(where, me, ledger.carried(conn, 0))
+    fresh = ledger.count_carried(conn, sent_up_to)
+    if not (where / folder.snapshot_name(me)).exists() or lines + fresh > COMPACT_LINES:
+        folder.write_snapshot(where, me, ledger.carried_lines(conn, 0))
         generation += 1
         folder.remove_old_logs(where, me, generation)
         _set_many(conn, log_generation=generation, sent_seq=top, log_lines=0)
-        return len(fresh)
+        return fresh
     if not fresh:
         return 0
-    written = folder.append_log(where, me, generation, fresh)
+    written = folder.append_log(where, me, generation, ledger.carried_lines(conn, sent_up_to))
     _set_many(conn, sent_seq=top, log_lines=lines + written)
     return written
 
