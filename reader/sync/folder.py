@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader import atomic
+from reader.sync.ledger import host_name
 from reader.sync.records import Change, Header, header_line, parse_line
 
 PREFIX = "newsreader-"
@@ -50,10 +50,6 @@ def is_readable_name(name: str) -> bool:
         and not name.endswith(_TEMP_SUFFIXES)
         and ".syncthing." not in name
     )
-
-
-def host_name() -> str:
-    return socket.gethostname()[:64]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -66,16 +67,31 @@ def set_meta(conn: sqlite3.Connection, name: str, value: object) -> None:
     )
 
 
-def machine_id(conn: sqlite3.Connection) -> str:
-    """This machine's id, made on first use (random: host names repeat, and change)."""
+def known_machine_id(conn: sqlite3.Connection) -> str:
+    """This machine's id if it has one already and the state file has not moved hosts; else ""."""
     found = get_meta(conn, "machine")
+    return found if found and get_meta(conn, "machine_host") == host_name() else ""
+
+
+def machine_id(conn: sqlite3.Connection) -> str:
+    """This machine's id, made on first use, inside the caller's transaction.
+
+    Random (host names repeat, and change). A state file copied to another
+    host gets a new id there, so the two never write files of the same name;
+    the copy's changes then go out under the new id, in a snapshot of their own.
+    """
+    found = known_machine_id(conn)
     if found:
         return found
-    conn.execute(
-        "INSERT OR IGNORE INTO sync_meta (name, value) VALUES ('machine', ?)",
-        (secrets.token_hex(8),),
-    )
+    set_meta(conn, "machine", secrets.token_hex(8))
+    set_meta(conn, "machine_host", host_name())
+    for name in ("log_generation", "sent_seq", "log_lines"):
+        conn.execute("DELETE FROM sync_meta WHERE name = ?", (name,))
     return get_meta(conn, "machine")
+
+
+def host_name() -> str:
+    return socket.gethostname()[:64]
 
 
 def _clock(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -120,14 +120,9 @@ def sync_once(locations: Locations, where: Path) -> Report:
 
 
 def _pass(conn: sqlite3.Connection, locations: Locations, where: Path, report: Report) -> None:
+    """Send, read, merge, apply; an idle pass (nothing changed anywhere) writes nothing."""
     subscribed = feeds.current(locations.feeds_config_path)
-    conn.execute("BEGIN IMMEDIATE")
-    me = ledger.machine_id(conn)
-    ledger.backfill(conn)
-    if subscribed is not None:
-        ledger.stamp_local(conn, feeds.local_changes(conn, subscribed))
-        feeds.remember(conn, subscribed)
-    conn.execute("COMMIT")
+    me = _prepare(conn, subscribed)
     if not where.is_dir():
         report.missing = True
         return
@@ -139,15 +134,38 @@ def _pass(conn: sqlite3.Connection, locations: Locations, where: Path, report: R
     read = folder.read_folder(where, me, memo)
     report.files_read = read.files_read
     report.skipped = sum(seen.skipped + seen.partial for seen in read.files.values())
-    merged = ledger.merge(conn, read.changes, also=lambda c: _keep_memo(c, read.files))
-    report.marks, report.views = merged.marks, merged.views
-    if subscribed is not None or merged.feeds:
-        result, now = feeds.apply(locations.feeds_config_path, feeds.wanted(conn))
+    if read.changes or read.files != memo:
+        merged = ledger.merge(conn, read.changes, also=lambda c: _keep_memo(c, read.files))
+        report.marks, report.views = merged.marks, merged.views
+    want = feeds.wanted(conn)
+    if subscribed is None and want or subscribed is not None and subscribed != want:
+        result, now = feeds.apply(locations.feeds_config_path, want)
         report.feeds_added, report.feeds_removed = result.added, result.removed
         if result.problem:
             report.problems.append(result.problem)
         if now is not None:
             feeds.remember(conn, now)
+
+
+def _prepare(conn: sqlite3.Connection, subscribed: dict[str, str] | None) -> str:
+    """This machine's id, with old marks and feed list changes stamped (a write only if any)."""
+    me = ledger.known_machine_id(conn)
+    changes = [] if subscribed is None else feeds.local_changes(conn, subscribed)
+    if me and not changes and ledger.get_meta(conn, "backfilled"):
+        return me
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        me = ledger.machine_id(conn)
+        ledger.backfill(conn)
+        if subscribed is not None:
+            ledger.stamp_local(conn, feeds.local_changes(conn, subscribed))
+            feeds.remember(conn, subscribed)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return me
 
 
 def _send(conn: sqlite3.Connection, where: Path, me: str) -> int:

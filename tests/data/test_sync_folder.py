@@ -147,3 +147,33 @@ def test_a_deleted_folder_content_is_written_again_whole(tmp_path, monkeypatch):
     a.sync()
     b.sync()
     assert b.marks()[0] == {URL.format(1), URL.format(2)}
+
+
+def test_an_idle_pass_merges_nothing_and_takes_no_write_lock(tmp_path, monkeypatch):
+    shared, (a, b) = make_machines(tmp_path, monkeypatch, "a", "b")
+    a.change("set_read", [URL.format(1)])
+    a.sync()
+    b.sync()
+
+    def no_write(*args, **kwargs):
+        raise AssertionError("an idle pass wrote to the state file")
+
+    monkeypatch.setattr(run.ledger, "merge", no_write)
+    monkeypatch.setattr(run.ledger, "stamp_local", no_write)
+    report = b.sync()
+    assert (report.sent, report.merged, report.files_read) == (0, 0, 0)
+
+
+def test_a_state_file_copied_to_another_host_gets_its_own_id_there(tmp_path, monkeypatch):
+    shared, (a, b) = make_machines(tmp_path, monkeypatch, "a", "b")
+    a.change("set_read", [URL.format(1)])
+    a.sync()
+    shutil.copytree(a.locations.data, b.locations.data)  # a new laptop set up from a backup
+    monkeypatch.setattr("socket.gethostname", lambda: "new-laptop")
+    b.change("set_read", [URL.format(2)])
+    b.sync()
+    ids = {p.name.split(".")[0] for p in shared.iterdir()}
+    assert len(ids) == 2  # two machines' files, none written by both
+    monkeypatch.undo()
+    a.sync()
+    assert a.marks()[0] == {URL.format(1), URL.format(2)}
