@@ -105,7 +105,7 @@ def _value(kind: str, key: str, value: Any) -> Any:
         return _BAD
     if kind == "view":
         query, created = value.get("q"), value.get("t")
-        if not _good_text(query) or not isinstance(created, (int, float)) or created < 0:
+        if not _good_text(query) or type(created) not in (int, float) or not 0 <= created < 1e11:
             return _BAD
         return {"q": query, "t": float(created)}
     if not key.startswith(("http://", "https://")):  # a feed: only web addresses are fetched
