@@ -29,7 +29,7 @@ STATE_WAIT = 2.0
 """Seconds a command waits for another program holding the state file (a reader waits less)."""
 
 
-SELF_REPORTING = {None, "config", "feeds", "fetch", "prune", "paths"}
+SELF_REPORTING = {None, "config", "feeds", "fetch", "prune", "paths", "sync"}
 """Commands that say what is wrong with config.toml themselves (the reader: in its window)."""
 
 
@@ -180,6 +180,8 @@ SUBCOMMANDS = {
     "mark": "reader.mark_command:mark",
     "prune": "reader.prune_command:prune",
     "config": "reader.config_command:config",
+    "sync": "reader.sync_command:sync",
+    "state": "reader.state_command:state",
 }
 """The subcommands kept in modules of their own: name -> ``module:attribute``."""
 

@@ -75,4 +75,8 @@ def mark(ctx: click.Context, action: str, query: str, every: bool, dry_run: bool
     )
     did = "would mark" if dry_run else "marked"
     click.echo(f"{did} {_articles(changed)} {DONE[action]}{same}")
+    if not dry_run and todo:  # with a sync folder set, the change goes out now
+        from reader.sync_command import send_now
+
+        send_now(locations)
     _storage_warning(ctx, source)

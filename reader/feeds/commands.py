@@ -58,6 +58,13 @@ def _save(path: Path, feeds: list[Feed]) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _send_now(ctx: click.Context) -> None:
+    """With a sync folder set, a changed feed list goes out to the other machines at once."""
+    from reader.sync_command import send_now
+
+    send_now(_locations(ctx))
+
+
 @click.group()
 def feeds() -> None:
     """Manage the list of subscribed feeds (RSS, Atom, JSON Feed).
@@ -137,6 +144,7 @@ def add_command(
     current.append(Feed(url=url, name=line(name), topics=clean_topics(topics)))
     _save(path, current)
     click.echo(f"Added {url}" + (f" ({title})" if title else ""))
+    _send_now(ctx)
 
 
 def _discover(url: str, pick: int | None) -> tuple[str, str]:
@@ -206,6 +214,7 @@ def remove_command(ctx: click.Context, url: str) -> None:
         )
     _save(path, [other for other in current if other is not feed])
     click.echo(f"Removed {feed.url}")
+    _send_now(ctx)
 
 
 @feeds.command("import")
@@ -232,6 +241,8 @@ def import_command(ctx: click.Context, file: Path) -> None:
         f"Imported {len(new)} feed{'s' * (len(new) != 1)}"
         + (f" ({skipped} already subscribed)" if skipped else "")
     )
+    if new:
+        _send_now(ctx)
 
 
 @feeds.command("export")
