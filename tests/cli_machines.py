@@ -1,4 +1,4 @@
-"""Simulated machines for the command line: each its own config, data and cache folders."""
+"""Simulated machines for the command line: each its own config, data and cache folders.
 
 Each machine is its own config, data and cache folders (the XDG variables a
 real second computer would have differently) holding the same articles; the
