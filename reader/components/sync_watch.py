@@ -32,6 +32,7 @@ from textual.widget import Widget
 from reader.library import Collection
 from reader.marks import Marks
 from reader.paths import Locations
+from reader.sanitize import clean_line
 
 PASS_SECONDS = 2.0
 """How often the running reader syncs (tests make it shorter)."""
@@ -57,15 +58,16 @@ class Outcome:
 
 
 def run_pass(locations: Locations, folder: Path) -> Outcome:
-    """One pass, never raising: a missing folder or a failed pass is a one-line problem."""
+    """One pass, never raising: a missing folder or a failed pass is a one-line problem (cleaned:
+    it may quote a file name found in the shared folder)."""
     from reader.sync.run import SyncError, sync_once  # loaded with the first pass, not at start
 
     try:
         report = sync_once(locations, folder)
     except SyncError as exc:
-        return Outcome(problem=f"sync: {exc}")
+        return Outcome(problem=clean_line(f"sync: {exc}"))
     except Exception as exc:  # noqa: BLE001 - say why, and never take the reader down
-        return Outcome(problem=f"sync failed: {str(exc).splitlines()[0] if str(exc) else exc!r}")
+        return Outcome(problem=clean_line(f"sync failed: {exc or type(exc).__name__}"))
     if report.missing:
         return Outcome(problem=MISSING)
     feeds = ""
@@ -77,7 +79,7 @@ def run_pass(locations: Locations, folder: Path) -> Outcome:
         merged=report.merged,
         reload=bool(report.marks or report.views),
         feeds=feeds,
-        problem=f"sync: {problem}" if problem else "",
+        problem=clean_line(f"sync: {problem}") if problem else "",
     )
 
 

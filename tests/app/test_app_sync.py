@@ -219,3 +219,14 @@ async def test_a_failed_pass_is_one_line_and_the_next_good_one_clears_it(
         monkeypatch.undo()
         monkeypatch.setattr(sync_watch, "PASS_SECONDS", 0.2)
         await wait_until(pilot, lambda: "sync:" not in status(app), what="the note to go")
+
+
+def test_a_pass_that_fails_in_an_unforeseen_way_is_one_clean_line(tmp_path, monkeypatch):
+    from reader.sync import run
+
+    def broken(locations, where):
+        raise ValueError("file \x1b[31mevil\x07 name\nsecond line")
+
+    monkeypatch.setattr(run, "sync_once", broken)
+    outcome = sync_watch.run_pass(other_machine(tmp_path), tmp_path)
+    assert outcome == sync_watch.Outcome(problem="sync failed: file evil name second line")
