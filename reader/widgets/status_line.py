@@ -1,5 +1,5 @@
 """The status line under the panes: the fetch, the scan, the counts, storage problems, ignored
-search parts."""
+search parts, and what sync with other machines brought or why it cannot run."""
 
 from __future__ import annotations
 
