@@ -62,6 +62,10 @@ class Marks:
         """Bumped by every change of marks: a tally taken before the last change is stale."""
         self.counted = False
         """Whether :attr:`counts` has been counted yet (until then a mark adjusts nothing)."""
+        self.sync_problem = ""
+        """Why marks do not go to or come from other machines now ("" when they do, or no sync)."""
+        self.synced = ""
+        """What the last sync pass brought from other machines, for a moment ("" otherwise)."""
 
     @property
     def read(self) -> set[str]:
@@ -139,6 +143,15 @@ class Marks:
         """Forget a saved search."""
         self.store.delete_view(name)
         self._recount_views()
+
+    def reload(self) -> None:
+        """Take the marks and saved searches on file (a sync pass merged other machines' there).
+
+        The counts are stale then: :attr:`changes` moves on so that a tally under way is not
+        taken, and the caller counts again (in a worker: at 100,000 articles it is slow).
+        """
+        self.store.reload()
+        self.changes += 1
 
     # --- counting ----------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Input
 
 from reader import captions, gc_pause
@@ -28,6 +27,7 @@ from reader.components.library_loader import LibraryLoader
 from reader.components.links import Links
 from reader.components.reading import Reading
 from reader.components.related_moves import RelatedMoves
+from reader.components.sync_watch import SyncWatch
 from reader.entry import Entry
 from reader.first_page import FirstPage
 from reader.fulltext.store import FullTextStore
@@ -38,6 +38,7 @@ from reader.ordering import surviving_neighbour
 from reader.paths import Locations
 from reader.scopes import ALL
 from reader.screens.main_keys import MAIN_KEYS
+from reader.screens.pane_focus import next_pane
 from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, save_settings
 from reader.shown_rows import shown_rows
@@ -116,6 +117,7 @@ class MainScreen(Screen):
         yield AdaptiveFooter()
         yield from (self.loader, self.fetcher, self.reading, self.moves, self.full_text)
         yield Links(self.locations.feeds_config_path)
+        yield SyncWatch(self.locations, self.app.config.sync_dir, self.marks, self.loader.count)
 
     def on_mount(self) -> None:
         self.query_one(TopicSidebar).read_feeds(self.locations)
@@ -163,6 +165,7 @@ class MainScreen(Screen):
 
     @on(Reading.Changed)
     @on(LibraryLoader.Counted)
+    @on(SyncWatch.Changed)  # marks from other machines, or what sync says
     def _show_marks(self) -> None:
         """Marks, saved searches or counts changed: show the counts and marks (the rows stay)."""
         sidebar = self.query_one(TopicSidebar)
@@ -205,6 +208,7 @@ class MainScreen(Screen):
 
     def _painted(self, collection: Collection) -> None:
         self.loader.painted(collection)
+        self.query_one(SyncWatch).start()  # after the list, like the cache watcher
         gc_pause.resume()  # start-up is over (see reader.gc_pause)
 
     @on(LibraryLoader.Scanning)
@@ -321,12 +325,7 @@ class MainScreen(Screen):
 
     def action_pane(self, step: int) -> None:
         """Move the focus to the pane on the left (-1) or right (1)."""
-        panes: list[Widget] = [self.query_one(TopicSidebar), self.query_one(ArticleList)]
-        related = self.query_one(RelatedList)
-        if related.display:
-            panes.append(related)
-        index = panes.index(self.focused) if self.focused in panes else 1
-        self.set_focus(panes[(index + step) % len(panes)])  # at once: the next key goes there
+        self.set_focus(next_pane(self, step))  # at once: the next key goes there
 
     def action_toggle_sort(self) -> None:
         """Switch the list between date and quality order; during a word search, relevance too."""

@@ -1,5 +1,5 @@
 """The status line under the panes: the fetch, the scan, the counts, storage problems, ignored
-search parts."""
+search parts, and what sync with other machines brought or why it cannot run."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ _PARTS = (
     "errors",
     "index_problem",
     "state_problem",
+    "sync_problem",
+    "synced",
 )
 
 
@@ -49,6 +51,10 @@ class StatusLine(Static):
     """Why the index is kept in memory this run ("" when it is saved)."""
     state_problem: reactive[str] = reactive("", init=False)
     """Why marks are kept in memory ("" when they are saved)."""
+    sync_problem: reactive[str] = reactive("", init=False)
+    """Why marks do not go to or come from other machines now ("" when they do)."""
+    synced: reactive[str] = reactive("", init=False)
+    """What the last sync pass brought from other machines, for a moment ("" otherwise)."""
 
     def __init__(self, cache: str, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
@@ -68,8 +74,9 @@ class StatusLine(Static):
         self._show()
 
     def show_marks(self, marks: Marks) -> None:
-        """Show the unread count and whether marks are saved."""
+        """Show the unread count, whether marks are saved, and how their sync goes."""
         self.unread, self.state_problem = marks.unread, marks.problem
+        self.sync_problem, self.synced = marks.sync_problem, marks.synced
 
     def _show(self) -> None:
         self.update(
@@ -84,7 +91,8 @@ class StatusLine(Static):
                     unread=self.unread,
                     skipped=self.skipped,
                     errors=self.errors,
-                    problems=(self.index_problem, self.state_problem),
+                    problems=(self.index_problem, self.state_problem, self.sync_problem),
                 )
+                + ([self.synced] if self.synced else [])
             )
         )
