@@ -88,10 +88,14 @@ def main() -> None:
         for path in shared.iterdir():
             shutil.copy2(path, alone / path.name)
         figures["full"].append(_timed(lambda c=c, alone=alone: sync_once(c, alone))[0])
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")
-    print(f"A: {args.marks:,} read + {args.marks // 10:,} starred marked in {marking:.2f} s; "
-          f"first pass sent {report.sent:,} changes in {sending:.2f} s ({size / 1e6:.1f} MB)")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"A: {args.marks:,} read + {args.marks // 10:,} starred marked in {marking:.2f} s; "
+        f"first pass sent {report.sent:,} changes in {sending:.2f} s ({size / 1e6:.1f} MB)"
+    )
     print(f"B's first pass merged {merged:,} marks")
     for name, label in (
         ("first", f"first pass: merge {args.marks:,} marks"),
@@ -100,8 +104,10 @@ def main() -> None:
         ("full", f"merge into a state holding {args.marks:,} others"),
     ):
         values = figures[name]
-        print(f"{label}: median {statistics.median(values):.3f} s "
-              f"(min {min(values):.3f}, max {max(values):.3f}, runs {len(values)})")
+        print(
+            f"{label}: median {statistics.median(values):.3f} s "
+            f"(min {min(values):.3f}, max {max(values):.3f}, runs {len(values)})"
+        )
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -12,8 +12,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
 from cli_machines import Machine, one_error_line, two_machines
+from conftest import RunCli
 
 from reader.state import StateStore
 

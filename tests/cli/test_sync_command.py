@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
 from cli_machines import Machine, one_error_line, two_machines
+from conftest import RunCli
 
 HOST_LINE = '{"machine":"abcdef123456","host":"desk","app":"newsreader","format":1}\n'
 

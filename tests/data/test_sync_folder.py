@@ -133,7 +133,9 @@ def test_own_lines_parse_back_to_the_same_change(tmp_path, monkeypatch):
     (snapshot,) = [p for p in shared.iterdir() if p.name.endswith(".snapshot.jsonl")]
     lines = snapshot.read_text(encoding="utf-8").splitlines()
     change = parse_line(lines[1])
-    assert change.kind == "view" and change.key == "Über" and change.value["q"] == 'title:"é" topic:ai'
+    assert (
+        change.kind == "view" and change.key == "Über" and change.value["q"] == 'title:"é" topic:ai'
+    )
     assert change.line().strip() == lines[1]
     assert folder.is_readable_name(snapshot.name)
 
