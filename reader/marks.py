@@ -144,13 +144,13 @@ class Marks:
         self.store.delete_view(name)
         self._recount_views()
 
-    def reload(self) -> None:
+    def reload(self, rows: tuple[list, list] | None = None) -> None:
         """Take the marks and saved searches on file (a sync pass merged other machines' there).
 
         The counts are stale then: :attr:`changes` moves on so that a tally under way is not
         taken, and the caller counts again (in a worker: at 100,000 articles it is slow).
         """
-        self.store.reload()
+        self.store.reload(rows)
         self.changes += 1
 
     # --- counting ----------------------------------------------------------------------

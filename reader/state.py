@@ -103,6 +103,8 @@ class StateStore:
         self._read_changes: dict[str, float | None] = {}
         self._star_changes: dict[str, float | None] = {}
         self._view_changes: dict[str, tuple[str, float] | None] = {}
+        self.version = 0
+        """Moves on with every change made here (rows read before it may lack that change)."""
         self._retry = path is not None
         """Whether the file may take the changes later (not when damaged: it is left as it is)."""
         self._unsaved_taken = self._take_unsaved()
@@ -183,10 +185,14 @@ class StateStore:
                 self.problem = f"{reason}: marks are kept in memory until it can be written"
             return None
 
-    def reload(self) -> None:
-        """Re-read the marks (another instance may have changed them), keeping unsaved changes."""
+    def reload(self, rows: tuple[list, list] | None = None) -> None:
+        """Re-read the marks (another instance may have changed them), keeping unsaved changes.
+
+        ``rows``: the marks and views already read elsewhere (:func:`read_rows`, in a
+        thread), taken only if no change was made here since (:attr:`version`).
+        """
         with self._lock:
-            marks, views = self._rows()
+            marks, views = self._rows() if rows is None else rows
             read = {key for key, read_at, _ in marks if read_at is not None}
             starred = {key for key, _, starred_at in marks if starred_at is not None}
             for key, stamp in self._read_changes.items():
@@ -346,6 +352,7 @@ class StateStore:
                 return 0
             (self.read.update if read else self.read.difference_update)(keys)
             self._read_changes.update(dict.fromkeys(keys, stamp))
+            self.version += 1
             self.save()
         return len(keys)
 
@@ -358,6 +365,7 @@ class StateStore:
                 return 0
             (self.starred.update if starred else self.starred.difference_update)(keys)
             self._star_changes.update(dict.fromkeys(keys, stamp))
+            self.version += 1
             self.save()
         return len(keys)
 
@@ -367,6 +375,7 @@ class StateStore:
             starred = key not in self.starred
             (self.starred.add if starred else self.starred.discard)(key)
             self._star_changes[key] = time.time() if starred else None
+            self.version += 1
             self.save()
         return starred
 
@@ -383,6 +392,7 @@ class StateStore:
         with self._lock:
             created = self._views.get(name, ("", time.time()))[1]
             self._views[name] = self._view_changes[name] = (query, created)
+            self.version += 1
             self.save()
 
     def delete_view(self, name: str) -> None:
@@ -390,4 +400,23 @@ class StateStore:
         with self._lock:
             self._views.pop(name, None)
             self._view_changes[name] = None
+            self.version += 1
             self.save()
+
+
+def read_rows(path: Path) -> tuple[list, list] | None:
+    """The marks and views in the state file, read on a connection of their own (any thread).
+
+    For :meth:`StateStore.reload` off the UI thread; None when the file cannot be read.
+    """
+    try:  # not read_only(): its fallback for a full disk would miss the merge still in the WAL
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=OPEN_WAIT)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("BEGIN")  # both tables from one moment
+        return conn.execute(_MARKS).fetchall(), conn.execute(_VIEWS).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
