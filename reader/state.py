@@ -105,6 +105,8 @@ class StateStore:
         self._view_changes: dict[str, tuple[str, float] | None] = {}
         self.version = 0
         """Moves on with every change made here (rows read before it may lack that change)."""
+        self._machine = ""
+        """This machine's sync id once a change has looked it up (:mod:`reader.sync.ledger`)."""
         self._retry = path is not None
         """Whether the file may take the changes later (not when damaged: it is left as it is)."""
         self._unsaved_taken = self._take_unsaved()
@@ -304,7 +306,7 @@ class StateStore:
                     "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
                     (name, *view),
                 )
-        stamp_local(conn, self._stamped_changes())
+        self._machine = stamp_local(conn, self._stamped_changes(), self._machine)
         conn.execute("COMMIT")
 
     def _stamped_changes(self) -> list[tuple[str, str, object]]:

@@ -122,16 +122,19 @@ def _next_seq(conn: sqlite3.Connection) -> int:
     return last_seq(conn) + 1
 
 
-def stamp_local(conn: sqlite3.Connection, changes: Iterable[tuple[str, str, Any]]) -> None:
+def stamp_local(
+    conn: sqlite3.Connection, changes: Iterable[tuple[str, str, Any]], machine: str = ""
+) -> str:
     """Stamp this machine's changes (kind, key, value), inside the caller's transaction.
 
     One reading of the clock for the whole batch: the changes of one action
-    (mark all read) are one event, and distinct keys never compete.
+    (mark all read) are one event, and distinct keys never compete. ``machine``:
+    the id a caller already knows (keeps a mark's transaction short). Returns the id.
     """
     rows = list(changes)
     if not rows:
-        return
-    me = machine_id(conn)
+        return machine
+    me = machine or machine_id(conn)
     wall, counter = tick(_clock(conn))
     _set_clock(conn, (wall, counter))
     seq = _next_seq(conn)
@@ -142,6 +145,7 @@ def stamp_local(conn: sqlite3.Connection, changes: Iterable[tuple[str, str, Any]
         "machine = excluded.machine, seq = excluded.seq",
         [(kind, key, encode(value), wall, counter, me, seq) for kind, key, value in rows],
     )
+    return me
 
 
 def backfill(conn: sqlite3.Connection) -> int:
