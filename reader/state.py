@@ -75,6 +75,18 @@ def _set_wal(conn: sqlite3.Connection, wait: float) -> None:
             time.sleep(0.01)
 
 
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Make the tables a new (or older) state file lacks, in one write transaction.
+
+    Statement by statement, each CREATE would take the write lock on its own: several
+    instances opening a new file at once met each other's locks once per table.
+    """
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if {"marks", "views", "sync_stamps", "sync_meta", "sync_files"} <= names:
+        return
+    conn.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
+
+
 @dataclass(frozen=True)
 class SavedView:
     """A named search shown in the sidebar."""
@@ -171,7 +183,7 @@ class StateStore:
             )
             conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             _set_wal(conn, wait)
-            conn.executescript(_SCHEMA)
+            create_tables(conn)
             # Read everything once: a file with a valid header but damaged pages fails here.
             conn.execute("SELECT count(*), max(key), max(read_at), max(starred_at) FROM marks")
             conn.execute("SELECT count(*), max(name), max(query), max(created) FROM views")

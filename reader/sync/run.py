@@ -63,14 +63,14 @@ class Report:
 
 def open_state(path: Path) -> sqlite3.Connection:
     """A connection to the state file with every table (the reader's own included)."""
-    from reader.state import _SCHEMA, _set_wal
+    from reader.state import _set_wal, create_tables
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=STATE_WAIT, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(STATE_WAIT * 1000)}")
         _set_wal(conn, STATE_WAIT)
-        conn.executescript(_SCHEMA)
+        create_tables(conn)
     except (sqlite3.Error, OSError) as exc:
         from reader.index_db import describe
 
