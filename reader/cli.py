@@ -180,6 +180,7 @@ SUBCOMMANDS = {
     "mark": "reader.mark_command:mark",
     "prune": "reader.prune_command:prune",
     "config": "reader.config_command:config",
+    "serve": "reader.serve_command:serve",
 }
 """The subcommands kept in modules of their own: name -> ``module:attribute``."""
 
