@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from conftest import write_article
+from served import Served
 
 from reader.paths import resolve
 from web.browser_driver import (
     CATCH_TERMINAL,
     READ_SCREEN,
-    Served,
     chromium_path,
     sync_playwright,
     wait_for_text,
