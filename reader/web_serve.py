@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import hmac
 import ipaddress
 import logging
@@ -104,6 +105,8 @@ class TokenServer(Server):
         self.token = token or secrets.token_urlsafe(24)
         """This run's secret: whoever has it can read and change the reading state."""
         self._socket: socket.socket | None = None
+        self._sessions: set[asyncio.Task] = set()
+        """The browser tabs' websocket handlers, ended at shutdown instead of waited for."""
 
     @property
     def url(self) -> str:
@@ -138,12 +141,31 @@ class TokenServer(Server):
         app.add_routes(
             [
                 web.get("/", self.handle_index, name="index"),
-                web.get(f"/ws/{self.token}", self.handle_websocket, name="websocket"),
+                web.get(f"/ws/{self.token}", self._session, name="websocket"),
                 web.static("/static", self.statics_path, name="static"),
             ]
         )
         app.on_shutdown.append(self.on_shutdown)
+        app.on_cleanup.append(_collect_sessions)
         return app
+
+    async def _session(self, request: web.Request) -> web.StreamResponse:
+        """One browser tab: textual-serve's handler, remembered so that a stop can end it."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._sessions.add(task)
+        try:
+            return await self.handle_websocket(request)
+        finally:
+            self._sessions.discard(task)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """End every tab's session: textual-serve then tells its reader to quit (which saves its
+        state) and closes the page's connection ("Session ended" in the browser)."""
+        for task in list(self._sessions):
+            task.cancel()
+        if self._sessions:
+            await asyncio.wait(list(self._sessions), timeout=5.0)
 
     def allowed(self, request: web.Request) -> bool:
         """Whether ``request`` may be answered: static files, or the page or websocket with
@@ -182,8 +204,17 @@ class TokenServer(Server):
             loop=loop,
             print=None,
             access_log=None,
-            shutdown_timeout=3.0,
+            shutdown_timeout=1.0,
         )
+
+
+async def _collect_sessions(app: web.Application) -> None:
+    """Free the ended tabs' subprocess pipes while the event loop still runs.
+
+    textual-serve never closes them itself: collected after the loop closed, each would print
+    an "Event loop is closed" traceback on the way out.
+    """
+    gc.collect()
 
 
 def _listen_problem(host: str, port: int, exc: OSError) -> str:

@@ -51,10 +51,10 @@ TRY_SOCKET = """async (url) => await new Promise((done) => {
 @pytest.fixture
 def news(cache: Path) -> Path:
     """Three dated articles, newest first: Tidal, Ferries, Orchard."""
-    for name, title, url, day in [
-        ("tidal.md", "Tidal turbines reach full output", "https://sea.example/tidal", 20),
-        ("ferries.md", "Autonomous ferries begin trials", STARRED_URL, 19),
-        ("orchard.md", "Orchard robots learn to prune", "https://farm.example/orchard", 18),
+    for name, title, url, day, source in [
+        ("tidal.md", "Tidal turbines reach full output", "https://sea.example/tidal", 20, "Sea"),
+        ("ferries.md", "Autonomous ferries begin trials", STARRED_URL, 19, "Harbour"),
+        ("orchard.md", "Orchard robots learn to prune", "https://farm.example/orchard", 18, "Farm"),
     ]:
         write_article(
             cache,
@@ -63,7 +63,7 @@ def news(cache: Path) -> Path:
             originalUrl=url,
             publishedDateTime=f"2026-11-{day}T09:00:00Z",
             topics=["Science"],
-            provider={"name": "Example Wire", "domain": "example.org"},
+            provider={"name": f"{source} Wire", "domain": "example.org"},
         )
     return cache
 
@@ -113,7 +113,7 @@ def test_keys_in_the_browser_change_the_screen_and_the_state(news: Path, tmp_pat
                 wait_for_text(page, "f Star")  # the footer shows the keys once focused
 
                 page.keyboard.press("j")
-                wait_for_text(page, "Source     Example Wire")
+                wait_for_text(page, "Source     Harbour Wire")  # the detail pane followed
                 page.keyboard.press("f")
                 screen = wait_for_text(page, "★ Starred          1")
                 [row] = [line for line in screen.splitlines() if "ferries begin" in line]
@@ -124,8 +124,8 @@ def test_keys_in_the_browser_change_the_screen_and_the_state(news: Path, tmp_pat
                 page.keyboard.press("/")
                 page.keyboard.type("orchard")
                 page.keyboard.press("Enter")
-                screen = wait_for_text(page, "1 of 3")
-                assert "search “orchard”" in screen, screen
+                screen = wait_for_text(page, "search “orchard”")  # typed to the end
+                assert "All articles · 1 of 3" in screen, screen
                 page.screenshot(path=str(tmp_path / "served.png"))
                 assert (tmp_path / "served.png").stat().st_size > 10_000
 
@@ -168,7 +168,7 @@ def test_tabs_and_the_terminal_share_the_state(news: Path, run_cli) -> None:
             try:
                 first = open_tab(browser, served.url)
                 first.keyboard.press("j")
-                wait_for_text(first, "Source     Example Wire")
+                wait_for_text(first, "Source     Harbour Wire")
                 first.keyboard.press("f")
                 wait_until(lambda: starred_at(news, STARRED_URL), "the first tab's star")
                 # The terminal, meanwhile: the command line sees the tab's star and adds one.
