@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import gc
 import hmac
 import ipaddress
 import logging
@@ -28,7 +27,8 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from textual_serve.server import Server
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, to_int
 
 LOCAL_HOST = "127.0.0.1"
 """Where the server listens unless ``--allow-remote`` lets it listen elsewhere."""
@@ -146,11 +146,10 @@ class TokenServer(Server):
             ]
         )
         app.on_shutdown.append(self.on_shutdown)
-        app.on_cleanup.append(_collect_sessions)
         return app
 
     async def _session(self, request: web.Request) -> web.StreamResponse:
-        """One browser tab: textual-serve's handler, remembered so that a stop can end it."""
+        """One browser tab, remembered so that a stop can end it."""
         task = asyncio.current_task()
         assert task is not None
         self._sessions.add(task)
@@ -158,6 +157,32 @@ class TokenServer(Server):
             return await self.handle_websocket(request)
         finally:
             self._sessions.discard(task)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """textual-serve's handler with :class:`_Tab` for its AppService (the rest as it is)."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        tab: _Tab | None = None
+        try:
+            await websocket.prepare(request)
+            tab = _Tab(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+            )
+            await tab.start(width, height)
+            await self._process_messages(websocket, tab)
+        except asyncio.CancelledError:  # the server stops
+            await websocket.close()
+        except Exception:  # noqa: BLE001 - one tab's failure is logged, the server carries on
+            logging.getLogger("textual-serve").exception("a browser session failed")
+        finally:
+            if tab is not None:
+                await tab.stop()
+        return websocket
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End every tab's session: textual-serve then tells its reader to quit (which saves its
@@ -208,13 +233,24 @@ class TokenServer(Server):
         )
 
 
-async def _collect_sessions(app: web.Application) -> None:
-    """Free the ended tabs' subprocess pipes while the event loop still runs.
+class _Tab(AppService):
+    """textual-serve's AppService (one tab's reader) that ends its process properly.
 
-    textual-serve never closes them itself: collected after the loop closed, each would print
-    an "Event loop is closed" traceback on the way out.
+    The original stops once the reader closed its output, with its input and error pipes still
+    open and its process not waited for: at a stop the event loop could close first, and the
+    pipes and the process be cleaned up after it (a warning and a traceback on the way out).
     """
-    gc.collect()
+
+    async def stop(self) -> None:
+        await super().stop()
+        process = self._process
+        if process is None:
+            return
+        self.stdin.close()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                await stream.read()  # to its end, where its pipe is closed
+        await process.wait()
 
 
 def _listen_problem(host: str, port: int, exc: OSError) -> str:
