@@ -12,13 +12,15 @@ from pathlib import Path
 
 import click
 
+DEFAULT_HOST = "127.0.0.1"
+"""This machine only: any other ``--host`` needs ``--allow-remote``."""
 DEFAULT_PORT = 8000
 
 
 @click.command("serve")
 @click.option(
     "--host",
-    default="127.0.0.1",
+    default=DEFAULT_HOST,
     show_default=True,
     help="Address to listen on; anything but this machine's loopback needs --allow-remote.",
 )
@@ -52,8 +54,8 @@ def serve(ctx: click.Context, host: str, port: int, allow_remote: bool) -> None:
         raise click.ClickException(str(exc)) from None
     if not is_local(host):
         click.echo(
-            f"warning: serving to other machines on {host}:{port}; anyone with the link below "
-            "can read and mark your articles, over plain http (unencrypted)",
+            f"warning: serving to other machines on {host}:{server.port}; anyone with the link "
+            "below can read and mark your articles, over plain http (unencrypted)",
             err=True,
         )
     click.echo(f"Open {server.url} in a browser; Ctrl-C stops")

@@ -17,6 +17,7 @@ import errno
 import hmac
 import ipaddress
 import logging
+import re
 import secrets
 import shlex
 import signal
@@ -30,9 +31,6 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-LOCAL_HOST = "127.0.0.1"
-"""Where the server listens unless ``--allow-remote`` lets it listen elsewhere."""
-
 REFUSED = "403: this page needs the link with the token that `newsreader serve` printed.\n"
 """The plain text a request without the right token gets."""
 
@@ -45,6 +43,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
+
+
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+"""A Host header that is a plain name or address (anything else stays out of the page)."""
 
 
 class ServeError(Exception):
@@ -147,6 +149,18 @@ class TokenServer(Server):
         )
         app.on_shutdown.append(self.on_shutdown)
         return app
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        """textual-serve's page, its addresses (scripts, websocket) on the host the browser asked
+        for: a machine reached by its address or another name than :func:`page_url`'s works."""
+        if not _HOST.fullmatch(request.host):
+            return await super().handle_index(request)
+        # The page's handler reads public_url before its first await: no request interleaves.
+        default, self.public_url = self.public_url, f"http://{request.host}"
+        try:
+            return await super().handle_index(request)
+        finally:
+            self.public_url = default
 
     async def _session(self, request: web.Request) -> web.StreamResponse:
         """One browser tab, remembered so that a stop can end it."""

@@ -81,6 +81,15 @@ def test_the_page_and_the_websocket_need_the_token(news: Path) -> None:
         for path in ("/ws", "/ws/nope", f"/ws?token={served.token}"):
             assert get(served.port, path, UPGRADE)[0] == 403, path
         assert get(served.port, "/static/js/textual.js")[0] == 200  # the package's own files
+        # The page's addresses follow the name the browser used; an odd Host stays out of it.
+        named = {"Host": f"localhost:{served.port}"}
+        assert (
+            f"ws://localhost:{served.port}/ws/"
+            in get(served.port, f"/?token={served.token}", named)[1]
+        )
+        odd = {"Host": 'x"><script>alert(1)</script>'}
+        page = get(served.port, f"/?token={served.token}", odd)[1]
+        assert "<script>alert" not in page and f"ws://127.0.0.1:{served.port}/ws/" in page
     finally:
         out, err = served.stop()
     assert served.process.returncode == 0, err
