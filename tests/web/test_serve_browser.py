@@ -92,6 +92,13 @@ def open_tab(browser, url: str, width: int = 1280, height: int = 800):
     return page
 
 
+def saved_views(cache: Path) -> list[str]:
+    """The queries of the saved searches in the state file."""
+    path = resolve(cache).state_path
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return [query for (query,) in db.execute("SELECT query FROM views")]
+
+
 def test_keys_in_the_browser_change_the_screen_and_the_state(news: Path, tmp_path: Path) -> None:
     executable = chromium_path()
     start_playwright = sync_playwright()
@@ -126,6 +133,10 @@ def test_keys_in_the_browser_change_the_screen_and_the_state(news: Path, tmp_pat
                 page.keyboard.press("Enter")
                 screen = wait_for_text(page, "search “orchard”")  # typed to the end
                 assert "All articles · 1 of 3" in screen, screen
+                # ctrl+s is the reader's (save the search as a view), not the browser's.
+                page.keyboard.press("Control+s")
+                page.keyboard.press("Enter")
+                wait_until(lambda: saved_views(news) == ["orchard"], "the saved search")
                 page.screenshot(path=str(tmp_path / "served.png"))
                 assert (tmp_path / "served.png").stat().st_size > 10_000
 
