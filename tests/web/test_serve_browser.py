@@ -10,6 +10,7 @@ chromium or Playwright is missing (``.ci/run`` installs both).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from pathlib import Path
@@ -38,6 +39,9 @@ FITTED = """() => {
           fits: screen.right <= window.innerWidth && screen.bottom <= window.innerHeight};
 }"""
 """The terminal's size in cells and whether it is drawn inside the window."""
+
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+"""Every address but the served reader's."""
 
 TRY_SOCKET = """async (url) => await new Promise((done) => {
   const socket = new WebSocket(url);
@@ -108,7 +112,13 @@ def test_keys_in_the_browser_change_the_screen_and_the_state(news: Path, tmp_pat
         with start_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable)
             try:
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                # Links the reader opens in new tabs are recorded, never fetched.
+                asked: list[str] = []
+                context.route(
+                    OUTSIDE, lambda route: (asked.append(route.request.url), route.abort())
+                )
+                page = context.new_page()
                 page.set_default_timeout(30_000)
                 page.add_init_script(CATCH_TERMINAL)
                 response = page.goto(served.url)
@@ -127,6 +137,13 @@ def test_keys_in_the_browser_change_the_screen_and_the_state(news: Path, tmp_pat
                 assert "★" in row, screen
                 wait_until(lambda: starred_at(news, STARRED_URL), "the star in state.sqlite3")
                 assert starred_at(news, "https://sea.example/tidal") is None
+
+                # o: the article opens in a new tab of this browser (not on the server's machine).
+                with context.expect_page(timeout=20_000):
+                    page.keyboard.press("o")
+                wait_for_text(page, "Opening in a new tab")
+                wait_until(lambda: STARRED_URL in asked, "the new tab's request")
+                page.bring_to_front()
 
                 page.keyboard.press("/")
                 page.keyboard.type("orchard")
