@@ -94,12 +94,13 @@ def page_url(host: str, port: int, token: str) -> str:
 class TokenServer(Server):
     """textual-serve's :class:`Server` with a token on the page and the websocket.
 
-    Three small changes to it: the websocket route is ``/ws/<token>`` (its page builds the
-    websocket's address from the route's name and appends ``?width=..`` to it, so the token
-    must be in the path); a middleware refuses with 403 every request but the static files
-    that lacks the token (compared with :func:`hmac.compare_digest`); and :meth:`run` listens
-    quietly, stops on Ctrl-C or SIGTERM without a traceback and closes the browser sessions
-    (each reader is told to quit and saves its state) within a few seconds.
+    What changes: the websocket route is ``/ws/<token>`` (its page builds the websocket's
+    address from the route's name and appends ``?width=..`` to it, so the token must be in
+    the path); a middleware refuses with 403 every request but the static files that lacks
+    the token (compared with :func:`hmac.compare_digest`); the page's addresses follow the
+    host the browser used; :meth:`listen` binds before anything is printed; and :meth:`run`
+    serves quietly and stops on Ctrl-C or SIGTERM without a traceback, ending the open tabs
+    (each reader is told to quit, saves its state and is waited for) within a few seconds.
     """
 
     def __init__(self, command: str, host: str, port: int, token: str | None = None) -> None:
@@ -143,7 +144,7 @@ class TokenServer(Server):
         app.add_routes(
             [
                 web.get("/", self.handle_index, name="index"),
-                web.get(f"/ws/{self.token}", self._session, name="websocket"),
+                web.get(f"/ws/{self.token}", self.handle_websocket, name="websocket"),
                 web.static("/static", self.statics_path, name="static"),
             ]
         )
@@ -162,18 +163,12 @@ class TokenServer(Server):
         finally:
             self.public_url = default
 
-    async def _session(self, request: web.Request) -> web.StreamResponse:
-        """One browser tab, remembered so that a stop can end it."""
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """One browser tab: textual-serve's handler, with :class:`_Tab` for its AppService, and
+        remembered so that a stop can end it."""
         task = asyncio.current_task()
         assert task is not None
         self._sessions.add(task)
-        try:
-            return await self.handle_websocket(request)
-        finally:
-            self._sessions.discard(task)
-
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        """textual-serve's handler with :class:`_Tab` for its AppService (the rest as it is)."""
         websocket = web.WebSocketResponse(heartbeat=15)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -196,6 +191,7 @@ class TokenServer(Server):
         finally:
             if tab is not None:
                 await tab.stop()
+            self._sessions.discard(task)
         return websocket
 
     async def on_shutdown(self, app: web.Application) -> None:
@@ -235,7 +231,10 @@ class TokenServer(Server):
         logging.basicConfig(level=logging.WARNING, format="newsreader serve: %(message)s")
         loop = asyncio.new_event_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, self.request_exit)
+            try:
+                loop.add_signal_handler(signum, self.request_exit)
+            except NotImplementedError:  # Windows: Ctrl-C still ends it, as KeyboardInterrupt
+                pass
         web.run_app(
             self._make_app(),
             sock=self._socket,
