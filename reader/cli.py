@@ -182,6 +182,7 @@ SUBCOMMANDS = {
     "config": "reader.config_command:config",
     "sync": "reader.sync_command:sync",
     "state": "reader.state_command:state",
+    "serve": "reader.serve_command:serve",
 }
 """The subcommands kept in modules of their own: name -> ``module:attribute``."""
 

@@ -6,7 +6,9 @@ config.toml, see :mod:`reader.openers`, else the browser), starts it in a
 worker so a slow one never freezes the screen, and says what happened in a
 notification. A ``terminal = true`` opener (w3m, less) instead gets the
 terminal itself: the app is suspended while it runs and redrawn as it was
-(same screen, highlight and scroll) when it exits.
+(same screen, highlight and scroll) when it exits. Served to a web browser
+(``newsreader serve``), a link opens in a new tab of that browser and never
+runs anything on the server's machine.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ class Links(Widget):
         except RefusedURL as exc:
             self.notify(str(exc), title="Not opened", severity="warning", markup=False)
             return False
+        if self.app.is_web:  # the reader's browser opens it: nothing starts on the server
+            self.app.open_url(safe, new_tab=True)
+            self.notify(safe, title="Opening in a new tab", markup=False)
+            return True
         opener = None
         if self.openers is not None:
             opener, problems = self.openers.lookup(safe)

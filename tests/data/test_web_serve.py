@@ -1,0 +1,71 @@
+"""The rules of ``newsreader serve`` without a server: hosts, the URL, the command, the token."""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import make_mocked_request
+
+from reader.web_serve import TokenServer, is_local, page_url, reader_command
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_loopback_hosts_are_local(host: str) -> None:
+    assert is_local(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.org", ""])
+def test_any_other_host_is_not(host: str) -> None:
+    assert not is_local(host)
+
+
+def test_the_url_names_a_host_people_can_reach() -> None:
+    assert page_url("127.0.0.1", 8000, "T") == "http://127.0.0.1:8000/?token=T"
+    assert page_url("0.0.0.0", 8080, "T") == f"http://{socket.gethostname()}:8080/?token=T"
+    assert page_url("::1", 8000, "T") == "http://[::1]:8000/?token=T"
+
+
+def test_the_served_command_is_this_python_running_the_reader(tmp_path: Path) -> None:
+    odd = tmp_path / "news; rm -rf ~ $(x)"
+    assert shlex.split(reader_command(odd)) == [
+        sys.executable,
+        "-m",
+        "reader",
+        "--cache-dir",
+        str(odd.resolve()),
+    ]
+    assert shlex.split(reader_command(None)) == [sys.executable, "-m", "reader"]
+
+
+def test_each_server_has_its_own_long_token() -> None:
+    first, second = TokenServer("true", "127.0.0.1", 0), TokenServer("true", "127.0.0.1", 0)
+    assert first.token != second.token and len(first.token) >= 32
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/?token=SECRET", True),
+        ("/?fontsize=14&token=SECRET", True),
+        ("/ws/SECRET", True),
+        ("/ws/SECRET?width=80&height=24", True),
+        ("/static/js/textual.js", True),
+        ("/", False),
+        ("/?token=", False),
+        ("/?token=SECRE", False),
+        ("/?token=SECRETX", False),
+        ("/ws", False),
+        ("/ws/", False),
+        ("/ws/secret", False),
+        ("/ws?token=SECRET", False),
+        ("/download/SECRET", False),
+        ("/SECRET", False),
+    ],
+)
+def test_only_the_token_opens_the_page_and_the_websocket(path: str, allowed: bool) -> None:
+    server = TokenServer("true", "127.0.0.1", 0, token="SECRET")
+    assert server.allowed(make_mocked_request("GET", path)) is allowed
