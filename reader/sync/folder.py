@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reader import atomic
 from reader.sync.ledger import host_name
-from reader.sync.records import Change, Header, header_line, parse_line
+from reader.sync.records import Change, Header, header_line, parse_lines
 
 PREFIX = "newsreader-"
 MAX_FILE = 256 * 1024 * 1024
@@ -125,10 +125,7 @@ def _read_file(path: Path, start: Seen, into: list[Change]) -> Seen | None:
     tail = lines.pop()
     seen = Seen(0, 0, start.offset + len(data) - len(tail), start.skipped, int(bool(tail)))
     seen.machine, seen.host, seen.last_wall = start.machine, start.host, start.last_wall
-    for raw in lines:
-        if not raw.strip():
-            continue
-        found = parse_line(raw)
+    for found in parse_lines([raw for raw in lines if raw.strip()]):
         if isinstance(found, Change):
             into.append(found)
             seen.last_wall = max(seen.last_wall, found.stamp.wall)

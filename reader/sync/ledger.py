@@ -48,9 +48,6 @@ CREATE TABLE IF NOT EXISTS sync_files (
 );
 """
 
-WHOLE_TABLE = 2000
-"""Above this many incoming keys, the stamps in force are read in one scan, not one by one."""
-
 Key = tuple[str, str]
 
 
@@ -242,38 +239,26 @@ def merge(
 
     ``carry``: this machine carries the winners in its own files from now on
     (an import: nobody else has them). ``also`` runs in the same transaction
-    (the folder's read positions advance only with the merge they fed).
+    (the folder's read positions advance only with the merge they fed). The
+    winners are found and applied by SQL over a temporary table: a hundred
+    thousand marks compared and applied row by row in Python took seconds.
     """
     best = latest(changes)
     merged = Merged(considered=len(best))
     conn.execute("BEGIN IMMEDIATE")
     try:
-        known = _stamps_in_force(conn, best)
-        winners = [
-            c for key, c in best.items() if (held := known.get(key)) is None or c.stamp > held
-        ]
-        if winners:
-            _apply(conn, winners, merged)
+        if best:
+            _winners(conn, best)
+            _apply(conn, merged)
             seq = _next_seq(conn) if carry else 0
-            conn.executemany(
+            conn.execute(
                 "INSERT INTO sync_stamps (kind, key, value, wall, counter, machine, seq) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET "
+                "SELECT kind, key, value, wall, counter, machine, ? FROM temp.sync_won "
+                "WHERE true ON CONFLICT(kind, key) DO UPDATE SET "
                 "value = excluded.value, wall = excluded.wall, counter = excluded.counter, "
                 "machine = excluded.machine, seq = excluded.seq",
-                [
-                    (
-                        c.kind,
-                        c.key,
-                        encode(c.value),
-                        c.stamp.wall,
-                        c.stamp.counter,
-                        c.stamp.machine,
-                        seq,
-                    )
-                    for c in winners
-                ],
+                (seq,),
             )
-        if best:
             top = max((c.stamp.wall, c.stamp.counter) for c in best.values())
             _set_clock(conn, seen(_clock(conn), top))
         if also is not None:
@@ -286,60 +271,57 @@ def merge(
     return merged
 
 
-def _stamps_in_force(conn: sqlite3.Connection, wanted: dict[Key, Change]) -> dict[Key, Stamp]:
-    if len(wanted) > WHOLE_TABLE:
-        rows = conn.execute("SELECT kind, key, wall, counter, machine FROM sync_stamps")
-        return {(k, key): Stamp(w, c, m) for k, key, w, c, m in rows if (k, key) in wanted}
-    found: dict[Key, Stamp] = {}
-    for kind, key in wanted:
-        row = conn.execute(
-            "SELECT wall, counter, machine FROM sync_stamps WHERE kind = ? AND key = ?",
-            (kind, key),
-        ).fetchone()
-        if row:
-            found[(kind, key)] = Stamp(*row)
-    return found
+def _winners(conn: sqlite3.Connection, best: dict[Key, Change]) -> None:
+    """Fill ``temp.sync_won`` with the changes later than the ones in force."""
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_incoming (kind TEXT, key TEXT, value TEXT, "
+        "wall INTEGER, counter INTEGER, machine TEXT, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.sync_incoming")
+    conn.execute("DROP TABLE IF EXISTS temp.sync_won")
+    conn.executemany(
+        "INSERT INTO temp.sync_incoming VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (c.kind, c.key, encode(c.value), c.stamp.wall, c.stamp.counter, c.stamp.machine)
+            for c in best.values()
+        ],
+    )
+    conn.execute(
+        "CREATE TEMP TABLE sync_won AS SELECT i.* FROM temp.sync_incoming i "
+        "LEFT JOIN sync_stamps s ON s.kind = i.kind AND s.key = i.key "
+        "WHERE s.key IS NULL OR (i.wall, i.counter, i.machine) > (s.wall, s.counter, s.machine)"
+    )
 
 
-def _apply(conn: sqlite3.Connection, winners: list[Change], merged: Merged) -> None:
+def _apply(conn: sqlite3.Connection, merged: Merged) -> None:
     for kind, column in zip(MARKS, ("read_at", "starred_at"), strict=True):
-        rows = [
-            (c.key, None if c.value is None else c.stamp.wall / 1000)
-            for c in winners
-            if c.kind == kind
-        ]
-        before = _marked(conn, column, [key for key, _ in rows])
-        conn.executemany(
-            f"INSERT INTO marks (key, {column}) VALUES (?, ?) "
+        (changed,) = conn.execute(
+            f"SELECT count(*) FROM temp.sync_won w LEFT JOIN marks m ON m.key = w.key "
+            f"WHERE w.kind = ? AND (m.{column} IS NOT NULL) != (w.value IS NOT NULL)",
+            (kind,),
+        ).fetchone()
+        merged.marks += changed
+        conn.execute(
+            f"INSERT INTO marks (key, {column}) SELECT key, "
+            f"CASE WHEN value IS NULL THEN NULL ELSE wall / 1000.0 END "
+            f"FROM temp.sync_won WHERE kind = ? "
             f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
-            rows,
+            (kind,),
         )
-        merged.marks += sum((key in before) != (stamp is not None) for key, stamp in rows)
-    for change in winners:
-        if change.kind == "view":
-            if change.value is None:
-                merged.views += conn.execute(
-                    "DELETE FROM views WHERE name = ?", (change.key,)
-                ).rowcount
-            else:
-                conn.execute(
-                    "INSERT INTO views (name, query, created) VALUES (?, ?, ?) "
-                    "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-                    (change.key, change.value["q"], change.value["t"]),
-                )
-                merged.views += 1
-        elif change.kind == "feed":
+    rows = conn.execute(
+        "SELECT kind, key, value, wall, counter, machine FROM temp.sync_won "
+        "WHERE kind IN ('view', 'feed')"
+    ).fetchall()
+    for kind, key, value, wall, counter, machine in rows:
+        change = Change(kind, key, decode(value), Stamp(wall, counter, machine))
+        if kind == "feed":
             merged.feeds.append(change)
-
-
-def _marked(conn: sqlite3.Connection, column: str, keys: list[str]) -> set[str]:
-    """Which of ``keys`` carry the mark now (to count only real changes)."""
-    if len(keys) > WHOLE_TABLE:
-        rows = conn.execute(f"SELECT key FROM marks WHERE {column} IS NOT NULL")
-        return {key for (key,) in rows}
-    found = set()
-    for key in keys:
-        row = conn.execute(f"SELECT 1 FROM marks WHERE key = ? AND {column} IS NOT NULL", (key,))
-        if row.fetchone():
-            found.add(key)
-    return found
+        elif change.value is None:
+            merged.views += conn.execute("DELETE FROM views WHERE name = ?", (key,)).rowcount
+        else:
+            conn.execute(
+                "INSERT INTO views (name, query, created) VALUES (?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
+                (key, change.value["q"], change.value["t"]),
+            )
+            merged.views += 1

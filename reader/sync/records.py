@@ -64,12 +64,32 @@ def header_line(machine: str, host: str) -> str:
     return orjson.dumps(record).decode("utf-8") + "\n"
 
 
+def parse_lines(lines: list[bytes]) -> list[Change | Header | None]:
+    """:func:`parse_line` of each line, the JSON of all of them read in one call when it can be.
+
+    One ``orjson.loads`` over the lines joined as an array is several times faster than
+    one call per line; any line that is not JSON makes it fail, and then each is read alone.
+    """
+    try:
+        records = orjson.loads(b"[" + b",".join(lines) + b"]")
+    except orjson.JSONDecodeError:
+        return [parse_line(line) for line in lines]
+    if len(records) != len(lines):  # a line holding "1,2" would read as two
+        return [parse_line(line) for line in lines]
+    return [from_record(record) for record in records]
+
+
 def parse_line(text: str | bytes) -> Change | Header | None:
     """The change (or header) a line holds; None when it is not one (the caller counts it)."""
     try:
         record = orjson.loads(text)
     except orjson.JSONDecodeError:  # also bytes that are not UTF-8, and nesting too deep
         return None
+    return from_record(record)
+
+
+def from_record(record: object) -> Change | Header | None:
+    """The change (or header) a line's JSON value is; None when it is not one."""
     if not isinstance(record, dict):
         return None
     if "k" not in record:
