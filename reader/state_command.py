@@ -108,7 +108,7 @@ def _summary(changes: list[Change]) -> str:
 def read_lines(file: Path) -> tuple[list[Change], int, int]:
     """The changes in ``file``, how many lines were unreadable and how many were headers."""
     from reader.sync.folder import MAX_FILE
-    from reader.sync.records import parse_line
+    from reader.sync.records import parse_lines
 
     try:
         if str(file) == "-":
@@ -122,10 +122,7 @@ def read_lines(file: Path) -> tuple[list[Change], int, int]:
         raise click.ClickException(f"{file} is larger than 256 MiB: not a file of marks")
     changes: list[Change] = []
     bad = headers = 0
-    for raw in data.split(b"\n"):
-        if not raw.strip():
-            continue
-        found = parse_line(raw)
+    for found in parse_lines([raw for raw in data.split(b"\n") if raw.strip()]):
         if isinstance(found, Change):
             changes.append(found)
         elif isinstance(found, Header):
