@@ -24,22 +24,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests" / "web"))
+from browser_driver import CATCH_TERMINAL  # noqa: E402  (the browser test's own init script)
+
 OUT = HERE / "browser.png"
 WINDOW = {"width": 1280, "height": 800}
 KEYS = ("j", "j", "f", "j")
 """Pressed once the list is drawn: the third article starred, the fourth highlighted."""
 
-CATCH_TERMINAL = """
-Object.defineProperty(Object.prototype, 'terminal', {
-  configurable: true,
-  set(value) {
-    if (value && value.buffer && value.buffer.active) { window.__terminal = value; }
-    Object.defineProperty(this, 'terminal',
-      {value, writable: true, configurable: true, enumerable: true});
-  },
-});
-"""
-"""Keeps the page's xterm.js terminal, to wait for text (as tests/web/browser_driver.py does)."""
 
 SHOWS = """(needle) => {
   const terminal = window.__terminal;

@@ -83,6 +83,14 @@ def two_machines(run_cli: RunCli, tmp_path: Path) -> tuple[Machine, Machine]:
     return pair
 
 
+def both_syncing(machines: tuple[Machine, Machine], tmp_path: Path) -> Path:
+    """Point both machines at one new sync folder (``sync --dir``); returns the folder."""
+    shared = tmp_path / "shared"
+    for machine in machines:
+        machine.ok("sync", "--dir", shared)
+    return shared
+
+
 def one_error_line(done: subprocess.CompletedProcess) -> str:
     assert done.returncode == 1, (done.stdout, done.stderr)
     lines = done.stderr.strip().splitlines()

@@ -210,7 +210,6 @@ class Merged:
     views: int = 0
     feeds: list[Change] = field(default_factory=list)
     """Winning feed changes: the caller applies them to config.toml."""
-    considered: int = 0
 
     @property
     def changed(self) -> int:
@@ -244,7 +243,7 @@ def merge(
     thousand marks compared and applied row by row in Python took seconds.
     """
     best = latest(changes)
-    merged = Merged(considered=len(best))
+    merged = Merged()
     conn.execute("BEGIN IMMEDIATE")
     try:
         if best:

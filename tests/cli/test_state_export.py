@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_machines import Machine, one_error_line, two_machines
+from cli_machines import Machine, both_syncing, one_error_line, two_machines
 from conftest import RunCli
 
 from reader.state import StateStore
@@ -135,9 +135,7 @@ def test_imported_marks_go_out_through_the_sync_folder(
     machines: tuple[Machine, Machine], tmp_path: Path
 ) -> None:
     a, b = machines
-    shared = tmp_path / "shared"
-    a.ok("sync", "--dir", shared)
-    b.ok("sync", "--dir", shared)
+    both_syncing(machines, tmp_path)
     mark = {"k": "star", "i": "https://example.com/ferries", "v": True, "w": 5, "c": 0}
     mark["m"] = "abcdef123456"
     path = tmp_path / "handed-over.jsonl"

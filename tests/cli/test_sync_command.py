@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_machines import Machine, one_error_line, two_machines
+from cli_machines import Machine, both_syncing, one_error_line, two_machines
 from conftest import RunCli
 
 HOST_LINE = '{"machine":"abcdef123456","host":"desk","app":"newsreader","format":1}\n'
@@ -26,9 +26,7 @@ def test_marks_made_on_each_machine_converge_through_the_folder(
     machines: tuple[Machine, Machine], tmp_path: Path
 ) -> None:
     a, b = machines
-    shared = tmp_path / "shared"
-    a.ok("sync", "--dir", shared)
-    b.ok("sync", "--dir", shared)
+    shared = both_syncing(machines, tmp_path)
     marked = a.ok("mark", "read", "topic:AI")
     assert marked.stderr == ""
     # The mark went out with the command itself: A's files in the folder hold it already.
@@ -52,9 +50,7 @@ def test_a_feed_added_on_one_machine_is_subscribed_on_the_other(
     machines: tuple[Machine, Machine], tmp_path: Path
 ) -> None:
     a, b = machines
-    shared = tmp_path / "shared"
-    a.ok("sync", "--dir", shared)
-    b.ok("sync", "--dir", shared)
+    both_syncing(machines, tmp_path)
     a.ok("feeds", "add", "https://news.example/feed.xml", "--no-check", "--name", "News")
     pulled = b.ok("sync")
     assert "subscribed to https://news.example/feed.xml" in pulled.stdout
