@@ -153,6 +153,28 @@ def test_word_matches_combine_with_qualifiers(matches) -> None:
     assert Rows(rows).filtered(parse_query(""), None, Marks()) is rows
 
 
+def test_kept_masks_answer_like_fresh_ones_and_marks_are_read_at_every_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long list keeps the masks of qualifiers that ignore marks; ``is:`` reads the marks
+    as they are now, so marking an article changes the next key's rows."""
+    monkeypatch.setattr("reader.filtering.KEEP_MASKS_FROM", 0)
+    rows = _entries(8)
+    ordered = Rows(rows)
+    text = "quality:>40 is:unread"
+    unread = ordered.filtered(parse_query(text), None, Marks())
+    assert ("quality", (">", 40)) in ordered._masks and not any(
+        name == "is" for name, _ in ordered._masks
+    )
+    read = {entry_key(e) for e in unread[:5]}
+    assert unread[:5] and ordered.filtered(parse_query(text), None, Marks(read)) == unread[5:]
+    for typed in QUERIES + [f"quality:>{n}" for n in range(10)]:  # more than are kept
+        query = parse_query(typed)
+        expected = Rows(rows).filtered(query, None, Marks(read))
+        assert ordered.filtered(query, None, Marks(read)) == expected, typed
+    assert len(ordered._masks) <= 4
+
+
 EAGER = {"id", "key", "quality", "published"}
 
 
@@ -175,11 +197,14 @@ def test_a_reversed_order_takes_flipped_columns_that_match_fresh_ones(key: SortK
     collection = Collection(list(rows))
     collection.warm(key)
     backward = collection._rows(key, True)
-    assert {column.name for column in backward._made} == EAGER  # derived, not made on use
+    assert not backward._made  # nothing flipped before a search asks for it
+    forward = collection._rows(key)
+    made = dict(forward._made)
     fresh = Rows(backward.entries)
     fresh.prepare()
     for column, values in fresh._made.items():
-        assert [str(v) for v in backward._made[column]] == [str(v) for v in values], column.name
+        assert [str(v) for v in backward.column(column)] == [str(v) for v in values], column.name
+    assert all(forward._made[column] is made[column] for column in made)  # flipped, not made
     read = {e.url or e.path for e in rows[::2]}
     expected = [
         e
