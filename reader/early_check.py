@@ -1,13 +1,15 @@
-"""The file check of a warm start, begun before the rest of the program is imported.
+"""The file check of a warm start or ``newsreader list``, begun before the program is imported.
 
 On a big cache, walking every file to compare it with the index is the
-longest step of a start (a few tenths of a second at 100,000 files). It
-needs only the cache folder, which the command line names: the entry point
+longest step of a start (a few tenths of a second at 100,000 files), and of
+``list``, which must answer from an index that matches the files. It needs
+only the cache folder, which the command line names: the entry point
 (:mod:`reader.launch`) calls :func:`begin` before importing click, Textual
-and the reader's own modules, and the reader :func:`claim`\\ s the helper once it
-has opened the index. The helper walks meanwhile, but reads the index only
-when claimed, since opening it may rebuild it. Only the standard library,
-:mod:`reader.paths` and :mod:`reader.filecheck` are imported here. No Textual.
+and the reader's own modules, and the reader or ``list`` :func:`claim`\\ s the
+helper once it has opened the index. The helper walks meanwhile, but reads the
+index only when claimed, since opening it may rebuild it. Only the standard
+library, :mod:`reader.paths` and :mod:`reader.filecheck` are imported here.
+No Textual.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ _started: tuple[str, str, filecheck.PendingDiff] | None = None
 """The cache, the index file and the helper that :func:`begin` started, until claimed."""
 
 
-def reader_cache(args: list[str]) -> Path | None:
-    """The cache folder when the command line ``args`` open the reader, else None.
+def checked_cache(args: list[str]) -> Path | None:
+    """The cache folder when the command line ``args`` open the reader or run ``list``, else
+    None.
 
-    The reader opens when nothing but ``--cache-dir`` is given; anything else
-    (a command, ``--help``) runs no file check, or not this early.
+    The reader opens when nothing but ``--cache-dir`` is given; ``list`` with any of its
+    options but ``--help``. Anything else (another command, ``--help``) runs no file check,
+    or not this early.
     """
     value: str | None = None
     given = iter(args)
@@ -36,18 +40,24 @@ def reader_cache(args: list[str]) -> Path | None:
                 return None
         elif arg.startswith("--cache-dir="):
             value = arg.partition("=")[2]
+        elif arg == "list" and not HELP.intersection(given):
+            break
         else:
             return None
     return resolve(value or None).cache
 
 
+HELP = frozenset({"--help", "-h"})
+"""What asks ``list`` for its help instead of the articles."""
+
+
 def begin(args: list[str]) -> None:
-    """Start the file check in a helper process when ``args`` open the reader on a cache that
-    has an index (a first start has nothing to compare with). Never raises: the reader starts
-    its own check when this one is not there."""
+    """Start the file check in a helper process when ``args`` open the reader or run ``list``
+    on a cache that has an index (a first start has nothing to compare with). Never raises:
+    the reader or ``list`` walks the files itself when this check is not there."""
     global _started
     try:
-        cache = reader_cache(args)
+        cache = checked_cache(args)
         if cache is None:
             return
         index = resolve(cache).index_path

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from reader import early_check
 from reader.entry import Entry, topics_of
 from reader.formatting import fit
 
 if TYPE_CHECKING:
     from reader.collection import Collection
     from reader.config.list_settings import ListSettings
+    from reader.filecheck import PendingDiff
     from reader.library import Source
-    from reader.list_check import EarlyCheck
 
 
 def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
@@ -34,21 +35,25 @@ def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
     return list_settings.group_duplicates if flag is None else flag
 
 
-def scan_checked(source: Source, early: EarlyCheck | None) -> bool:
+def scan_checked(source: Source, early: PendingDiff | None) -> bool:
     """Bring the index up to date with the files, as every command does; whether any changed.
 
-    The comparison of 100,000 files with the index takes longer than reading the rows: it was
-    started first, in a helper on the other core (:mod:`reader.list_check`), and is taken
-    here when it fits the index opened since; else (and when the helper failed) the files are
+    The comparison of 100,000 files with the index takes longer than reading the rows: the
+    entry point started it first, in a helper on the other core (:mod:`reader.early_check`),
+    and its answer is taken here; when there is none (or the helper failed), the files are
     walked here.
     """
     import sqlite3
 
     from reader.cli import _Progress
     from reader.index_db import describe
-    from reader.list_check import answer
 
-    diff = None if early is None else answer(early, source.index)
+    diff = None
+    if early is not None:
+        try:
+            diff = early.result()
+        except RuntimeError:
+            pass  # walked below
     progress = _Progress("Indexing")
     try:
         result = source.scan_index(progress, diff)
@@ -199,12 +204,8 @@ def list_command(
     import sqlite3
 
     from reader.cli import STATE_WAIT, _locations, _storage_warning
-    from reader.list_check import start_early
 
     locations = _locations(ctx)
-    early = start_early(locations.cache)  # first: the walk of the files runs beside all below
-    if early is not None:
-        ctx.call_on_close(early.cancel)  # once answered, a no-op
     from reader.config import load_config
     from reader.library import SortKey, Source
     from reader.list_rows import listed
@@ -232,6 +233,10 @@ def list_command(
     grouped = grouping_wanted(group, settings.list)
     key, marks = SortKey(sort), (read, starred)
     source_used = Source(locations, () if show_hidden else settings.hide)
+    # The entry point's helper has walked the files meanwhile; now the index is open it reads it.
+    early = early_check.claim(source_used.root, source_used.index.db_path)
+    if early is not None:
+        ctx.call_on_close(early.cancel)  # once answered, a no-op
     lines = None
     try:  # the rows are read and formatted while the files are compared with the index
         quick = listed(source_used, key, reverse, query, marks, grouped, limit)

@@ -1,8 +1,9 @@
 """``newsreader list`` starts its file check first, and answers once the files are checked.
 
-The check (:mod:`reader.list_check`) reads the index file before the command
-opens it: its answer is used only when it still fits the index opened, and
-every change to the files before the command shows in its output.
+The entry point begins the check before the imports (:mod:`reader.early_check`);
+the helper reads the index only once ``list`` has opened it (and perhaps
+rebuilt it), and every change to the files before the command shows in its
+output.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ import click
 import pytest
 from conftest import RunCli, imported_modules, write_article
 
-from reader.filecheck import FileDiff, FileInfo
-from reader.index import Index, index_path_for
+from reader.index import index_path_for
 from reader.library import Source
-from reader.list_check import EarlyCheck, answer, start_early
 from reader.list_command import path_text
 from reader.paths import Locations, resolve
 
@@ -78,53 +77,22 @@ def _source(cache: Path) -> Source:
     return Source(Locations(cache, resolve().config, resolve().data))
 
 
-class _Answered:
-    """A finished helper's :class:`reader.filecheck.PendingDiff`, answering ``diff``."""
+def test_list_claims_the_check_the_entry_point_began(indexed: Path, monkeypatch) -> None:
+    """The helper ``begin`` started answers ``list``: its files are not walked twice."""
+    from reader import early_check, list_command
 
-    def __init__(self, diff: FileDiff) -> None:
-        self.diff = diff
-        self.cancelled = False
-
-    def result(self, timeout: float | None = None) -> FileDiff:
-        return self.diff
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-def test_an_answer_that_does_not_fit_the_index_is_dropped(indexed: Path) -> None:
+    walks = []
+    monkeypatch.setattr("reader.index.compare", lambda *args: walks.append(args))
+    (indexed / "f1" / "a04.md").unlink()
+    early_check.begin(["--cache-dir", str(indexed), "list"])
     source = _source(indexed)
-    source.scan_index()
-    db = index_path_for(indexed)
-    fits = FileDiff([], [], 12)
-    assert answer(EarlyCheck(indexed, db, _Answered(fits)), source.index) == fits
-    new = FileDiff([FileInfo("f0/x.md", 1, 1, None)], [], 13)  # a new file: 12 indexed
-    assert answer(EarlyCheck(indexed, db, _Answered(new)), source.index) == new
-    gone = FileDiff([], ["f0/a00.md"], 11)
-    assert answer(EarlyCheck(indexed, db, _Answered(gone)), source.index) == gone
-    # Made against 20 indexed files (or an index emptied since): the files are walked again.
-    for stale in (FileDiff([], [], 20), FileDiff([], [], 5), FileDiff([], ["x.md"], 12)):
-        assert answer(EarlyCheck(indexed, db, _Answered(stale)), source.index) is None
-    other = _Answered(fits)  # another index file than the one opened: the helper is stopped
-    assert answer(EarlyCheck(indexed, db.with_name("other.sqlite3"), other), source.index) is None
-    assert other.cancelled
-
-
-def test_the_early_check_compares_the_files_with_the_index_file(indexed: Path) -> None:
-    assert start_early(indexed / "nowhere") is None
-    early = start_early(indexed)
-    assert early is not None
-    index = Index(indexed, index_path_for(indexed))
     try:
-        diff = answer(early, index)
+        pending = early_check.claim(source.root, source.index.db_path)
+        assert pending is not None
+        assert list_command.scan_checked(source, pending)  # the removed file was seen
+        assert source.index.count() == 11 and not walks
     finally:
-        index.close()
-    assert diff is not None and diff.changed == [] and diff.gone == [] and diff.seen == 12
-
-
-def test_no_early_check_before_the_first_index(cache: Path) -> None:
-    write_article(cache, "a.md", "Body.", title="One")
-    assert start_early(cache) is None  # the first index walks the files anyway
+        source.index.close()
 
 
 def test_printed_paths_are_the_sources(indexed: Path) -> None:
@@ -136,7 +104,7 @@ def test_printed_paths_are_the_sources(indexed: Path) -> None:
 
 def test_list_imports_no_other_command(run_cli: RunCli, indexed: Path) -> None:
     imported = imported_modules(run_cli, "--cache-dir", indexed, "list", "--limit", "1")
-    assert "reader.list_check" in imported
+    assert "reader.early_check" in imported
     for other in ("reader.feeds.commands", "reader.fulltext.commands", "reader.captions"):
         assert other not in imported
 

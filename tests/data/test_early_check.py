@@ -29,13 +29,23 @@ def nothing_left_started():
         started[2].cancel()
 
 
-def test_only_a_command_line_that_opens_the_reader_names_a_cache(tmp_path):
+def test_only_a_command_line_that_opens_the_reader_or_lists_names_a_cache(tmp_path):
     folder = str(tmp_path)
-    assert early_check.reader_cache(["--cache-dir", folder]) == tmp_path
-    assert early_check.reader_cache([f"--cache-dir={folder}"]) == tmp_path
-    assert early_check.reader_cache([]) == resolve(None).cache
-    for args in (["list"], ["--cache-dir", folder, "list"], ["--cache-dir"], ["-h"], ["-V"]):
-        assert early_check.reader_cache(args) is None, args
+    assert early_check.checked_cache(["--cache-dir", folder]) == tmp_path
+    assert early_check.checked_cache([f"--cache-dir={folder}"]) == tmp_path
+    assert early_check.checked_cache([]) == resolve(None).cache
+    assert early_check.checked_cache(["--cache-dir", folder, "list"]) == tmp_path
+    assert early_check.checked_cache(["list", "--limit", "5", "ai"]) == resolve(None).cache
+    for args in (
+        ["--cache-dir", folder, "list", "--help"],
+        ["list", "ai", "-h"],
+        ["--cache-dir", folder, "feeds"],
+        ["related", "x"],
+        ["--cache-dir"],
+        ["-h"],
+        ["-V"],
+    ):
+        assert early_check.checked_cache(args) is None, args
 
 
 def test_a_check_begun_early_answers_as_one_started_after_the_index_opened(cache):
