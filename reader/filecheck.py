@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 if __package__:
-    from reader import atomic, safe_open
-else:  # run alone as the helper script (no ``reader`` package): load the two siblings by path
+    from reader import atomic, safe_open, walk_parts
+else:  # run alone as the helper script (no ``reader`` package): load its siblings by path
     import importlib.util
     from types import ModuleType
 
@@ -38,7 +38,14 @@ else:  # run alone as the helper script (no ``reader`` package): load the two si
         spec.loader.exec_module(module)
         return module
 
-    atomic, safe_open = _sibling("atomic"), _sibling("safe_open")
+    atomic, safe_open, walk_parts = (
+        _sibling("atomic"),
+        _sibling("safe_open"),
+        _sibling("walk_parts"),
+    )
+
+Part = tuple[str, str] | None
+"""The top-level names one helper takes (see :mod:`reader.walk_parts`); None: all."""
 
 
 class FileInfo(NamedTuple):
@@ -64,6 +71,8 @@ class FileDiff(NamedTuple):
 
 
 BAD_NAME = "file name is not valid UTF-8 (rename the file to read it)"
+UNREADABLE_FOLDER = "cannot read this folder"
+"""The start of a skip row's reason for a folder the walk could not list."""
 
 
 def _is_utf8(name: str) -> bool:
@@ -75,8 +84,9 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
-def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
-    """Yield the fields of a :class:`FileInfo` for every ``*.md`` below ``root``.
+def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, str | None]]:
+    """Yield the fields of a :class:`FileInfo` for every ``*.md`` below ``root`` (with ``part``,
+    below the top-level names in that range, see :mod:`reader.walk_parts`).
 
     Plain tuples: 100,000 of them are made on a warm start, and only the few
     that changed become :class:`FileInfo` (in :func:`compare`).
@@ -99,12 +109,14 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
+            if part is not None and folder == top:
+                entries = [entry for entry in entries if walk_parts.in_part(entry, part)]
         except OSError as exc:
             if (
                 folder != top
             ):  # a sub-folder the user cannot read: say so rather than skip it silently
                 rel = folder[cut:] if os.sep == "/" else folder[cut:].replace(os.sep, "/")
-                yield rel, 0, 0, f"cannot read this folder: {exc.strerror or exc}"
+                yield rel, 0, 0, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"
             continue
         for entry in entries:
             name = entry.name
@@ -142,28 +154,51 @@ def walk(root: Path | str) -> Iterator[tuple[str, int, int, str | None]]:
             yield rel, info.st_size, info.st_mtime_ns, None
 
 
-KNOWN_QUERY = (
-    "SELECT json_group_array(path), json_group_array(size), json_group_array(mtime_ns)"
-    " FROM (SELECT path, size, mtime_ns FROM articles"
-    " UNION ALL SELECT path, size, mtime_ns FROM skipped)"
+FOLDER_KEY = (
+    "CASE WHEN instr(path, '/') = 0 AND (reason = 'is a directory'"
+    " OR reason LIKE 'cannot read this folder%') THEN path || '/' ELSE path END"
 )
+"""How a skip row sorts among top-level names: a folder (named ``x.md``, or unreadable) as
+``x.md/``, where the walk of its half finds it (see :func:`reader.walk_parts.key_of`)."""
 
 
-def known_files(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
-    """What the index last saw of each file: path -> (size, mtime).
+def _known_rows(part: Part) -> tuple[str, tuple[str, ...]]:
+    """The query of every indexed file's (path, size, mtime), in ``part`` only when given."""
+    if part is None:
+        return "SELECT path, size, mtime_ns FROM articles UNION ALL " + _SKIPS, ()
+    bounds = tuple(bound for bound in part if bound)
+    low, high = part
+
+    def within(key: str) -> str:
+        conditions = [c for c, bound in ((f"{key} >= ?", low), (f"{key} < ?", high)) if bound]
+        return " WHERE " + " AND ".join(conditions)
+
+    query = (
+        f"SELECT path, size, mtime_ns FROM articles{within('path')}"
+        f" UNION ALL {_SKIPS}{within(FOLDER_KEY)}"
+    )
+    return query, bounds * 2
+
+
+_SKIPS = "SELECT path, size, mtime_ns FROM skipped"
+
+
+def known_files(conn: sqlite3.Connection, part: Part = None) -> dict[str, tuple[int, int]]:
+    """What the index last saw of each file (in ``part``): path -> (size, mtime).
 
     Read as one JSON array per column, built by SQLite and decoded in C:
     fetched row by row, 100,000 rows took longer than walking their files.
     """
+    rows, bounds = _known_rows(part)
     try:
-        row = conn.execute(KNOWN_QUERY).fetchone()
+        row = conn.execute(
+            "SELECT json_group_array(path), json_group_array(size),"
+            f" json_group_array(mtime_ns) FROM ({rows})",
+            bounds,
+        ).fetchone()
         paths, sizes, mtimes = (json.loads(column) for column in row)
     except (sqlite3.OperationalError, ValueError, TypeError):  # an SQLite without JSON
-        rows = conn.execute(
-            "SELECT path, size, mtime_ns FROM articles"
-            " UNION ALL SELECT path, size, mtime_ns FROM skipped"
-        )
-        return {path: (size, mtime) for path, size, mtime in rows}
+        return {path: (size, mtime) for path, size, mtime in conn.execute(rows, bounds)}
     return dict(zip(paths, zip(sizes, mtimes)))
 
 
@@ -202,12 +237,34 @@ def compare_files(
     return FileDiff(changed, list(remaining), seen)
 
 
+def joined(first: FileDiff, second: FileDiff) -> FileDiff:
+    """The answers of two helpers that each checked a part of the cache, as one.
+
+    An indexed path is looked for in one part and found in the other only when its name is not
+    valid UTF-8 (see :mod:`reader.walk_parts`): it is then changed, not gone.
+    """
+    changed = first.changed + second.changed
+    found = {info.path for info in changed}
+    gone = [path for path in first.gone + second.gone if path not in found]
+    return FileDiff(changed, gone, first.seen + second.seen)
+
+
+def decoded(out: bytes) -> FileDiff:
+    """A helper's answer read back from its JSON (raises ValueError or TypeError)."""
+    changed, gone, seen = json.loads(out)
+    # JSON knows only lists: the named tuples are made again here.
+    return FileDiff(list(map(FileInfo._make, changed)), list(gone), int(seen))
+
+
 class Unwanted(Exception):
     """The reader did not claim a file check it started early (see :func:`start`)."""
 
 
-def diff_files(root: str, db_path: str, told: Callable[[], bool] | None = None) -> FileDiff:
-    """:func:`compare` on its own read-only connection to the index file at ``db_path``.
+def diff_files(
+    root: str, db_path: str, told: Callable[[], bool] | None = None, part: Part = None
+) -> FileDiff:
+    """:func:`compare` on its own read-only connection to the index file at ``db_path`` (the
+    files in ``part`` of the cache only, when given).
 
     The walk (system calls, mostly) and the read of the index (in SQLite and
     the C JSON decoder) overlap, in a thread each. With ``told``, the index
@@ -223,7 +280,7 @@ def diff_files(root: str, db_path: str, told: Callable[[], bool] | None = None) 
                 raise Unwanted("the reader did not claim the file check")
             conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
             try:
-                index.append((known_files(conn), problems_of(conn)))
+                index.append((known_files(conn, part), problems_of(conn)))
             finally:
                 conn.close()
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
@@ -231,7 +288,7 @@ def diff_files(root: str, db_path: str, told: Callable[[], bool] | None = None) 
 
     reading = threading.Thread(target=read, name="newsreader-index-read", daemon=True)
     reading.start()
-    files = walk(root) if os.path.isdir(root) else iter(())
+    files = walk(root, part) if os.path.isdir(root) else iter(())
     walked = []  # what is found before the index is in: compared as soon as it is
     for found in files:
         walked.append(found)
@@ -298,9 +355,7 @@ class PendingDiff:
         if self._process.returncode != 0:
             return RuntimeError(f"the file check exited with {self._process.returncode}")
         try:
-            changed, gone, seen = json.loads(out)
-            # JSON knows only lists: the named tuples are made again here.
-            return FileDiff(list(map(FileInfo._make, changed)), list(gone), int(seen))
+            return decoded(out)
         except (ValueError, TypeError) as exc:
             return RuntimeError(f"the file check answered nonsense: {exc}")
 
@@ -339,12 +394,19 @@ def start(root: str, db_path: str, wait: bool = False) -> PendingDiff | None:
     reads the index only once :meth:`PendingDiff.claim` says the reader has
     opened it (see :mod:`reader.early_check`).
     """
+    process = _helper(root, db_path, wait)
+    return None if process is None else PendingDiff(process)
+
+
+def _helper(root: str, db_path: str, wait: bool, *flags: str) -> subprocess.Popen[bytes] | None:
+    """This file run as a helper script on ``root``, watching this process; None when it
+    cannot be started."""
     script = Path(__file__)
     if not sys.executable or not script.is_file():
         return None
-    command = [sys.executable, "-I", "-S", str(script), root, db_path, str(os.getpid())]
+    command = [sys.executable, "-I", "-S", str(script), root, db_path, str(os.getpid()), *flags]
     try:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             [*command, WAIT_FLAG] if wait else command,
             stdin=subprocess.PIPE if wait else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -352,7 +414,6 @@ def start(root: str, db_path: str, wait: bool = False) -> PendingDiff | None:
         )
     except OSError:
         return None
-    return PendingDiff(process)
 
 
 WAIT_FLAG = "--wait"
@@ -361,24 +422,67 @@ GO = b"go\n"
 """What the reader writes to a waiting helper once the index is open (anything else: stop)."""
 
 
+FROM_FLAG = "--from="
+"""The helper's option: check only the top-level names from this one on (the second half)."""
+
+
 def _main(argv: list[str]) -> int:
-    wait = argv[-1:] == [WAIT_FLAG]
-    argv = argv[:-1] if wait else argv
+    flags = set()
+    while argv and (argv[-1] == WAIT_FLAG or argv[-1].startswith(FROM_FLAG)):
+        flags.add(argv.pop())
     if len(argv) not in (2, 3):
-        print(
-            f"usage: filecheck.py CACHE_DIR INDEX_FILE [PARENT_PID [{WAIT_FLAG}]]", file=sys.stderr
-        )
+        usage = f"CACHE_DIR INDEX_FILE [PARENT_PID [{FROM_FLAG}NAME] [{WAIT_FLAG}]]"
+        print(f"usage: filecheck.py {usage}", file=sys.stderr)
         return 2
     if len(argv) == 3:
         exit_with_parent(int(argv[2]))
-    told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
+    root, db_path, wait = argv[0], argv[1], WAIT_FLAG in flags
+    low = next((flag[len(FROM_FLAG) :] for flag in flags if flag.startswith(FROM_FLAG)), None)
     try:
-        changed, gone, seen = diff_files(argv[0], argv[1], told)
+        if low is not None:  # the second half, for the helper that started this one
+            told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
+            diff = diff_files(root, db_path, told, (low, ""))
+        else:
+            diff = _in_halves(root, db_path, wait)
     except Unwanted:
         return 3
     # ASCII only (JSON escapes): names arrive intact whatever encoding the locale gives stdout.
-    json.dump([changed, gone, seen], sys.stdout, separators=(",", ":"))
+    json.dump(list(diff), sys.stdout, separators=(",", ":"))
     return 0
+
+
+def _in_halves(root: str, db_path: str, wait: bool) -> FileDiff:
+    """The whole check: on a big cache, the second half by a helper this one starts (which is
+    told to go when this one is), the first half here (see :mod:`reader.walk_parts`)."""
+    cut = walk_parts.cut_point(root, db_path) if os.path.isdir(root) else None
+    partner = None if cut is None else _helper(root, db_path, wait, FROM_FLAG + cut)
+
+    def tell_partner(line: bytes) -> None:
+        if partner is not None and partner.stdin is not None:
+            stdin, partner.stdin = partner.stdin, None  # communicate() below must not touch it
+            with contextlib.suppress(OSError):
+                stdin.write(line)  # anything but GO (or nothing) stops it
+                stdin.close()
+
+    def told() -> bool:
+        line = sys.stdin.buffer.readline()
+        tell_partner(line)
+        return line == GO
+
+    try:
+        part = None if cut is None else ("", cut)
+        first = diff_files(root, db_path, told if wait else None, part)
+    finally:
+        tell_partner(b"")
+    if partner is None or cut is None:
+        return first
+    out, _ = partner.communicate()
+    try:
+        if partner.returncode == 0:
+            return joined(first, decoded(out))
+    except (ValueError, TypeError):
+        pass
+    return joined(first, diff_files(root, db_path, None, (cut, "")))  # the helper failed
 
 
 if __name__ == "__main__":

@@ -128,8 +128,8 @@ def test_diff_files_reads_the_index_beside_the_walk_with_the_same_answer(cache, 
     walked = [0]
     real_walk = filecheck.walk
 
-    def counting_walk(root):
-        for found in real_walk(root):
+    def counting_walk(root, part=None):
+        for found in real_walk(root, part):
             walked[0] += 1
             yield found
 
