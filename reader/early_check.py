@@ -15,6 +15,7 @@ No Textual.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from reader import filecheck
 from reader.paths import resolve
@@ -23,7 +24,16 @@ _started: tuple[str, str, filecheck.PendingDiff] | None = None
 """The cache, the index file and the helper that :func:`begin` started, until claimed."""
 
 
-def checked_cache(args: list[str]) -> Path | None:
+class Checked(NamedTuple):
+    """What a command line that gets an early check checks."""
+
+    cache: Path
+    listing: bool
+    """``newsreader list``, which waits for the answer: the check then takes both cores (see
+    :mod:`reader.walk_parts`). The reader's own start needs one of them."""
+
+
+def checked_cache(args: list[str]) -> Checked | None:
     """The cache folder when the command line ``args`` open the reader or run ``list``, else
     None.
 
@@ -32,6 +42,7 @@ def checked_cache(args: list[str]) -> Path | None:
     or not this early.
     """
     value: str | None = None
+    listing = False
     given = iter(args)
     for arg in given:
         if arg == "--cache-dir":
@@ -41,10 +52,10 @@ def checked_cache(args: list[str]) -> Path | None:
         elif arg.startswith("--cache-dir="):
             value = arg.partition("=")[2]
         elif arg == "list" and not HELP.intersection(given):
-            break
+            listing = True
         else:
             return None
-    return resolve(value or None).cache
+    return Checked(resolve(value or None).cache, listing)
 
 
 HELP = frozenset({"--help", "-h"})
@@ -57,13 +68,14 @@ def begin(args: list[str]) -> None:
     the reader or ``list`` walks the files itself when this check is not there."""
     global _started
     try:
-        cache = checked_cache(args)
-        if cache is None:
+        checked = checked_cache(args)
+        if checked is None:
             return
+        cache = checked.cache
         index = resolve(cache).index_path
         if not index.is_file():
             return
-        pending = filecheck.start(str(cache), str(index), wait=True)
+        pending = filecheck.start(str(cache), str(index), wait=True, halves=checked.listing)
     except (OSError, ValueError):
         return
     if pending is not None:

@@ -384,7 +384,7 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def start(root: str, db_path: str, wait: bool = False) -> PendingDiff | None:
+def start(root: str, db_path: str, wait: bool = False, halves: bool = False) -> PendingDiff | None:
     """Run :func:`diff_files` in a helper process; None when none can be started.
 
     The helper runs this file as a script in isolated mode without ``site``:
@@ -392,9 +392,10 @@ def start(root: str, db_path: str, wait: bool = False) -> PendingDiff | None:
     milliseconds after it starts. Its answer comes back as JSON on a pipe. It
     exits by itself when the reader dies. With ``wait`` it walks at once but
     reads the index only once :meth:`PendingDiff.claim` says the reader has
-    opened it (see :mod:`reader.early_check`).
+    opened it (see :mod:`reader.early_check`). With ``halves``, a big cache is checked by two
+    helpers, one per core (see :mod:`reader.walk_parts`): for a caller that only waits.
     """
-    process = _helper(root, db_path, wait)
+    process = _helper(root, db_path, wait, *([HALVES_FLAG] if halves else []))
     return None if process is None else PendingDiff(process)
 
 
@@ -424,26 +425,28 @@ GO = b"go\n"
 
 FROM_FLAG = "--from="
 """The helper's option: check only the top-level names from this one on (the second half)."""
+HALVES_FLAG = "--halves"
+"""The helper's option: check a big cache in two halves (see :func:`start`)."""
 
 
 def _main(argv: list[str]) -> int:
     flags = set()
-    while argv and (argv[-1] == WAIT_FLAG or argv[-1].startswith(FROM_FLAG)):
+    while argv and (argv[-1] in (WAIT_FLAG, HALVES_FLAG) or argv[-1].startswith(FROM_FLAG)):
         flags.add(argv.pop())
     if len(argv) not in (2, 3):
-        usage = f"CACHE_DIR INDEX_FILE [PARENT_PID [{FROM_FLAG}NAME] [{WAIT_FLAG}]]"
+        usage = f"CACHE_DIR INDEX_FILE [PARENT_PID [{HALVES_FLAG}|{FROM_FLAG}NAME] [{WAIT_FLAG}]]"
         print(f"usage: filecheck.py {usage}", file=sys.stderr)
         return 2
     if len(argv) == 3:
         exit_with_parent(int(argv[2]))
     root, db_path, wait = argv[0], argv[1], WAIT_FLAG in flags
     low = next((flag[len(FROM_FLAG) :] for flag in flags if flag.startswith(FROM_FLAG)), None)
+    told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
     try:
-        if low is not None:  # the second half, for the helper that started this one
-            told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
-            diff = diff_files(root, db_path, told, (low, ""))
-        else:
+        if HALVES_FLAG in flags:
             diff = _in_halves(root, db_path, wait)
+        else:  # all, or the second half for the helper that started this one
+            diff = diff_files(root, db_path, told, None if low is None else (low, ""))
     except Unwanted:
         return 3
     # ASCII only (JSON escapes): names arrive intact whatever encoding the locale gives stdout.

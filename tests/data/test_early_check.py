@@ -31,11 +31,12 @@ def nothing_left_started():
 
 def test_only_a_command_line_that_opens_the_reader_or_lists_names_a_cache(tmp_path):
     folder = str(tmp_path)
-    assert early_check.checked_cache(["--cache-dir", folder]) == tmp_path
-    assert early_check.checked_cache([f"--cache-dir={folder}"]) == tmp_path
-    assert early_check.checked_cache([]) == resolve(None).cache
-    assert early_check.checked_cache(["--cache-dir", folder, "list"]) == tmp_path
-    assert early_check.checked_cache(["list", "--limit", "5", "ai"]) == resolve(None).cache
+    reader = early_check.Checked(tmp_path, listing=False)
+    assert early_check.checked_cache(["--cache-dir", folder]) == reader
+    assert early_check.checked_cache([f"--cache-dir={folder}"]) == reader
+    assert early_check.checked_cache([]) == (resolve(None).cache, False)
+    assert early_check.checked_cache(["--cache-dir", folder, "list"]) == (tmp_path, True)
+    assert early_check.checked_cache(["list", "--limit", "5", "ai"]) == (resolve(None).cache, True)
     for args in (
         ["--cache-dir", folder, "list", "--help"],
         ["list", "ai", "-h"],

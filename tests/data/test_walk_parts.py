@@ -14,7 +14,15 @@ import pytest
 from test_index_diff import _article, _open_index, _populate, _sorted_diff
 
 from reader import filecheck, walk_parts
-from reader.filecheck import FROM_FLAG, GO, WAIT_FLAG, FileDiff, FileInfo, compare
+from reader.filecheck import (
+    FROM_FLAG,
+    GO,
+    HALVES_FLAG,
+    WAIT_FLAG,
+    FileDiff,
+    FileInfo,
+    compare,
+)
 
 NEAR_THE_CUT = ["m", "m.md", "m-a", "m0", "m.", "mm", "l", "n", "é", "z"]
 """Top-level folders and files whose names sort next to each other (``m-a/`` before ``m/``,
@@ -115,8 +123,10 @@ def test_a_helper_in_halves_answers_through_the_entry_it_always_had(cache, tmp_p
     index.close()
     assert os.path.getsize(db) >= walk_parts.SPLIT_FROM_BYTES
     command = [filecheck.sys.executable, "-I", "-S", filecheck.__file__, str(cache), db]
-    plain = subprocess.run(command, capture_output=True, timeout=60, check=True)
-    assert _sorted_diff(filecheck.decoded(plain.stdout)) == _sorted_diff(expected)
+    for flags in ([], [HALVES_FLAG]):  # one helper (the reader's start), or two (list)
+        plain = subprocess.run([*command, *flags], capture_output=True, timeout=60, check=True)
+        assert _sorted_diff(filecheck.decoded(plain.stdout)) == _sorted_diff(expected)
+    command.append(HALVES_FLAG)
     # Started early (the reader's way), it waits to be told, and tells its partner.
     told = subprocess.run(
         [*command, WAIT_FLAG], input=GO, capture_output=True, timeout=60, check=True
