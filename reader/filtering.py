@@ -136,10 +136,9 @@ class Rows:
         mask = self._masks.get((name, value)) if kept else None
         if mask is None:
             mask = _packed(qualifier.mask(value, self.column(qualifier.column), marks))
-            if kept:
-                if len(self._masks) >= MASKS_KEPT:
-                    self._masks.pop(next(iter(self._masks)))
-                self._masks[(name, value)] = mask
+            if kept:  # a new dict swapped in: a worker's count may filter these rows too
+                latest = list(self._masks.items())[1 - MASKS_KEPT :]
+                self._masks = dict([*latest, ((name, value), mask)])
         return mask
 
 
