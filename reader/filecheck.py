@@ -174,7 +174,9 @@ def _known_rows(part: Part) -> tuple[str, tuple[str, ...]]:
         return " WHERE " + " AND ".join(conditions)
 
     query = (
-        f"SELECT path, size, mtime_ns FROM articles{within('path')}"
+        # ``+path``: read in the table's order, not through the path index (a lookup per row,
+        # twice as slow for half a million rows).
+        f"SELECT path, size, mtime_ns FROM articles{within('+path')}"
         f" UNION ALL {_SKIPS}{within(FOLDER_KEY)}"
     )
     return query, bounds * 2
