@@ -73,6 +73,8 @@ class FileDiff(NamedTuple):
 BAD_NAME = "file name is not valid UTF-8 (rename the file to read it)"
 UNREADABLE_FOLDER = "cannot read this folder"
 """The start of a skip row's reason for a folder the walk could not list."""
+IS_DIRECTORY = "is a directory"
+"""A skip row's reason for a folder named like an article (``x.md``)."""
 
 
 def _is_utf8(name: str) -> bool:
@@ -140,7 +142,7 @@ def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, s
                 yield os.fsencode(rel).decode("utf-8", "backslashreplace"), 0, 0, BAD_NAME
                 continue
             if is_dir:
-                yield rel, 0, 0, "is a directory"
+                yield rel, 0, 0, IS_DIRECTORY
                 continue
             try:
                 info = entry.stat()
@@ -155,8 +157,8 @@ def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, s
 
 
 FOLDER_KEY = (
-    "CASE WHEN instr(path, '/') = 0 AND (reason = 'is a directory'"
-    " OR reason LIKE 'cannot read this folder%') THEN path || '/' ELSE path END"
+    f"CASE WHEN instr(path, '/') = 0 AND (reason = '{IS_DIRECTORY}'"
+    f" OR reason LIKE '{UNREADABLE_FOLDER}%') THEN path || '/' ELSE path END"
 )
 """How a skip row sorts among top-level names: a folder (named ``x.md``, or unreadable) as
 ``x.md/``, where the walk of its half finds it (see :func:`reader.walk_parts.key_of`)."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader import safe_open
-from reader.filecheck import BAD_NAME, FileInfo, walk
+from reader.filecheck import BAD_NAME, IS_DIRECTORY, FileInfo, walk
 from reader.index import Index, Skip
 from reader.index_rows import POOL_THRESHOLD, ArticleRow, ParseJob, parse_files, parse_one
 
@@ -68,7 +68,7 @@ def file_info(root: Path, rel: str) -> FileInfo | None:
     except OSError as exc:
         return FileInfo(rel, 0, 0, f"cannot stat: {exc.strerror}")
     if stat.S_ISDIR(link.st_mode):
-        return FileInfo(rel, 0, 0, "is a directory")
+        return FileInfo(rel, 0, 0, IS_DIRECTORY)
     try:
         info = os.stat(path)
     except OSError as exc:
