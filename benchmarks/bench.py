@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import fcntl
 import os
 import platform
@@ -397,6 +398,20 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, {python}"
 
 
+def compile_program() -> None:
+    """Compile the program's modules to bytecode, as ``pip install`` does.
+
+    Every start is then measured as a user's installed program starts. Where no bytecode is
+    kept (a checkout run with PYTHONDONTWRITEBYTECODE set, or a read-only one), Python compiles
+    each module again at every start: 0.07 s more on this machine, at 300 articles as at
+    100,000, and 0.03-0.07 s more for ``list``.
+    """
+    import reader
+
+    package = Path(reader.__file__).resolve().parent
+    compileall.compile_dir(package, quiet=1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=100_000, help="size of the synthetic cache")
@@ -455,6 +470,8 @@ def main() -> None:
             shutil.copyfile(args.config, folder / "config.toml")
         print(f"config: {args.config}")
     print(f"machine: {machine()}")
+    compile_program()
+    print("bytecode: the program's modules compiled, as an installed program's are")
     started = time.perf_counter()
     make_cache(cache, args.articles)
     print(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -33,7 +33,9 @@ class IndexReads:
     _counted: tuple[int, int]
     db_path: Path | None
 
-    def entries_apart(self, chunk: int = APART_CHUNK) -> list[Entry]:
+    def entries_apart(
+        self, chunk: int = APART_CHUNK, between: Callable[[], object] | None = None
+    ) -> list[Entry]:
         """:meth:`entries`, read on a connection of its own to the index file, a chunk at a time.
 
         A scan storing files meanwhile then never waits for this read (the
@@ -44,7 +46,8 @@ class IndexReads:
         afterwards. In chunks of ``chunk`` row ids, each decoded in a few
         milliseconds (and little memory): one JSON array per column of every row held the
         interpreter lock for tenths of a second (seconds at a million rows),
-        and the screen painted and took keys only between them.
+        and the screen painted and took keys only between them. ``between`` is called before
+        each chunk: it may hold the read up while something more urgent runs.
         """
         if self.db_path is None:
             return self.entries()
@@ -58,6 +61,8 @@ class IndexReads:
             entries: list[Entry] = []
             decoder = EntryDecoder()  # a provider's name is one string in every chunk
             for low in range(0, top, chunk):
+                if between is not None:
+                    between()
                 count, *texts = conn.execute(CHUNK_QUERY, (low, low + chunk)).fetchone()
                 if count:
                     entries += decoder.decode(count, texts)

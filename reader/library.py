@@ -8,7 +8,7 @@ the cache holds no article) and keeps its index; what it loads is a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,12 +69,14 @@ class Source:
         """The folder whose files the entries' paths are relative to."""
         return self.index.root
 
-    def load(self, apart: bool = False) -> Collection:
+    def load(self, apart: bool = False, between: Callable[[], object] | None = None) -> Collection:
         """What the index holds now, without touching the files (fast); ``apart``: read on a
-        connection of its own, beside a scan (see :meth:`IndexReads.entries_apart`)."""
+        connection of its own, beside a scan, calling ``between`` before each chunk (see
+        :meth:`IndexReads.entries_apart`)."""
         with gc_pause.paused():
             index = self.index
-            entries = self.names.apply(index.entries_apart() if apart else index.entries())
+            entries = index.entries_apart(between=between) if apart else index.entries()
+            entries = self.names.apply(entries)
             search, match = self.index.search, self.index.match_ids
             return Collection.hiding(entries, self.hiding, search, match, self.names)
 

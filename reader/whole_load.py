@@ -11,7 +11,8 @@ reader must be able to quit meanwhile (an app waits for its workers).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from reader.collection import Collection
 from reader.ordering import SortKey
@@ -22,6 +23,34 @@ WAIT_STEP_SECONDS = 0.1
 
 def _nothing(collection: Collection) -> None:
     pass
+
+
+class Gate:
+    """Holds a whole load up between two of its chunks while something more urgent runs.
+
+    A start after a hundred changed files stored them while the whole list loaded: sharing the
+    interpreter lock with the load, the store took 0.25-0.34 s instead of 0.13 at 100,000
+    articles, and the status said the files were checked only after it. The load now waits
+    for a few files between two of its chunks, and takes as long after them.
+    """
+
+    def __init__(self) -> None:
+        self._open = threading.Event()
+        self._open.set()
+
+    def wait(self) -> None:
+        """Return once the gate is open (called by the load before each chunk)."""
+        self._open.wait()
+
+    @contextmanager
+    def closed(self, close: bool = True) -> Iterator[None]:
+        """Hold the load up for the ``with`` block (when ``close``), whatever it raises."""
+        if close:
+            self._open.clear()
+        try:
+            yield
+        finally:
+            self._open.set()
 
 
 class WholeLoad:

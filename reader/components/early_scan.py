@@ -58,7 +58,7 @@ def scan_few_first(
             return None
         if diff is not None and diff.arrives_within(POLL_SECONDS):
             files = _answer(diff)
-            if files is None or len(files.changed) + len(files.gone) > FEW_FILES:
+            if not few(files):
                 return None
             result = source.scan(None, files, stop)
             if result.stopped or stop.is_set():
@@ -66,6 +66,12 @@ def scan_few_first(
             show_checked(source, result.changed)
             return FileDiff([], [], files.seen)
     return None
+
+
+def few(files: FileDiff | None) -> bool:
+    """Whether the check's answer lists few enough files (:data:`FEW_FILES`) to store them
+    ahead of everything else: before the first paint, or while the whole list waits."""
+    return files is not None and len(files.changed) + len(files.gone) <= FEW_FILES
 
 
 def checked_files(diff: PendingDiff | None, stop: threading.Event) -> FileDiff | None:

@@ -31,7 +31,7 @@ from reader.marks import Marks, Tally
 from reader.paint_wait import PaintWait
 from reader.paths import Locations
 from reader.settings import Settings
-from reader.whole_load import WholeLoad
+from reader.whole_load import Gate, WholeLoad
 
 PAINT_WAIT_SECONDS = 2.0
 """Counting waits for the list to paint first, but never longer than this."""
@@ -315,7 +315,9 @@ class LibraryLoader(Widget):
                 self._paint.wait(page, self._stop, PAINT_WAIT_SECONDS)
         order = (self.settings.sort, self.settings.reverse)
         early = partial(self._loaded_early, source)
-        whole = WholeLoad(partial(source.load, True), order, early, self._count_after_paint)
+        gate = Gate()  # closed while a few changed files are stored
+        load = partial(source.load, True, gate.wait)
+        whole = WholeLoad(load, order, early, self._count_after_paint)
         stored: set[tuple[str, int, int]] = set()
         if first_load and not page and whole.result(self._stop) is not None:  # a cold start
             if stored := early_scan.index_first_files(source, self._stop):
@@ -325,7 +327,8 @@ class LibraryLoader(Widget):
             return
         report = partial(self._report, source)
         progress = ScanFill(source, first_load and not page, report, self._stop)
-        result = source.scan(progress, files, self._stop)
+        with gate.closed(early_scan.few(files)):
+            result = source.scan(progress, files, self._stop)
         if diff is not None:  # a first scan's list of every file, not held beside the whole list
             diff.forget()
         files = None

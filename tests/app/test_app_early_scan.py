@@ -57,10 +57,10 @@ async def test_few_changed_files_are_stored_before_the_whole_list_is_read(
         scans.append(diff)
         return scan(self, progress, diff, stop)
 
-    def gated_load(self: Source, apart: bool = False) -> Collection:
+    def gated_load(self: Source, apart: bool = False, between=None) -> Collection:
         loads.append(len(scans))
         release.wait(timeout=20)
-        return load(self, apart)
+        return load(self, apart, between)
 
     def before_the_paint(source, diff, painted, stop, show_checked, timeout=2.0):
         """The paint is slower than the check: the answer is taken before it."""
@@ -120,3 +120,40 @@ async def test_a_cold_start_shows_its_first_files_before_the_check_answers(tmp_p
         assert paths(screen) == [e.path for e in whole(locations).sorted(SortKey.DATE)]
     assert scans[0] is not None and scans[0].seen == ARTICLES
     assert len(scans[0].changed) == ARTICLES - first  # the first files are not parsed again
+
+
+async def test_few_changed_files_checked_after_the_paint_hold_the_whole_list_back(
+    changed_locations, monkeypatch
+):
+    """The check answers after the first paint: the whole list, already loading, waits between
+    two of its chunks while the few changed files are stored (they share one interpreter),
+    and reads on after them."""
+    monkeypatch.setattr(library_loader, "LOAD_AT_ONCE", 0)  # this cache counts as a big one
+    storing, stored = threading.Event(), threading.Event()
+    held: list[bool] = []
+    scan, load = Source.scan, Source.load
+
+    def slow_scan(self: Source, progress=None, diff=None, stop=None):
+        storing.set()
+        stored.wait(timeout=0.5)  # long enough for a load that was not held to get past
+        result = scan(self, progress, diff, stop)
+        stored.set()
+        return result
+
+    def watched_load(self: Source, apart: bool = False, between=None) -> Collection:
+        assert storing.wait(timeout=20)  # loading while the files are stored
+        between()
+        held.append(stored.is_set())  # let through only once they are
+        return load(self, apart, between)
+
+    def after_the_paint(source, diff, painted, stop, show_checked, timeout=2.0):
+        return None  # the paint came first: nothing is stored before it
+
+    monkeypatch.setattr(Source, "scan", slow_scan)
+    monkeypatch.setattr(Source, "load", watched_load)
+    monkeypatch.setattr(early_scan, "scan_few_first", after_the_paint)
+    app = make_app(changed_locations, preload=preload(changed_locations), clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert held == [True]
+        assert paths(screen) == [e.path for e in whole(changed_locations).sorted(SortKey.DATE)]

@@ -64,9 +64,9 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     release = threading.Event()
     load = Source.load
 
-    def held(self: Source, apart: bool = False) -> Collection:
+    def held(self: Source, apart: bool = False, between=None) -> Collection:
         release.wait(timeout=20)
-        return load(self, apart)
+        return load(self, apart, between)
 
     monkeypatch.setattr(Source, "load", held)
     return release
@@ -175,9 +175,9 @@ async def test_a_first_scan_shows_the_stored_articles_from_the_index_without_loa
     loads: list[int] = []
     load, scan = Source.load, Source.scan
 
-    def counted_load(self: Source, apart: bool = False) -> Collection:
+    def counted_load(self: Source, apart: bool = False, between=None) -> Collection:
         loads.append(self.index.count())
-        return load(self, apart)
+        return load(self, apart, between)
 
     def in_two_halves(self: Source, progress=None, diff=None, stop=None) -> ScanResult:
         """The first half stored, reported as a long scan would, then the rest."""

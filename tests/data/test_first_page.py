@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from reader.filecheck import known_files
 from reader.first_page import ORDERS
 from reader.library import Source
 from reader.paths import Locations
+from reader.whole_load import Gate
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "ui" / "cache"
 
@@ -69,6 +71,42 @@ def test_the_file_check_knows_what_the_index_knows(source):
 def test_the_whole_list_read_apart_in_chunks_is_the_index_s(source, chunk):
     index = source.index
     assert sorted(index.entries_apart(chunk)) == sorted(index.entries())
+
+
+def test_a_closed_gate_holds_the_whole_list_between_chunks(source):
+    """While a few changed files are stored, the whole list waits for them between its chunks,
+    and reads on, whole, once the gate opens."""
+    index, gate, asked = source.index, Gate(), []
+    top = index.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+    assert top > 2
+
+    def between() -> None:
+        asked.append(len(asked))
+        gate.wait()
+
+    read: list = []
+    with gate.closed():
+        loading = threading.Thread(target=lambda: read.append(index.entries_apart(1, between)))
+        loading.start()
+        loading.join(timeout=0.3)
+        assert loading.is_alive()  # held at its first chunk, not finished
+        assert asked == [0]
+    loading.join(timeout=10)
+    assert not loading.is_alive()
+    assert len(asked) == top  # asked before every chunk of one row id
+    assert sorted(read[0]) == sorted(index.entries())
+
+
+def test_an_open_gate_or_none_at_all_holds_nothing(source):
+    gate = Gate()
+    with gate.closed(close=False):
+        assert sorted(source.load(True, gate.wait).entries) == sorted(source.load().entries)
+    with pytest.raises(RuntimeError), gate.closed():
+        raise RuntimeError("a failed store opens the gate as well")
+    waiting = threading.Thread(target=gate.wait, daemon=True)
+    waiting.start()
+    waiting.join(timeout=10)
+    assert not waiting.is_alive()  # open again
 
 
 def test_the_status_says_when_the_list_is_still_counting():
