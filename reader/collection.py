@@ -62,6 +62,7 @@ class Collection:
         search: Callable[[str], list[str]] | None = None,
         match: Callable[[str], set[int]] | None = None,
         names: TopicNames = NO_RENAMES,
+        match_array: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self.entries = entries
         self.names = names  # the topic renames ``entries`` carry already
@@ -73,7 +74,10 @@ class Collection:
         """Ranked full-text search (FTS5 expression -> paths, best first); substring matching
         without it."""
         self._match = match
-        """Unranked full-text search (FTS5 expression -> row ids): what typing a search uses."""
+        """Unranked full-text search (FTS5 expression -> row ids): what the hide rules use."""
+        self._match_array = match_array
+        """:attr:`_match` as an array of row ids (see :meth:`Rows.filtered`): what typing a search
+        uses, when given."""
         self._sorted: dict[tuple[SortKey, bool], Rows] = {}
         self._sorting = threading.RLock()
         """Held while an order is sorted: the worker warming it and a key asking for it would
@@ -105,13 +109,14 @@ class Collection:
         search: Callable[[str], list[str]] | None = None,
         match: Match | None = None,
         names: TopicNames = NO_RENAMES,
+        match_array: Callable[[str], np.ndarray] | None = None,
     ) -> Collection:
         """The collection of the ``entries`` that ``rules`` leave shown; the rest in ``hidden``."""
         shown, hidden = rules.split(entries, match)
-        collection = cls(shown, search, match, names)
+        collection = cls(shown, search, match, names, match_array)
         if rules:
             collection.rules = rules
-            collection.hidden = cls(hidden, search, match, names)
+            collection.hidden = cls(hidden, search, match, names, match_array)
         return collection
 
     def sorted(self, key: SortKey, reverse: bool = False) -> list[Entry]:
@@ -294,7 +299,9 @@ class Collection:
             rows = Rows(self._carrying(rows.entries, topics[1:]))
         ids = None
         if query.words:
-            if self._match is not None:
+            if self._match_array is not None:
+                ids = self._match_array(fts_expression(query.words))
+            elif self._match is not None:
                 ids = self._match(fts_expression(query.words))
             else:
                 hits = set(self._matching_paths(query.words))
@@ -340,7 +347,11 @@ class Collection:
         }
         entries = next(iter(orders.values())).entries if orders else without(self.entries, gone)
         patched = Collection(
-            entries if orders else entries + fresh, self._search, self._match, self.names
+            entries if orders else entries + fresh,
+            self._search,
+            self._match,
+            self.names,
+            self._match_array,
         )
         patched._sorted = {(key, False): rows for key, rows in orders.items()}
         return patched

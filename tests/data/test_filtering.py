@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from reader import qualifiers
@@ -151,6 +152,32 @@ def test_word_matches_combine_with_qualifiers(matches) -> None:
     kept = Rows(rows).filtered(parse_query("quality:>40 is:unread"), ids, Marks())
     assert kept == [e for e in rows if e.id in ids and e.quality is not None and e.quality > 40]
     assert Rows(rows).filtered(parse_query(""), None, Marks()) is rows
+
+
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.3, 0.6, 1.0])
+def test_word_matches_as_an_array_keep_what_a_set_keeps(share: float) -> None:
+    """A search's matches come from the index as an array (ids of rows not in the list among
+    them, and beyond its largest id); the rows kept are the per-row check's, in the list's order."""
+    rng = random.Random(int(share * 100))
+    rows = _entries(11)
+    rng.shuffle(rows)  # an order other than the ids'
+    matched = [e.id for e in rows if rng.random() < share] + [0, 5_000, 10**12]
+    marks = _marks(rows, 3)
+    for text in ["", *QUERIES]:
+        query = parse_query(text)
+        check = row_check(query, set(marks.read), set(marks.starred))
+        expected = [e for e in rows if e.id in set(matched) and check(e)]
+        as_set = Rows(rows).filtered(query, set(matched), marks)
+        as_array = Rows(rows).filtered(query, np.array(matched, dtype=np.int64), marks)
+        assert as_array == as_set == expected, text
+
+
+def test_rows_without_ids_are_matched_by_look_ups() -> None:
+    """Entries outside an index have no id: the matches are then looked up row by row."""
+    rows = [e._replace(id=None) if e.id % 7 == 0 else e for e in _entries(12)]
+    matched = {e.id for e in rows[::2] if e.id is not None}
+    kept = Rows(rows).filtered(parse_query("quality:>0"), np.array(sorted(matched)), Marks())
+    assert kept == [e for e in rows if e.id in matched and (e.quality or 0) > 0]
 
 
 def test_kept_masks_answer_like_fresh_ones_and_marks_are_read_at_every_key(
