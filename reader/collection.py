@@ -141,7 +141,8 @@ class Collection:
                 rows = forward.flipped(_known(forward.entries, key))
             elif key is SortKey.QUALITY and (SortKey.DATE, False) in self._sorted:
                 # Stable sorts from the date order: its date sort is then one pass.
-                rows = Rows(sort_entries(self._sorted[(SortKey.DATE, False)].entries, key))
+                by_date = self._sorted[(SortKey.DATE, False)].entries
+                rows = Rows(sort_entries(by_date, key, date_ordered=True))
             else:
                 rows = Rows(sort_entries(self.entries, key))
             self._sorted[(key, reverse)] = rows

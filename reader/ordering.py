@@ -13,8 +13,12 @@ from collections.abc import Callable
 from enum import Enum
 from itertools import compress, islice, repeat
 from operator import attrgetter, is_, is_not, not_
+from typing import TYPE_CHECKING
 
 from reader.entry import Entry
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _PATH = attrgetter("path")
 
@@ -53,7 +57,9 @@ def _split_known(
     return known, list(compress(entries, map(is_, values, repeat(None))))
 
 
-def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> list[Entry]:
+def sort_entries(
+    entries: list[Entry], key: SortKey, reverse: bool = False, *, date_ordered: bool = False
+) -> list[Entry]:
     """``entries`` in the order the list shows them.
 
     Date: newest first. Quality: highest first, ties newest first. ``reverse``
@@ -61,22 +67,86 @@ def sort_entries(entries: list[Entry], key: SortKey, reverse: bool = False) -> l
     last either way, themselves newest first. The unknowns are set apart first, so
     the sorts compare plain values fetched in C (no Python key function per entry);
     stable sorts keep ties in the order given. Entries already in date order
-    (the collection sorts by quality from its date order) cost the date sort a pass.
+    (the collection sorts by quality from its date order) cost the date sort a pass, and
+    none when the caller says so (``date_ordered``: 0.25 s at 1,000,000).
     The quality sort extends the date order in place rather than adding it to a copy: each
     copy of 100,000 entries is 0.8 MiB more at the sort's peak.
     """
+    big = len(entries) >= ARRAY_SORT_FROM
+    if date_ordered and key is SortKey.QUALITY and big:
+        return _by_quality(entries, reverse)  # read, never changed: no copy needed
     dated, undated = _split_known(entries, _PUBLISHED)
     dated.sort(key=_PUBLISHED, reverse=True)  # stable, reversed or not
     if key is SortKey.DATE:
         known, unknown = dated, undated
     else:
         dated += undated
+        del undated
+        if big:
+            return _by_quality(dated, reverse)
         known, unknown = _split_known(dated, _QUALITY, copy=False)
-        del dated, undated
+        del dated
         known.sort(key=_QUALITY, reverse=True)  # stable: ties stay newest first
     if reverse:
         known.reverse()
     return known + unknown if unknown else known  # exactly as long (+= would over-allocate)
+
+
+ARRAY_SORT_FROM = 20_000
+"""From this many entries the quality order is sorted in an array (see :func:`_by_quality`):
+below, numpy is not worth importing for it."""
+
+
+def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry]:
+    """``entries`` (in date order) in the quality order: highest first (lowest with ``reverse``),
+    ties in the order given, then those without a quality in the order given.
+
+    At 1,000,000 entries, setting the unknowns apart and sorting the rest as lists took
+    0.57 s, each pass reaching into every entry. Here the qualities are read once into an
+    array, sorted by numpy's stable sort (a radix sort when they span fewer than 65,535
+    values), and the entries picked in that order: 0.26-0.30 s. Each array is dropped as soon
+    as the next is made, and the entries are picked a chunk of positions at a time: the peak
+    stays near that of the list sort.
+    """
+    import numpy as np
+
+    values = np.array(list(map(_QUALITY, entries)), dtype=np.float64)  # None becomes NaN
+    known = ~np.isnan(values)
+    count = int(known.sum())
+    low = high = 0.0
+    if count:
+        low, high = float(values[known].min()), float(values[known].max())
+    if max(abs(low), abs(high)) > 2**53:  # a float would tie qualities that differ
+        with_quality, unknown = _split_known(entries, _QUALITY)
+        with_quality.sort(key=_QUALITY, reverse=True)
+        if reverse:
+            with_quality.reverse()
+        return with_quality + unknown
+    # Rising keys, made in place: highest quality first, the unknowns after every known one.
+    np.subtract(high, values, out=values)
+    values[~known] = high - low + 1
+    del known
+    keys = values.astype(np.uint16) if high - low < np.iinfo(np.uint16).max else values
+    del values
+    order = np.argsort(keys, kind="stable").astype(np.int32)  # half the memory while picking
+    del keys
+    if reverse:
+        order[:count] = order[count - 1 :: -1] if count else order[:0]
+    return _picked(entries, order)
+
+
+PICK_CHUNK = 1_024
+"""Positions turned into ints at a time by :func:`_picked` (an int object each: 36 bytes a
+position, where the list picked takes 8)."""
+
+
+def _picked(entries: list[Entry], positions: np.ndarray) -> list[Entry]:
+    """The entries at ``positions``, in that order (a list of exactly that length)."""
+    picked: list = [None] * len(positions)
+    for start in range(0, len(positions), PICK_CHUNK):
+        chunk = positions[start : start + PICK_CHUNK].tolist()
+        picked[start : start + len(chunk)] = map(entries.__getitem__, chunk)
+    return picked
 
 
 def _date_rank(entry: Entry) -> tuple:

@@ -72,3 +72,28 @@ def test_entries_without_unknowns_are_copied_not_shared() -> None:
     entries = [e._replace(published=1.0, quality=1) for e in _entries(5, 0)]
     ordered = sort_entries(entries, SortKey.DATE)
     assert ordered == entries and ordered is not entries
+
+
+QUALITIES = {
+    "small": [None, 10, 20, 30],
+    "wide": [None, -70_000, 0, 5, 70_000],  # more values than 16 bits hold
+    "huge": [None, 2**62, 2**62 + 1, -(2**62), 3],  # beyond what a float tells apart
+    "all known": [0, 1, 2],
+    "none known": [None],
+}
+
+
+@pytest.mark.parametrize("qualities", list(QUALITIES.values()), ids=list(QUALITIES))
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_quality_order_sorted_in_an_array_is_the_definition(
+    qualities: list[int | None], reverse: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big lists sort their qualities in an array (here every list does); a date order handed
+    over as such is not sorted by date again."""
+    monkeypatch.setattr("reader.ordering.ARRAY_SORT_FROM", 0)
+    rng = random.Random(len(qualities))
+    entries = [e._replace(quality=rng.choice(qualities)) for e in _entries(400, 7)]
+    expected = _reference(entries, SortKey.QUALITY, reverse)
+    assert sort_entries(entries, SortKey.QUALITY, reverse) == expected
+    by_date = sort_entries(entries, SortKey.DATE)
+    assert sort_entries(by_date, SortKey.QUALITY, reverse, date_ordered=True) == expected
