@@ -399,5 +399,6 @@ class LibraryLoader(Widget):
             self._count_after_paint(counting)
         if self._stop.is_set():
             return
+        final.sorted(self.settings.sort.other)  # first: `s` needs it whole, a search only columns
         final.warm(self.settings.sort, self.settings.reverse)
         final.warm(self.settings.sort.other)
