@@ -8,6 +8,7 @@ what a check started the old way answers, and an unclaimed helper must end.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -111,6 +112,30 @@ def test_an_unclaimed_helper_ends_when_its_reader_closes_the_pipe(cache):
     assert pending is not None
     with pytest.raises(RuntimeError, match="exited with 3"):
         pending.result(timeout=60)  # stdin closed without the go-ahead: the reader went away
+    index.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="no process priorities here")
+def test_the_reader_s_own_check_runs_behind_its_screen(cache):
+    """The reader's helper lowers its priority (the screen starting beside it comes first);
+    ``list``'s helpers, which it only waits for, keep theirs."""
+    _populate(cache)
+    index = _open_index(cache)
+    index.scan()
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    wanted = min(own + filecheck.BEHIND, 19)
+    for halves, expected, patience in ((False, wanted, 10.0), (True, own, 0.5)):
+        pending = filecheck.start(str(cache), str(index.db_path), wait=True, halves=halves)
+        assert pending is not None
+        try:
+            pid, seen = pending._process.pid, own
+            deadline = time.monotonic() + patience
+            while seen != wanted and time.monotonic() < deadline:  # until the helper has begun
+                seen = os.getpriority(os.PRIO_PROCESS, pid)
+                time.sleep(0.001)
+            assert seen == expected
+        finally:
+            pending.cancel()
     index.close()
 
 
