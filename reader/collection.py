@@ -90,7 +90,7 @@ class Collection:
         self._topic_names: dict[str, list[str]] | None = None
         """Every spelling of each topic in the files, by its casefolded name, most used first."""
         self._codes: dict[SortKey, np.ndarray] = {}
-        """Per forward order, the number of each entry's joined topics (see :meth:`_numbers`):
+        """Per forward order, the number of each entry's joined topics (see :meth:`_distinct`):
         what topic views are filtered by."""
         self._distinct_topics: dict[str, int] | None = None
         """The distinct joined topic strings of the entries (a few thousand at 100,000), each with
