@@ -74,7 +74,10 @@ def sort_entries(
     """
     big = len(entries) >= ARRAY_SORT_FROM
     if date_ordered and key is SortKey.QUALITY and big:
-        return _by_quality(entries, reverse)  # read, never changed: no copy needed
+        ordered = _by_quality(entries, reverse)  # read, never changed: no copy needed
+        if ordered is not None:
+            return ordered
+        big = False  # qualities only the lists sort: not read into an array again below
     dated, undated = _split_known(entries, _PUBLISHED)
     dated.sort(key=_PUBLISHED, reverse=True)  # stable, reversed or not
     if key is SortKey.DATE:
@@ -82,8 +85,9 @@ def sort_entries(
     else:
         dated += undated
         del undated
-        if big:
-            return _by_quality(dated, reverse)
+        ordered = _by_quality(dated, reverse) if big else None
+        if ordered is not None:
+            return ordered
         known, unknown = _split_known(dated, _QUALITY, copy=False)
         del dated
         known.sort(key=_QUALITY, reverse=True)  # stable: ties stay newest first
@@ -97,9 +101,10 @@ ARRAY_SORT_FROM = 20_000
 below, numpy is not worth importing for it."""
 
 
-def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry]:
+def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry] | None:
     """``entries`` (in date order) in the quality order: highest first (lowest with ``reverse``),
-    ties in the order given, then those without a quality in the order given.
+    ties in the order given, then those without a quality in the order given; None when a
+    quality is too big for a float to tell it from its neighbours (the lists sort them).
 
     At 1,000,000 entries, setting the unknowns apart and sorting the rest as lists took
     0.57 s, each pass reaching into every entry. Here the qualities are read once into an
@@ -116,12 +121,8 @@ def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry]:
     low = high = 0.0
     if count:
         low, high = float(values[known].min()), float(values[known].max())
-    if max(abs(low), abs(high)) > 2**53:  # a float would tie qualities that differ
-        with_quality, unknown = _split_known(entries, _QUALITY)
-        with_quality.sort(key=_QUALITY, reverse=True)
-        if reverse:
-            with_quality.reverse()
-        return with_quality + unknown
+    if max(abs(low), abs(high)) > 2**53:
+        return None
     # Rising keys, made in place: highest quality first, the unknowns after every known one.
     np.subtract(high, values, out=values)
     values[~known] = high - low + 1
@@ -131,7 +132,7 @@ def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry]:
     order = np.argsort(keys, kind="stable").astype(np.int32)  # half the memory while picking
     del keys
     if reverse:
-        order[:count] = order[count - 1 :: -1] if count else order[:0]
+        order[:count] = order[:count][::-1]
     return _picked(entries, order)
 
 
