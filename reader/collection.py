@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
@@ -265,11 +265,13 @@ class Collection:
         read: set[str] | None = None,
         starred: set[str] | None = None,
         relevance: bool = False,
+        marks_version: Hashable | None = None,
     ) -> list[Entry]:
         """The entries for one sort, topic (None for all) and query (see :mod:`reader.query`).
 
         With ``relevance`` and free words in the query, the best matches come first
-        instead of the sort order.
+        instead of the sort order. ``marks_version`` changes whenever ``read`` or ``starred``
+        do: with it, a search's ``is:`` is not checked again at every key.
         """
         query = parse_query(text) if text.strip() else None
         topics = [topic] if topic is not None else []
@@ -287,7 +289,7 @@ class Collection:
             query = replace(query, terms=tuple(terms))
         if query is None:
             return self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
-        marks = Marks(read or frozenset(), starred or frozenset())
+        marks = Marks(read or frozenset(), starred or frozenset(), marks_version)
         if query.words and relevance:
             by_path = self._by_path()
             found = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]

@@ -43,6 +43,9 @@ class Marks(NamedTuple):
 
     read: set[str] | frozenset[str] = frozenset()
     starred: set[str] | frozenset[str] = frozenset()
+    version: Hashable | None = None
+    """Changes whenever ``read`` or ``starred`` do (None: not known). With it, a long list
+    keeps the masks of ``is:`` between two keys of a search (see :mod:`reader.filtering`)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,6 +10,7 @@ No Textual.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,9 +52,11 @@ def shown_rows(
     marks: tuple[set[str], set[str]],
     sizes: ScopeSize,
     loading: bool,
+    marks_version: Hashable | None = None,
 ) -> ShownRows:
     """The rows of ``view``: from ``page`` while the whole ``collection`` is still loading
-    (``page`` not None), else from ``collection``; ``marks`` are the read and starred keys.
+    (``page`` not None), else from ``collection``; ``marks`` are the read and starred keys,
+    ``marks_version`` what changes with them (see :meth:`reader.collection.Collection.view`).
 
     ``loading``: whether nothing is loaded yet (the empty list says so).
     """
@@ -68,7 +71,7 @@ def shown_rows(
         title = captions.list_title(view, total, total)
         loading_message = captions.empty_message(view, True)
         return ShownRows(rows, title, loading_message, view.groups(head), head)
-    rows = view.rows(collection, read, starred)
+    rows = view.rows(collection, read, starred, marks_version)
     total = sizes.of(view, collection, len(rows), read, starred)
     title = captions.list_title(view, len(rows), total)
     empty = captions.empty_message(view, loading and not len(collection))

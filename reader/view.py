@@ -7,6 +7,7 @@ a new value (:func:`dataclasses.replace` or the helpers here).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -57,9 +58,16 @@ class ViewState:
             return collection.hidden or _NOTHING
         return collection
 
-    def rows(self, collection: Collection, read: set[str], starred: set[str]) -> list[Entry]:
-        """The rows ``collection`` has for this view, given the read and starred keys; the
-        copies of one story folded into the first of them (see :mod:`reader.grouping`)."""
+    def rows(
+        self,
+        collection: Collection,
+        read: set[str],
+        starred: set[str],
+        marks_version: Hashable | None = None,
+    ) -> list[Entry]:
+        """The rows ``collection`` has for this view, given the read and starred keys (and their
+        version, see :meth:`Collection.view`); the copies of one story folded into the first of
+        them (see :mod:`reader.grouping`)."""
         listed = self.listed(collection)
         rows = listed.view(
             self.sort,
@@ -69,6 +77,7 @@ class ViewState:
             read=read,
             starred=starred,
             relevance=self.by_relevance,
+            marks_version=marks_version,
         )
         return listed.groups.collapse(rows) if self.grouped else rows
 

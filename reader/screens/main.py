@@ -151,7 +151,10 @@ class MainScreen(Screen):
         """Recompute the visible rows from the view and the collection (or the first page), and
         show them; the cursor stays on the highlighted article (on ``keep_entry`` when given)."""
         view, marks = self.view, (self.marks.read, self.marks.starred)
-        shown = shown_rows(view, self.collection, self.page, marks, self._scope_size, self.scanning)
+        version = (id(self.marks), self.marks.changes)  # a search's is: is kept until it moves
+        shown = shown_rows(
+            view, self.collection, self.page, marks, self._scope_size, self.scanning, version
+        )
         self.query_one(ArticleList).groups = shown.groups  # +N, and marking a story
         self._rows = rows = shown.rows
         reloaded = shown.source is not self._rows_from

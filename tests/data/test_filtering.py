@@ -129,7 +129,8 @@ def test_missing_values_never_match_a_comparison() -> None:
 @pytest.mark.parametrize("text", QUERIES)
 def test_view_keeps_what_per_row_checks_keep(seed: int, text: str) -> None:
     rows = _entries(seed)
-    read, starred = _marks(rows, seed)
+    marks = _marks(rows, seed)
+    read, starred = marks.read, marks.starred
     query = parse_query(text)
     assert not query.errors and query.terms
     check = row_check(query, read, starred)
@@ -190,8 +191,8 @@ def test_kept_masks_answer_like_fresh_ones_and_marks_are_read_at_every_key(
     ordered = Rows(rows)
     text = "quality:>40 is:unread"
     unread = ordered.filtered(parse_query(text), None, Marks())
-    assert ("quality", (">", 40)) in ordered._masks and not any(
-        name == "is" for name, _ in ordered._masks
+    assert ("quality", (">", 40), None) in ordered._masks and not any(
+        name == "is" for name, _, _ in ordered._masks
     )
     read = {entry_key(e) for e in unread[:5]}
     assert unread[:5] and ordered.filtered(parse_query(text), None, Marks(read)) == unread[5:]
@@ -200,6 +201,34 @@ def test_kept_masks_answer_like_fresh_ones_and_marks_are_read_at_every_key(
         expected = Rows(rows).filtered(query, None, Marks(read))
         assert ordered.filtered(query, None, Marks(read)) == expected, typed
     assert len(ordered._masks) <= 4
+
+
+def test_marks_with_a_version_keep_their_masks_until_it_moves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a version on the marks, ``is:`` is kept between keys like the other qualifiers; a
+    new version (a mark was made) reads the marks again, and the kept masks then combine with
+    a search's few rows over the whole list instead of over the rows picked out first."""
+    monkeypatch.setattr("reader.filtering.KEEP_MASKS_FROM", 0)
+    rows = _entries(9)
+    ordered = Rows(rows)
+    read = {entry_key(e) for e in rows[::3]}
+    text = "quality:>40 is:unread"
+    first = ordered.filtered(parse_query(text), None, Marks(read, version=1))
+    assert ("is", "unread", 1) in ordered._masks
+    ids = {e.id for e in rows[::7]}  # few: picked out first unless every mask is kept
+    calls = []
+    monkeypatch.setattr(Rows, "_picked", lambda self, *a: calls.append(a) or Rows([]))
+    kept = ordered.filtered(parse_query(text), ids, Marks(read, version=1))
+    assert not calls and kept == [e for e in first if e.id in ids]
+    read.update(entry_key(e) for e in first[:4])  # the same set, marked on: a new version
+    after = ordered.filtered(parse_query(text), None, Marks(read, version=2))
+    assert first[:4] and after == first[4:]
+    assert ordered.filtered(parse_query(text), None, Marks(read)) == after  # None: not kept
+    assert [key for key in ordered._masks if key[0] == "is"] == [
+        ("is", "unread", 1),
+        ("is", "unread", 2),
+    ]
 
 
 EAGER = {"id", "key", "quality", "published"}
