@@ -40,7 +40,7 @@ from reader.scopes import ALL
 from reader.screens.main_keys import MAIN_KEYS
 from reader.screens.pane_focus import next_pane
 from reader.screens.skipped import SkippedScreen
-from reader.settings import Settings, save_settings
+from reader.settings import Settings, SettingsSaver
 from reader.shown_rows import shown_rows
 from reader.state import StateStore
 from reader.view import ScopeSize, ViewState
@@ -53,6 +53,8 @@ from reader.widgets.status_line import StatusLine
 from reader.widgets.topic_sidebar import TopicSidebar
 
 COLLECTOR_GRACE_SECONDS = 3.0
+SETTINGS_FLUSH_SECONDS = 1.0
+"""How long closing waits for the last sort chosen to be written."""
 
 
 class MainScreen(Screen):
@@ -73,6 +75,7 @@ class MainScreen(Screen):
         super().__init__()
         self.locations = locations
         self.settings = settings
+        self._settings_saver = SettingsSaver(locations.settings_path)
         self.clock = clock
         self.state = StateStore(locations.state_path)
         """The marks and saved searches on disk."""
@@ -135,6 +138,7 @@ class MainScreen(Screen):
 
     def on_unmount(self) -> None:
         self.app.farewell.append(self.marks.close())  # said once the terminal is restored
+        self._settings_saver.flush(SETTINGS_FLUSH_SECONDS)
 
     def on_resize(self) -> None:
         arrange_panes(self, self.app.config.list)  # stacked when narrow; [list] widths
@@ -144,7 +148,7 @@ class MainScreen(Screen):
     def watch_view(self, old: ViewState, new: ViewState) -> None:
         if (old.sort, old.reverse) != (new.sort, new.reverse):
             self.settings.sort, self.settings.reverse = new.sort, new.reverse
-            save_settings(self.locations.settings_path, self.settings)
+            self._settings_saver.save(self.settings)
         self._show_rows(keep=old.scope == new.scope)
 
     def _show_rows(self, keep: bool = True, keep_entry: Entry | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import reader.browser as browser
 from reader.browser import RefusedURL, check_url, open_url
 from reader.library import SortKey
 from reader.paths import resolve
-from reader.settings import Settings, load_settings, save_settings
+from reader.settings import Settings, SettingsSaver, load_settings, save_settings
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
@@ -98,6 +99,42 @@ def test_settings_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert os.listdir(tmp_path) == ["settings.json"]  # no temporary file left
     monkeypatch.undo()
     assert load_settings(path) == Settings(SortKey.QUALITY, True)
+
+
+def test_the_saver_writes_behind_the_caller_and_the_latest_value_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow disk holds the saver's thread, not the key that asked; values saved during a
+    write replace each other, and the last one is what the file keeps."""
+    path = tmp_path / "settings.json"
+    release, started = threading.Event(), threading.Event()
+    written: list[str] = []
+    real = atomic.write_text
+
+    def slow(target: Path, text: str) -> None:
+        started.set()
+        assert release.wait(5)
+        written.append(text)
+        real(target, text)
+
+    monkeypatch.setattr(atomic, "write_text", slow)
+    saver = SettingsSaver(path)
+    settings = Settings(SortKey.QUALITY, False)
+    saver.save(settings)
+    assert started.wait(5)  # the first write is under way, held
+    settings.reverse = True  # a copy was taken: changing the value later changes nothing saved
+    saver.save(Settings(SortKey.DATE, True))
+    saver.save(Settings(SortKey.QUALITY, True))
+    assert not saver.flush(0.05)
+    release.set()
+    assert saver.flush(5)
+    assert [json.loads(text) for text in written] == [
+        {"sort": "quality", "reverse": False},
+        {"sort": "quality", "reverse": True},
+    ]
+    assert load_settings(path) == Settings(SortKey.QUALITY, True)
+    saver.save(Settings(SortKey.DATE, False))  # a new write after the thread ended
+    assert saver.flush(5) and load_settings(path) == Settings(SortKey.DATE, False)
 
 
 # --- browser ---------------------------------------------------------------------
