@@ -317,7 +317,7 @@ class LibraryLoader(Widget):
         early = partial(self._loaded_early, source)
         gate = Gate()  # closed while a few changed files are stored
         load = partial(source.load, True, gate.wait)
-        whole = WholeLoad(load, order, early, self._settle_early)
+        whole = WholeLoad(load, order, early, self._count_after_paint)
         stored: set[tuple[str, int, int]] = set()
         if first_load and not page and whole.result(self._stop) is not None:  # a cold start
             if stored := early_scan.index_first_files(source, self._stop):
@@ -387,14 +387,6 @@ class LibraryLoader(Widget):
         self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
         counting = final if final is not first or not counted else None
         threading.Thread(target=self._settle, args=(final, counting), daemon=True).start()
-
-    def _settle_early(self, collection: Collection) -> None:
-        """The whole list came in before the files were checked: count it once painted, then
-        sort its other order while the check goes on (at a million articles the check ends
-        seconds later, and the first `s` found that sort still to do)."""
-        self._count_after_paint(collection)
-        if not self._stop.is_set():
-            collection.sorted(self.settings.sort.other)
 
     def _settle(self, final: Collection, counting: Collection | None) -> None:
         """Count the sidebar once the list has painted, then sort the other orders ahead of use

@@ -157,32 +157,3 @@ async def test_few_changed_files_checked_after_the_paint_hold_the_whole_list_bac
         screen = await wait_loaded(pilot)
         assert held == [True]
         assert paths(screen) == [e.path for e in whole(changed_locations).sorted(SortKey.DATE)]
-
-
-async def test_a_whole_list_in_before_the_check_has_its_other_order_sorted_meanwhile(
-    changed_locations, monkeypatch
-):
-    """At a million articles the check answers seconds after the whole list is in: the list is
-    counted and its other order sorted in that time, so the first `s` finds it done."""
-    monkeypatch.setattr(library_loader, "LOAD_AT_ONCE", 0)  # this cache counts as a big one
-    release = threading.Event()
-    checked_files = early_scan.checked_files
-
-    def held(diff, stop):
-        release.wait(timeout=20)
-        return checked_files(diff, stop)
-
-    monkeypatch.setattr(early_scan, "checked_files", held)
-    monkeypatch.setattr(early_scan, "scan_few_first", lambda *args, **kwargs: None)
-    app = make_app(changed_locations, preload=preload(changed_locations), clock=fixed_clock)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-
-        def other_sorted() -> bool:
-            sorted_orders = getattr(screen, "collection", Collection([]))._sorted
-            return (SortKey.QUALITY, False) in sorted_orders
-
-        await wait_until(pilot, other_sorted, 10, "the other order sorted")
-        assert screen.scanning and not release.is_set()  # the check has not answered yet
-        release.set()
-        await wait_loaded(pilot)
