@@ -79,9 +79,10 @@ class Collection:
         """:attr:`_match` as an array of row ids (see :meth:`Rows.filtered`): what typing a search
         uses, when given."""
         self._sorted: dict[tuple[SortKey, bool], Rows] = {}
-        self._sorting = threading.RLock()
-        """Held while an order is sorted: the worker warming it and a key asking for it would
-        otherwise both sort, each at half speed, the interpreter lock shared."""
+        self._sorting = {key: threading.RLock() for key in SortKey}
+        """Held while an order (either way) is sorted: the worker warming it and a key asking
+        for it would otherwise both sort, each at half speed, the interpreter lock shared. One
+        per key: the first reverse at a million waited 0.5 s for the other key's sort."""
         self._haystacks: dict[str, str] | None = None
         self._paths: dict[str, Entry] | None = None
         self._groups: Groups | None = None
@@ -127,7 +128,7 @@ class Collection:
         """One order with its filter columns, computed once per order."""
         rows = self._sorted.get((key, reverse))
         if rows is None:
-            with self._sorting:  # one thread sorts; another asking meanwhile waits for it
+            with self._sorting[key]:  # one thread sorts; another asking meanwhile waits for it
                 return self._sort(key, reverse)
         return rows
 

