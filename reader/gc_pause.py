@@ -78,8 +78,9 @@ def paused() -> Iterator[None]:
 
 
 FREEZE_FROM = 50_000
-"""A burst that left this many new objects is frozen as the collector goes back on; after a
-smaller one (a small cache, a test) the collector finds what became garbage as usual."""
+"""A burst that left this many new objects is frozen as the collector goes back on, and a list
+of this many rows once settled (see :func:`settled`); after less (a small cache, a test) the
+collector finds what became garbage as usual."""
 
 
 def _freeze_and_enable(least: int = 0) -> None:
@@ -88,4 +89,32 @@ def _freeze_and_enable(least: int = 0) -> None:
     Frozen objects are still freed when no longer used; only reference cycles among them stay."""
     if gc.get_count()[0] >= least:
         gc.freeze()
+        if least:  # a big list came in: its orders and columns come next
+            _space_full_collections()
     gc.enable()
+
+
+def settled(rows: int) -> None:
+    """A list of ``rows`` articles has its orders and filter columns made (lists as long as the
+    list): when it is big, leave them out of every later collection, as its entries are.
+
+    Python's full collections visit every item of every list still tracked. With a million
+    rows, the orders and columns made after the load made each one take 0.23-0.37 s, and
+    Textual's churn of short-lived objects brought one every half second or so. The lists made
+    later (a reversed order, topic views) are still visited: full collections come 10 times
+    less often from the big load on (see :data:`FULL_EVERY`).
+    """
+    if rows >= FREEZE_FROM:
+        gc.freeze()
+        _space_full_collections()
+
+
+def _space_full_collections() -> None:
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_EVERY)
+
+
+FULL_EVERY = 100
+"""Collections of the middle generation between two full ones, once a big list is in (Python's
+default: 10). At a million articles: one full collection in 6 s of keys instead of one every
+0.5 s, each freeing more (70,000 objects instead of 8,000, a few MiB)."""

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widget import Widget
 
-from reader import captions
+from reader import captions, gc_pause
 from reader.components import early_scan
 from reader.components.cache_watch import CacheWatch
 from reader.components.scan_fill import ScanFill
@@ -402,3 +402,4 @@ class LibraryLoader(Widget):
         final.sorted(self.settings.sort.other)  # first: `s` needs it whole, a search only columns
         final.warm(self.settings.sort, self.settings.reverse)
         final.warm(self.settings.sort.other)
+        gc_pause.settled(len(final))  # its orders and columns: no collection walks them again

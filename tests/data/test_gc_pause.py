@@ -15,7 +15,9 @@ from reader import gc_pause
 def collector() -> Iterator[None]:
     """Each test starts with the collector on and leaves it so, with nothing paused."""
     gc.enable()
+    threshold = gc.get_threshold()
     yield
+    gc.set_threshold(*threshold)
     gc_pause._paused = gc_pause._turn_on = False
     gc_pause._bursts = 0
     gc.unfreeze()
@@ -34,15 +36,16 @@ def test_a_big_burst_is_frozen_and_the_collector_comes_back_on() -> None:
         kept = _made(gc_pause.FREEZE_FROM * 2)
     assert gc.isenabled()
     assert gc.get_freeze_count() - before >= len(kept)
+    assert gc.get_threshold()[2] == gc_pause.FULL_EVERY
 
 
 def test_a_small_burst_is_left_to_the_collector() -> None:
     gc.collect()
-    before = gc.get_freeze_count()
+    before, threshold = gc.get_freeze_count(), gc.get_threshold()
     with gc_pause.paused():
         kept = _made(100)
     assert gc.isenabled() and kept
-    assert gc.get_freeze_count() == before
+    assert gc.get_freeze_count() == before and gc.get_threshold() == threshold
 
 
 def test_a_collector_that_was_off_stays_off() -> None:
@@ -78,3 +81,13 @@ def test_the_collector_comes_back_after_the_last_of_two_bursts() -> None:
     leave.set()
     thread.join(5)
     assert gc.isenabled()
+
+
+def test_a_big_list_settled_is_frozen_and_full_collections_spaced_a_small_one_not() -> None:
+    before, threshold = gc.get_freeze_count(), gc.get_threshold()
+    gc_pause.settled(100)
+    assert gc.get_freeze_count() == before and gc.get_threshold() == threshold
+    kept = _made(1000)
+    gc_pause.settled(gc_pause.FREEZE_FROM)
+    assert gc.get_freeze_count() - before >= len(kept)
+    assert gc.get_threshold() == (*threshold[:2], gc_pause.FULL_EVERY)
