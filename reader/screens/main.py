@@ -76,6 +76,8 @@ class MainScreen(Screen):
         self.locations = locations
         self.settings = settings
         self._settings_saver = SettingsSaver(locations.settings_path)
+        self._started = False
+        """Whether the first load (with its scan) is done (see :meth:`_at_top_untouched`)."""
         self.clock = clock
         self.state = StateStore(locations.state_path)
         """The marks and saved searches on disk."""
@@ -192,7 +194,7 @@ class MainScreen(Screen):
     @on(LibraryLoader.PageLoaded)
     def _page_loaded(self, message: LibraryLoader.PageLoaded) -> None:
         self.page = message.page  # the head of the list, until the whole collection is in
-        self._show_rows()
+        self._show_rows(keep=not self._at_top_untouched())
         self.call_after_refresh(self.loader.painted, message.page)
 
     @on(LibraryLoader.Loaded)
@@ -210,8 +212,17 @@ class MainScreen(Screen):
         )
         banner = captions.samples_banner(len(self.skipped)) if self.is_samples else None
         self.query_one(ListPane).show_banner(banner)
-        self._show_rows(keep_entry=neighbour)
+        self._show_rows(keep=not self._at_top_untouched(), keep_entry=neighbour)
         self.call_after_refresh(self._painted, message.collection)
+        if message.skipped is not None:
+            self._started = True
+
+    def _at_top_untouched(self) -> bool:
+        """Whether the list is still coming in for the first time with the cursor on its first
+        row: it stays on the first row then. A cold start shows the files it parsed first,
+        which were not the newest: following that row's article put the cursor in the middle
+        of the list once the rest came in."""
+        return not self._started and self.query_one(ArticleList).cursor == 0
 
     def _painted(self, collection: Collection) -> None:
         self.loader.painted(collection)

@@ -157,3 +157,36 @@ async def test_few_changed_files_checked_after_the_paint_hold_the_whole_list_bac
         screen = await wait_loaded(pilot)
         assert held == [True]
         assert paths(screen) == [e.path for e in whole(changed_locations).sorted(SortKey.DATE)]
+
+
+@pytest.mark.parametrize("moved", [False, True])
+async def test_a_cold_start_untouched_ends_on_the_newest_article(tmp_path, monkeypatch, moved):
+    """The first files parsed are not the newest: an untouched cursor stays on the first row
+    as the whole list comes in, and one the user moved stays on its article."""
+    locations = Locations(tmp_path / "cache", tmp_path / "config", tmp_path / "data")
+    write_articles(locations.cache, ARTICLES)
+    monkeypatch.setattr(early_scan, "FIRST_FILES", 30)
+    release = threading.Event()
+    checked_files = early_scan.checked_files
+
+    def held(diff, stop):
+        release.wait(timeout=20)
+        return checked_files(diff, stop)
+
+    monkeypatch.setattr(early_scan, "checked_files", held)
+    app = make_app(locations, preload=preload(locations), clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "All articles · 30 ·" in title(app), 10, "a first page")
+        articles = app.screen.query_one(ArticleList)
+        if moved:
+            await pilot.press("j", "j")
+        chosen = articles.highlighted
+        release.set()
+        screen = await wait_loaded(pilot)
+        newest = whole(locations).sorted(SortKey.DATE)[0]
+        assert chosen is not None and paths(screen)[0] == newest.path
+        if moved:
+            assert articles.highlighted.path == chosen.path
+        else:
+            assert chosen.path != newest.path  # the first files parsed were not the newest
+            assert articles.cursor == 0 and articles.highlighted.path == newest.path
