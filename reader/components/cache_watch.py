@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from reader.index_changes import may_hold_articles
+from reader.watch_folders import article_folders
 
 QUIET_SECONDS = 0.3
 """Changed paths are reported once the folder has been quiet this long (a burst is one report)."""
@@ -118,20 +119,7 @@ class CacheWatch(Widget):
 
     def _folders(self) -> set[str]:
         """The cache and every folder under it that may hold articles (not dot-folders)."""
-        root = str(self.cache)
-        folders, stack = {root}, [root]
-        while stack and not self._stop.is_set():
-            try:
-                with os.scandir(stack.pop()) as entries:
-                    for entry in entries:
-                        if entry.name.startswith("."):
-                            continue
-                        if entry.is_dir(follow_symlinks=False):
-                            folders.add(entry.path)
-                            stack.append(entry.path)
-            except OSError:
-                continue  # unreadable or gone: what can be watched still is
-        return folders
+        return article_folders(str(self.cache), self._stop)
 
     def _follow(self, watch) -> None:
         """Report changes in bursts until the reader closes or the folders change."""
