@@ -22,6 +22,7 @@ from reader.filtering import Rows, flip_known
 from reader.grouping import Groups
 from reader.hiding import NO_RULES, HideRules, Match
 from reader.ordering import SortKey, patched_order, sort_entries, without
+from reader.pieces import pieces
 from reader.qualifiers import Marks
 from reader.query import fts_expression, parse_query
 from reader.scopes import topic_counts
@@ -208,7 +209,8 @@ class Collection:
             import numpy as np
 
             entries, number = self.sorted(key), self._distinct().__getitem__
-            codes = np.fromiter(map(number, map(_TOPICS, entries)), np.int32, len(entries))
+            topics = map(_TOPICS, pieces(entries))
+            codes = np.fromiter(map(number, topics), np.int32, len(entries))
             self._codes[key] = codes
         return codes
 
@@ -216,7 +218,7 @@ class Collection:
         """Every distinct joined topics string of the entries, numbered."""
         distinct = self._distinct_topics
         if distinct is None:
-            distinct = dict.fromkeys(map(_TOPICS, self.entries))
+            distinct = dict.fromkeys(map(_TOPICS, pieces(self.entries)))
             distinct = self._distinct_topics = {joined: n for n, joined in enumerate(distinct)}
         return distinct
 

@@ -14,6 +14,8 @@ from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
+from reader.pieces import pieces
+
 TOPIC_SEP = "\x1f"
 """Joins an entry's topics into one string (cheap to store, load and compare)."""
 
@@ -99,7 +101,7 @@ _URL = attrgetter("url")
 def entry_keys(entries: list[Entry]) -> list[str]:
     """:func:`entry_key` of every entry, with the loop in C when every entry has a URL (the usual
     case)."""
-    keys = list(map(_URL, entries))
+    keys = list(map(_URL, pieces(entries)))
     if None in keys:
         keys = [url or entry.path for url, entry in zip(keys, entries)]
     return keys

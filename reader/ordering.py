@@ -16,6 +16,7 @@ from operator import attrgetter, is_, is_not, not_
 from typing import TYPE_CHECKING
 
 from reader.entry import Entry
+from reader.pieces import pieces
 
 if TYPE_CHECKING:
     import numpy as np
@@ -115,7 +116,7 @@ def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry] | None:
     """
     import numpy as np
 
-    values = np.array(list(map(_QUALITY, entries)), dtype=np.float64)  # None becomes NaN
+    values = np.array(list(map(_QUALITY, pieces(entries))), dtype=np.float64)  # None becomes NaN
     known = ~np.isnan(values)
     count = int(known.sum())
     low = high = 0.0

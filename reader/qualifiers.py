@@ -30,6 +30,7 @@ from types import BuiltinFunctionType, MethodWrapperType
 from typing import Any, NamedTuple
 
 from reader.entry import TOPIC_SEP, Entry, entry_key, entry_keys
+from reader.pieces import pieces
 
 Step = Callable[[Any], Any]
 """One function of a qualifier's chain: a column value (or the previous step's result) in."""
@@ -65,7 +66,7 @@ def _number(name: str) -> Column:
     get = attrgetter(name)
 
     def of_rows(rows: list[Entry]) -> list:
-        values = list(map(get, rows))
+        values = list(map(get, pieces(rows)))
         return values if None not in values else [MISSING if v is None else v for v in values]
 
     return Column(name, lambda e: MISSING if get(e) is None else get(e), of_rows, eager=True)

@@ -14,6 +14,7 @@ from itertools import compress
 from operator import attrgetter, not_
 
 from reader.entry import Entry, entry_key, entry_keys, split_topics, topics_of
+from reader.pieces import pieces
 from reader.query import quote_value
 
 
@@ -66,7 +67,7 @@ def topic_counts(entries: list[Entry]) -> Counter[str]:
     """Articles per topic, counted per distinct joined topic string: thousands of splits, not
     100,000."""
     counts: Counter[str] = Counter()
-    for joined, n in Counter(map(_TOPICS, entries)).items():
+    for joined, n in Counter(map(_TOPICS, pieces(entries))).items():
         if joined:
             for topic in split_topics(joined):
                 counts[topic] += n
@@ -89,7 +90,7 @@ class SourceCounts:
         self.spellings: Counter[str] = Counter()
         """Articles per provider name as spelled (what the Providers section shows)."""
         for (provider, domain), n in Counter(
-            zip(map(_PROVIDER, entries), map(_DOMAIN, entries))
+            zip(map(_PROVIDER, pieces(entries)), map(_DOMAIN, pieces(entries)))
         ).items():
             self.add(provider, domain, n)
 
@@ -125,7 +126,7 @@ class Counts:
         # Counter).
         rows = entries if isinstance(entries, list) else list(entries)
         keys = entry_keys(rows)
-        unread = list(compress(rows, map(not_, map(read.__contains__, keys))))
+        unread = list(compress(pieces(rows), map(not_, map(read.__contains__, keys))))
         self.total = len(rows)
         self.unread = len(unread)
         self.starred = sum(map(starred.__contains__, keys)) if starred else 0
