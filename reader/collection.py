@@ -125,6 +125,11 @@ class Collection:
         """The entries in one order, computed once per order."""
         return self._rows(key, reverse).entries
 
+    def ordered(self, key: SortKey, reverse: bool = False) -> bool:
+        """Whether one order is at hand without a sort: made already, or its forward order is
+        (the reverse is then a slice of it)."""
+        return (key, reverse) in self._sorted or (key, False) in self._sorted
+
     def _rows(self, key: SortKey, reverse: bool = False) -> Rows:
         """One order with its filter columns, computed once per order."""
         rows = self._sorted.get((key, reverse))

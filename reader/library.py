@@ -17,7 +17,7 @@ from reader import early_check, gc_pause
 from reader.articles import Article, load_article
 from reader.collection import TOPIC_VIEWS_KEPT, Collection
 from reader.entry import Entry
-from reader.first_page import ORDERS, PAGE_ROWS, FirstPage
+from reader.first_page import ORDERS, PAGE_ROWS, FirstPage, Order
 from reader.hiding import HideRules
 from reader.index import (
     FileDiff,
@@ -81,13 +81,14 @@ class Source:
                 entries, self.hiding, index.search, index.match_ids, self.names, index.match_array
             )
 
-    def first_page(self, limit: int = PAGE_ROWS) -> FirstPage:
-        """The head of each list order and the list's size, read from the index alone.
+    def first_page(self, limit: int = PAGE_ROWS, orders: Iterable[Order] = ORDERS) -> FirstPage:
+        """The head of each list order (of ``orders``) and the list's size, read from the index
+        alone.
 
         A few milliseconds whatever the cache's size (see :mod:`reader.first_page`).
         """
         index, heads = self.index, {}
-        for key, reverse in ORDERS:
+        for key, reverse in orders:
             entries = self.names.apply(index.page(key.value, reverse, limit))
             heads[(key, reverse)] = Collection.hiding(
                 entries, self.hiding, index.search, index.match_ids, self.names, index.match_array

@@ -25,6 +25,7 @@ from reader.components.feed_fetch import FeedFetch
 from reader.components.full_text import FullTextFetch
 from reader.components.library_loader import LibraryLoader
 from reader.components.links import Links
+from reader.components.order_wait import OrderWait
 from reader.components.reading import Reading
 from reader.components.related_moves import RelatedMoves
 from reader.components.sync_watch import SyncWatch
@@ -41,7 +42,7 @@ from reader.screens.main_keys import MAIN_KEYS
 from reader.screens.pane_focus import next_pane
 from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, SettingsSaver
-from reader.shown_rows import shown_rows
+from reader.shown_rows import from_page, shown_rows
 from reader.state import StateStore
 from reader.view import ScopeSize, ViewState
 from reader.widgets.adaptive_footer import AdaptiveFooter
@@ -87,9 +88,11 @@ class MainScreen(Screen):
         self.reading = Reading(self.marks)
         self.moves = RelatedMoves()
         self.full_text = FullTextFetch(FullTextStore(locations.cache))
+        self.order_wait = OrderWait()
         self.collection = Collection([])
         self.page: FirstPage | None = None
-        """The first page shown while the whole collection loads (None once it is in)."""
+        """The first page shown while the whole collection loads (None once it is in), or the
+        head of an order still being sorted (see :class:`OrderWait`)."""
         self.is_samples = False
         self.skipped: list[Skip] = []
         self._rows: list[Entry] = []
@@ -121,6 +124,7 @@ class MainScreen(Screen):
         yield StatusLine(str(self.locations.cache), id="status")
         yield AdaptiveFooter()
         yield from (self.loader, self.fetcher, self.reading, self.moves, self.full_text)
+        yield self.order_wait
         yield Links(self.locations.feeds_config_path)
         yield SyncWatch(self.locations, self.app.config.sync_dir, self.marks, self.loader.count)
 
@@ -151,7 +155,31 @@ class MainScreen(Screen):
         if (old.sort, old.reverse) != (new.sort, new.reverse):
             self.settings.sort, self.settings.reverse = new.sort, new.reverse
             self._settings_saver.save(self.settings)
+        self._order_head(old, new)
         self._show_rows(keep=old.scope == new.scope)
+
+    def _order_head(self, old: ViewState, new: ViewState) -> None:
+        """A big list's order not sorted yet is shown from its head (see :class:`OrderWait`)."""
+        if self.page is not None and self.page is not self.order_wait.page:
+            return  # the first load's page: it has the head of every order
+        if not from_page(new):
+            self.page = None  # a search or a topic needs the whole order: it waits for it
+        elif (old.sort, old.reverse) != (new.sort, new.reverse):
+            self.page = self.order_wait.page_for(
+                self.source, self.collection, new.sort, new.reverse, self._highlighted()
+            )
+
+    @on(OrderWait.Ready)
+    def _order_ready(self, message: OrderWait.Ready) -> None:
+        """The order shown from its head is sorted: show it whole, on the article highlighted
+        when it was asked for, unless the cursor was moved since."""
+        if self.page is not message.page:
+            return  # the whole list was loaded again meanwhile, or another order is shown
+        self.page = None
+        articles = self.query_one(ArticleList)
+        now = articles.highlighted
+        moved = articles.cursor != 0 and now is not None and now.path != (message.keep or now).path
+        self._show_rows(keep_entry=now if moved else message.keep)
 
     def _show_rows(self, keep: bool = True, keep_entry: Entry | None = None) -> None:
         """Recompute the visible rows from the view and the collection (or the first page), and
