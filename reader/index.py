@@ -101,6 +101,8 @@ class Index(IndexReads):
         similarity tables are incomplete, and a look-up would slow the storing)."""
         self._counted = (-1, 0)
         """The article count, and the ``total_changes`` it was counted at (lookups reuse it)."""
+        self._matched: dict = {}
+        """The last few searches' matching ids, for the index as it was (see ``match_array``)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
 

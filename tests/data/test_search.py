@@ -427,3 +427,88 @@ def test_a_downloaded_full_text_is_searched_as_the_body_of_an_article_without_on
     os.utime(news / "bare.md", (1, 1))
     source.scan()
     assert found(source, "lighthouse") == ["bare.md"]
+
+
+# --- the last searches' ids, kept while the index stays as it is ------------------------------
+
+
+def _matches_run(index: Index) -> list[str]:
+    """The full-text queries the index's connection runs from now on."""
+    run: list[str] = []
+    index.conn.set_trace_callback(lambda sql: run.append(sql) if "MATCH" in sql else None)
+    return run
+
+
+def _paths_of(index: Index, ids) -> set[str]:
+    rows = index.conn.execute(
+        f"SELECT path FROM articles WHERE id IN ({','.join(map(str, ids.tolist()))})"
+    )
+    return {path for (path,) in rows}
+
+
+def test_a_search_asked_again_is_answered_without_the_index(source: Source) -> None:
+    index = source.index
+    run = _matches_run(index)
+    first = index.match_array('"turbines"')
+    again = index.match_array('"turbines"')
+    assert _paths_of(index, first) == {"wind.md"}
+    assert again is first and not again.flags.writeable  # shared, so nobody may change it
+    assert len(run) == 1
+
+
+def test_a_change_through_the_index_is_searched_again(source: Source, news: Path) -> None:
+    index = source.index
+    assert _paths_of(index, index.match_array('"rooftop"')) == {"deep/er/panels.md"}
+    write_article(news, "more.md", "Rooftop gardens on the depot.", title="Depot gardens")
+    source.scan()
+    run = _matches_run(index)
+    assert _paths_of(index, index.match_array('"rooftop"')) == {"deep/er/panels.md", "more.md"}
+    assert len(run) == 1
+
+
+def test_a_change_by_another_program_is_searched_again(source: Source) -> None:
+    """Another reader or `newsreader list` writes the index file through a connection of its
+    own: this connection's count of changes does not move, the file's version does."""
+    index = source.index
+    assert _paths_of(index, index.match_array('"nurses"')) == {"cafe.md"}
+    other = sqlite3.connect(index_path_for(source.cache))
+    with other:
+        other.execute(
+            "DELETE FROM search WHERE rowid = (SELECT id FROM articles WHERE path = 'cafe.md')"
+        )
+    other.close()
+    assert index.match_array('"nurses"').size == 0
+
+
+def test_only_the_last_few_are_kept(source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reader.index_reads as index_reads
+
+    index = source.index
+    one = index.match_array('"turbines"').nbytes  # each of these words matches one article
+    monkeypatch.setattr(index_reads, "MATCHES_BYTES", 3 * one)
+    for word in ("turbines", "nurses", "rooftop", "aberdeen"):
+        index.match_array(f'"{word}"')
+    run = _matches_run(index)
+    for word in ("nurses", "rooftop", "aberdeen"):  # the last three: kept
+        index.match_array(f'"{word}"')
+    assert run == []
+    index.match_array('"turbines"')  # the oldest, dropped
+    assert len(run) == 1
+
+
+def test_a_search_asked_again_is_the_newest(source: Source, monkeypatch: pytest.MonkeyPatch):
+    """Taking a letter back and typing it again keeps both: the one asked again is not the
+    first dropped."""
+    import reader.index_reads as index_reads
+
+    index = source.index
+    one = index.match_array('"turbines"').nbytes
+    monkeypatch.setattr(index_reads, "MATCHES_BYTES", 2 * one)
+    index.match_array('"nurses"')
+    index.match_array('"turbines"')  # again: the newest now, "nurses" the oldest
+    index.match_array('"rooftop"')
+    run = _matches_run(index)
+    index.match_array('"turbines"')
+    assert run == []
+    index.match_array('"nurses"')
+    assert len(run) == 1
