@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from reader import captions
 from reader.collection import Collection
 from reader.entry import Entry
-from reader.first_page import FirstPage
+from reader.first_page import FirstPage, Order
 from reader.grouping import Groups
 from reader.scopes import ALL
 from reader.view import ScopeSize, ViewState
@@ -38,6 +38,9 @@ class ShownRows:
     """What the rows fold by (their ``+N``), None when every copy is listed."""
     source: Collection
     """The collection the rows were taken from (a new one brings new entry objects)."""
+    order: Order | None = None
+    """The order the rows are in, or are some rows of (a sort key and whether reversed); None
+    when they are ranked by relevance."""
 
 
 def from_page(view: ViewState) -> bool:
@@ -70,9 +73,15 @@ def shown_rows(
         total = page.total(view.grouped)
         title = captions.list_title(view, total, total)
         loading_message = captions.empty_message(view, True)
-        return ShownRows(rows, title, loading_message, view.groups(head), head)
+        return ShownRows(rows, title, loading_message, view.groups(head), head, _order(view))
     rows = view.rows(collection, read, starred, marks_version)
     total = sizes.of(view, collection, len(rows), read, starred)
     title = captions.list_title(view, len(rows), total)
     empty = captions.empty_message(view, loading and not len(collection))
-    return ShownRows(rows, title, empty, view.groups(collection), collection)
+    return ShownRows(rows, title, empty, view.groups(collection), collection, _order(view))
+
+
+def _order(view: ViewState) -> Order | None:
+    """The order rows of ``view`` are in (see :attr:`ShownRows.order`): folding a story's
+    copies keeps the first of them in place, so folded rows are some rows of the order too."""
+    return None if view.by_relevance else (view.sort, view.reverse)

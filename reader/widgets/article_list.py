@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from reader.config.list_settings import ListSettings
 from reader.entry import Entry, entry_key
+from reader.first_page import Order
 from reader.formatting import (
     DATE_WIDTHS,
     LIST_DATES,
@@ -39,6 +40,7 @@ from reader.formatting import (
     quality_text,
 )
 from reader.grouping import Groups
+from reader.ordering import locate
 from reader.widgets.component_style import readable_style
 
 PROVIDER_WIDTH = 14
@@ -158,12 +160,17 @@ class ArticleList(ScrollView, can_focus=True):
     # --- data in --------------------------------------------------------------
 
     def set_entries(
-        self, entries: list[Entry], keep: Entry | None = None, reloaded: bool = False
+        self,
+        entries: list[Entry],
+        keep: Entry | None = None,
+        reloaded: bool = False,
+        order: Order | None = None,
     ) -> None:
         """Show ``entries``; keep the cursor on ``keep`` when it is still there.
 
         ``keep`` is looked for as the same object, and with ``reloaded`` (the
-        entries were read again, as new objects) as the same file.
+        entries were read again, as new objects) as the same file. With ``order`` (the order
+        the entries are in, or are some rows of) it is looked for by halving.
         """
         self.entries = entries
         self._now = self._clock()
@@ -178,12 +185,15 @@ class ArticleList(ScrollView, can_focus=True):
                 index = next(
                     compress(count(), map(eq, map(_PATH, entries), repeat(keep.path))), None
                 )
+            elif order is not None:
+                index = locate(entries, keep, *order)
             else:
                 index = next(compress(count(), map(is_, entries, repeat(keep))), None)
             if index is None and self.groups is not None:  # another copy stands for its story now
                 group = self.groups.group_at(keep.path)
-                found = compress(count(), map(eq, map(_GROUP, entries), repeat(group)))
-                index = next(found, None) if group is not None else None
+                if group is not None:
+                    found = compress(count(), map(eq, map(_GROUP, entries), repeat(group)))
+                    index = next(found, None)
         self.cursor = index or 0
         self.refresh()
 

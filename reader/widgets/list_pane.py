@@ -86,7 +86,7 @@ class ListPane(Vertical):
         rows, title, empty = shown.rows, shown.title, shown.empty
         articles = self.query_one(ArticleList)
         articles.set_highlight(words)
-        articles.set_entries(rows, keep=keep, reloaded=reloaded)
+        articles.set_entries(rows, keep=keep, reloaded=reloaded, order=shown.order)
         self.query_one("#list-title", Static).update(title)
         message = self.query_one("#list-empty", Static)
         message.update("" if rows else empty)

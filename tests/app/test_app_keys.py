@@ -20,6 +20,7 @@ from app.conftest import (
     wait_until,
 )
 from reader.components.library_loader import LibraryLoader
+from reader.ordering import SortKey
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.widgets.article_list import ArticleList
@@ -274,6 +275,25 @@ async def test_the_kept_row_is_looked_for_where_the_cursor_was_and_from_the_end_
         articles.cursor = 4
         articles.set_entries(_Watched(rows[3:]), keep=rows[5])  # elsewhere: found by the search
         assert articles.highlighted is rows[5]
+
+
+async def test_with_its_order_the_kept_row_is_found_by_halving(fixture_locations):
+    """Rows in a known order (all of it, or a search's part of it): the kept row is found, or
+    known to be gone, without a pass over the list (38 ms at a million rows)."""
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = (await wait_loaded(pilot)).query_one(ArticleList)
+        rows = list(articles.entries)  # the date order, newest first
+        order = (SortKey.DATE, False)
+        articles.cursor = 0
+        _Watched.passes = 0
+        articles.set_entries(_Watched(rows[1:]), keep=rows[0], order=order)  # gone
+        assert articles.cursor == 0 and _Watched.passes == 0
+        part = _Watched(rows[::2])
+        articles.set_entries(part, keep=rows[6], order=order)  # far from the cursor
+        assert articles.highlighted is rows[6] and _Watched.passes == 0
+        articles.set_entries(_Watched(rows[::-1]), keep=rows[4], order=(SortKey.DATE, True))
+        assert articles.highlighted is rows[4]
 
 
 async def test_s_toggles_date_and_quality_and_r_reverses(fixture_locations):

@@ -97,3 +97,38 @@ def test_the_quality_order_sorted_in_an_array_is_the_definition(
     assert sort_entries(entries, SortKey.QUALITY, reverse) == expected
     by_date = sort_entries(entries, SortKey.DATE)
     assert sort_entries(by_date, SortKey.QUALITY, reverse, date_ordered=True) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("key", list(SortKey))
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("big", [False, True])
+def test_locate_finds_a_row_where_a_look_through_every_row_does(
+    seed: int, key: SortKey, reverse: bool, big: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In an order (the collection's own, its reverse a flip of it, the quality order sorted
+    in an array when ``big``) and in some of its rows (as a search leaves them), every entry is
+    found where it is, or not at all, among ties and unknown dates and qualities."""
+    import reader.ordering as ordering
+
+    if big:
+        monkeypatch.setattr(ordering, "ARRAY_SORT_FROM", 1)
+    rng = random.Random(seed)
+    entries = _entries(400, seed)
+    order = Collection(entries).sorted(key, reverse)
+    some = [e for e in order if rng.random() < 0.3]
+    for rows in (order, some, []):
+        for entry in entries:
+            expected = next((i for i, row in enumerate(rows) if row is entry), None)
+            assert ordering.locate(rows, entry, key, reverse) == expected
+
+
+def test_locate_tells_apart_equal_rows_by_identity() -> None:
+    from reader.ordering import locate
+
+    entries = _entries(50, 1)
+    twins = [entries[3]._replace(), entries[3]._replace()]  # equal, not the same object
+    rows = sort_entries([*entries, *twins], SortKey.DATE)
+    for twin in twins:
+        assert rows[locate(rows, twin, SortKey.DATE, False)] is twin
+    assert locate(rows, entries[3]._replace(), SortKey.DATE, False) is None
