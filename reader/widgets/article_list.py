@@ -172,7 +172,12 @@ class ArticleList(ScrollView, can_focus=True):
         entries were read again, as new objects) as the same file. With ``order`` (the order
         the entries are in, or are some rows of) it is looked for by halving.
         """
-        self.entries = entries
+        shown, self.entries = self.entries, entries
+        if len(shown) >= FREE_AFTER_PAINT_FROM:
+            # Freeing a list lets go of each of its entries: 18 ms for 140,000 scattered in
+            # memory, paid before the new rows painted. Held until they have.
+            self.call_after_refresh(_let_go, shown)
+        del shown
         self._now = self._clock()
         self._resize_virtual()
         index = None
@@ -381,3 +386,11 @@ class ArticleList(ScrollView, can_focus=True):
         if start < len(title):
             segments.append(Segment(title[start:], plain))
         return segments
+
+
+FREE_AFTER_PAINT_FROM = 20_000
+"""Rows replaced from this many on are let go of once the new rows have painted."""
+
+
+def _let_go(rows: list[Entry]) -> None:
+    """Nothing: the last holder of ``rows`` returns, and they are freed then."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
+import weakref
 
 from rich.console import Console
 from textual.command import CommandPalette
@@ -294,6 +296,37 @@ async def test_with_its_order_the_kept_row_is_found_by_halving(fixture_locations
         assert articles.highlighted is rows[6] and _Watched.passes == 0
         articles.set_entries(_Watched(rows[::-1]), keep=rows[4], order=(SortKey.DATE, True))
         assert articles.highlighted is rows[4]
+
+
+class _Freed(list):
+    """A list whose freeing can be watched (a weak reference to it)."""
+
+
+async def test_long_rows_replaced_are_freed_after_the_new_ones_paint(fixture_locations):
+    """Letting go of a long list reaches into every entry of it: done after the paint, the
+    new rows are not held back by it."""
+    from reader.widgets.article_list import FREE_AFTER_PAINT_FROM
+
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = (await wait_loaded(pilot)).query_one(ArticleList)
+        rows = list(articles.entries)
+        long = _Freed(rows * (FREE_AFTER_PAINT_FROM // len(rows) + 1))
+        articles.set_entries(long)
+        watched = weakref.ref(long)
+        del long
+        articles.set_entries(_Freed(rows))
+        assert watched() is not None  # not yet: the new rows have not painted
+        await pilot.pause()
+        await pilot.pause()
+        gc.collect()
+        assert watched() is None
+        short = _Freed(rows)
+        articles.set_entries(short)
+        watched = weakref.ref(short)
+        del short
+        articles.set_entries(_Freed(rows))
+        assert watched() is None  # a short list goes at once
 
 
 async def test_s_toggles_date_and_quality_and_r_reverses(fixture_locations):
