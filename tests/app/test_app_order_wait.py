@@ -51,13 +51,20 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldSort]:
     hold.release()  # a thread still holding it goes on
 
 
+async def sorting_held(pilot, held: HeldSort):
+    """The main screen once the whole list is in and the worker's sort of the other order is
+    held."""
+    screen = await wait_loaded(pilot)
+    await wait_until(pilot, held.entered.is_set, what="the other order's sort to start")
+    return screen
+
+
 async def test_s_shows_the_head_of_an_order_being_sorted_then_the_whole_order(
     fixture_locations, held: HeldSort
 ):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_loaded(pilot)
-        await wait_until(pilot, held.entered.is_set, what="the other order's sort to start")
+        screen = await sorting_held(pilot, held)
         articles = screen.query_one(ArticleList)
         await put_cursor_on(pilot, screen, "cjk.md")
         await pilot.press("s")
@@ -80,8 +87,7 @@ async def test_a_search_while_the_head_is_shown_waits_for_the_whole_order(
 ):
     app = build_app(fixture_locations)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await wait_loaded(pilot)
-        await wait_until(pilot, held.entered.is_set, what="the other order's sort to start")
+        screen = await sorting_held(pilot, held)
         await pilot.press("s")
         assert screen.page is not None
         threading.Timer(0.3, held.release).start()  # the search below waits for the sort
