@@ -177,9 +177,10 @@ class MainScreen(Screen):
             return  # the whole list was loaded again meanwhile, or another order is shown
         self.page = None
         articles = self.query_one(ArticleList)
-        now = articles.highlighted
-        moved = articles.cursor != 0 and now is not None and now.path != (message.keep or now).path
-        self._show_rows(keep_entry=now if moved else message.keep)
+        now, kept = articles.highlighted, message.keep
+        known = now is not None and kept is not None
+        moved = known and articles.cursor != 0 and now.path != kept.path
+        self._show_rows(keep_entry=now if moved else kept)
 
     def _show_rows(self, keep: bool = True, keep_entry: Entry | None = None) -> None:
         """Recompute the visible rows from the view and the collection (or the first page), and
