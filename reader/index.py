@@ -103,6 +103,8 @@ class Index(IndexReads):
         """The article count, and the ``total_changes`` it was counted at (lookups reuse it)."""
         self._matched: dict = {}
         """The last few searches' matching ids, for the index as it was (see ``match_array``)."""
+        self._upper_half = None
+        """The second connection a big index's searches are split with (opened when needed)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
 
@@ -124,7 +126,9 @@ class Index(IndexReads):
         return copy
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection (and the one searches are split with)."""
+        if self._upper_half is not None:
+            self._upper_half.close()
         self.conn.close()
 
     # --- reading ----------------------------------------------------------------
