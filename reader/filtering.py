@@ -97,22 +97,14 @@ class Rows:
         rows._forward = (self, known)
         return rows
 
-    def _picked(self, at: np.ndarray, columns: set[Column]) -> Rows:
+    def _picked(self, at: list[int], columns: set[Column]) -> Rows:
         """The rows at positions ``at``, with those of ``columns`` made here picked from these
-        (a pass over a list, where making them again reaches into every entry; an array's in
-        numpy, and it stays an array)."""
-        import numpy as np
-
-        positions = at.tolist()
-        rows = Rows(list(map(self.entries.__getitem__, positions)))
+        (a pass over a list, where making them again reaches into every entry)."""
+        rows = Rows(list(map(self.entries.__getitem__, at)))
         for column in columns:
             values = self._made.get(column)
-            if isinstance(values, array):
-                picked = array(values.typecode)
-                picked.frombytes(np.frombuffer(values, dtype=values.typecode)[at].tobytes())
-                rows._made[column] = picked
-            elif values is not None:
-                rows._made[column] = list(map(values.__getitem__, positions))
+            if values is not None:
+                rows._made[column] = list(map(values.__getitem__, at))
         return rows
 
     def mask(self, query: Query, ids: set[int] | None, marks: Marks) -> Iterator[bool] | None:
@@ -170,7 +162,7 @@ class Rows:
         turn, 38 ms for a million scattered in memory, whatever it keeps.
         """
         if keep.count(1) * 3 < len(self.entries):
-            return list(map(self.entries.__getitem__, _positions(keep).tolist()))
+            return list(map(self.entries.__getitem__, _positions(keep)))
         return list(compress(self.entries, keep))
 
     def _term_mask(self, name: str, value: Hashable, marks: Marks) -> int:
@@ -217,11 +209,11 @@ KEEP_MASKS_FROM = 20_000
 """Shorter lists make their masks again at every key (a few milliseconds)."""
 
 
-def _positions(mask: bytes) -> np.ndarray:
+def _positions(mask: bytes) -> list[int]:
     """The positions of the bytes that are 1 in ``mask``."""
     import numpy as np
 
-    return np.flatnonzero(np.frombuffer(mask, dtype=np.uint8))
+    return np.flatnonzero(np.frombuffer(mask, dtype=np.uint8)).tolist()
 
 
 def _packed(mask: Iterator[bool]) -> int:

@@ -21,7 +21,6 @@ import datetime as dt
 import math
 import operator
 import re
-from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -63,54 +62,14 @@ class Column:
     """Made ahead, in a worker, for the sorted orders: the qualifiers on it are the most typed."""
 
 
-NUMBERS_FROM = 20_000
-"""From this many rows a number column is an array of floats, which a comparison filters in one
-pass in numpy (``quality:>40`` over 1,000,000 rows: 47 → 2 ms); below, numpy is not worth
-importing for it."""
-EXACT = 2**53
-"""Numbers below this size are floats without loss (an int from it on may round to it): a column
-or bound that reaches it is compared as the ints it holds, row by row."""
-
-
 def _number(name: str) -> Column:
     get = attrgetter(name)
 
-    def of_rows(rows: list[Entry]) -> list | array:
+    def of_rows(rows: list[Entry]) -> list:
         values = list(map(get, pieces(rows)))
-        if None in values:
-            values = [MISSING if v is None else v for v in values]
-        return _floats(values) if len(values) >= NUMBERS_FROM else values
+        return values if None not in values else [MISSING if v is None else v for v in values]
 
     return Column(name, lambda e: MISSING if get(e) is None else get(e), of_rows, eager=True)
-
-
-def _floats(values: list) -> list | array:
-    """``values`` as an array of floats (``d``) when each is one exactly, else as they are."""
-    import numpy as np
-
-    try:
-        floats = array("d", values)
-    except (TypeError, OverflowError):  # not numbers (a hostile file), or beyond a float
-        return values
-    known = np.frombuffer(floats, dtype=np.float64)
-    known = known[~np.isnan(known)]
-    return floats if not known.size or np.abs(known).max() < EXACT else values
-
-
-_COMPARISONS = frozenset({operator.lt, operator.le, operator.gt, operator.ge, operator.eq})
-
-
-def _compared(step: Step, column: array) -> Any | None:
-    """Per row of a float ``column``, whether ``step`` (a comparison with a bound) keeps it, as
-    numpy bools; None when ``step`` is something else, or its bound not exactly a float."""
-    if not (isinstance(step, partial) and step.func in _COMPARISONS and len(step.args) == 1):
-        return None
-    bound = step.args[0]
-    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or abs(bound) >= EXACT:
-        return None
-    import numpy as np
-
-    return step.func(bound, np.frombuffer(column, dtype=np.float64))  # NaN: never kept
 
 
 def _casefolded(rows: list[Entry], name: str) -> list[str]:
@@ -178,14 +137,9 @@ class Qualifier:
         steps, of = self.steps(value, marks), self.column.of
         return lambda entry: _run(steps, of(entry))
 
-    def mask(self, value: Hashable, column: list | array, marks: Marks) -> Iterable[Any]:
-        """Per row of ``column`` (this qualifier's column of a list), whether the row passes (an
-        array of numpy bools for a comparison on a column of floats)."""
+    def mask(self, value: Hashable, column: list, marks: Marks) -> Iterator[Any]:
+        """Per row of ``column`` (this qualifier's column of a list), whether the row passes."""
         steps = self.steps(value, marks)
-        if isinstance(column, array) and len(steps) == 1:
-            compared = _compared(steps[0], column)
-            if compared is not None:
-                return compared
         if not all(map(_in_c, steps)):
             # Decided once per distinct value, then looked up per row in C.
             passing = {v for v in set(column) if _run(steps, v)}

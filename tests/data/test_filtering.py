@@ -7,7 +7,6 @@ every qualifier in it to that, on entries with missing and odd values.
 from __future__ import annotations
 
 import random
-from array import array
 
 import numpy as np
 import pytest
@@ -92,27 +91,15 @@ def test_every_qualifier_has_values_to_test() -> None:
     assert set(TYPED) == set(QUALIFIERS)
 
 
-@pytest.fixture(params=["lists", "arrays"])
-def numbers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Number columns as lists (short lists), or as arrays of floats (long ones)."""
-    if request.param == "arrays":
-        monkeypatch.setattr(qualifiers, "NUMBERS_FROM", 0)
-    return request.param
-
-
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("name", sorted(QUALIFIERS))
-def test_per_row_check_and_bulk_mask_agree(name: str, seed: int, numbers: str) -> None:
+def test_per_row_check_and_bulk_mask_agree(name: str, seed: int) -> None:
     qualifier = QUALIFIERS[name]
     rows = _entries(seed)
     marks = _marks(rows, seed)
     column = qualifier.column.of_rows(rows)
-    expected_column = [qualifier.column.of(e) for e in rows]
-    if isinstance(column, array):
-        assert numbers == "arrays" and name in {"quality", "after", "before"}
-        expected_column = [float(v) for v in expected_column]
     # str() so that NaN equals NaN
-    assert [str(v) for v in column] == [str(v) for v in expected_column]
+    assert [str(v) for v in column] == [str(qualifier.column.of(e)) for e in rows]
     for typed in TYPED[name]:
         value = qualifier.parse(typed)
         by_row = [qualifier.check(value, marks)(e) for e in rows]
@@ -125,7 +112,7 @@ def test_per_row_check_and_bulk_mask_agree(name: str, seed: int, numbers: str) -
             assert all(map(qualifiers._in_c, qualifier.steps(value, marks))), typed
 
 
-def test_missing_values_never_match_a_comparison(numbers: str) -> None:
+def test_missing_values_never_match_a_comparison() -> None:
     rows = [e._replace(published=None, quality=None) for e in _entries(1, 50)]
     for text in (
         "quality:>-100",
@@ -140,7 +127,7 @@ def test_missing_values_never_match_a_comparison(numbers: str) -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("text", QUERIES)
-def test_view_keeps_what_per_row_checks_keep(seed: int, text: str, numbers: str) -> None:
+def test_view_keeps_what_per_row_checks_keep(seed: int, text: str) -> None:
     rows = _entries(seed)
     marks = _marks(rows, seed)
     read, starred = marks.read, marks.starred
@@ -295,44 +282,3 @@ def test_topic_views_are_kept_least_recently_used_first_out(
     collection.in_topic(SortKey.DATE, False, "é")  # drops Space, the least recently used
     assert collection.in_topic(SortKey.DATE, False, "AI") is first
     assert [k[2] for k in collection._topic_views] == ["é", "AI"]
-
-
-def test_long_number_columns_are_arrays_compared_in_numpy() -> None:
-    """From NUMBERS_FROM rows: the column is floats in an array and a comparison one pass."""
-    rows = _entries(3, qualifiers.NUMBERS_FROM)
-    column = qualifiers.QUALITY.of_rows(rows)
-    assert isinstance(column, array) and column.typecode == "d"
-    value = QUALIFIERS["quality"].parse(">40")
-    mask = QUALIFIERS["quality"].mask(value, column, Marks())
-    assert isinstance(mask, np.ndarray)
-    assert mask.tolist() == [e.quality is not None and e.quality > 40 for e in rows]
-
-
-@pytest.mark.parametrize(
-    ("quality", "typed"),
-    [(2**53 + 1, "=9007199254740993"), (7, "<99999999999999999999999"), (7, ">-10"), (2**80, ">1")],
-)
-def test_numbers_beyond_a_float_are_compared_exactly(
-    quality: int, typed: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A bound or value that a float would round is compared as the int it is, row by row."""
-    monkeypatch.setattr(qualifiers, "NUMBERS_FROM", 0)
-    rows = [e._replace(quality=None) for e in _entries(2, 20)]
-    rows[4] = rows[4]._replace(quality=quality)
-    rows[5] = rows[5]._replace(quality=quality - 1)
-    query = parse_query(f"quality:{typed}")
-    check = row_check(query)
-    assert Rows(rows).filtered(query, None, Marks()) == [e for e in rows if check(e)]
-    assert Rows(rows).filtered(query, None, Marks())  # the cases are chosen to keep some
-
-
-def test_rows_picked_by_few_matches_keep_the_columns_made(numbers: str) -> None:
-    """The columns made before the words picked a few rows are picked with them (an array's
-    as an array), and the qualifiers read them for those rows."""
-    rows = Rows(_entries(7))
-    rows.prepare()
-    ids = {e.id for e in rows.entries if e.id % 7 == 0}  # few: the rows are picked first
-    query = parse_query("quality:>=40 after:1970-01-03")
-    check = row_check(query)
-    expected = [e for e in rows.entries if e.id in ids and check(e)]
-    assert expected and rows.filtered(query, ids, Marks()) == expected
