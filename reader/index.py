@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from reader import filecheck, index_db, index_store
+from reader import filecheck, index_db, index_store, search_halves
 from reader.article_text import markdown_to_text
 from reader.entry import Entry, entries_from_json
 from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
@@ -96,6 +96,8 @@ class Index(IndexReads):
         self.problem = ""
         """Why the index is kept in memory this run though it has a file (empty when it is not)."""
         self.conn = self._open()
+        self.file_id = None if self.db_path is None else search_halves.file_id(self.db_path)
+        """The index file's device and inode as it was opened (see :mod:`reader.search_halves`)."""
         self.bulk_indexing = False
         """Whether a scan is storing many files now: related look-ups wait for it to end (the
         similarity tables are incomplete, and a look-up would slow the storing)."""

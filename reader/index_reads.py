@@ -41,6 +41,7 @@ class IndexReads:
     _counted: tuple[int, int]
     _matched: dict[tuple, np.ndarray]
     _upper_half: search_halves.UpperHalf | None = None
+    file_id: tuple[int, int] | None
     db_path: Path | None
 
     def entries_apart(
@@ -212,7 +213,7 @@ class IndexReads:
         if split is None:
             return search_halves.matching_ids(self.conn, expression)
         if self._upper_half is None:
-            self._upper_half = search_halves.UpperHalf(self.db_path)
+            self._upper_half = search_halves.UpperHalf(self.db_path, self.file_id)
         upper = self._upper_half.search(expression, split)
         lower = search_halves.matching_ids(self.conn, expression, up_to=split)
         try:

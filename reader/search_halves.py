@@ -11,6 +11,7 @@ for two words).
 
 from __future__ import annotations
 
+import os
 import queue
 import sqlite3
 import threading
@@ -66,6 +67,16 @@ def split_point(conn: sqlite3.Connection) -> int | None:
     return (low + high) // 2
 
 
+def file_id(path: Path) -> tuple[int, int] | None:
+    """A file's device and inode, which tell it from a file put at its path since; None when it
+    cannot be read."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
 class UpperHalf:
     """A read-only connection to the index file in a daemon thread, searching above a row id.
 
@@ -73,7 +84,11 @@ class UpperHalf:
     is opened in the thread, which is the only one that uses it.
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, file_id: tuple[int, int] | None) -> None:
+        """``file_id``: the index file's device and inode as the caller's connection opened it;
+        a file put in its place since (another program rebuilt it) is not searched."""
+        self._path = db_path
+        self._file_id = file_id
         self._uri = db_path.absolute().as_uri() + "?mode=ro"
         self._jobs: queue.SimpleQueue[tuple[str, int, Future[np.ndarray]] | None]
         self._jobs = queue.SimpleQueue()
@@ -96,11 +111,15 @@ class UpperHalf:
 
     def _run(self) -> None:
         conn: sqlite3.Connection | None = None
-        failure: sqlite3.Error | None = None
+        failure: Exception | None = None
         try:
             conn = sqlite3.connect(self._uri, uri=True, timeout=BUSY_SECONDS)
-        except sqlite3.Error as exc:  # every search is then answered by its caller alone
-            failure = exc
+            if self._file_id is None or file_id(self._path) != self._file_id:
+                conn.close()
+                conn = None
+                failure = sqlite3.OperationalError("the index file was replaced")
+        except (sqlite3.Error, OSError) as exc:  # every search is then answered by its caller
+            conn, failure = None, exc
         while (job := self._jobs.get()) is not None:
             expression, above, future = job
             try:

@@ -74,10 +74,30 @@ def test_a_second_connection_that_cannot_open_leaves_the_search_whole(
     source: Source, tmp_path: Path
 ) -> None:
     index = source.index
-    index._upper_half = search_halves.UpperHalf(tmp_path / "no-such-index.sqlite3")
+    missing = tmp_path / "no-such-index.sqlite3"
+    index._upper_half = search_halves.UpperHalf(missing, index.file_id)
     got = sorted(index.match_array('"budget"').tolist())
     assert len(got) == 8
     assert got == _one_query(index, '"budget"')
+
+
+def test_a_file_put_in_the_index_file_place_is_not_searched(source: Source) -> None:
+    """Another program rebuilt the index file while this one reads the old one: the second
+    connection would open the new file, whose ids are another file's, so the search stays
+    on this connection."""
+    index = source.index
+    expected = _one_query(index, '"story"*')
+    path = index.db_path
+    assert path is not None
+    index.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    other = path.with_name("other.sqlite3")
+    copy = sqlite3.connect(other)
+    index.conn.backup(copy)
+    copy.execute("DELETE FROM search")  # every article gone in the file put in its place
+    copy.commit()
+    copy.close()
+    other.replace(path)
+    assert sorted(index.match_array('"story"*').tolist()) == expected
 
 
 def test_an_expression_fts5_cannot_read_matches_nothing(source: Source) -> None:
