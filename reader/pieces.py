@@ -10,12 +10,15 @@ right after the files were checked at 1,000,000 articles took 0.8-0.9 s, and
 
 :func:`pieces` feeds such a pass a slice at a time through a generator. The
 pass is still one call in C, but the generator runs a step of Python between
-slices, where the interpreter hands the lock to a thread waiting for it. No
-Textual; the standard library only.
+slices, where the interpreter hands the lock to a thread waiting for it. On the
+main thread (the screen's) a pass runs whole: what the user waits for does not
+wait for a worker's slices (the first key of a search 0.1 s after the check at a
+million: 815-853 → 635-720 ms). No Textual; the standard library only.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import chain, islice
 from typing import TypeVar
@@ -28,10 +31,14 @@ PIECE = 32_768
 
 def pieces(values: Sequence[T] | Iterable[T]) -> Iterator[T]:
     """``values`` one by one, read a slice of :data:`PIECE` at a time (see the module); an
-    iterable without a length as it comes."""
-    if not isinstance(values, Sized) or len(values) <= PIECE:
+    iterable without a length, a short one, or any on the main thread, as it comes."""
+    if not isinstance(values, Sized) or len(values) <= PIECE or _on_main_thread():
         return iter(values)
     return chain.from_iterable(_slices(values))
+
+
+def _on_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _slices(values: Sequence[T] | Iterable[T]) -> Iterator[Iterator[T]]:

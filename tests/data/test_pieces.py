@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from array import array
 from collections import Counter
 from operator import neg
@@ -39,9 +40,9 @@ def test_two_passes_in_step(small_pieces: int) -> None:
     assert list(zip(pieces(left), pieces(right))) == list(zip(left, right))
 
 
-def test_python_runs_between_slices(small_pieces: int) -> None:
-    """What lets another thread take the interpreter: the slices' generator is resumed (a frame
-    of Python) once per slice while a pass in C reads them; a list read whole runs none."""
+def _resumes_of_a_pass(values: list[int]) -> tuple[int, int]:
+    """The sum of ``values`` through :func:`pieces`, on the calling thread, and how many times
+    the slices' generator was resumed meanwhile."""
     resumed = 0
 
     def trace(frame, event, arg):
@@ -52,11 +53,27 @@ def test_python_runs_between_slices(small_pieces: int) -> None:
 
     sys.settrace(trace)
     try:
-        total = sum(pieces(list(range(10))))  # sum: a loop in C
+        total = sum(pieces(values))  # sum: a loop in C
     finally:
         sys.settrace(None)
-    assert total == 45
-    assert resumed == 4  # three slices (4, 4, 2), then the end
+    return total, resumed
+
+
+def test_python_runs_between_slices_on_a_worker(small_pieces: int) -> None:
+    """What lets another thread take the interpreter: the slices' generator is resumed (a frame
+    of Python) once per slice while a pass in C reads them."""
+    answer: list[tuple[int, int]] = []
+    worker = threading.Thread(target=lambda: answer.append(_resumes_of_a_pass(list(range(10)))))
+    worker.start()
+    worker.join()
+    assert answer == [(45, 4)]  # three slices (4, 4, 2), then the end
+
+
+def test_the_main_thread_reads_a_long_list_whole(small_pieces: int) -> None:
+    """The screen's thread does not hand the interpreter to workers in the middle of a pass:
+    the user waits for it, not for them."""
+    assert threading.current_thread() is threading.main_thread()
+    assert _resumes_of_a_pass(list(range(10))) == (45, 0)
 
 
 def test_a_short_list_is_read_whole(small_pieces: int) -> None:
