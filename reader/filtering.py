@@ -38,6 +38,17 @@ def _row_ids(rows: list[Entry]) -> Sequence[int | None]:
     a list, each id is an int object somewhere in memory, reached for its hash: 60 ms at
     100,000 rows in an order other than the ids'. Read from an array, 12 ms.
     """
+    if len(rows) >= IDS_IN_NUMPY_FROM:
+        import numpy as np
+
+        try:  # one pass: each id read once, no list of them (280 → 200 ms at 1,000,000)
+            packed = np.fromiter(map(_ID, pieces(rows)), dtype=np.intc, count=len(rows))
+        except (TypeError, OverflowError):  # an entry without an id, or one beyond 4 bytes
+            pass
+        else:
+            column = array("i")
+            column.frombytes(packed.tobytes())
+            return column
     ids = list(map(_ID, pieces(rows)))
     if None in ids:
         return ids
@@ -47,6 +58,9 @@ def _row_ids(rows: list[Entry]) -> Sequence[int | None]:
         return array("q", ids)
 
 
+IDS_IN_NUMPY_FROM = 20_000
+"""From this many rows the id column is read straight into a numpy array: below, numpy is not
+worth importing for it."""
 _ID = attrgetter("id")
 ROW_ID = Column("id", _ID, _row_ids, eager=True)
 """The index's row ids: what full-text matches are reported as."""
