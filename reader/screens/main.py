@@ -40,6 +40,7 @@ from reader.paths import Locations
 from reader.scopes import ALL
 from reader.screens.main_keys import MAIN_KEYS
 from reader.screens.pane_focus import next_pane
+from reader.screens.search_pacing import SearchPacing
 from reader.screens.skipped import SkippedScreen
 from reader.settings import Settings, SettingsSaver
 from reader.shown_rows import from_page, shown_rows
@@ -99,6 +100,8 @@ class MainScreen(Screen):
         self._rows_from = self.collection
         """The collection the rows were taken from (a new one brings new entry objects)."""
         self._scope_size = ScopeSize()
+        self._pacing = SearchPacing(self._search_box_text, self.set_timer)
+        """When the box's text is searched: keys queued behind a slow search, once."""
         grouped = self.app.config.list.group_duplicates  # the copies of a story in one row
         view = ViewState(sort=settings.sort, reverse=settings.reverse, grouped=grouped)
         self.set_reactive(MainScreen.view, view)
@@ -345,11 +348,17 @@ class MainScreen(Screen):
         self.view = replace(self.view, scope=message.scope)
 
     @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.view = replace(self.view, text=event.value.strip())
+    def _filter_changed(self) -> None:
+        self._pacing.typed()
+
+    def _search_box_text(self) -> None:
+        # The box, not the message: a search put off for queued keys runs on the latest text,
+        # and finds it empty after an Escape.
+        self.view = replace(self.view, text=self.query_one("#filter", Input).value.strip())
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
+        self._pacing.settle()
         self.query_one(ArticleList).focus()
 
     @on(RelatedList.Open)
