@@ -23,6 +23,7 @@ from reader import __version__
 from reader.config import Config, LoadedConfig, load_config
 from reader.library import Preloaded
 from reader.paths import Locations, resolve
+from reader.resume_guard import guard_resume
 from reader.screens.help import HelpScreen
 from reader.screens.key_tables import APP_KEYS, HELP_KEY
 from reader.screens.main import MainScreen
@@ -135,6 +136,7 @@ class NewsReaderApp(App[None]):
     def on_mount(self) -> None:
         if not self.is_headless:
             self.set_interval(TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+            guard_resume(self.closing.is_set)  # a closing terminal's SIGCONT must not restart it
         if self.theme_problem:
             self.notify(self.theme_problem, severity="warning", markup=False)
 

@@ -279,3 +279,17 @@ def test_kill_9_during_a_cold_index_leaves_no_child_running(reader: Reader) -> N
     reader.exit_time()
     assert_gone(children)
     assert b"Traceback" not in reader.output
+
+
+def test_a_sigcont_without_a_suspend_does_not_take_the_terminal_again(reader: Reader) -> None:
+    """A closing terminal sends SIGCONT with its SIGHUP. Textual's driver answered every SIGCONT
+    by starting application mode again, with a new thread reading the keyboard: one that came
+    as the reader was exiting outlived the exit, and the process never ended."""
+    reader.wait_for(b"Indexing ")
+    mark = len(reader.output)
+    os.kill(reader.process.pid, signal.SIGCONT)
+    time.sleep(1.0)
+    assert b"\x1b[?1049h" not in reader.output[mark:], "the alternate screen was entered again"
+    os.write(reader.master, b"q")
+    assert reader.exit_time() < EXIT_LIMIT
+    assert reader.process.returncode == 0
