@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
-
 from reader import search_halves, similar_store
 from reader.entry import Entry, EntryDecoder
 from reader.index_schema import BULK_QUERY, COLUMNS
@@ -145,29 +143,13 @@ class IndexReads:
         return [row[0] for row in rows]
 
     def match_ids(self, expression: str) -> set[int]:
-        """Row ids of the articles matching an FTS5 ``expression``, unranked (fast: no scoring)."""
-        try:
-            with self._lock:
-                try:
-                    # One JSON row instead of a row per match: a one-letter prefix matches nearly
-                    # everything.
-                    row = self.conn.execute(
-                        "SELECT json_group_array(rowid) FROM search WHERE search MATCH ?",
-                        (expression,),
-                    ).fetchone()
-                    return set(orjson.loads(row[0]))  # twice as fast as json at 100,000 ids
-                except sqlite3.OperationalError as exc:
-                    if "json_group_array" not in str(exc):
-                        raise  # the expression, not a missing JSON function
-                rows = self.conn.execute(
-                    "SELECT rowid FROM search WHERE search MATCH ?", (expression,)
-                )
-                return {row[0] for row in rows}
-        except sqlite3.OperationalError:
-            return set()  # an expression FTS5 cannot read matches nothing
+        """Row ids of the articles matching an FTS5 ``expression``, unranked (fast: no scoring):
+        :meth:`match_array`'s answer as a set, for the hide rules and ``list QUERY``."""
+        return set(self.match_array(expression).tolist())
 
     def match_array(self, expression: str) -> np.ndarray:
-        """:meth:`match_ids` as an array of row ids, for filtering a list in array operations.
+        """The row ids of the articles matching an FTS5 ``expression``, unranked, as an array,
+        for filtering a list in array operations (empty when FTS5 cannot read it).
 
         A one-letter prefix matches nearly every article: at 1,000,000, the text of their ids is
         read into an array in 13 ms, where decoding it and making a set of it took 120.

@@ -494,8 +494,8 @@ def test_bulk_read_gives_exactly_the_rows_a_row_by_row_read_gives(
 def test_word_matches_fall_back_when_sqlite_has_no_json(
     good_cache: Path, open_index: OpenIndex
 ) -> None:
-    """Matching ids come as one JSON row; an SQLite built without JSON gives the same set row by
-    row."""
+    """Entries come as JSON arrays; an SQLite built without JSON gives the same rows one by one,
+    and word matches (read without JSON) are the same."""
     index = open_index(good_cache)
     index.scan()
     expected = index.match_ids('"a"*')
@@ -504,6 +504,9 @@ def test_word_matches_fall_back_when_sqlite_has_no_json(
     class NoJson:
         def __init__(self, conn: sqlite3.Connection) -> None:
             self.conn = conn
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.conn, name)
 
         def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
             if "json_group_array" in sql:
