@@ -1,0 +1,60 @@
+"""Many rows of a long list, held as their positions in it rather than as a list of them.
+
+A one-letter search keeps nearly every row: at a million, making the list of
+the rows kept took 45-70 ms a key (a reference taken to each entry, scattered
+in memory), and letting go of the list the key replaced as long again. The
+list widget only reads the rows on screen, by position, and finds the row it
+keeps by halving, so most keys never touch the other rows. :class:`Picked`
+is a read-only sequence over the order and a numpy array of positions;
+whoever walks all of it (marking a view read, folding duplicates) gets the
+rows one by one, as from a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, overload
+
+from reader.entry import Entry
+
+if TYPE_CHECKING:
+    import numpy as np
+
+PICKED_FROM = 50_000
+"""Rows kept from this many on are :class:`Picked` (below, a list is made in a few ms)."""
+
+
+class Picked(Sequence[Entry]):
+    """The rows of ``entries`` at ``positions`` (ascending), in that order."""
+
+    __slots__ = ("_entries", "_positions")
+
+    def __init__(self, entries: list[Entry], positions: np.ndarray) -> None:
+        self._entries = entries
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):  # a list, as slicing a list gives
+            return list(map(self._entries.__getitem__, self._positions[index].tolist()))
+        return self._entries[int(self._positions[index])]  # IndexError past either end
+
+    def __iter__(self) -> Iterator[Entry]:
+        return map(self._entries.__getitem__, self._positions.tolist())
+
+    def __add__(self, other: Iterable[Entry]) -> list[Entry]:
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[Entry]) -> list[Entry]:
+        return [*other, *self]
+
+    def __repr__(self) -> str:
+        return f"<{len(self):,} picked rows>"
