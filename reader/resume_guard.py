@@ -17,8 +17,6 @@ import signal
 from collections.abc import Callable
 from types import FrameType
 
-Handler = Callable[[int, FrameType | None], object]
-
 
 def guard_resume(closing: Callable[[], bool]) -> bool:
     """Wrap the SIGTSTP and SIGCONT handlers in force (the driver's) as described above;
