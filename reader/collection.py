@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
@@ -274,8 +274,9 @@ class Collection:
         starred: set[str] | None = None,
         relevance: bool = False,
         marks_version: Hashable | None = None,
-    ) -> list[Entry]:
-        """The entries for one sort, topic (None for all) and query (see :mod:`reader.query`).
+    ) -> Sequence[Entry]:
+        """The entries for one sort, topic (None for all) and query (see :mod:`reader.query`):
+        a list, or many rows of a long one as :class:`~reader.picked.Picked`.
 
         With ``relevance`` and free words in the query, the best matches come first
         instead of the sort order. ``marks_version`` changes whenever ``read`` or ``starred``

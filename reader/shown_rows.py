@@ -10,7 +10,7 @@ No Textual.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 class ShownRows:
     """What the list pane shows for one view."""
 
-    rows: list[Entry]
+    rows: Sequence[Entry]
+    """A list, or many rows of a long one as :class:`~reader.picked.Picked`."""
     title: Text
     empty: str
     """What the list says when ``rows`` is empty."""

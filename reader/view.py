@@ -7,7 +7,7 @@ a new value (:func:`dataclasses.replace` or the helpers here).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -64,7 +64,7 @@ class ViewState:
         read: set[str],
         starred: set[str],
         marks_version: Hashable | None = None,
-    ) -> list[Entry]:
+    ) -> Sequence[Entry]:
         """The rows ``collection`` has for this view, given the read and starred keys (and their
         version, see :meth:`Collection.view`); the copies of one story folded into the first of
         them (see :mod:`reader.grouping`)."""

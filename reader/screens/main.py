@@ -9,7 +9,7 @@ shown in :mod:`reader.captions`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 
@@ -96,7 +96,7 @@ class MainScreen(Screen):
         head of an order still being sorted (see :class:`OrderWait`)."""
         self.is_samples = False
         self.skipped: list[Skip] = []
-        self._rows: list[Entry] = []
+        self._rows: Sequence[Entry] = []
         self._rows_from = self.collection
         """The collection the rows were taken from (a new one brings new entry objects)."""
         self._scope_size = ScopeSize()
@@ -316,7 +316,7 @@ class MainScreen(Screen):
         articles = self.query_one(ArticleList)
         self.read_in_view(self._rows, articles.cursor, articles.move_to)
 
-    def read_in_view(self, rows: list[Entry], at: int, back: Callable | None = None) -> None:
+    def read_in_view(self, rows: Sequence[Entry], at: int, back: Callable | None = None) -> None:
         """Read ``rows[at]`` in the reader view; ``back`` gets the entry last read there."""
         if not 0 <= at < len(rows) or self.source is None:
             self.notify("Nothing to read.", severity="warning")

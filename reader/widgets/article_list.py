@@ -1,7 +1,8 @@
 """The article list: a virtual list that renders only the rows on screen.
 
 A DataTable of 100,000 rows takes seconds to paint; this widget keeps the
-sorted entries in a plain list and builds a :class:`Strip` for each visible
+sorted entries in a plain sequence (a list, or a long list's rows picked by
+position, :mod:`reader.picked`) and builds a :class:`Strip` for each visible
 line on demand (Textual's line API), so a huge cache costs what a screenful
 does. Text is never parsed as markup: each cell is a plain segment. A row
 that stands for several copies of one story (see :mod:`reader.grouping`)
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import attrgetter, eq, is_
@@ -117,7 +118,7 @@ class ArticleList(ScrollView, can_focus=True):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        self.entries: list[Entry] = []
+        self.entries: Sequence[Entry] = []
         self._clock = clock
         self.columns = settings.columns
         """The columns drawn, in order (``[list] columns``)."""
@@ -161,7 +162,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_entries(
         self,
-        entries: list[Entry],
+        entries: Sequence[Entry],
         keep: Entry | None = None,
         reloaded: bool = False,
         order: Order | None = None,
@@ -392,5 +393,5 @@ FREE_AFTER_PAINT_FROM = 20_000
 """Rows replaced from this many on are let go of once the new rows have painted."""
 
 
-def _let_go(rows: list[Entry]) -> None:
+def _let_go(rows: Sequence[Entry]) -> None:
     """Nothing: the last holder of ``rows`` returns, and they are freed then."""
