@@ -37,6 +37,7 @@ from reader.index_schema import (
     SCHEMA_VERSION,
 )
 from reader.paths import OWN_DIR_NAME
+from reader.side_reads import SideReads
 from reader.similarity import Signature
 
 BULK_FILES = 2000
@@ -101,12 +102,17 @@ class Index(IndexReads):
         self.bulk_indexing = False
         """Whether a scan is storing many files now: related look-ups wait for it to end (the
         similarity tables are incomplete, and a look-up would slow the storing)."""
-        self._counted = (-1, 0)
-        """The article count, and the ``total_changes`` it was counted at (lookups reuse it)."""
+        self._counted: tuple[object, int] = (None, 0)
+        """The version of the index an article count was made at, and that count (related
+        look-ups reuse it)."""
         self._matched: dict = {}
         """The last few searches' matching ids, for the index as it was (see ``match_array``)."""
+        self._heads: dict = {}
+        """The list's size and the orders' heads last read, with the index's version then."""
         self._upper_half = None
         """The second connection a big index's searches are split with (opened when needed)."""
+        self._side = None if self.db_path is None else SideReads(self.db_path, self.file_id)
+        """The connection the detail pane's look-ups read on (see :mod:`reader.side_reads`)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
 
@@ -131,6 +137,8 @@ class Index(IndexReads):
         """Close the database connection (and the one searches are split with)."""
         if self._upper_half is not None:
             self._upper_half.close()
+        if self._side is not None:
+            self._side.close()
         self.conn.close()
 
     # --- reading ----------------------------------------------------------------

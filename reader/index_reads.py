@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import search_halves, similar_store
 from reader.entry import Entry, EntryDecoder
 from reader.index_schema import BULK_QUERY, COLUMNS
+from reader.side_reads import SideReads
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,8 +38,10 @@ class IndexReads:
 
     conn: sqlite3.Connection
     _lock: threading.RLock
-    _counted: tuple[int, int]
+    _counted: tuple[object, int]
+    _side: SideReads | None
     _matched: dict[tuple, np.ndarray]
+    _heads: dict[object, object]
     _upper_half: search_halves.UpperHalf | None = None
     file_id: tuple[int, int] | None
     db_path: Path | None
@@ -86,6 +90,30 @@ class IndexReads:
         """How many articles the index holds."""
         return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def version(self) -> tuple[int, int, int]:
+        """What changes whenever the index may have: a write through this connection, or a
+        commit by another (another process's included). Called under the lock."""
+        data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return id(self.conn), self.conn.total_changes, data_version
+
+    def _kept_head(self, key: tuple, read: Callable[[], object]) -> object:
+        """``read()``'s answer, kept while the index stays as it is (see :meth:`version`).
+
+        At a million articles, the count and an order's head cost 25 ms each on a connection
+        whose cache does not hold them: an `s` pressed while the other order is still sorted
+        shows that order's head (see :mod:`reader.components.order_wait`), which the first
+        screen read already. Called under the lock.
+        """
+        version = self.version()
+        if self.conn.in_transaction:  # a rollback would not change the version
+            return read()
+        kept = self._heads
+        if kept.get("version") != version:
+            kept = self._heads = {"version": version}
+        if key not in kept:
+            kept[key] = read()
+        return kept[key]
+
     def list_size(self) -> tuple[int, int]:
         """How many rows the whole list has: ``(articles, stories)``, a story's copies one row.
 
@@ -93,11 +121,13 @@ class IndexReads:
         index), so the first screen's title is right before every row is loaded.
         """
         with self._lock:
-            total = self.count()
-            grouped, stories = self.conn.execute(
-                "SELECT count(*), count(DISTINCT dup_group) FROM articles"
-                " WHERE dup_group IS NOT NULL"
-            ).fetchone()
+            return self._kept_head(("size",), self._list_size)  # type: ignore[return-value]
+
+    def _list_size(self) -> tuple[int, int]:
+        total = self.count()
+        grouped, stories = self.conn.execute(
+            "SELECT count(*), count(DISTINCT dup_group) FROM articles WHERE dup_group IS NOT NULL"
+        ).fetchone()
         return total, total - grouped + stories
 
     def page(self, key: str, reverse: bool = False, limit: int = 200) -> list[Entry]:
@@ -118,8 +148,9 @@ class IndexReads:
                 (f"WHERE {column} IS NOT NULL ORDER BY {backward}", limit),
                 (f"WHERE {column} IS NULL ORDER BY published DESC, id", limit),
             ]
-        rows: list[tuple] = []
-        with self._lock:
+
+        def read() -> tuple[Entry, ...]:
+            rows: list[tuple] = []
             for clause, _ in queries:
                 wanted = limit - len(rows)
                 if wanted <= 0:
@@ -127,7 +158,10 @@ class IndexReads:
                 rows += self.conn.execute(
                     f"SELECT {COLUMNS} FROM articles {clause} LIMIT ?", (wanted,)
                 ).fetchall()
-        return list(map(Entry._make, rows))
+            return tuple(map(Entry._make, rows))
+
+        with self._lock:
+            return list(self._kept_head(("page", key, reverse, limit), read))  # type: ignore[call-overload]
 
     def search(self, expression: str) -> list[str]:
         """Paths of the articles matching an FTS5 ``expression``, best match first."""
@@ -164,8 +198,7 @@ class IndexReads:
 
         try:
             with self._lock:
-                version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-                key = (expression, id(self.conn), self.conn.total_changes, version)
+                key = (expression, *self.version())
                 found = self._matched.pop(key, None)
                 if found is not None:  # the newest again
                     self._matched[key] = found
@@ -219,28 +252,46 @@ class IndexReads:
 
     def related(self, article_id: int, limit: int = 10) -> list[tuple[int, float]]:
         """The articles most like ``article_id`` as (id, score), best first, without its copies."""
-        with self._lock:
-            if self._counted[0] != self.conn.total_changes:
-                self._counted = (self.conn.total_changes, self.count())
+        with self._aside() as conn:
+            version = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone())
+            if self._counted[0] != version:
+                self._counted = (
+                    version,
+                    conn.execute("SELECT count(*) FROM articles").fetchone()[0],
+                )
             try:
-                return similar_store.related(self.conn, article_id, limit, self._counted[1])
+                return similar_store.related(conn, article_id, limit, self._counted[1])
             except sqlite3.OperationalError:
                 return []
 
     def ids_for_urls(self, urls: Iterable[str]) -> dict[str, int]:
         """The cached article at each of ``urls`` (after normalisation), where there is one."""
+        with self._aside() as conn:
+            return similar_store.ids_for_urls(conn, urls)
+
+    @contextmanager
+    def _aside(self) -> Iterator[sqlite3.Connection]:
+        """The connection for a worker's look-up beside the screen: the index's second one (see
+        :mod:`reader.side_reads`), or its own under its lock where there is none, or while a
+        scan's writes are not committed yet (only its own connection sees them)."""
+        side = self._side
+        if side is not None and not self.conn.in_transaction:
+            with side.connection() as conn:
+                if conn is not None:
+                    yield conn
+                    return
         with self._lock:
-            return similar_store.ids_for_urls(self.conn, urls)
+            yield self.conn
 
     def entries_by_id(self, ids: Iterable[int]) -> dict[int, Entry]:
         """The indexed articles with ``ids``."""
         wanted = list(dict.fromkeys(ids))
         found: dict[int, Entry] = {}
-        with self._lock:
+        with self._aside() as conn:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for row in self.conn.execute(
+                for row in conn.execute(
                     f"SELECT {COLUMNS} FROM articles WHERE id IN ({marks})", chunk
                 ):
                     entry = Entry._make(row)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from reader.collection import Collection
-from reader.ordering import SortKey
+from reader.ordering import SortKey, arrays_ahead
 
 WAIT_STEP_SECONDS = 0.1
 """How often waiting for the load looks whether the reader is closing."""
@@ -102,6 +102,7 @@ class WholeLoad:
         try:
             collection = self.load()
             collection.sorted(*self.order)  # here rather than on the UI thread
+            arrays_ahead(len(collection))
         except Exception:  # noqa: BLE001 - the index went away under it (the samples replace an
             collection = Collection([])  # empty cache): the caller loads again when it is empty
         self._collection = collection

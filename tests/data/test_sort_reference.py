@@ -91,6 +91,7 @@ def test_the_quality_order_sorted_in_an_array_is_the_definition(
     """Big lists sort their qualities in an array (here every list does); a date order handed
     over as such is not sorted by date again."""
     monkeypatch.setattr("reader.ordering.ARRAY_SORT_FROM", 0)
+    monkeypatch.setattr("reader.ordering.PIECE", 64)  # read into the array in several pieces
     rng = random.Random(len(qualities))
     entries = [e._replace(quality=rng.choice(qualities)) for e in _entries(400, 7)]
     expected = _reference(entries, SortKey.QUALITY, reverse)
@@ -132,3 +133,18 @@ def test_locate_tells_apart_equal_rows_by_identity() -> None:
     for twin in twins:
         assert rows[locate(rows, twin, SortKey.DATE, False)] is twin
     assert locate(rows, entries[3]._replace(), SortKey.DATE, False) is None
+
+
+def test_numpy_is_imported_ahead_only_for_a_list_that_sorts_in_arrays() -> None:
+    """The thread loading the whole list imports it (reader.ordering.arrays_ahead), so that the
+    first keys after the load do not share the interpreter with the import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from reader.ordering import ARRAY_SORT_FROM, arrays_ahead; "
+        "arrays_ahead(ARRAY_SORT_FROM - 1); print('numpy' in sys.modules); "
+        "arrays_ahead(ARRAY_SORT_FROM); print('numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
