@@ -18,10 +18,11 @@ from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeAlias
 
+from reader import array_masks
 from reader.entry import Entry
 from reader.picked import PICKED_FROM, Picked
 from reader.pieces import pieces
-from reader.qualifiers import QUALIFIERS, Column, Marks
+from reader.qualifiers import KEY, QUALIFIERS, QUALITY, Column, Marks
 from reader.query import Query
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ _ID = attrgetter("id")
 ROW_ID = Column("id", _ID, _row_ids, eager=True)
 """The index's row ids: what full-text matches are reported as."""
 _EAGER = [ROW_ID] + list({q.column: None for q in QUALIFIERS.values() if q.column.eager})
+_ARRAYS = (QUALITY, KEY)
+"""The columns whose packed copies :meth:`Rows.prepare` makes for a long list."""
 
 
 def flip_known(values: Sequence, known: int) -> Sequence:
@@ -82,6 +85,8 @@ class Rows:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._made: dict[Column, list] = {}
+        self._arrays: dict[Column, np.ndarray | None] = {}
+        """Packed copies of some columns, for the masks of long lists (see :meth:`array`)."""
         self._masks: dict[tuple[str, Hashable, Hashable], int] = {}
         """Qualifier masks by name, value and marks' version (see :meth:`_term_mask`)."""
         self._forward: tuple[Rows, int] | None = None
@@ -103,6 +108,38 @@ class Rows:
         """Make the eager columns now (in a worker), so the first key typed finds them ready."""
         for column in _EAGER:
             self.column(column)
+        for column in _ARRAYS:
+            self.array(column, make=True)
+
+    def array(self, column: Column, make: bool = False) -> np.ndarray | None:
+        """The packed copy of ``column`` that :mod:`reader.array_masks` filters a long list with:
+        made ahead by :meth:`prepare` (``make``), or flipped from the forward order's; None
+        when there is none (a short list, values an array cannot hold, not made yet).
+
+        Made from the list column only ahead: its Python pass (60 ms for a million keys' hashes)
+        costs more than the ``map`` it saves, on the key that would wait for it.
+        """
+        if column in self._arrays:
+            return self._arrays[column]
+        values = None
+        if len(self.entries) < array_masks.ARRAYS_FROM:
+            return None
+        if self._forward is not None:
+            forward, known = self._forward
+            base = forward.array(column, make)
+            if base is None:
+                return None
+            import numpy as np
+
+            values = np.concatenate((base[known - 1 :: -1] if known else base[:0], base[known:]))
+        elif not make:
+            return None
+        elif column is QUALITY:
+            values = array_masks.quality_array(self.column(QUALITY))
+        elif column is KEY:
+            values = array_masks.key_bits(self.column(KEY))
+        self._arrays[column] = values
+        return values
 
     def flipped(self, known: int) -> Rows:
         """These rows with the first ``known`` reversed (a reversed sort order), columns too."""
@@ -197,11 +234,27 @@ class Rows:
         kept = key is not None and len(self.entries) >= KEEP_MASKS_FROM
         mask = self._masks.get(key) if kept else None
         if mask is None:
-            mask = _packed(qualifier.mask(value, self.column(qualifier.column), marks))
+            mask = self._array_mask(name, value, marks)
+            if mask is None:
+                mask = _packed(qualifier.mask(value, self.column(qualifier.column), marks))
             if kept:  # a new dict swapped in: a worker's count may filter these rows too
                 latest = list(self._masks.items())[1 - MASKS_KEPT :]
                 self._masks = dict([*latest, (key, mask)])
         return mask
+
+    def _array_mask(self, name: str, value: Hashable, marks: Marks) -> int | None:
+        """The mask of ``quality:`` or ``is:`` made in array operations over a long list (see
+        :mod:`reader.array_masks`); None for any other, or where the arrays are not there."""
+        if name == "quality":
+            qualities = self.array(QUALITY)
+            if qualities is not None:
+                return array_masks.compared(qualities, QUALIFIERS[name].steps(value, marks))
+        elif name == "is":
+            bits = self.array(KEY)
+            if bits is not None:
+                wanted = marks.starred if value == "starred" else marks.read
+                return array_masks.marked(bits, self.entries, wanted, unmarked=value == "unread")
+        return None
 
     def _masks_kept(self, query: Query, marks: Marks) -> bool:
         """Whether every qualifier of ``query`` has its mask over these rows kept.

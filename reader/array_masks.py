@@ -1,0 +1,131 @@
+"""The masks of ``quality:`` and ``is:`` over a long list, in array operations. No Textual.
+
+At a million rows each of these masks cost 45 ms as a ``map`` in C over a list
+column (``is:`` 100-130 ms once there are marks): a comparison or a set look-up
+per row, each reaching into an object somewhere in memory. The first key of a
+search such as ``is:unread quality:>40 d`` made both, and took 135-145 ms.
+Here each is a pass over a packed array made ahead, in the worker that warms
+the orders:
+
+- ``quality:`` compares a float32 copy of the qualities (NaN for none, which
+  no comparison keeps, as in Python);
+- ``is:`` reads, for each row, one flag of a table indexed by the low bits of
+  its key's hash, set for the hashes of the marked keys; the rows it flags (the
+  marked ones, and a few others sharing their bits) are checked against the
+  marks themselves, so the answer is exact.
+
+Anything else (other qualifiers, qualities beyond what float32 holds exactly, a
+great many marks) keeps the ``map`` of :meth:`reader.qualifiers.Qualifier.mask`.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from functools import partial
+from itertools import islice
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from reader.entry import Entry, entry_key
+from reader.pieces import PIECE
+
+if TYPE_CHECKING:
+    import numpy as np
+
+ARRAYS_FROM = 20_000
+"""Lists this long get the arrays (shorter ones make their masks in a few milliseconds)."""
+HASH_BITS = 22
+"""The flags table of ``is:`` has 2**22 entries (4 MiB): few unmarked rows share a marked key's
+bits while the marks are far fewer (1.5% of them with 60,000 marks)."""
+MOST_MARKS = 100_000
+"""Up to this many marks, ``is:`` goes through the table; with more, checking the rows it flags
+takes longer than the ``map`` (at a million rows: 5 ms with 1,000 marks, 11-16 ms with 10,000,
+42-58 ms with 60,000, against 100-130 ms; 156-180 ms with 200,000 against 130)."""
+EXACT_FLOAT32 = 1 << 24
+"""Qualities up to this size (either sign) are exact in a float32."""
+
+
+def quality_array(values: Sequence) -> np.ndarray | None:
+    """The quality column (numbers, NaN for none) as float32; None when a quality is too big for
+    a float32 to hold exactly (the ``map`` then compares the numbers themselves)."""
+    import numpy as np
+
+    array = np.empty(len(values), dtype=np.float32)
+    rows = iter(values)
+    for start in range(0, len(values), PIECE):  # a piece at a time, as reader.pieces says why
+        array[start : start + PIECE] = list(islice(rows, PIECE))
+    known = array[~np.isnan(array)]
+    if known.size and float(np.abs(known).max()) >= EXACT_FLOAT32:
+        return None
+    return array
+
+
+def key_bits(keys: Sequence[str]) -> np.ndarray:
+    """The low :data:`HASH_BITS` bits of each key's hash, as the table of ``is:`` is indexed."""
+    import numpy as np
+
+    low = (1 << HASH_BITS) - 1
+    bits = np.empty(len(keys), dtype=np.uint32)
+    rows = iter(keys)
+    for start in range(0, len(keys), PIECE):
+        hashes = np.array(list(map(hash, islice(rows, PIECE))), dtype=np.int64)
+        bits[start : start + len(hashes)] = hashes & low
+    return bits
+
+
+_URL = attrgetter("url")
+
+_UFUNCS: dict[Callable, str] = {
+    operator.lt: "less",
+    operator.le: "less_equal",
+    operator.gt: "greater",
+    operator.ge: "greater_equal",
+    operator.eq: "equal",
+}
+"""The comparisons a ``quality:`` step makes (the typed number first), as numpy names them."""
+
+
+def compared(qualities: np.ndarray, steps: tuple) -> int | None:
+    """The packed mask (a byte per row, see :func:`reader.filtering._packed`) of one comparison
+    step ``partial(op, number)`` over ``qualities``; None for any other steps."""
+    import numpy as np
+
+    if len(steps) != 1 or not isinstance(steps[0], partial):
+        return None
+    step = steps[0]
+    name = _UFUNCS.get(step.func)
+    if name is None or len(step.args) != 1 or step.keywords:
+        return None
+    bound = step.args[0]
+    if not isinstance(bound, int) or abs(bound) >= EXACT_FLOAT32:
+        return None
+    kept = getattr(np, name)(np.float32(bound), qualities)
+    return int.from_bytes(kept.view(np.uint8).tobytes(), "little")
+
+
+def marked(
+    bits: np.ndarray, rows: Sequence[Entry], marks: set[str] | frozenset[str], unmarked: bool
+) -> int | None:
+    """The packed mask of the rows whose key is among ``marks`` (those whose key is not, with
+    ``unmarked``); ``bits``: :func:`key_bits` of the rows' keys. None when the marks are too
+    many for the table (see :data:`MOST_MARKS`)."""
+    import numpy as np
+
+    if len(marks) > MOST_MARKS:
+        return None
+    low = (1 << HASH_BITS) - 1
+    table = np.zeros(1 << HASH_BITS, dtype=np.bool_)
+    table[np.fromiter((hash(key) & low for key in marks), np.int64, len(marks))] = True
+    maybe = np.flatnonzero(table[bits])
+    found = np.zeros(len(bits), dtype=np.uint8)
+    if maybe.size:
+        flagged = list(map(rows.__getitem__, maybe.tolist()))
+        keys = list(map(_URL, flagged))  # entry_key, with the loop in C while every row has one
+        if None in keys:
+            keys = list(map(entry_key, flagged))
+        exact = np.fromiter(map(marks.__contains__, keys), dtype=np.bool_, count=len(keys))
+        found[maybe[exact]] = 1
+    if unmarked:
+        found ^= 1
+    return int.from_bytes(found.tobytes(), "little")

@@ -1,0 +1,98 @@
+"""``quality:`` and ``is:`` over a long list are masked in array operations
+(:mod:`reader.array_masks`), and keep exactly the rows the per-row checks keep."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from data.test_filtering import QUERIES, TYPED, _entries, _marks
+
+from reader import array_masks
+from reader.collection import Collection
+from reader.entry import entry_key
+from reader.filtering import Rows
+from reader.ordering import SortKey
+from reader.qualifiers import KEY, QUALITY, Marks
+from reader.query import parse_query, row_check
+
+
+@pytest.fixture
+def long_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every list counts as long, and the flags table is small: most keys share their bits
+    with a marked one, so the exact check of the flagged rows decides."""
+    monkeypatch.setattr(array_masks, "ARRAYS_FROM", 1)
+    monkeypatch.setattr(array_masks, "HASH_BITS", 3)
+
+
+def _prepared(rows: list) -> Rows:
+    prepared = Rows(rows)
+    prepared.prepare()
+    assert prepared.array(QUALITY) is not None and prepared.array(KEY) is not None
+    return prepared
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("text", QUERIES + [f"quality:{v}" for v in TYPED["quality"]])
+def test_array_masks_keep_what_per_row_checks_keep(long_lists: None, seed: int, text: str) -> None:
+    rows = _entries(seed)
+    marks = _marks(rows, seed)
+    query = parse_query(text)
+    check = row_check(query, set(marks.read), set(marks.starred))
+    assert list(_prepared(rows).filtered(query, None, marks)) == [e for e in rows if check(e)]
+
+
+def test_the_arrays_are_used_where_they_are_made(
+    long_lists: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the arrays made, no list column of ``quality:`` or ``is:`` is read; without them
+    (a list not warmed), the list columns answer as before."""
+    rows = _entries(7)
+    marks = _marks(rows, 7)
+    query = parse_query("is:unread quality:>10")
+    expected = list(Rows(rows).filtered(query, None, marks))
+    prepared = _prepared(rows)
+    prepared._made.clear()  # the list columns: made again only if a mask reads them
+    assert list(prepared.filtered(query, None, marks)) == expected
+    assert not prepared._made
+    cold = Rows(rows)
+    assert cold.array(QUALITY) is None  # not made on a key's behalf
+    assert list(cold.filtered(query, None, marks)) == expected and QUALITY in cold._made
+
+
+def test_qualities_a_float32_cannot_hold_are_compared_as_numbers(long_lists: None) -> None:
+    rows = [e._replace(quality=q) for e, q in zip(_entries(1), [2**24 + 1, 2**24, 5] * 100)]
+    prepared = Rows(rows)
+    prepared.prepare()
+    assert prepared.array(QUALITY) is None
+    kept = prepared.filtered(parse_query(f"quality:>{2**24}"), None, Marks())
+    assert {e.quality for e in kept} == {2**24 + 1}
+
+
+def test_many_marks_go_through_the_sets(long_lists: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(array_masks, "MOST_MARKS", 2)
+    rows = _entries(2)
+    marks = _marks(rows, 2)
+    assert array_masks.marked(_prepared(rows).array(KEY), rows, marks.read, False) is None
+    query = parse_query("is:read")
+    assert list(_prepared(rows).filtered(query, None, marks)) == [
+        e for e in rows if entry_key(e) in marks.read
+    ]
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+def test_a_reversed_order_flips_the_forward_arrays(long_lists: None, key: SortKey) -> None:
+    rows = _entries(4)
+    random.Random(4).shuffle(rows)
+    collection = Collection(list(rows))
+    collection.warm(key)
+    backward = collection._rows(key, True)
+    assert backward.array(QUALITY) is not None  # flipped from the forward order's, not made
+    fresh = _prepared(backward.entries)
+    for column in (QUALITY, KEY):
+        assert np.array_equal(backward.array(column), fresh.array(column), equal_nan=True)
+    read = {entry_key(e) for e in rows[::3]}
+    text = "is:unread quality:>=40"
+    expected = [e for e in backward.entries if entry_key(e) not in read and (e.quality or -1) >= 40]
+    assert collection.view(key, True, None, text, read=read, starred=set()) == expected
