@@ -21,6 +21,8 @@ from reader.search_halves import file_id
 
 BUSY_SECONDS = 0.5
 """How long the side connection waits for a lock (another program writing without WAL)."""
+INTERRUPT_EVERY = 0.05
+"""How often :meth:`SideReads.close` stops the look-up it waits for, until it has."""
 
 
 class SideReads:
@@ -47,11 +49,18 @@ class SideReads:
             yield self._conn
 
     def close(self) -> None:
-        """Close the connection once the look-up using it is done; it is not opened again."""
-        with self._lock:
+        """Close the connection, stopping a look-up running on it (its caller gets an
+        ``sqlite3.OperationalError``); it is not opened again."""
+        while not self._lock.acquire(timeout=INTERRUPT_EVERY):
+            running = self._conn
+            if running is not None:  # a look-up of seconds must not hold up a reload
+                running.interrupt()  # again: one sent before its statement began is lost
+        try:
             if self._conn is not None:
                 self._conn.close()
             self._conn, self._closed = None, True
+        finally:
+            self._lock.release()
 
     def _open(self) -> sqlite3.Connection | None:
         if self._expected_id is None:

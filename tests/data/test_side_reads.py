@@ -143,3 +143,29 @@ def test_the_size_and_heads_are_read_again_only_when_the_index_changes(cache: Pa
     assert [e.path for e in index.page("quality", False, 10)] == ["a3.md", "a1.md", "a0.md"]
     assert index.list_size() == (3, 3)
     index.close()
+
+
+def test_closing_stops_a_look_up_running_on_the_side_connection(cache: Path) -> None:
+    index, _ = _indexed(cache)
+    side = index._side
+    assert side is not None
+    started, failed = threading.Event(), []
+
+    def long_look_up() -> None:
+        with side.connection() as conn:
+            assert conn is not None
+            started.set()
+            try:  # a query that would run for minutes
+                conn.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+                    " SELECT count(*) FROM n WHERE i < 10000000000"
+                ).fetchone()
+            except sqlite3.OperationalError as exc:
+                failed.append(str(exc))
+
+    worker = threading.Thread(target=long_look_up, daemon=True)
+    worker.start()
+    assert started.wait(5)
+    index.close()
+    worker.join(5)
+    assert failed == ["interrupted"]
