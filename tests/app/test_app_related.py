@@ -189,3 +189,33 @@ async def test_a_fast_cursor_run_ends_on_the_right_related_items(tmp_path):
         assert _kinds(screen.query_one(RelatedList))[0] == (Kind.COPY, other)
         assert screen.query_one(RelatedList).items[0].entry.path == other
         assert lookup.looked_up - before <= len(keys)  # never more than asked, often fewer
+
+
+async def test_after_a_slow_look_up_rows_that_flash_by_are_not_looked_up(tmp_path, monkeypatch):
+    """A big index takes tenths of a second a look-up: the next one waits for the highlight to
+    rest, so a run of keys looks up the row it ends on (the code before looked up every row it
+    could, one after another)."""
+    import dataclasses
+    import time
+
+    from reader import related_items
+
+    real = related_items.look_up
+
+    def slow(index, entry, urls):
+        time.sleep(0.06)
+        return dataclasses.replace(real(index, entry, urls), seconds=0.06)
+
+    monkeypatch.setattr(related_items, "look_up", slow)
+    app = build_app(related_cache(tmp_path))
+    async with app.run_test(size=ROOMY_DETAIL) as pilot:
+        screen = await wait_loaded(pilot)
+        lookup = screen.query_one(RelatedLookup)
+        await related_ready(pilot, screen)
+        before = lookup.looked_up
+        for _ in range(6):  # down and up again, a key every 50 ms: 24 rows highlighted
+            for key in ["j"] * 2 + ["k"] * 2:
+                await pilot.press(key)
+                await pilot.pause(0.05)
+        await related_ready(pilot, screen)  # the pane shows the row the run ended on
+        assert lookup.looked_up - before <= 8  # the code before: about 24, one per row
