@@ -149,14 +149,20 @@ class Rows:
         rows._forward = (self, known)
         return rows
 
-    def _picked(self, at: list[int], columns: set[Column]) -> Rows:
-        """The rows at positions ``at``, with those of ``columns`` made here picked from these
-        (a pass over a list, where making them again reaches into every entry)."""
+    def _picked(self, positions: np.ndarray, columns: set[Column]) -> Rows:
+        """The rows at ``positions``, with those of ``columns`` made here picked from these
+        (a pass over a list, where making them again reaches into every entry), and the packed
+        columns these have (see :meth:`array`)."""
+        at = positions.tolist()
         rows = Rows(list(map(self.entries.__getitem__, at)))
         for column in columns:
             values = self._made.get(column)
             if values is not None:
                 rows._made[column] = list(map(values.__getitem__, at))
+        for column in _ARRAYS:
+            packed = self.array(column)
+            if packed is not None:
+                rows._arrays[column] = packed[positions]
         return rows
 
     def mask(self, query: Query, ids: set[int] | None, marks: Marks) -> Iterator[bool] | None:
@@ -173,10 +179,12 @@ class Rows:
         rows, words = self, None
         if ids is not None:
             words = self._words_mask(ids)
+            if not query.terms:  # words alone: their rows are kept at once (many as positions)
+                return self._kept(words)
             if words.count(1) * 2 < len(self.entries) and not self._masks_kept(query, marks):
                 # Words that leave few rows go first; qualifiers are then checked on those alone.
                 needed = {QUALIFIERS[term.name].column for term in query.terms}
-                rows, words = self._picked(_positions(words), needed), None
+                rows, words = self._picked(_position_array(words), needed), None
         if not query.terms:
             return rows.entries if words is None else rows._kept(words)
         masks = [rows._term_mask(term.name, term.value, marks) for term in query.terms]

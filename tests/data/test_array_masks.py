@@ -96,3 +96,24 @@ def test_a_reversed_order_flips_the_forward_arrays(long_lists: None, key: SortKe
     text = "is:unread quality:>=40"
     expected = [e for e in backward.entries if entry_key(e) not in read and (e.quality or -1) >= 40]
     assert collection.view(key, True, None, text, read=read, starred=set()) == expected
+
+
+@pytest.mark.parametrize("text", ["is:unread quality:>10", "is:read", "quality:<=0 is:starred"])
+def test_rows_picked_by_few_words_take_the_arrays_along(
+    long_lists: None, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Words that leave few rows pick them first, then the qualifiers mask those: the picked
+    rows carry the arrays, so no list column is made for them on the key's behalf."""
+    rows = _entries(9)
+    marks = _marks(rows, 9)
+    matched = np.array([e.id for e in rows[::4]], dtype=np.int64)  # a quarter: picked first
+    query = parse_query(text)
+    check = row_check(query, set(marks.read), set(marks.starred))
+    expected = [e for e in rows[::4] if check(e)]
+    prepared = _prepared(rows)
+    prepared._made.clear()
+    asked: list[str] = []
+    real = Rows.column
+    monkeypatch.setattr(Rows, "column", lambda self, c: asked.append(c.name) or real(self, c))
+    assert list(prepared.filtered(query, matched, marks)) == expected
+    assert "key" not in asked and "quality" not in asked
