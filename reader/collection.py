@@ -161,6 +161,11 @@ class Collection:
         self._rows(key, reverse).prepare()
         self._topic_codes(key)
 
+    def warm_topics(self, key: SortKey) -> None:
+        """Number the topics of one order ahead of use (from a worker): the first topic chosen
+        in it then picks its rows at once (0.1 s of numbering at 1,000,000 rows)."""
+        self._topic_codes(key)
+
     def in_topic(self, key: SortKey, reverse: bool, topic: str) -> list[Entry]:
         """One topic's entries in one order, remembered so going back to a topic is instant."""
         return self._topic_rows(key, reverse, topic).entries

@@ -404,6 +404,8 @@ class LibraryLoader(Widget):
         # columns on the key: 36-40 ms instead of 6 at 100,000).
         key, reverse = self.settings.sort, self.settings.reverse
         final.sorted(key.other)  # first: `s` needs it whole, a search only columns
-        final.warm(key, reverse)
+        for either in (key, key.other):  # then what a topic needs, in either order (cheap)
+            final.warm_topics(either)
+        final.warm(key, reverse)  # then the columns and arrays a search needs (seconds)
         final.warm(key.other)
         gc_pause.settled(len(final))  # its orders and columns: no collection walks them again

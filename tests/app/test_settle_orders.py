@@ -35,3 +35,4 @@ def test_both_orders_are_warmed_though_the_order_changes_meanwhile(tmp_path: Pat
     loader._settle(collection, None)
     for key in SortKey:
         assert collection.ordered(key) and collection._rows(key)._made, key
+        assert key in collection._codes, key  # a topic in either order finds its numbers
