@@ -21,6 +21,9 @@ from reader.search_halves import file_id
 
 BUSY_SECONDS = 0.5
 """How long the side connection waits for a lock (another program writing without WAL)."""
+CACHE_KIB = 512
+"""The side connection's own page cache (SQLite's default is 2 MiB): the pages it reads are in
+the system's file cache anyway, and the reader's memory is counted against a target."""
 INTERRUPT_EVERY = 0.05
 """How often :meth:`SideReads.close` stops the look-up it waits for, until it has."""
 
@@ -73,4 +76,5 @@ class SideReads:
         if file_id(self._path) != self._expected_id:
             conn.close()
             return None
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return conn
