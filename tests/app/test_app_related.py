@@ -169,12 +169,17 @@ async def test_copies_of_the_story_are_listed_first_and_enter_reads_one(tmp_path
         assert screen.query_one(ArticleList).highlighted.path == "wire-a.md"
 
 
+async def _settled_lookup(pilot) -> tuple:
+    """The loaded main screen, once its first related look-up is shown, and its look-up part."""
+    screen = await wait_loaded(pilot)
+    await related_ready(pilot, screen)
+    return screen, screen.query_one(RelatedLookup)
+
+
 async def test_a_fast_cursor_run_ends_on_the_right_related_items(tmp_path):
     app = build_app(related_cache(tmp_path))
     async with app.run_test(size=ROOMY_DETAIL) as pilot:
-        screen = await wait_loaded(pilot)
-        lookup = screen.query_one(RelatedLookup)
-        await related_ready(pilot, screen)
+        screen, lookup = await _settled_lookup(pilot)
         before = lookup.looked_up
         articles = screen.query_one(ArticleList)
         # The two wire copies are one row (the list folds copies); the run ends on it.
@@ -209,9 +214,7 @@ async def test_after_a_slow_look_up_rows_that_flash_by_are_not_looked_up(tmp_pat
     monkeypatch.setattr(related_items, "look_up", slow)
     app = build_app(related_cache(tmp_path))
     async with app.run_test(size=ROOMY_DETAIL) as pilot:
-        screen = await wait_loaded(pilot)
-        lookup = screen.query_one(RelatedLookup)
-        await related_ready(pilot, screen)
+        screen, lookup = await _settled_lookup(pilot)
         before = lookup.looked_up
         for _ in range(6):  # down and up again, a key every 50 ms: 24 rows highlighted
             for key in ["j"] * 2 + ["k"] * 2:
