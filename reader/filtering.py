@@ -121,7 +121,6 @@ class Rows:
         """
         if column in self._arrays:
             return self._arrays[column]
-        values = None
         if len(self.entries) < array_masks.ARRAYS_FROM:
             return None
         if self._forward is not None:
@@ -136,7 +135,7 @@ class Rows:
             return None
         elif column is QUALITY:
             values = array_masks.quality_array(self.column(QUALITY))
-        elif column is KEY:
+        else:
             values = array_masks.key_bits(self.column(KEY))
         self._arrays[column] = values
         return values
