@@ -204,6 +204,7 @@ async def test_after_a_slow_look_up_rows_that_flash_by_are_not_looked_up(tmp_pat
     import time
 
     from reader import related_items
+    from reader.components import related_lookup
 
     real = related_items.look_up
 
@@ -212,6 +213,9 @@ async def test_after_a_slow_look_up_rows_that_flash_by_are_not_looked_up(tmp_pat
         return dataclasses.replace(real(index, entry, urls), seconds=0.06)
 
     monkeypatch.setattr(related_items, "look_up", slow)
+    # A rest far longer than the gap between keys, so a busy machine cannot make one look like
+    # a rest (at 0.2 s, a loaded CI machine spaced some keys that far apart).
+    monkeypatch.setattr(related_lookup, "REST_SECONDS", 1.0)
     app = build_app(related_cache(tmp_path))
     async with app.run_test(size=ROOMY_DETAIL) as pilot:
         screen, lookup = await _settled_lookup(pilot)
