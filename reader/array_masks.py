@@ -27,7 +27,7 @@ from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from reader.entry import Entry, entry_key
+from reader.entry import Entry, entry_key, entry_keys
 from reader.pieces import PIECE
 
 if TYPE_CHECKING:
@@ -46,35 +46,38 @@ EXACT_FLOAT32 = 1 << 24
 """Qualities up to this size (either sign) are exact in a float32."""
 
 
-def quality_array(values: Sequence) -> np.ndarray | None:
-    """The quality column (numbers, NaN for none) as float32; None when a quality is too big for
-    a float32 to hold exactly (the ``map`` then compares the numbers themselves)."""
+def quality_array(rows: Sequence[Entry]) -> np.ndarray | None:
+    """The rows' qualities as float32 (NaN for none); None when a quality is too big for a
+    float32 to hold exactly (the ``map`` then compares the numbers themselves)."""
     import numpy as np
 
-    array = np.empty(len(values), dtype=np.float32)
-    rows = iter(values)
-    for start in range(0, len(values), PIECE):  # a piece at a time, as reader.pieces says why
-        array[start : start + PIECE] = list(islice(rows, PIECE))
+    array = np.empty(len(rows), dtype=np.float32)
+    values = map(_QUALITY, rows)
+    for start in range(0, len(rows), PIECE):  # a piece at a time, as reader.pieces says why
+        array[start : start + PIECE] = list(islice(values, PIECE))  # numpy makes None NaN
     known = array[~np.isnan(array)]
     if known.size and float(np.abs(known).max()) >= EXACT_FLOAT32:
         return None
     return array
 
 
-def key_bits(keys: Sequence[str]) -> np.ndarray:
-    """The low :data:`HASH_BITS` bits of each key's hash, as the table of ``is:`` is indexed."""
+def key_bits(rows: Sequence[Entry]) -> np.ndarray:
+    """The low :data:`HASH_BITS` bits of the hash of each row's key (:func:`entry_key`), as the
+    table of ``is:`` is indexed."""
     import numpy as np
 
     low = (1 << HASH_BITS) - 1
-    bits = np.empty(len(keys), dtype=np.uint32)
-    rows = iter(keys)
-    for start in range(0, len(keys), PIECE):
-        hashes = np.array(list(map(hash, islice(rows, PIECE))), dtype=np.int64)
+    bits = np.empty(len(rows), dtype=np.uint32)
+    it = iter(rows)
+    for start in range(0, len(rows), PIECE):
+        keys = entry_keys(list(islice(it, PIECE)))
+        hashes = np.array(list(map(hash, keys)), dtype=np.int64)
         bits[start : start + len(hashes)] = hashes & low
     return bits
 
 
 _URL = attrgetter("url")
+_QUALITY = attrgetter("quality")
 
 _UFUNCS: dict[Callable, str] = {
     operator.lt: "less",

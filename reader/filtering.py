@@ -105,19 +105,24 @@ class Rows:
         return values
 
     def prepare(self) -> None:
-        """Make the eager columns now (in a worker), so the first key typed finds them ready."""
+        """Make the eager columns now (in a worker), so the first key typed finds them ready.
+
+        A column with a packed copy (a long list's, see :meth:`array`) is not also kept as a
+        list: its qualifier reads the copy, and the list cost 8 bytes a row, 16 MiB an order at
+        a million. It is made when something else asks for it.
+        """
         for column in _EAGER:
+            if column in _ARRAYS and self.array(column, make=True) is not None:
+                continue
             self.column(column)
-        for column in _ARRAYS:
-            self.array(column, make=True)
 
     def array(self, column: Column, make: bool = False) -> np.ndarray | None:
         """The packed copy of ``column`` that :mod:`reader.array_masks` filters a long list with:
         made ahead by :meth:`prepare` (``make``), or flipped from the forward order's; None
         when there is none (a short list, values an array cannot hold, not made yet).
 
-        Made from the list column only ahead: its Python pass (60 ms for a million keys' hashes)
-        costs more than the ``map`` it saves, on the key that would wait for it.
+        Made from the rows only ahead: its Python pass (60 ms for a million keys' hashes) costs
+        more than the ``map`` it saves, on the key that would wait for it.
         """
         if column in self._arrays:
             return self._arrays[column]
@@ -134,9 +139,9 @@ class Rows:
         elif not make:
             return None
         elif column is QUALITY:
-            values = array_masks.quality_array(self.column(QUALITY))
+            values = array_masks.quality_array(self.entries)
         else:
-            values = array_masks.key_bits(self.column(KEY))
+            values = array_masks.key_bits(self.entries)
         self._arrays[column] = values
         return values
 
