@@ -18,7 +18,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from reader.entry import Entry, split_topics
-from reader.filtering import Rows, flip_known
+from reader.filtering import ROW_ID, Rows, flip_known
 from reader.grouping import Groups
 from reader.hiding import NO_RULES, HideRules, Match
 from reader.ordering import SortKey, patched_order, sort_entries, without
@@ -160,6 +160,11 @@ class Collection:
         topics' look-up too, so that the first topic chosen is as quick as the next."""
         self._rows(key, reverse).prepare()
         self._topic_codes(key)
+
+    def warm_ids(self, key: SortKey, reverse: bool = False) -> None:
+        """Make one order's row ids ahead of use (from a worker): the first key of a search reads
+        them, and made on that key they held it 0.2 s and more at 1,000,000 rows."""
+        self._rows(key, reverse).column(ROW_ID)
 
     def warm_topics(self, key: SortKey) -> None:
         """Number the topics of one order ahead of use (from a worker): the first topic chosen
