@@ -17,6 +17,7 @@ import errno
 import hmac
 import ipaddress
 import logging
+import os
 import re
 import secrets
 import shlex
@@ -49,6 +50,10 @@ _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](
 """A Host header that is a plain name or address (anything else stays out of the page)."""
 
 
+QUIT_SECONDS = 5.0
+"""How long a stop waits for the tabs' readers to quit, then for the killed ones to end."""
+
+
 class ServeError(Exception):
     """The server cannot start; ``str()`` is one line."""
 
@@ -73,7 +78,10 @@ def reader_command(cache_dir: Path | None) -> str:
     argv = [sys.executable, "-m", "reader"]
     if cache_dir is not None:
         argv += ["--cache-dir", str(cache_dir.resolve())]
-    return shlex.join(argv)
+    command = shlex.join(argv)
+    # The shell gives its process to the reader: a reader that must be killed at a stop (see
+    # TokenServer.on_shutdown) is the reader, not a shell that would leave it running.
+    return f"exec {command}" if os.name == "posix" else command
 
 
 def page_url(host: str, port: int, token: str) -> str:
@@ -110,6 +118,9 @@ class TokenServer(Server):
         self._socket: socket.socket | None = None
         self._sessions: set[asyncio.Task] = set()
         """The browser tabs' websocket handlers, ended at shutdown instead of waited for."""
+        self._tabs: set[_Tab] = set()
+        """The tabs whose reader has not ended yet: a shutdown waits for each (see
+        :meth:`on_shutdown`)."""
 
     @property
     def url(self) -> str:
@@ -182,6 +193,7 @@ class TokenServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
             )
+            self._tabs.add(tab)
             await tab.start(width, height)
             await self._process_messages(websocket, tab)
         except asyncio.CancelledError:  # the server stops
@@ -189,18 +201,34 @@ class TokenServer(Server):
         except Exception:  # noqa: BLE001 - one tab's failure is logged, the server carries on
             logging.getLogger("textual-serve").exception("a browser session failed")
         finally:
-            if tab is not None:
-                await tab.stop()
             self._sessions.discard(task)
+            if tab is not None:
+                await tab.stop()  # a stop cancelled here goes on: the shutdown waits for it
+                self._tabs.discard(tab)
         return websocket
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End every tab's session: textual-serve then tells its reader to quit (which saves its
-        state) and closes the page's connection ("Session ended" in the browser)."""
+        state) and closes the page's connection ("Session ended" in the browser).
+
+        Then wait for every reader to end, those whose tab the browser closed just before
+        included (their stop was under way when the stop came): a reader left running with
+        its pipes open was cleaned up after the event loop closed, with a traceback on the way
+        out. One that has not quit after :data:`QUIT_SECONDS` is killed.
+        """
         for task in list(self._sessions):
             task.cancel()
         if self._sessions:
-            await asyncio.wait(list(self._sessions), timeout=5.0)
+            await asyncio.wait(list(self._sessions), timeout=QUIT_SECONDS)
+        stops = {tab: asyncio.ensure_future(tab.stop()) for tab in self._tabs}
+        if not stops:
+            return
+        _, late = await asyncio.wait(stops.values(), timeout=QUIT_SECONDS)
+        if late:
+            for tab, stop in stops.items():
+                if stop in late:
+                    tab.kill()
+            await asyncio.wait(late, timeout=QUIT_SECONDS)
 
     def allowed(self, request: web.Request) -> bool:
         """Whether ``request`` may be answered: static files, or the page or websocket with
@@ -252,9 +280,24 @@ class _Tab(AppService):
     The original stops once the reader closed its output, with its input and error pipes still
     open and its process not waited for: at a stop the event loop could close first, and the
     pipes and the process be cleaned up after it (a warning and a traceback on the way out).
+    Here a stop runs to its end once begun, whoever awaits it and whether or not that is
+    cancelled: every call waits for the same one.
     """
 
+    _stopping: asyncio.Future[None] | None = None
+
     async def stop(self) -> None:
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._stop())
+        await asyncio.shield(self._stopping)
+
+    def kill(self) -> None:
+        """End the reader at once (it did not quit when asked)."""
+        process = self._process
+        if process is not None and process.returncode is None:
+            process.kill()
+
+    async def _stop(self) -> None:
         await super().stop()
         process = self._process
         if process is None:

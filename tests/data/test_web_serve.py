@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import socket
 import sys
@@ -31,14 +32,16 @@ def test_the_url_names_a_host_people_can_reach() -> None:
 
 def test_the_served_command_is_this_python_running_the_reader(tmp_path: Path) -> None:
     odd = tmp_path / "news; rm -rf ~ $(x)"
+    shell = ["exec"] if os.name == "posix" else []  # a stop that kills it kills the reader
     assert shlex.split(reader_command(odd)) == [
+        *shell,
         sys.executable,
         "-m",
         "reader",
         "--cache-dir",
         str(odd.resolve()),
     ]
-    assert shlex.split(reader_command(None)) == [sys.executable, "-m", "reader"]
+    assert shlex.split(reader_command(None)) == [*shell, sys.executable, "-m", "reader"]
 
 
 def test_each_server_has_its_own_long_token() -> None:
@@ -69,3 +72,39 @@ def test_each_server_has_its_own_long_token() -> None:
 def test_only_the_token_opens_the_page_and_the_websocket(path: str, allowed: bool) -> None:
     server = TokenServer("true", "127.0.0.1", 0, token="SECRET")
     assert server.allowed(make_mocked_request("GET", path)) is allowed
+
+
+async def _ignored(*args) -> None:
+    pass
+
+
+async def test_a_stop_waits_for_the_reader_of_a_tab_the_browser_just_closed() -> None:
+    """The browser closed a tab, and its reader is on its way out, when the server is stopped:
+    the stop waits for that reader's process. The session stopping it is cancelled by the
+    shutdown; left there, the process and its pipes were cleaned up after the event loop closed,
+    with a traceback on the way out (seen once on a loaded machine)."""
+    import asyncio
+
+    from textual_serve.download_manager import DownloadManager
+
+    from reader.web_serve import _Tab
+
+    server = TokenServer("true", "127.0.0.1", 0)
+    # A reader that has closed its screen's output and takes a while to exit (saving its state).
+    slow = "exec " + shlex.join(
+        [sys.executable, "-c", "import os, time; os.close(1); time.sleep(1.5)"]
+    )
+    tab = _Tab(
+        slow,
+        write_bytes=_ignored,
+        write_str=_ignored,
+        close=_ignored,
+        download_manager=DownloadManager(),
+    )
+    await tab.start(80, 24)
+    server._tabs.add(tab)
+    session = asyncio.create_task(tab.stop())  # the session's last step, under way
+    await asyncio.sleep(0.2)
+    session.cancel()  # as the shutdown cancels every session
+    await server.on_shutdown(None)  # type: ignore[arg-type]
+    assert tab._process is not None and tab._process.returncode == 0
