@@ -108,3 +108,29 @@ async def test_a_stop_waits_for_the_reader_of_a_tab_the_browser_just_closed() ->
     session.cancel()  # as the shutdown cancels every session
     await server.on_shutdown(None)  # type: ignore[arg-type]
     assert tab._process is not None and tab._process.returncode == 0
+
+
+async def test_a_reader_that_does_not_quit_is_killed_at_a_stop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import signal
+
+    from textual_serve.download_manager import DownloadManager
+
+    from reader import web_serve
+
+    monkeypatch.setattr(web_serve, "QUIT_SECONDS", 0.3)
+    server = TokenServer("true", "127.0.0.1", 0)
+    stuck = "exec " + shlex.join([sys.executable, "-c", "import time; time.sleep(60)"])
+    tab = web_serve._Tab(
+        stuck,
+        write_bytes=_ignored,
+        write_str=_ignored,
+        close=_ignored,
+        download_manager=DownloadManager(),
+    )
+    await tab.start(80, 24)
+    server._tabs.add(tab)
+    await asyncio.wait_for(server.on_shutdown(None), 10)  # type: ignore[arg-type]
+    assert tab._process is not None and tab._process.returncode == -signal.SIGKILL
