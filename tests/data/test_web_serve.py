@@ -78,6 +78,23 @@ async def _ignored(*args) -> None:
     pass
 
 
+async def _started_tab(command: str):
+    """A tab's service running ``command`` (as the reader of a browser tab runs)."""
+    from textual_serve.download_manager import DownloadManager
+
+    from reader.web_serve import _Tab
+
+    tab = _Tab(
+        command,
+        write_bytes=_ignored,
+        write_str=_ignored,
+        close=_ignored,
+        download_manager=DownloadManager(),
+    )
+    await tab.start(80, 24)
+    return tab
+
+
 async def test_a_stop_waits_for_the_reader_of_a_tab_the_browser_just_closed() -> None:
     """The browser closed a tab, and its reader is on its way out, when the server is stopped:
     the stop waits for that reader's process. The session stopping it is cancelled by the
@@ -85,23 +102,12 @@ async def test_a_stop_waits_for_the_reader_of_a_tab_the_browser_just_closed() ->
     with a traceback on the way out (seen once on a loaded machine)."""
     import asyncio
 
-    from textual_serve.download_manager import DownloadManager
-
-    from reader.web_serve import _Tab
-
     server = TokenServer("true", "127.0.0.1", 0)
     # A reader that has closed its screen's output and takes a while to exit (saving its state).
     slow = "exec " + shlex.join(
         [sys.executable, "-c", "import os, time; os.close(1); time.sleep(1.5)"]
     )
-    tab = _Tab(
-        slow,
-        write_bytes=_ignored,
-        write_str=_ignored,
-        close=_ignored,
-        download_manager=DownloadManager(),
-    )
-    await tab.start(80, 24)
+    tab = await _started_tab(slow)
     server._tabs.add(tab)
     session = asyncio.create_task(tab.stop())  # the session's last step, under way
     await asyncio.sleep(0.2)
@@ -116,21 +122,13 @@ async def test_a_reader_that_does_not_quit_is_killed_at_a_stop(
     import asyncio
     import signal
 
-    from textual_serve.download_manager import DownloadManager
-
     from reader import web_serve
 
     monkeypatch.setattr(web_serve, "QUIT_SECONDS", 0.3)
     server = TokenServer("true", "127.0.0.1", 0)
-    stuck = "exec " + shlex.join([sys.executable, "-c", "import time; time.sleep(60)"])
-    tab = web_serve._Tab(
-        stuck,
-        write_bytes=_ignored,
-        write_str=_ignored,
-        close=_ignored,
-        download_manager=DownloadManager(),
+    tab = await _started_tab(
+        "exec " + shlex.join([sys.executable, "-c", "import time; time.sleep(60)"])
     )
-    await tab.start(80, 24)
     server._tabs.add(tab)
     await asyncio.wait_for(server.on_shutdown(None), 10)  # type: ignore[arg-type]
     assert tab._process is not None and tab._process.returncode == -signal.SIGKILL
