@@ -404,7 +404,7 @@ class LibraryLoader(Widget):
         # columns on the key: 36-40 ms instead of 6 at 100,000).
         key, reverse = self.settings.sort, self.settings.reverse
         # First the ids a search's first key reads in the order shown: without them that key
-        # made them, 0.6-0.7 s at a million in the first second. `s` waits for nothing: it shows
+        # made them, 0.6-1.1 s at a million in the first second. `s` waits for nothing: it shows
         # the other order's head meanwhile (see OrderWait).
         final.warm_ids(key, reverse)
         final.sorted(key.other)  # then the other order: `s` needs it whole, a search only columns
