@@ -21,7 +21,14 @@ from reader.entry import Entry, split_topics
 from reader.filtering import ROW_ID, Rows, flip_known
 from reader.grouping import Groups
 from reader.hiding import NO_RULES, HideRules, Match
-from reader.ordering import SortKey, patched_order, sort_entries, without
+from reader.ordering import (
+    ARRAY_SORT_FROM,
+    SortKey,
+    patched_order,
+    quality_order,
+    sort_entries,
+    without,
+)
 from reader.pieces import pieces
 from reader.qualifiers import Marks
 from reader.query import fts_expression, parse_query
@@ -147,9 +154,17 @@ class Collection:
                 forward = self._rows(key)
                 rows = forward.flipped(_known(forward.entries, key))
             elif key is SortKey.QUALITY and (SortKey.DATE, False) in self._sorted:
-                # Stable sorts from the date order: its date sort is then one pass.
-                by_date = self._sorted[(SortKey.DATE, False)].entries
-                rows = Rows(sort_entries(by_date, key, date_ordered=True))
+                # Stable sorts from the date order: its date sort is then one pass. A long one is
+                # picked by positions, which pick its columns and topic numbers from the date
+                # order's as well (see Rows.picked).
+                by_date = self._sorted[(SortKey.DATE, False)]
+                order = None
+                if len(by_date.entries) >= ARRAY_SORT_FROM:
+                    order = quality_order(by_date.entries)
+                if order is not None:
+                    rows = Rows.picked(by_date, order)
+                else:
+                    rows = Rows(sort_entries(by_date.entries, key, date_ordered=True))
             else:
                 rows = Rows(sort_entries(self.entries, key))
             self._sorted[(key, reverse)] = rows
@@ -223,6 +238,15 @@ class Collection:
         if codes is None:
             import numpy as np
 
+            source = self._rows(key)._source
+            other = self._codes.get(key.other)
+            if (
+                source is not None
+                and other is not None
+                and source[0] is self._sorted.get((key.other, False))
+            ):  # picked from the other order's numbers: 5 ms where a pass took 0.3-0.8 s
+                codes = self._codes[key] = other[source[1]]
+                return codes
             entries, number = self.sorted(key), self._distinct().__getitem__
             topics = map(_TOPICS, pieces(entries))
             codes = np.fromiter(map(number, topics), np.int32, len(entries))
