@@ -25,8 +25,13 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-PIECE = 32_768
-"""Rows a pass reads before another thread may take the interpreter: a few milliseconds."""
+PIECE = 8_192
+"""Rows a pass reads before another thread may take the interpreter: a few milliseconds.
+
+A key that waits on SQLite or a lock gives the interpreter up and waits for a slice to end to
+take it back. With slices of 32,768 entries (about 17 ms at a million scattered in memory) the
+first `s` after the check at a million took 131 ms, against 32-50 ms with these; a worker's
+passes took no longer (its warm-up 2.6-2.7 s either way)."""
 
 
 def pieces(values: Sequence[T] | Iterable[T]) -> Iterator[T]:
