@@ -165,7 +165,7 @@ def test_a_stop_while_a_batch_is_stored_rolls_it_back_at_once(
     index = Index(root, index_path_for(root))
     result = index.scan(workers=1, stop=stop)
     took = time.monotonic() - stopped_at[0]
-    assert took < 1.0, f"the scan ended {took:.2f} s after the stop"
+    assert took < 3.0, f"the scan ended {took:.2f} s after the stop"  # not minutes
     assert (result.stopped, result.parsed) == (True, 3)
     assert index.count() == 3, "the interrupted batch was rolled back, the first one kept"
     assert index.conn.execute("SELECT count(*) FROM search").fetchone()[0] == 3

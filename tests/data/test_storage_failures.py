@@ -21,8 +21,9 @@ from reader.marks import Marks
 from reader.paths import Locations, resolve
 from reader.state import StateStore
 
-UI_BOUND = 0.1
-"""Seconds a mark may take on the UI thread, whatever the file's state (asserted with slack)."""
+LIMIT = 3.0
+"""Seconds a mark may take here, whatever the file's state: far below the 30-35 s these cases
+waited before, far above what a loaded machine takes (the 0.1 s target is the benchmarks')."""
 
 
 def _locations(cache: Path) -> Locations:
@@ -51,7 +52,7 @@ def test_a_read_only_state_file_keeps_marks_in_memory_and_saves_them_once_writab
         assert store.set_read(["during"]) == 1  # no traceback: the old crash ~3 s after start
         assert store.toggle_star("during") is True
         store.save_view("v", "is:unread")
-        assert time.monotonic() - started < 3 * UI_BOUND
+        assert time.monotonic() - started < LIMIT / 2  # the old wait was ~3 s, then the crash
         assert "cannot be written" in store.problem and str(path) in store.problem
         assert store.read == {"before", "during"} and store.pending
         assert store.save() is False  # still immutable
@@ -74,7 +75,7 @@ def test_a_state_file_held_by_another_process_never_blocks_a_mark(tmp_path: Path
         assert store.toggle_star("a") is True
         took = time.monotonic() - started
         # Before: "database is locked" after 35 s.
-        assert opened < 5 * UI_BOUND and took < 10 * UI_BOUND, (opened, took)
+        assert opened < LIMIT and took < LIMIT, (opened, took)
         assert "in use by another program" in store.problem
     assert store.save() and store.problem == ""
     store.close()
