@@ -75,3 +75,27 @@ def test_a_short_list_sorts_its_quality_order_as_before() -> None:
     collection = Collection(_entries(1, 50))
     collection.sorted(SortKey.DATE)
     assert collection._rows(SortKey.QUALITY)._source is None
+
+
+def test_the_quality_orders_topics_asked_first_are_picked_from_the_date_orders(
+    long_lists: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked before the date order's numbers are made, the quality order's are made by
+    numbering the date order (which its worker needs next anyway) and picking."""
+    collection = Collection(_entries(5, 500))
+    collection.sorted(SortKey.DATE)
+    collection.sorted(SortKey.QUALITY)
+    numbered: list[int] = []
+    real = collection._distinct
+
+    def counting() -> dict:
+        numbered.append(1)
+        return real()
+
+    monkeypatch.setattr(collection, "_distinct", counting)
+    codes = collection._topic_codes(SortKey.QUALITY)
+    assert SortKey.DATE in collection._codes and len(numbered) == 1
+    distinct = real()
+    assert codes.tolist() == [distinct[e.topics] for e in collection.sorted(SortKey.QUALITY)]
+    assert collection._topic_codes(SortKey.DATE) is collection._codes[SortKey.DATE]
+    assert len(numbered) == 1
