@@ -156,13 +156,13 @@ class Collection:
             elif key is SortKey.QUALITY and (SortKey.DATE, False) in self._sorted:
                 # Stable sorts from the date order: its date sort is then one pass. A long one is
                 # picked by positions, which pick its columns and topic numbers from the date
-                # order's as well (see Rows.picked).
+                # order's as well (see Rows.reordered).
                 by_date = self._sorted[(SortKey.DATE, False)]
                 order = None
                 if len(by_date.entries) >= ARRAY_SORT_FROM:
                     order = quality_order(by_date.entries)
                 if order is not None:
-                    rows = Rows.picked(by_date, order)
+                    rows = Rows.reordered(by_date, order)
                 else:
                     rows = Rows(sort_entries(by_date.entries, key, date_ordered=True))
             else:
@@ -235,7 +235,7 @@ class Collection:
     def _topic_codes(self, key: SortKey) -> np.ndarray:
         """The topic number of each entry of one forward order, made once per order.
 
-        An order picked from the other (see :meth:`Rows.picked`) picks that order's numbers
+        An order picked from the other (see :meth:`Rows.reordered`) picks that order's numbers
         (5 ms at a million, where a pass over its entries took 0.3-0.8 s), made first when
         needed: the worker that warms the orders then finds both made.
 

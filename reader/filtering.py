@@ -105,10 +105,10 @@ class Rows:
         """For a reversed order: the forward rows and their known count, whose columns flip."""
         self._source: tuple[Rows, np.ndarray] | None = None
         """For rows picked from others (the quality order from the date order): those rows and
-        the positions picked, which pick their columns too (see :meth:`picked`)."""
+        the positions picked, which pick their columns too (see :meth:`reordered`)."""
 
     @classmethod
-    def picked(cls, source: Rows, positions: np.ndarray) -> Rows:
+    def reordered(cls, source: Rows, positions: np.ndarray) -> Rows:
         """The rows of ``source`` at ``positions`` (every one once: another order of them).
 
         Their columns are picked from ``source``'s by the same positions when it has them made:

@@ -124,7 +124,7 @@ def quality_order(entries: list[Entry], reverse: bool = False) -> np.ndarray | N
     The qualities are read once into an array and sorted by numpy's stable sort (a radix sort
     when they span fewer than 65,535 values). Each array is dropped as soon as the next is
     made: the peak stays near that of the list sort. The positions are what the quality order's
-    columns are then picked by from the date order's (see :meth:`reader.filtering.Rows.picked`),
+    columns are then picked by from the date order's (see :meth:`reader.filtering.Rows.reordered`),
     instead of a pass reaching into every entry again.
     """
     import numpy as np
