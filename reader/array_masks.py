@@ -1,4 +1,5 @@
-"""The masks of ``quality:`` and ``is:`` over a long list, in array operations. No Textual.
+"""The masks of ``quality:``, ``after:``, ``before:`` and ``is:`` over a long list, in array
+operations. No Textual.
 
 At a million rows each of these masks cost 45 ms as a ``map`` in C over a list
 column (``is:`` 100-130 ms once there are marks): a comparison or a set look-up
@@ -8,7 +9,8 @@ Here each is a pass over a packed array made ahead, in the worker that warms
 the orders:
 
 - ``quality:`` compares a float32 copy of the qualities (NaN for none, which
-  no comparison keeps, as in Python);
+  no comparison keeps, as in Python); ``after:`` and ``before:`` a float64 copy
+  of the dates;
 - ``is:`` reads, for each row, one flag of a table indexed by the low bits of
   its key's hash, set for the hashes of the marked keys; the rows it flags (the
   marked ones, and a few others sharing their bits) are checked against the
@@ -44,6 +46,8 @@ takes longer than the ``map`` (at a million rows: 5 ms with 1,000 marks, 11-16 m
 42-58 ms with 60,000, against 100-130 ms; 156-180 ms with 200,000 against 130)."""
 EXACT_FLOAT32 = 1 << 24
 """Qualities up to this size (either sign) are exact in a float32."""
+EXACT_FLOAT64 = 1 << 53
+"""Dates (and bounds) up to this size (either sign) are exact in a float64."""
 
 
 def quality_array(rows: Sequence[Entry]) -> np.ndarray | None:
@@ -57,6 +61,21 @@ def quality_array(rows: Sequence[Entry]) -> np.ndarray | None:
         array[start : start + PIECE] = list(islice(values, PIECE))  # numpy makes None NaN
     known = array[~np.isnan(array)]
     if known.size and float(np.abs(known).max()) >= EXACT_FLOAT32:
+        return None
+    return array
+
+
+def published_array(rows: Sequence[Entry]) -> np.ndarray | None:
+    """The rows' dates as float64 timestamps (NaN for none); None when one is too big for a
+    float64 to hold exactly (the ``map`` then compares the numbers themselves)."""
+    import numpy as np
+
+    array = np.empty(len(rows), dtype=np.float64)
+    values = map(_PUBLISHED, rows)
+    for start in range(0, len(rows), PIECE):  # a piece at a time, as reader.pieces says why
+        array[start : start + PIECE] = list(islice(values, PIECE))  # numpy makes None NaN
+    known = array[~np.isnan(array)]
+    if known.size and float(np.abs(known).max()) >= EXACT_FLOAT64:
         return None
     return array
 
@@ -78,6 +97,7 @@ def key_bits(rows: Sequence[Entry]) -> np.ndarray:
 
 _URL = attrgetter("url")
 _QUALITY = attrgetter("quality")
+_PUBLISHED = attrgetter("published")
 
 _UFUNCS: dict[Callable, str] = {
     operator.lt: "less",
@@ -89,9 +109,11 @@ _UFUNCS: dict[Callable, str] = {
 """The comparisons a ``quality:`` step makes (the typed number first), as numpy names them."""
 
 
-def compared(qualities: np.ndarray, steps: tuple) -> int | None:
+def compared(values: np.ndarray, steps: tuple) -> int | None:
     """The packed mask (a byte per row, see :func:`reader.filtering._packed`) of one comparison
-    step ``partial(op, number)`` over ``qualities``; None for any other steps."""
+    step ``partial(op, number)`` over ``values`` (:func:`quality_array`, whose bound must be a
+    whole number, or :func:`published_array`); None for any other steps, or a bound the array's
+    floats do not hold exactly."""
     import numpy as np
 
     if len(steps) != 1 or not isinstance(steps[0], partial):
@@ -101,9 +123,13 @@ def compared(qualities: np.ndarray, steps: tuple) -> int | None:
     if name is None or len(step.args) != 1 or step.keywords:
         return None
     bound = step.args[0]
-    if not isinstance(bound, int) or abs(bound) >= EXACT_FLOAT32:
+    wide = values.dtype == np.float64
+    kinds = (int, float) if wide else int
+    if not isinstance(bound, kinds) or isinstance(bound, bool):
         return None
-    kept = getattr(np, name)(np.float32(bound), qualities)
+    if not abs(bound) < (EXACT_FLOAT64 if wide else EXACT_FLOAT32):  # NaN too
+        return None
+    kept = getattr(np, name)(values.dtype.type(bound), values)
     return int.from_bytes(kept.view(np.uint8).tobytes(), "little")
 
 

@@ -22,7 +22,7 @@ from reader import array_masks, ordering
 from reader.entry import Entry
 from reader.picked import PICKED_FROM, Picked
 from reader.pieces import pieces
-from reader.qualifiers import KEY, QUALIFIERS, QUALITY, Column, Marks
+from reader.qualifiers import KEY, PUBLISHED, QUALIFIERS, QUALITY, Column, Marks
 from reader.query import Query
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ _ID = attrgetter("id")
 ROW_ID = Column("id", _ID, _row_ids, eager=True)
 """The index's row ids: what full-text matches are reported as."""
 _EAGER = [ROW_ID] + list({q.column: None for q in QUALIFIERS.values() if q.column.eager})
-_ARRAYS = (QUALITY, KEY)
+_ARRAYS = (QUALITY, PUBLISHED, KEY)
 """The columns whose packed copies :meth:`Rows.prepare` makes for a long list."""
 
 
@@ -173,6 +173,8 @@ class Rows:
             return None
         elif column is QUALITY:
             values = array_masks.quality_array(self.entries)
+        elif column is PUBLISHED:
+            values = array_masks.published_array(self.entries)
         else:
             values = array_masks.key_bits(self.entries)
         self._arrays[column] = values
@@ -288,12 +290,13 @@ class Rows:
         return mask
 
     def _array_mask(self, name: str, value: Hashable, marks: Marks) -> int | None:
-        """The mask of ``quality:`` or ``is:`` made in array operations over a long list (see
-        :mod:`reader.array_masks`); None for any other, or where the arrays are not there."""
-        if name == "quality":
-            qualities = self.array(QUALITY)
-            if qualities is not None:
-                return array_masks.compared(qualities, QUALIFIERS[name].steps(value, marks))
+        """The mask of ``quality:``, ``after:``, ``before:`` or ``is:`` made in array operations
+        over a long list (see :mod:`reader.array_masks`); None for any other, or where the arrays
+        are not there."""
+        if name in ("quality", "after", "before"):
+            values = self.array(QUALITY if name == "quality" else PUBLISHED)
+            if values is not None:
+                return array_masks.compared(values, QUALIFIERS[name].steps(value, marks))
         elif name == "is":
             bits = self.array(KEY)
             if bits is not None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import operator
 import random
+from functools import partial
 
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ from reader.collection import Collection
 from reader.entry import entry_key
 from reader.filtering import ROW_ID, Rows
 from reader.ordering import SortKey
-from reader.qualifiers import KEY, QUALITY, Marks
+from reader.qualifiers import KEY, PUBLISHED, QUALITY, Marks
 from reader.query import parse_query, row_check
 
 
@@ -50,8 +52,10 @@ def test_the_arrays_are_used_where_they_are_made(
     (a list not warmed), the list columns answer as before."""
     rows = _entries(7)
     marks = _marks(rows, 7)
-    query = parse_query("is:unread quality:>10")
+    query = parse_query("is:unread quality:>10 after:1970-01-02 before:1970-01-05")
     expected = list(Rows(rows).filtered(query, None, marks))
+    assert expected  # the query keeps some rows, and not all
+    assert len(expected) < len(rows)
     prepared = _prepared(rows)
     prepared._made.clear()  # the list columns: made again only if a mask reads them
     assert list(prepared.filtered(query, None, marks)) == expected
@@ -67,11 +71,14 @@ def test_a_column_with_an_array_is_not_also_kept_as_a_list(long_lists: None) -> 
     values as the lists would."""
     rows = _entries(3)
     prepared = _prepared(rows)
-    assert QUALITY not in prepared._made and KEY not in prepared._made
+    assert not {QUALITY, PUBLISHED, KEY} & set(prepared._made)
     assert ROW_ID in prepared._made  # the other eager columns are still made ahead
     listed = Rows(rows)
     assert np.array_equal(
         prepared.array(QUALITY), np.array(listed.column(QUALITY), np.float32), equal_nan=True
+    )
+    assert np.array_equal(
+        prepared.array(PUBLISHED), np.array(listed.column(PUBLISHED), np.float64), equal_nan=True
     )
     low = (1 << array_masks.HASH_BITS) - 1
     assert prepared.array(KEY).tolist() == [hash(key) & low for key in listed.column(KEY)]
@@ -85,6 +92,18 @@ def test_qualities_a_float32_cannot_hold_are_compared_as_numbers(long_lists: Non
     assert QUALITY in prepared._made  # no array: the list is made ahead, as before
     kept = prepared.filtered(parse_query(f"quality:>{2**24}"), None, Marks())
     assert {e.quality for e in kept} == {2**24 + 1}
+
+
+def test_dates_a_float64_cannot_hold_are_compared_as_numbers(long_lists: None) -> None:
+    huge = 2**60
+    rows = [e._replace(published=p) for e, p in zip(_entries(1), [huge + 1, huge, 5.0] * 100)]
+    prepared = Rows(rows)
+    prepared.prepare()
+    assert prepared.array(PUBLISHED) is None
+    assert PUBLISHED in prepared._made  # no array: the list is made ahead, as before
+    kept = prepared.filtered(parse_query("after:1970-01-01"), None, Marks())
+    assert {e.published for e in kept} == {huge + 1, huge, 5.0}
+    assert array_masks.compared(np.zeros(3), (partial(operator.le, float(huge)),)) is None
 
 
 def test_many_marks_go_through_the_sets(long_lists: None, monkeypatch: pytest.MonkeyPatch) -> None:
