@@ -53,29 +53,28 @@ EXACT_FLOAT64 = 1 << 53
 def quality_array(rows: Sequence[Entry]) -> np.ndarray | None:
     """The rows' qualities as float32 (NaN for none); None when a quality is too big for a
     float32 to hold exactly (the ``map`` then compares the numbers themselves)."""
-    import numpy as np
-
-    array = np.empty(len(rows), dtype=np.float32)
-    values = map(_QUALITY, rows)
-    for start in range(0, len(rows), PIECE):  # a piece at a time, as reader.pieces says why
-        array[start : start + PIECE] = list(islice(values, PIECE))  # numpy makes None NaN
-    known = array[~np.isnan(array)]
-    if known.size and float(np.abs(known).max()) >= EXACT_FLOAT32:
-        return None
-    return array
+    return _floats(rows, _QUALITY, "float32", EXACT_FLOAT32)
 
 
 def published_array(rows: Sequence[Entry]) -> np.ndarray | None:
     """The rows' dates as float64 timestamps (NaN for none); None when one is too big for a
     float64 to hold exactly (the ``map`` then compares the numbers themselves)."""
+    return _floats(rows, _PUBLISHED, "float64", EXACT_FLOAT64)
+
+
+def _floats(
+    rows: Sequence[Entry], field: Callable[[Entry], float | None], dtype: str, exact: int
+) -> np.ndarray | None:
+    """``field`` of every row in an array of ``dtype`` (NaN for None); None when a value is
+    ``exact`` or more either way (the array may not hold it exactly)."""
     import numpy as np
 
-    array = np.empty(len(rows), dtype=np.float64)
-    values = map(_PUBLISHED, rows)
+    array = np.empty(len(rows), dtype=dtype)
+    values = map(field, rows)
     for start in range(0, len(rows), PIECE):  # a piece at a time, as reader.pieces says why
         array[start : start + PIECE] = list(islice(values, PIECE))  # numpy makes None NaN
     known = array[~np.isnan(array)]
-    if known.size and float(np.abs(known).max()) >= EXACT_FLOAT64:
+    if known.size and float(np.abs(known).max()) >= exact:
         return None
     return array
 
