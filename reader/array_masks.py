@@ -105,7 +105,8 @@ _UFUNCS: dict[Callable, str] = {
     operator.ge: "greater_equal",
     operator.eq: "equal",
 }
-"""The comparisons a ``quality:`` step makes (the typed number first), as numpy names them."""
+"""The comparisons a ``quality:``, ``after:`` or ``before:`` step makes (the typed bound first),
+as numpy names them."""
 
 
 def compared(values: np.ndarray, steps: tuple) -> int | None:

@@ -293,11 +293,12 @@ class Rows:
         """The mask of ``quality:``, ``after:``, ``before:`` or ``is:`` made in array operations
         over a long list (see :mod:`reader.array_masks`); None for any other, or where the arrays
         are not there."""
-        if name in ("quality", "after", "before"):
-            values = self.array(QUALITY if name == "quality" else PUBLISHED)
+        column = QUALIFIERS[name].column
+        if column is QUALITY or column is PUBLISHED:  # quality:, after:, before:
+            values = self.array(column)
             if values is not None:
                 return array_masks.compared(values, QUALIFIERS[name].steps(value, marks))
-        elif name == "is":
+        elif column is KEY:  # is:
             bits = self.array(KEY)
             if bits is not None:
                 wanted = marks.starred if value == "starred" else marks.read
