@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -85,6 +86,16 @@ class RelatedList(PlainOptionList):
         self.display = bool(self.items)
         if self.items:
             self.highlighted = self.items.index(was) if keep and was in self.items else 0
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The lines the items take at the width they are wrapped at.
+
+        Textual measures an auto-height list at its full width, but wraps the items
+        beside the scrollbar. A list the scrollbar made longer than that measure kept
+        the scrollbar for good, its items wrapped narrow: a picture that depended on
+        timing. The scrollbar's column is kept in the style, and measured here.
+        """
+        return super().get_content_height(container, viewport, width - self.scrollbar_size_vertical)
 
     @property
     def current(self) -> PaneItem | None:
