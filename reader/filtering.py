@@ -83,6 +83,15 @@ def _picked_values(values: Sequence, positions: np.ndarray) -> Sequence:
     return ordering.picked(values, positions)
 
 
+def _column_array(column: Column, rows: Sequence[Entry]) -> np.ndarray | None:
+    """The packed copy of ``column`` for ``rows`` (see :meth:`Rows.array`)."""
+    if column is QUALITY:
+        return array_masks.quality_array(rows)
+    if column is PUBLISHED:
+        return array_masks.published_array(rows)
+    return array_masks.key_bits(rows)
+
+
 def flip_known(values: Sequence, known: int) -> Sequence:
     """``values`` (a list or an array) with its first ``known`` items in reverse order and the
     rest as they are."""
@@ -103,9 +112,15 @@ class Rows:
         """Qualifier masks by name, value and marks' version (see :meth:`_term_mask`)."""
         self._forward: tuple[Rows, int] | None = None
         """For a reversed order: the forward rows and their known count, whose columns flip."""
-        self._source: tuple[Rows, np.ndarray] | None = None
+        self._origin: tuple[Rows, np.ndarray] | None = None
         """For rows picked from others (the quality order from the date order): those rows and
         the positions picked, which pick their columns too (see :meth:`reordered`)."""
+        self._loaded: list[Entry] | None = None
+        """For a long list's date order, until its positions are found: the entries as loaded
+        (see :meth:`in_date_order`)."""
+        self._made_there = False
+        """Whether a column the source has not made is made over the source's entries and
+        picked, rather than over these (see :meth:`in_date_order`)."""
 
     @classmethod
     def reordered(cls, source: Rows, positions: np.ndarray) -> Rows:
@@ -117,8 +132,40 @@ class Rows:
         seconds of a worker that the keys shared the interpreter with).
         """
         rows = cls(ordering.picked(source.entries, positions))
-        rows._source = (source, positions)
+        rows._origin = (source, positions)
         return rows
+
+    @classmethod
+    def in_date_order(cls, entries: list[Entry]) -> Rows:
+        """``entries`` (a long list, in the order they were loaded) in the date order, their
+        columns made over ``entries`` and picked.
+
+        The entries lie in memory in the order they were loaded; in the date order they are
+        scattered, and each column made by a pass over the date order reached into a million
+        entries at random. The order itself is sorted as a list (a sort moves pointers; picking
+        it by positions touched every entry at random, and the whole list waits for this
+        order); the positions the columns are picked by are found in an array of the dates when
+        a column is first made (see :attr:`_source`).
+        """
+        rows = cls(ordering.sort_entries(entries, ordering.SortKey.DATE))
+        rows._loaded = entries
+        rows._made_there = True
+        return rows
+
+    @property
+    def _source(self) -> tuple[Rows, np.ndarray] | None:
+        """The rows these were picked from and the positions picked (see :attr:`_origin`); for a
+        date order, found on first use (None when a date is too big for a float64 to hold
+        exactly: the columns are then made over these rows). Two threads asking at once: the
+        second finds none yet and makes its column as for no source, the same values."""
+        loaded, self._loaded = self._loaded, None
+        if loaded is not None:
+            published = array_masks.published_array(loaded)
+            if published is not None:
+                positions = ordering.date_order(published)
+                self._arrays.setdefault(PUBLISHED, published[positions])
+                self._origin = (Rows(loaded), positions)
+        return self._origin
 
     def column(self, column: Column) -> list:
         """The values of ``column`` for these entries, in their order (made once)."""
@@ -127,8 +174,12 @@ class Rows:
             if self._forward is not None:  # slices of the forward order's column, made once
                 forward, known = self._forward
                 values = flip_known(forward.column(column), known)
-            elif self._source is not None and column in self._source[0]._made:
-                values = _picked_values(self._source[0]._made[column], self._source[1])
+            elif self._source is not None and (self._made_there or column in self._source[0]._made):
+                source, positions = self._source
+                made = source._made.get(column)
+                if made is None:  # made over the source's entries, not kept there
+                    made = column.of_rows(source.entries)
+                values = _picked_values(made, positions)
             else:
                 values = column.of_rows(self.entries)
             self._made[column] = values
@@ -156,8 +207,11 @@ class Rows:
         """
         if column in self._arrays:
             return self._arrays[column]
-        if len(self.entries) < array_masks.ARRAYS_FROM:
-            return None
+        if len(self.entries) < array_masks.ARRAYS_FROM or (self._loaded is not None and not make):
+            return None  # (a date order's positions are found ahead, not on a key)
+        source = self._source
+        if column in self._arrays:  # a date order's dates, found with its positions
+            return self._arrays[column]
         if self._forward is not None:
             forward, known = self._forward
             base = forward.array(column, make)
@@ -166,17 +220,15 @@ class Rows:
             import numpy as np
 
             values = np.concatenate((base[known - 1 :: -1] if known else base[:0], base[known:]))
-        elif self._source is not None and self._source[0]._arrays.get(column) is not None:
-            source, positions = self._source
-            values = source._arrays[column][positions]
+        elif source is not None and source[0]._arrays.get(column) is not None:
+            values = source[0]._arrays[column][source[1]]
         elif not make:
             return None
-        elif column is QUALITY:
-            values = array_masks.quality_array(self.entries)
-        elif column is PUBLISHED:
-            values = array_masks.published_array(self.entries)
+        elif source is not None and self._made_there:
+            values = _column_array(column, source[0].entries)  # not kept there
+            values = None if values is None else values[source[1]]
         else:
-            values = array_masks.key_bits(self.entries)
+            values = _column_array(column, self.entries)
         self._arrays[column] = values
         return values
 

@@ -117,11 +117,14 @@ def _by_quality(entries: list[Entry], reverse: bool) -> list[Entry] | None:
     return None if order is None else picked(entries, order)
 
 
-def quality_order(entries: list[Entry], reverse: bool = False) -> np.ndarray | None:
+def quality_order(
+    entries: list[Entry], reverse: bool = False, qualities: np.ndarray | None = None
+) -> np.ndarray | None:
     """The positions of ``entries`` (in date order) in the quality order, as :func:`_by_quality`
     picks them; None when a quality is too big for a float (the lists sort them).
 
-    The qualities are read once into an array and sorted by numpy's stable sort (a radix sort
+    The qualities are read once into an array (or taken from ``qualities``, the entries' own
+    exact packed copy, NaN for none) and sorted by numpy's stable sort (a radix sort
     when they span fewer than 65,535 values). Each array is dropped as soon as the next is
     made: the peak stays near that of the list sort. The positions are what the quality order's
     columns are then picked by from the date order's (see :meth:`reader.filtering.Rows.reordered`),
@@ -129,10 +132,13 @@ def quality_order(entries: list[Entry], reverse: bool = False) -> np.ndarray | N
     """
     import numpy as np
 
-    values = np.empty(len(entries), dtype=np.float64)
-    rows = iter(entries)
-    for start in range(0, len(entries), PIECE):  # a piece at a time, as reader.pieces says why
-        values[start : start + PIECE] = list(map(_QUALITY, islice(rows, PIECE)))  # None: NaN
+    if qualities is not None:
+        values = qualities.astype(np.float64)  # a copy: it is changed in place below
+    else:
+        values = np.empty(len(entries), dtype=np.float64)
+        rows = iter(entries)
+        for start in range(0, len(entries), PIECE):  # a piece at a time, as reader.pieces says
+            values[start : start + PIECE] = list(map(_QUALITY, islice(rows, PIECE)))  # None: NaN
     known = ~np.isnan(values)
     count = int(known.sum())
     low = high = 0.0
@@ -151,6 +157,23 @@ def quality_order(entries: list[Entry], reverse: bool = False) -> np.ndarray | N
     if reverse:
         order[:count] = order[:count][::-1]
     return order
+
+
+def date_order(published: np.ndarray) -> np.ndarray:
+    """The positions of entries in the date order, from their dates (``published``: float64,
+    NaN for none): newest first, ties in the order given, then those without a date in the
+    order given. The order :func:`sort_entries` makes (a stable sort, the unknowns set apart).
+
+    Found in an array so that the order's columns can be made over the entries in the order
+    they were loaded, as they lie in memory, and picked by these positions (see
+    :meth:`reader.filtering.Rows.in_date_order`). A date the index holds is never NaN.
+    """
+    import numpy as np
+
+    known = ~np.isnan(published)
+    dated = np.flatnonzero(known)
+    dated = dated[np.argsort(-published[dated], kind="stable")]
+    return np.concatenate((dated, np.flatnonzero(~known))).astype(np.int32)
 
 
 def arrays_ahead(count: int) -> None:
