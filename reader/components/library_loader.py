@@ -105,8 +105,9 @@ class LibraryLoader(Widget):
         """The index, already being read (see :func:`reader.library.preload`)."""
         self._paint = PaintWait()
         """What the list painted last: counting a collection waits for it to be shown."""
-        self._early_tally: Tally | None = None
-        """Counts that came before the screen took their collection (see :meth:`_counted`)."""
+        self._early_tallies: list[Tally] = []
+        """Counts that came before the screen took their collection (see :meth:`_counted`): one
+        per collection, as two counting threads may answer in either order."""
         self._stop = threading.Event()
         """Set when the loader goes away (the reader closes): the scan worker ends at once.
 
@@ -155,9 +156,10 @@ class LibraryLoader(Widget):
         The cache watcher starts then too, not earlier: the first screen comes first.
         """
         self._paint.painted(shown)
-        tally, self._early_tally = self._early_tally, None
-        if tally is not None and tally.collection is shown:
-            self.post_message(self.Counted(tally))
+        early, self._early_tallies = self._early_tallies, []
+        for tally in early:  # those of other collections are stale now
+            if tally.collection is shown:
+                self.post_message(self.Counted(tally))
         self.query_one(CacheWatch).start()
 
     def reload(self) -> None:
@@ -247,8 +249,11 @@ class LibraryLoader(Widget):
         if message.tally.collection is not self.marks.collection:
             # Counts of a list the screen has not taken yet (its Loaded is still on the way
             # here, after a long paint), or of one already replaced: kept until the next paint.
+            # A replaced list's counts, come late, must not push out those of the list to come.
             message.stop()
-            self._early_tally = message.tally
+            self._early_tallies = [
+                t for t in self._early_tallies if t.collection is not message.tally.collection
+            ] + [message.tally]
         elif not self.marks.adopt(message.tally):
             message.stop()  # a mark was made while counting: count again rather than lose it
             self.count(self.marks.collection)
