@@ -37,11 +37,14 @@ from reader.index_schema import (
     SCHEMA_VERSION,
 )
 from reader.paths import OWN_DIR_NAME
+from reader.prefix_answers import PrefixAnswers
 from reader.side_reads import SideReads
 from reader.similarity import Signature
 
 BULK_FILES = 2000
 """From this many files to parse, a scan counts as building the index (see ``bulk_indexing``)."""
+CLOSE_WAIT = 2.0
+"""How long closing the index waits for a statement another thread runs on its connection."""
 BATCH = 2000
 """Parsed files stored per transaction: what a stop or a failed write loses at most."""
 FIRST_BATCH = 200
@@ -111,6 +114,8 @@ class Index(IndexReads):
         """The list's size and the orders' heads last read, with the index's version then."""
         self._upper_half = None
         """The second connection a big index's searches are split with (opened when needed)."""
+        self._prefixes = PrefixAnswers()
+        """A big index's first letters' matches, found ahead (see :meth:`keep_prefixes`)."""
         self._side = None if self.db_path is None else SideReads(self.db_path, self.file_id)
         """The connection the detail pane's look-ups read on (see :mod:`reader.side_reads`)."""
         self.full_texts = FullTextStore(root)
@@ -135,11 +140,19 @@ class Index(IndexReads):
 
     def close(self) -> None:
         """Close the database connection (and the one searches are split with)."""
+        self._prefixes.close()
         if self._upper_half is not None:
             self._upper_half.close()
         if self._side is not None:
             self._side.close()
-        self.conn.close()
+        # A thread's statement on this connection (the prefixes' version, a few milliseconds)
+        # ends first: closed under it, SQLite crashes the process. Not for ever, though.
+        locked = self._lock.acquire(timeout=CLOSE_WAIT)
+        try:
+            self.conn.close()
+        finally:
+            if locked:
+                self._lock.release()
 
     # --- reading ----------------------------------------------------------------
 

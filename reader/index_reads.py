@@ -12,9 +12,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from reader import search_halves, similar_store
+from reader import prefix_answers, search_halves, similar_store
 from reader.entry import Entry, EntryDecoder
 from reader.index_schema import BULK_QUERY, COLUMNS
 from reader.side_reads import SideReads
@@ -26,6 +26,7 @@ APART_CHUNK = 5_000
 """Row ids read and decoded at a time by :meth:`IndexReads.entries_apart`: the texts of a chunk
 and their decoded columns are held beside the entries so far (20,000: 10 MiB more at the load's
 peak than 5,000, for no less time)."""
+_T = TypeVar("_T")
 CHUNK_QUERY = BULK_QUERY + " WHERE id > ? AND id <= ?"
 MATCHES_BYTES = 12 << 20
 """How much of the last searches' matching ids :meth:`IndexReads.match_array` keeps: the eight
@@ -43,6 +44,8 @@ class IndexReads:
     _matched: dict[tuple, np.ndarray]
     _heads: dict[object, object]
     _upper_half: search_halves.UpperHalf | None = None
+    _prefixes: prefix_answers.PrefixAnswers
+    bulk_indexing: bool
     file_id: tuple[int, int] | None
     db_path: Path | None
 
@@ -199,6 +202,9 @@ class IndexReads:
         try:
             with self._lock:
                 key = (expression, *self.version())
+                found = self._short_prefix(expression, key[1:])
+                if found is not None:
+                    return found
                 found = self._matched.pop(key, None)
                 if found is not None:  # the newest again
                     self._matched[key] = found
@@ -212,6 +218,63 @@ class IndexReads:
                 return found
         except sqlite3.OperationalError:
             return np.zeros(0, dtype=np.int64)  # an expression FTS5 cannot read matches nothing
+
+    def keep_prefixes(self) -> None:
+        """Find the answers of a search's first letters ahead, and again behind the screen
+        whenever a short search finds them stale (see :mod:`reader.prefix_answers`)."""
+        self._prefixes.wanted = True
+        self._prefixes.start(self._find_prefixes)
+
+    def _short_prefix(self, expression: str, version: tuple) -> np.ndarray | None:
+        """The kept answer of a one- or two-letter ``expression`` (None: not kept); a stale
+        answer has it found again behind the screen. Called under the lock."""
+        prefix = prefix_answers.short_prefix(expression)
+        if prefix is None:
+            return None
+        found = self._prefixes.get(prefix, version)
+        stale = self._prefixes.version() != version
+        if found is None and stale and self._prefixes.wanted and not self.bulk_indexing:
+            self._prefixes.start(self._find_prefixes)
+        return found
+
+    def _find_prefixes(self, stop: threading.Event) -> None:
+        """Find and keep the short prefixes' answers for the index as it is now, on the side
+        connection (none: nothing is found); dropped when the index changed meanwhile."""
+        side = self._side
+        if side is None:
+            return
+        with self._lock:
+            if stop.is_set() or self.conn.in_transaction:  # closed, or a write not committed
+                return
+            version = self.version()
+            count, top = self.conn.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT max(id) FROM articles)"
+            ).fetchone()
+        if count < prefix_answers.WARM_FROM:
+            self._prefixes.fill(version, {}, 0)  # a small index: nothing to find ahead
+            return
+
+        def asked(question: Callable[[sqlite3.Connection], _T]) -> _T | None:
+            with side.connection() as conn:
+                if conn is None:
+                    return None
+                try:
+                    return question(conn)
+                except sqlite3.Error:  # closed or interrupted: the index is closing
+                    return None
+
+        def listed(expression: str) -> np.ndarray | None:
+            return asked(lambda conn: search_halves.matching_ids(conn, expression))
+
+        def counted(expression: str) -> int | None:
+            return asked(lambda conn: search_halves.matching_count(conn, expression))
+
+        answers = prefix_answers.find_answers(listed, counted, top, stop)
+        if answers is None:
+            return
+        with self._lock:
+            if not stop.is_set() and not self.conn.in_transaction and self.version() == version:
+                self._prefixes.fill(version, answers, top + 1)
 
     def _matching_ids(self, expression: str) -> np.ndarray:
         """The ids matching ``expression``, the upper half of a big index's searched on a second

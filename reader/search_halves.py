@@ -55,6 +55,14 @@ def matching_ids(
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+def matching_count(conn: sqlite3.Connection, expression: str) -> int:
+    """How many rows match an FTS5 ``expression`` (raises ``sqlite3.OperationalError`` for one
+    FTS5 cannot read)."""
+    return conn.execute(
+        "SELECT count(*) FROM search WHERE search MATCH ?", (expression,)
+    ).fetchone()[0]
+
+
 def split_point(conn: sqlite3.Connection) -> int | None:
     """The row id halfway between the articles' first and last (found in the table's tree, not
     counted); None when they span too few to be worth two queries."""
