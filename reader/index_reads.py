@@ -263,8 +263,8 @@ class IndexReads:
                 except sqlite3.Error:  # closed or interrupted: the index is closing
                     return None
 
-        def listed(expression: str) -> np.ndarray | None:
-            return asked(lambda conn: search_halves.matching_ids(conn, expression))
+        def listed(expression: str, above: int, up_to: int) -> np.ndarray | None:
+            return asked(lambda conn: search_halves.matching_ids(conn, expression, above, up_to))
 
         def counted(expression: str) -> int | None:
             return asked(lambda conn: search_halves.matching_count(conn, expression))

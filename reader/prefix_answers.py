@@ -87,8 +87,13 @@ class PrefixAnswers:
         self._stop.set()
 
 
+CHUNK_IDS = 1 << 17
+"""Row ids whose matches are listed at a time: the text of a million ids and its array held
+30 MiB more at the reader's peak than these chunks' (about 1 MiB each)."""
+
+
 def find_answers(
-    search: Callable[[str], np.ndarray | None],
+    search: Callable[[str, int, int], np.ndarray | None],
     count: Callable[[str], int | None],
     top: int,
     stop: threading.Event,
@@ -97,26 +102,26 @@ def find_answers(
     two-letter prefixes under the one-letter ones kept, as bit tables over row ids ``0..top``;
     None when ``search`` or ``count`` could not answer (they give None) or ``stop`` was set.
 
-    A two-letter prefix is counted before its ids are listed: most match few articles, and
-    FTS5 counts in half the time it lists (12.8 → 7 s for the whole at a million).
+    ``search(expression, above, up_to)`` lists the ids in that range that match. A prefix is
+    counted before its ids are listed: most two-letter ones match few articles, and FTS5 counts
+    in half the time it lists.
     """
     import numpy as np
 
     def table(prefix: str) -> np.ndarray | None:
-        ids = search(f'"{prefix}"*')
-        if ids is None or stop.is_set():
-            raise LookupError(prefix)
-        if len(ids) < KEPT_FROM:
-            return None
-        flags = np.zeros(top + 1, dtype=np.bool_)
-        flags[ids[(ids >= 0) & (ids <= top)]] = True
-        return np.packbits(flags)
-
-    def many(prefix: str) -> bool:
-        found = count(f'"{prefix}"*')
+        expression = f'"{prefix}"*'
+        found = count(expression)
         if found is None or stop.is_set():
             raise LookupError(prefix)
-        return found >= KEPT_FROM
+        if found < KEPT_FROM:
+            return None
+        flags = np.zeros(top + 1, dtype=np.bool_)
+        for above in range(0, top + 1, CHUNK_IDS):
+            ids = search(expression, above, above + CHUNK_IDS)
+            if ids is None or stop.is_set():
+                raise LookupError(prefix)
+            flags[ids[(ids >= 0) & (ids <= top)]] = True
+        return np.packbits(flags)
 
     answers: dict[str, np.ndarray] = {}
     try:
@@ -125,7 +130,7 @@ def find_answers(
                 answers[first] = bits
         for first in list(answers):
             for second in LETTERS:
-                if many(first + second) and (bits := table(first + second)) is not None:
+                if (bits := table(first + second)) is not None:
                     answers[first + second] = bits
     except LookupError:
         return None

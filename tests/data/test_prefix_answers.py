@@ -22,13 +22,14 @@ WORDS = ("tide", "table", "turbine", "budget", "night", "tally")
 
 @pytest.fixture
 def source(cache: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Source]:
-    """Thirty articles of the words above, every index counted as big and every answer of two
-    matches or more kept."""
+    """Thirty articles of the words above, every index counted as big, every answer of two
+    matches or more kept, and the ids listed four at a time."""
     for n in range(30):
         word = WORDS[n % len(WORDS)]
         write_article(cache, f"a{n:02}.md", f"The {word} story.", title=f"Item {n}")
     monkeypatch.setattr(prefix_answers, "WARM_FROM", 1)
     monkeypatch.setattr(prefix_answers, "KEPT_FROM", 2)
+    monkeypatch.setattr(prefix_answers, "CHUNK_IDS", 4)  # listed in eight ranges of row ids
     source = Source(resolve(cache))
     source.scan()
     yield source
@@ -168,9 +169,12 @@ def test_answers_of_a_changed_index_are_not_kept(
 def test_finding_stops_when_asked_or_unanswered() -> None:
     stop = threading.Event()
     ids = np.arange(1, 5)
-    assert prefix_answers.find_answers(lambda e: None, lambda e: 0, 10, stop) is None
+    assert prefix_answers.find_answers(lambda e, a, u: ids, lambda e: None, 10, stop) is None
+    many = prefix_answers.KEPT_FROM  # counted as many: listed next
+    assert prefix_answers.find_answers(lambda e, a, u: None, lambda e: many, 10, stop) is None
+    assert prefix_answers.find_answers(lambda e, a, u: ids, lambda e: many, 10, stop) is not None
     stop.set()
-    assert prefix_answers.find_answers(lambda e: ids, lambda e: 4, 10, stop) is None
+    assert prefix_answers.find_answers(lambda e, a, u: ids, lambda e: many, 10, stop) is None
 
 
 def test_a_closed_index_starts_no_search(source: Source) -> None:
