@@ -75,7 +75,12 @@ class RelatedList(PlainOptionList):
 
     def set_items(self, items: Sequence[PaneItem], keep: bool = False) -> None:
         """Show ``items`` from the first; with ``keep`` (the same article's, found in the
-        cache meanwhile) the highlight stays on the item it was on."""
+        cache meanwhile) the highlight stays on the item it was on while the list has focus.
+
+        Unfocused, no item was chosen: the list starts at its first item whenever the look-up
+        answers (it stayed on the file's first link, pushed down by the similar articles, when
+        the answer came after the article was shown).
+        """
         now, was = self._clock(), self.current
         options = [
             Option(_media_prompt(item) if item.kind is Kind.MEDIA else _prompt(item, now))
@@ -85,7 +90,8 @@ class RelatedList(PlainOptionList):
         self.set_options(options)
         self.display = bool(self.items)
         if self.items:
-            self.highlighted = self.items.index(was) if keep and was in self.items else 0
+            kept = keep and self.has_focus and was in self.items
+            self.highlighted = self.items.index(was) if kept else 0
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The lines the items take at the width they are wrapped at.

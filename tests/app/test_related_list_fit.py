@@ -59,3 +59,27 @@ async def test_the_items_wrap_at_one_width_with_or_without_the_scrollbar():
             scrollbars.add(related.show_vertical_scrollbar)
         assert scrollbars == {True, False}
         assert len(widths) == 1
+
+
+async def test_a_late_answer_moves_the_highlight_only_off_a_chosen_item():
+    """The look-up's answer (similar articles first) comes after the file's own items: an
+    unfocused list starts at its top again; in a focused one the highlight follows the item."""
+    app = _Host()
+    async with app.run_test(size=(40, 60)) as pilot:
+        related = app.query_one(RelatedList)
+        own, found = _items(2, "Broken Wire"), _items(2, "Other Paper")
+        related.set_items(own)
+        await pilot.pause()
+        assert related.highlighted == 0
+        related.set_items(found + own, keep=True)
+        await pilot.pause()
+        assert related.highlighted == 0 and related.current == found[0]
+        related.set_items(own)
+        related.focus()
+        related.highlighted = 1  # the user chose the file's second item
+        await pilot.pause()
+        related.set_items(found + own, keep=True)
+        await pilot.pause()
+        assert related.current == own[1] and related.highlighted == 3
+        related.set_items(found + own)  # another article: from the top
+        assert related.highlighted == 0
