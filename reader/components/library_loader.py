@@ -393,7 +393,9 @@ class LibraryLoader(Widget):
         counting = final if final is not first or not counted else None
         threading.Thread(target=self._settle, args=(final, counting, source), daemon=True).start()
 
-    def _settle(self, final: Collection, counting: Collection | None, source: Source) -> None:
+    def _settle(
+        self, final: Collection, counting: Collection | None, source: Source | None = None
+    ) -> None:
         """Count the sidebar once the list has painted, then sort the other orders ahead of use
         (the first `s`, the first key of a search find their work done).
 
@@ -418,5 +420,5 @@ class LibraryLoader(Widget):
         final.warm(key, reverse)  # then the columns and arrays a search needs (seconds)
         final.warm(key.other)
         gc_pause.settled(len(final))  # its orders and columns: no collection walks them again
-        if not self._stop.is_set():  # then the matches of a search's first letters, if many
-            source.index.keep_prefixes()
+        if source is not None and not self._stop.is_set():  # then a search's first letters'
+            source.index.keep_prefixes()  # matches, found ahead if they are many

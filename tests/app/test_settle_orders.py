@@ -68,3 +68,30 @@ def test_the_ids_of_the_order_shown_come_first(tmp_path: Path) -> None:
     assert collection.steps[0] == ("ids", SortKey.QUALITY, True)
     assert ("sorted", SortKey.DATE, False) in collection.steps[1:]
     assert ROW_ID in collection._rows(SortKey.QUALITY, True)._made
+
+
+class _Index:
+    def __init__(self, steps: list[tuple]) -> None:
+        self.steps = steps
+
+    def keep_prefixes(self) -> None:
+        self.steps.append(("prefixes",))
+
+
+class _Source:
+    def __init__(self, steps: list[tuple]) -> None:
+        self.index = _Index(steps)
+
+
+def test_a_searchs_first_letters_are_found_last(tmp_path: Path) -> None:
+    """The index finds the first letters' matches once the orders and columns are made: it runs
+    a thread of its own for seconds at a million, which must not delay them."""
+    collection = LoggingCollection(_entries(1, 400))
+    locations = Locations(tmp_path / "cache", tmp_path / "config", tmp_path / "data")
+    loader = LibraryLoader(locations, Settings(), Marks(None))  # type: ignore[arg-type]
+    loader._settle(collection, None, _Source(collection.steps))  # type: ignore[arg-type]
+    assert collection.steps[-1] == ("prefixes",) and len(collection.steps) > 1
+    loader._stop.set()  # quitting: not asked for
+    collection.steps.clear()
+    loader._settle(collection, None, _Source(collection.steps))  # type: ignore[arg-type]
+    assert ("prefixes",) not in collection.steps
