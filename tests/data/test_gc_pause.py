@@ -91,3 +91,23 @@ def test_a_big_list_settled_is_frozen_and_full_collections_spaced_a_small_one_no
     gc_pause.settled(gc_pause.FREEZE_FROM)
     assert gc.get_freeze_count() - before >= len(kept)
     assert gc.get_threshold() == (*threshold[:2], gc_pause.FULL_EVERY)
+
+
+def test_a_full_collection_put_off_is_made_when_idle_once_due() -> None:
+    """With a big list in, full collections come 100 times less often than Python's default;
+    the reader makes the one due while the user pauses (the app calls this then)."""
+    gc.collect()
+    assert not gc_pause.collect_when_idle()  # Python's own cadence: nothing put off
+    gc_pause.settled(gc_pause.FREEZE_FROM)
+    gc.disable()
+    for _ in range(gc_pause.IDLE_FULL_EVERY):
+        gc.collect(1)  # middle collections, each counted toward the next full one
+    gc.enable()
+    assert gc.get_count()[2] >= gc_pause.IDLE_FULL_EVERY
+    assert gc_pause.collect_when_idle()
+    assert gc.get_count()[2] == 0  # the full collection ran
+    assert not gc_pause.collect_when_idle()  # not due again yet
+    gc.disable()
+    for _ in range(gc_pause.IDLE_FULL_EVERY):
+        gc.collect(1)
+    assert not gc_pause.collect_when_idle()  # a paused collector stays paused
