@@ -75,6 +75,23 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
+def short_count(n: int) -> str:
+    """A count in at most four characters: ``999``, ``3.4k``, ``83k``, ``1.2M``.
+
+    Cut, never rounded up: 999,999 reads ``999k``, not ``1.0M``, so an unread count
+    shown beside its total never reads as more than there is, nor as all of them.
+    """
+    if n < 1000:
+        return str(n)
+    if n < 10_000:
+        return f"{n // 1000}.{n // 100 % 10}k"
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    if n < 10_000_000:
+        return f"{n // 1_000_000}.{n // 100_000 % 10}M"
+    return f"{n // 1_000_000}M"
+
+
 def quality_text(quality: int | None) -> str:
     """The quality column: the score, or blank when unknown."""
     return "" if quality is None else str(quality)
