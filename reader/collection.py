@@ -9,6 +9,7 @@ it can be tested, and timed, without a terminal.
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -106,6 +107,9 @@ class Collection:
         its number."""
         self._carriers: dict[str, set[str]] = {}
         """Per topic asked for, the distinct joined topic strings of the entries that carry it."""
+        self._loaded_codes: np.ndarray | None = None
+        """The topic number of each entry of :attr:`entries`, when the load numbered them (see
+        :meth:`topics_numbered`); dropped once an order has picked its own from them."""
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -172,6 +176,19 @@ class Collection:
                 rows = Rows(sort_entries(self.entries, key))
             self._sorted[(key, reverse)] = rows
         return rows
+
+    def topics_numbered(self, numbers: dict[str, int], codes: Sequence[array]) -> None:
+        """Take the topic numbers the load made for :attr:`entries` (``numbers``: every joined
+        topics string met, ``codes``: each entry's, in the order of :attr:`entries`, in arrays
+        of ``i`` one after another), so that no pass over the entries numbers them (0.3 s of the
+        interpreter at a million, shared with the screen's keys, and a first topic chosen
+        meanwhile waited for it). Ignored when they do not match the entries."""
+        import numpy as np
+
+        if sum(map(len, codes)) != len(self.entries) or not codes or self._distinct_topics:
+            return
+        self._distinct_topics = numbers
+        self._loaded_codes = np.concatenate([np.frombuffer(c, dtype=np.int32) for c in codes])
 
     def warm(self, key: SortKey, reverse: bool = False) -> None:
         """Sort one order and make its filter columns ahead of use (from a worker thread); the
@@ -254,7 +271,11 @@ class Collection:
         if source is not None and source[0] is self._sorted.get((key.other, False)):
             codes = self._codes[key] = self._topic_codes(key.other)[source[1]]
         elif source is not None and source[0].entries is self.entries:
-            codes = self._codes[key] = self._numbered(self.entries)[source[1]]
+            loaded = self._loaded_codes
+            if loaded is None:
+                loaded = self._numbered(self.entries)
+            codes = self._codes[key] = loaded[source[1]]
+            self._loaded_codes = None  # the other order picks this one's
         else:
             codes = self._codes[key] = self._numbered(self.sorted(key))
         return codes

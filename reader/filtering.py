@@ -10,7 +10,9 @@ combined and applied with ``itertools.compress``.
 
 from __future__ import annotations
 
+import contextlib
 import operator
+import threading
 from array import array
 from collections.abc import Hashable, Iterator, Sequence
 from functools import reduce
@@ -100,6 +102,10 @@ def flip_known(values: Sequence, known: int) -> Sequence:
     return flipped
 
 
+_NO_LOCK: contextlib.AbstractContextManager = contextlib.nullcontext()
+"""What a list that is not a date order waiting for its positions holds instead of a lock."""
+
+
 class Rows:
     """A list of entries in one order, with the columns that qualifiers filter it by."""
 
@@ -118,6 +124,10 @@ class Rows:
         self._loaded: list[Entry] | None = None
         """For a long list's date order, until its positions are found: the entries as loaded
         (see :meth:`in_date_order`)."""
+        self._finding = _NO_LOCK
+        """Held while a date order's positions are found: a second thread asking meanwhile waits
+        for them (the worker finds them first thing; a topic chosen then numbered the date
+        order's scattered entries, 0.6-0.85 s at a million, where the positions cost 0.2-0.3)."""
         self._made_there = False
         """Whether a column the source has not made is made over the source's entries and
         picked, rather than over these (see :meth:`in_date_order`)."""
@@ -149,6 +159,7 @@ class Rows:
         """
         rows = cls(ordering.sort_entries(entries, ordering.SortKey.DATE))
         rows._loaded = entries
+        rows._finding = threading.Lock()
         rows._made_there = True
         return rows
 
@@ -157,14 +168,17 @@ class Rows:
         """The rows these were picked from and the positions picked (see :attr:`_origin`); for a
         date order, found on first use (None when a date is too big for a float64 to hold
         exactly: the columns are then made over these rows). Two threads asking at once: the
-        second finds none yet and makes its column as for no source, the same values."""
-        loaded, self._loaded = self._loaded, None
-        if loaded is not None:
-            published = array_masks.published_array(loaded)
-            if published is not None:
-                positions = ordering.date_order(published)
-                self._arrays.setdefault(PUBLISHED, published[positions])
-                self._origin = (Rows(loaded), positions)
+        second waits for the first's positions."""
+        if self._loaded is not None:
+            with self._finding:
+                loaded = self._loaded
+                if loaded is not None:
+                    published = array_masks.published_array(loaded)
+                    if published is not None:
+                        positions = ordering.date_order(published)
+                        self._arrays.setdefault(PUBLISHED, published[positions])
+                        self._origin = (Rows(loaded), positions)
+                    self._loaded = None
         return self._origin
 
     def column(self, column: Column) -> list:

@@ -50,7 +50,10 @@ class IndexReads:
     db_path: Path | None
 
     def entries_apart(
-        self, chunk: int = APART_CHUNK, between: Callable[[], object] | None = None
+        self,
+        chunk: int = APART_CHUNK,
+        between: Callable[[], object] | None = None,
+        decoder: EntryDecoder | None = None,
     ) -> list[Entry]:
         """:meth:`entries`, read on a connection of its own to the index file, a chunk at a time.
 
@@ -63,7 +66,8 @@ class IndexReads:
         milliseconds (and little memory): one JSON array per column of every row held the
         interpreter lock for tenths of a second (seconds at a million rows),
         and the screen painted and took keys only between them. ``between`` is called before
-        each chunk: it may hold the read up while something more urgent runs.
+        each chunk: it may hold the read up while something more urgent runs. ``decoder``, when
+        given, decodes them (and numbers their topics, see :class:`EntryDecoder`).
         """
         if self.db_path is None:
             return self.entries()
@@ -75,7 +79,9 @@ class IndexReads:
             conn.execute("BEGIN")  # one snapshot for every chunk
             top = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
             entries: list[Entry] = []
-            decoder = EntryDecoder()  # a provider's name is one string in every chunk
+            decoder = (
+                EntryDecoder() if decoder is None else decoder
+            )  # a provider's name is one string in every chunk
             for low in range(0, top, chunk):
                 if between is not None:
                     between()

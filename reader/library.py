@@ -16,7 +16,7 @@ from pathlib import Path
 from reader import early_check, gc_pause
 from reader.articles import Article, load_article
 from reader.collection import TOPIC_VIEWS_KEPT, Collection
-from reader.entry import Entry
+from reader.entry import Entry, EntryDecoder
 from reader.first_page import ORDERS, PAGE_ROWS, FirstPage, Order
 from reader.hiding import HideRules
 from reader.index import (
@@ -74,12 +74,15 @@ class Source:
         connection of its own, beside a scan, calling ``between`` before each chunk (see
         :meth:`IndexReads.entries_apart`)."""
         with gc_pause.paused():
-            index = self.index
-            entries = index.entries_apart(between=between) if apart else index.entries()
-            entries = self.names.apply(entries)
-            return Collection.hiding(
+            index, decoder = self.index, EntryDecoder()
+            loaded = index.entries_apart(between=between, decoder=decoder) if apart else []
+            entries = self.names.apply(loaded if apart else index.entries())
+            collection = Collection.hiding(
                 entries, self.hiding, index.search, index.match_ids, self.names, index.match_array
             )
+            if apart and collection.entries is loaded:  # no topic renamed, nothing hidden
+                collection.topics_numbered(decoder.topic_numbers, decoder.topic_codes)
+            return collection
 
     def first_page(self, limit: int = PAGE_ROWS, orders: Iterable[Order] = ORDERS) -> FirstPage:
         """The head of each list order (of ``orders``) and the list's size, read from the index
