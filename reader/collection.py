@@ -182,11 +182,14 @@ class Collection:
         topics string met, ``codes``: each entry's, in the order of :attr:`entries`, in arrays
         of ``i`` one after another), so that no pass over the entries numbers them (0.3 s of the
         interpreter at a million, shared with the screen's keys, and a first topic chosen
-        meanwhile waited for it). Ignored when they do not match the entries."""
-        import numpy as np
-
-        if sum(map(len, codes)) != len(self.entries) or not codes or self._distinct_topics:
+        meanwhile waited for it). Ignored when they do not match the entries, and for a list
+        too short to be sorted in arrays (its orders are numbered by a pass, as quick)."""
+        if len(self.entries) < ARRAY_SORT_FROM or self._distinct_topics:
             return
+        if sum(map(len, codes)) != len(self.entries):
+            return
+        import numpy as np  # a long list's load imported it (see ordering.arrays_ahead)
+
         self._distinct_topics = numbers
         self._loaded_codes = np.concatenate([np.frombuffer(c, dtype=np.int32) for c in codes])
 

@@ -122,7 +122,22 @@ def test_renamed_topics_or_hidden_entries_are_numbered_as_before(
     assert hiding.in_topic(SortKey.DATE, False, "Health") == []
 
 
-def test_numbers_that_do_not_match_the_entries_are_ignored(source: Source) -> None:
+def test_a_short_lists_numbers_are_not_taken(source: Source) -> None:
+    """Below the size sorted in arrays the orders are numbered by a pass (numpy may not even
+    be imported yet): the load's numbers would only be held."""
+    decoder = EntryDecoder()
+    entries = source.index.entries_apart(decoder=decoder)
+    collection = Collection(entries)
+    collection.topics_numbered(decoder.topic_numbers, decoder.topic_codes)
+    assert collection._loaded_codes is None and collection._distinct_topics is None
+    assert collection.in_topic(SortKey.DATE, True, "Space") == _expected(
+        collection, SortKey.DATE, True, "Space"
+    )
+
+
+def test_numbers_that_do_not_match_the_entries_are_ignored(
+    long_lists: None, source: Source
+) -> None:
     collection = source.load()
     collection.topics_numbered({"AI": 0}, [array("i", [0])])
     assert collection._loaded_codes is None and collection._distinct_topics is None
