@@ -143,7 +143,7 @@ class EntryDecoder:
         """The number (see :attr:`topic_numbers`) of each entry decoded, an array per chunk, in
         decoding order: what a collection's topic views are filtered by, made here a chunk at a
         time (a few milliseconds each) rather than by a pass over a million entries once they
-        are in. One array grown chunk by chunk left 4 MiB of the heap behind at a million."""
+        are in."""
 
     def decode(self, count: int, texts: list[str | None]) -> list[Entry]:
         """``count`` entries from one JSON array per field, in :class:`Entry`'s field order.

@@ -79,9 +79,8 @@ class IndexReads:
             conn.execute("BEGIN")  # one snapshot for every chunk
             top = conn.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
             entries: list[Entry] = []
-            decoder = (
-                EntryDecoder() if decoder is None else decoder
-            )  # a provider's name is one string in every chunk
+            if decoder is None:  # one for every chunk: a provider's name is one string in all
+                decoder = EntryDecoder()
             for low in range(0, top, chunk):
                 if between is not None:
                     between()

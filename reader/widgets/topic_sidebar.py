@@ -69,15 +69,11 @@ class CountColumn:
         level = self._levels.get(width)
         if level is None:
             room = width - 1 - NAME_ROOM
-            level = next(
-                (
-                    level
-                    for level in (0, 1)
-                    if all(line.counts(level).cell_len <= room for line in self.lines)
-                ),
-                2,
-            )
-            self._levels[width] = level
+
+            def fits(level: int) -> bool:
+                return all(line.counts(level).cell_len <= room for line in self.lines)
+
+            level = self._levels[width] = 0 if fits(0) else 1 if fits(1) else 2
         return level
 
 
