@@ -75,10 +75,16 @@ class Source:
         :meth:`IndexReads.entries_apart`)."""
         with gc_pause.paused():
             index, decoder = self.index, EntryDecoder()
-            loaded = index.entries_apart(between=between, decoder=decoder) if apart else []
-            entries = self.names.apply(loaded if apart else index.entries())
+            loaded = (
+                index.entries_apart(between=between, decoder=decoder) if apart else index.entries()
+            )
             collection = Collection.hiding(
-                entries, self.hiding, index.search, index.match_ids, self.names, index.match_array
+                self.names.apply(loaded),
+                self.hiding,
+                index.search,
+                index.match_ids,
+                self.names,
+                index.match_array,
             )
             if apart and collection.entries is loaded:  # no topic renamed, nothing hidden
                 collection.topics_numbered(decoder.topic_numbers, decoder.topic_codes)
