@@ -38,8 +38,8 @@ def checked_cache(args: list[str]) -> Checked | None:
     None.
 
     The reader opens when nothing but ``--cache-dir`` is given; ``list`` with any of its
-    options but ``--help``. Anything else (another command, ``--help``) runs no file check,
-    or not this early.
+    options but ``--help``, ``--cache-dir`` before or after it. Anything else (another command,
+    ``--help``) runs no file check, or not this early.
     """
     value: str | None = None
     listing = False
@@ -51,10 +51,11 @@ def checked_cache(args: list[str]) -> Checked | None:
                 return None
         elif arg.startswith("--cache-dir="):
             value = arg.partition("=")[2]
-        elif arg == "list" and not HELP.intersection(given):
+        elif arg == "list" and not listing:
             listing = True
-        else:
+        elif arg in HELP or not listing:
             return None
+        # else: one of list's own options or its query, which name no cache
     return Checked(resolve(value or None).cache, listing)
 
 

@@ -38,9 +38,21 @@ def test_only_a_command_line_that_opens_the_reader_or_lists_names_a_cache(tmp_pa
     assert early_check.checked_cache([]) == (resolve(None).cache, False)
     assert early_check.checked_cache(["--cache-dir", folder, "list"]) == (tmp_path, True)
     assert early_check.checked_cache(["list", "--limit", "5", "ai"]) == (resolve(None).cache, True)
+    # ``--cache-dir`` may follow the command too (``newsreader list --cache-dir DIR``).
+    assert early_check.checked_cache(["list", "--cache-dir", folder, "--limit", "5"]) == (
+        tmp_path,
+        True,
+    )
+    assert early_check.checked_cache(["list", "ai", f"--cache-dir={folder}"]) == (tmp_path, True)
+    assert early_check.checked_cache(["list", "--topic", "list", "--json"]) == (
+        resolve(None).cache,
+        True,
+    )
     for args in (
         ["--cache-dir", folder, "list", "--help"],
         ["list", "ai", "-h"],
+        ["list", "--cache-dir", folder, "--help"],
+        ["list", "--cache-dir"],
         ["--cache-dir", folder, "feeds"],
         ["related", "x"],
         ["--cache-dir"],
