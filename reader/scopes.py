@@ -94,6 +94,14 @@ class SourceCounts:
         ).items():
             self.add(provider, domain, n)
 
+    def less(self, other: SourceCounts) -> SourceCounts:
+        """These counts without ``other``'s articles (which must be among them)."""
+        counts = SourceCounts([])
+        counts.names = self.names - other.names
+        counts.other_domains = self.other_domains - other.other_domains
+        counts.spellings = self.spellings - other.spellings
+        return counts
+
     def add(self, provider: str, domain: str, n: int) -> None:
         """Count ``n`` more articles (fewer, when negative) of one provider and domain."""
         name, site = provider.casefold(), domain.casefold()
@@ -126,14 +134,22 @@ class Counts:
         # Counter).
         rows = entries if isinstance(entries, list) else list(entries)
         keys = entry_keys(rows)
-        unread = list(compress(pieces(rows), map(not_, map(read.__contains__, keys))))
+        is_read = list(map(read.__contains__, keys)) if read else []
+        read_rows = list(compress(pieces(rows), is_read))
         self.total = len(rows)
-        self.unread = len(unread)
+        self.unread = len(rows) - len(read_rows)
         self.starred = sum(map(starred.__contains__, keys)) if starred else 0
         self.topic_total = topic_counts(rows)
-        self.topic_unread = topic_counts(unread)
         self.source_total = SourceCounts(rows)
-        self.source_unread = SourceCounts(unread)
+        if len(read_rows) <= self.unread:
+            # Most are unread (a big cache's usual case): the unread counts are the totals less
+            # the read rows' counts, a pass over the fewer rows.
+            self.topic_unread = self.topic_total - topic_counts(read_rows)
+            self.source_unread = self.source_total.less(SourceCounts(read_rows))
+        else:
+            unread = list(compress(pieces(rows), map(not_, is_read)))
+            self.topic_unread = topic_counts(unread)
+            self.source_unread = SourceCounts(unread)
         self.hidden_total = None if hidden is None else len(hidden)
         """What the hide rules leave out, not counted above (None: no rules, no Hidden line)."""
         hidden_keys = entry_keys(hidden) if hidden else []

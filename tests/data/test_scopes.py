@@ -63,3 +63,32 @@ def test_counts_accept_any_iterable_and_nothing():
     assert Counts(iter(entries), set(), {"f2.md"}).starred == 1
     empty = Counts([], set(), set())
     assert (empty.total, empty.unread, empty.starred, empty.topics()) == (0, 0, 0, [])
+
+
+def test_unread_counts_agree_whether_few_or_most_articles_are_read():
+    """Unread counts are made from the read rows when those are fewer (the totals less theirs),
+    else from the unread rows: both ways give the plain count, per topic and per source."""
+    rng = random.Random(11)
+    names = ["AI", "Energy", "Space", "ai"]
+    spellings = [("Rt", "rt.com"), ("RT", "rt.com"), ("rt.com", "rt.com"), ("BBC", "bbc.co.uk")]
+    entries = []
+    for n in range(400):
+        provider, domain = rng.choice(spellings)
+        entry = _entry(n, rng.sample(names, rng.randint(0, 2)), url=n % 5 != 0)
+        entries.append(entry._replace(provider=provider, domain=domain))
+    keys = [entry_key(e) for e in entries]
+    for share in (0, 1, 120, 200, 201, 330, 400):
+        read = set(rng.sample(keys, share))
+        counts = Counts(entries, read, set())
+        unread_rows = [e for e in entries if entry_key(e) not in read]
+        _, unread, _, _, per_topic_unread = _plain_counts(entries, read, set())
+        assert counts.unread == unread == len(unread_rows), share
+        assert counts.topic_unread == per_topic_unread, share
+        for source in ("rt", "RT", "rt.com", "bbc", "bbc.co.uk", "nobody"):
+            plain = sum(
+                source.casefold() in (e.provider.casefold(), e.domain.casefold())
+                for e in unread_rows
+            )
+            assert counts.source(source)[1] == plain, (share, source)
+        spelled = Counter(e.provider for e in unread_rows)
+        assert +counts.source_unread.spellings == +spelled, share
