@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from reader.articles import Article
 from reader.enclosure import describe, to_front_matter
 from reader.entry import offered_topics
 from reader.fulltext.store import FullText, FullTextStore
+
+if TYPE_CHECKING:
+    from reader.articles import Article
 
 _WORD = re.compile(r"\w+")
 _BLANK_LINES = re.compile(r"\n{3,}")

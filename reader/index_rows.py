@@ -19,12 +19,14 @@ from itertools import chain, islice
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
 from multiprocessing.process import BaseProcess
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from reader.articles import Article, ArticleError, parse_text, read_text
 from reader.entry import TOPIC_SEP, offered_topics
 from reader.filecheck import FileInfo, exit_with_parent
 from reader.similarity import Signature, signature
+
+if TYPE_CHECKING:
+    from reader.articles import Article
 
 
 class ArticleRow(NamedTuple):
@@ -95,8 +97,12 @@ def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> ArticleRo
 def parse_one(job: ParseJob) -> ArticleRow | FileInfo:
     """Parse one file for the index: its row, or the file with its problem (a skip).
 
-    Top level so that worker processes can run it.
+    Top level so that worker processes can run it. The parser is imported on the first file: a
+    start or ``list`` that finds no file changed never needs it (YAML and the front matter's
+    reader are a sixth of the program's imports).
     """
+    from reader.articles import ArticleError, parse_text, read_text
+
     root, rel, size, mtime_ns = job
     try:  # a joined string: a Path costs as much as a tenth of the file's parse
         article = parse_text(read_text(os.path.join(root, rel)), complete=False)

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import early_check, gc_pause
-from reader.articles import Article, load_article
 from reader.collection import TOPIC_VIEWS_KEPT, Collection
 from reader.entry import Entry, EntryDecoder
 from reader.first_page import ORDERS, PAGE_ROWS, FirstPage, Order
@@ -33,6 +33,9 @@ from reader.index_changes import Changes, apply_paths
 from reader.ordering import SortKey, sort_entries
 from reader.paths import SAMPLES_DIR, Locations
 from reader.topic_names import load_topic_names
+
+if TYPE_CHECKING:
+    from reader.articles import Article
 
 __all__ = [
     "TOPIC_VIEWS_KEPT",
@@ -175,6 +178,8 @@ class Source:
 
     def load_entry(self, entry: Entry) -> Article:
         """The article behind an entry, parsed (raises :class:`ArticleError`)."""
+        from reader.articles import load_article  # not needed by a start until an article shows
+
         return load_article(self.path_of(entry))
 
 

@@ -9,21 +9,27 @@ from typing import Any
 
 from reader.feeds.config import Feed, FeedConfigError, load_feeds, save_feeds
 from reader.feeds.limits import Limits
-from reader.feeds.opml import OpmlError, parse_opml, to_opml
 
 _FETCHER = {"FetchReport", "Progress", "fetch_feeds"}
+_OPML = {"OpmlError", "parse_opml", "to_opml"}
 
 
 def __getattr__(name: str) -> Any:
-    """The fetcher (httpx, feedparser) is imported on first use, not with the package.
+    """The fetcher (httpx, feedparser) and OPML (XML, e-mail dates) are imported on first use,
+    not with the package.
 
-    ``newsreader`` imports this package for its commands at every start; the
-    HTTP stack would add a tenth of a second to each, for nothing.
+    ``newsreader`` imports this package for its commands at every start, and every load reads
+    the config file through it; the HTTP stack would add a tenth of a second to each, OPML a
+    few hundredths, for nothing.
     """
     if name in _FETCHER:
         from reader.feeds import fetcher
 
         return getattr(fetcher, name)
+    if name in _OPML:
+        from reader.feeds import opml
+
+        return getattr(opml, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -109,6 +109,21 @@ def test_list_imports_no_other_command(run_cli: RunCli, indexed: Path) -> None:
         assert other not in imported
 
 
+def test_list_over_unchanged_files_imports_no_parser(run_cli: RunCli, indexed: Path) -> None:
+    """The article parser (YAML, the front matter's reader) and OPML are a sixth of the
+    program's imports: a ``list`` that finds every file as indexed needs neither, and one that
+    finds a changed file still parses it."""
+    imported = imported_modules(run_cli, "--cache-dir", indexed, "list", "--limit", "1")
+    assert "reader.library" in imported
+    for unneeded in ("reader.articles", "reader.front_matter", "yaml", "reader.feeds.opml"):
+        assert unneeded not in imported, unneeded
+    story = indexed / "f1" / "a04.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Story 04", "Story 04 new"))
+    imported = imported_modules(run_cli, "--cache-dir", indexed, "list", "new", "--json")
+    assert "reader.articles" in imported
+    assert _titles(run_cli, indexed, "new") == ["Story 04 new"]
+
+
 def test_every_subcommand_is_found_by_its_name() -> None:
     from reader.cli import SUBCOMMANDS, main
 

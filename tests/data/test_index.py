@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import BAD_ARTICLES, GOOD_ARTICLES, copy_articles, write_article
 
+import reader.articles as articles_module
 import reader.index as index_module
 import reader.index_rows as index_rows
-import reader.index_rows as rows_module
 from reader.entry import topics_of
 from reader.index import SCHEMA_VERSION, Index, index_path_for
 
@@ -213,14 +213,14 @@ def test_unexpected_parser_error_skips_one_file_and_the_scan_goes_on(
 ) -> None:
     write_article(cache, "a.md", title="A")
     write_article(cache, "boom.md", title="B")
-    real = rows_module.read_text
+    real = articles_module.read_text  # the parser takes it from there on its first file
 
     def read(path: str) -> str:
         if os.path.basename(path) == "boom.md":
             raise RuntimeError("a bug")
         return real(path)
 
-    monkeypatch.setattr(rows_module, "read_text", read)
+    monkeypatch.setattr(articles_module, "read_text", read)
     index = open_index(cache)
     result = index.scan()
     assert paths_of(index) == {"a.md"}
