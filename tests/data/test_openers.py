@@ -256,6 +256,9 @@ def test_a_ctrl_c_for_the_program_does_not_interrupt_the_app(tmp_path):
     )
     check = (
         "import signal, sys\n"
+        # As in a terminal, whoever started the suite: run in the background, a shell ignores
+        # SIGINT for its children, and Python then leaves it ignored.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from reader.openers import run_in_terminal\n"
         "print(run_in_terminal(sys.argv[1:]))\n"
         "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
