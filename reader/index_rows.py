@@ -99,7 +99,7 @@ def parse_one(job: ParseJob) -> ArticleRow | FileInfo:
 
     Top level so that worker processes can run it. The parser is imported on the first file: a
     start or ``list`` that finds no file changed never needs it (YAML and the front matter's
-    reader are a sixth of the program's imports).
+    reader are among the program's heaviest imports).
     """
     from reader.articles import ArticleError, parse_text, read_text
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.entry import TOPIC_SEP, Entry, split_topics
+from reader.feeds.config import FeedConfigError, read_document
 
 _TOPICS = attrgetter("topics")
 
@@ -131,9 +132,6 @@ def load_topic_names(path: Path) -> tuple[TopicNames, str]:
     A config that cannot be read at all has no renames and no warning here:
     the feed list reports that (the sidebar's Feeds section, the fetch).
     """
-    from reader.feeds.config import FeedConfigError, read_document  # the feeds' HTML and OPML
-    # modules come with it: a tenth of the program's imports, which the list's look-ups skip
-
     try:
         document = read_document(path)
     except FeedConfigError:

@@ -110,8 +110,8 @@ def test_list_imports_no_other_command(run_cli: RunCli, indexed: Path) -> None:
 
 
 def test_list_over_unchanged_files_imports_no_parser(run_cli: RunCli, indexed: Path) -> None:
-    """The article parser (YAML, the front matter's reader) and OPML are a sixth of the
-    program's imports: a ``list`` that finds every file as indexed needs neither, and one that
+    """The article parser (YAML, the front matter's reader) and OPML are among the program's
+    heaviest imports: a ``list`` that finds every file as indexed needs neither, and one that
     finds a changed file still parses it."""
     imported = imported_modules(run_cli, "--cache-dir", indexed, "list", "--limit", "1")
     assert "reader.library" in imported
