@@ -50,6 +50,20 @@ ANSI = re.compile(
 )
 
 
+def reader_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment the measured reader runs in: its config, data and cache folders in
+    ``home``, never the user's, and the cache named on its command line only."""
+    env = dict(
+        os.environ,
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        **extra,
+    )
+    env.pop("NEWSREADER_CACHE_DIR", None)
+    return env
+
+
 # --- driving the real program in a pseudo-terminal ------------------------------------------------
 
 
@@ -59,16 +73,7 @@ class Run:
     def __init__(self, cache: Path, home: Path) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
-        env = dict(
-            os.environ,
-            TERM="xterm-256color",
-            COLUMNS="160",
-            LINES="45",
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_DATA_HOME=str(home / "data"),
-            XDG_CACHE_HOME=str(home / "cache"),
-        )
-        env.pop("NEWSREADER_CACHE_DIR", None)
+        env = reader_env(home, TERM="xterm-256color", COLUMNS="160", LINES="45")
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reader", "--cache-dir", str(cache)],
@@ -153,8 +158,7 @@ QUIT_LIMIT_SECONDS = 120.0
 
 def shown_count(cache: Path, home: Path) -> int:
     """How many articles the reader lists with the config in ``home`` (hide rules hide some)."""
-    env = dict(os.environ, XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
-    env.pop("NEWSREADER_CACHE_DIR", None)
+    env = reader_env(home)
     listed = subprocess.run(
         [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list", "--json"],
         capture_output=True,
@@ -234,8 +238,7 @@ def start_figures(
 def index_once(cache: Path, home: Path) -> None:
     """Bring the cache's index up to date with ``newsreader list --limit 0`` (untimed): on a
     fresh work folder, without it the first warm start would be a cold index (minutes)."""
-    env = dict(os.environ, XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
-    env.pop("NEWSREADER_CACHE_DIR", None)
+    env = reader_env(home)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list", "--limit", "0"],
@@ -271,13 +274,7 @@ COLD_WAIT = 3600.0
 
 def list_figures(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
     """``newsreader list`` through the real entry point: the first 50, and a search as JSON."""
-    env = dict(
-        os.environ,
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-        XDG_CACHE_HOME=str(home / "cache"),
-    )
-    env.pop("NEWSREADER_CACHE_DIR", None)
+    env = reader_env(home)
     base = [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list"]
     commands = {
         "list --limit 50": [*base, "--limit", "50"],
