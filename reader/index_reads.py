@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from reader import prefix_answers, search_halves, similar_store
+from reader import prefix_answers, prefix_terms, search_halves, similar_store
 from reader.entry import Entry, EntryDecoder
 from reader.index_schema import BULK_QUERY, COLUMNS
 from reader.side_reads import SideReads
@@ -286,10 +286,12 @@ class IndexReads:
         connection meanwhile (see :mod:`reader.search_halves`). Called under the lock.
 
         Not split while this connection holds a transaction open: the other would not see its
-        rows yet.
+        rows yet. A last word typed past the index's prefixes is asked as the words it starts
+        (see :mod:`reader.prefix_terms`).
         """
         import numpy as np
 
+        expression = prefix_terms.expanded(self.conn, expression)
         split = None
         if self.db_path is not None and not self.conn.in_transaction:
             split = search_halves.split_point(self.conn)

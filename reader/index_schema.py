@@ -7,6 +7,7 @@ place, and the index's code stays short enough to read. No Textual.
 from __future__ import annotations
 
 from reader.index_rows import stored_fields
+from reader.prefix_terms import INDEXED_PREFIXES
 from reader.similar_store import PROBES as SIMILAR_PROBES
 from reader.similar_store import TABLES as SIMILAR_TABLES
 
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     title, excerpt, provider, body,
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '1 2 3'
+    prefix = '{" ".join(str(n) for n in range(1, INDEXED_PREFIXES + 1))}'
 );
 -- The list's two orders, newest (best) first with ties in id order, so that the first screen
 -- is read from the index without loading every row (see IndexReads.page).
