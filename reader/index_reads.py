@@ -274,12 +274,15 @@ class IndexReads:
         def counted(expression: str) -> int | None:
             return asked(lambda conn: search_halves.matching_count(conn, expression))
 
-        answers = prefix_answers.find_answers(listed, counted, top, stop)
-        if answers is None:
-            return
-        with self._lock:
-            if not stop.is_set() and not self.conn.in_transaction and self.version() == version:
-                self._prefixes.fill(version, answers, top + 1)
+        def keep(answers: dict[str, np.ndarray]) -> None:
+            with self._lock:
+                unchanged = not self.conn.in_transaction and self.version() == version
+                if not stop.is_set() and unchanged:
+                    self._prefixes.fill(version, answers, top + 1)
+
+        answers = prefix_answers.find_answers(listed, counted, top, stop, keep)
+        if answers is not None:
+            keep(answers)
 
     def _matching_ids(self, expression: str) -> np.ndarray:
         """The ids matching ``expression``, the upper half of a big index's searched on a second

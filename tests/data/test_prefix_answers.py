@@ -154,7 +154,7 @@ def test_answers_of_a_changed_index_are_not_kept(
     index = source.index
     real = prefix_answers.find_answers
 
-    def changing(search, count, top, stop):
+    def changing(search, count, top, stop, first_found=None):
         answers = real(search, count, top, stop)
         write_article(cache, "late.md", "A tardy story.", title="Late")
         source.scan()
@@ -164,6 +164,34 @@ def test_answers_of_a_changed_index_are_not_kept(
     index.keep_prefixes()
     _found_ahead(index)
     assert index._prefixes.version() is None
+
+
+def test_the_one_letter_answers_are_kept_before_the_rest(
+    source: Source, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept as soon as they are found; the index then changes while the two-letter ones are
+    found: those are dropped, and a search finds the new article (FTS5 answers it)."""
+    index = source.index
+    real = prefix_answers.find_answers
+    kept_first: list[str] = []
+
+    def changing_after_the_first(search, count, top, stop, first_found):
+        def first(answers):
+            first_found(answers)
+            kept_first.extend(index._prefixes._kept[1])
+            write_article(cache, "late.md", "A tardy story.", title="Late")
+            source.scan()
+
+        return real(search, count, top, stop, first)
+
+    monkeypatch.setattr(prefix_answers, "find_answers", changing_after_the_first)
+    index.keep_prefixes()
+    _found_ahead(index)
+    assert "t" in kept_first and all(len(prefix) == 1 for prefix in kept_first)
+    assert index._prefixes.version() not in (None, index.version())  # the first ones, stale
+    asked = _searched(monkeypatch)
+    got = sorted(index.match_array('"t"*').tolist())
+    assert asked == ['"t"*'] and got == _fts(index, '"t"*') and len(got) == 31
 
 
 def test_finding_stops_when_asked_or_unanswered() -> None:
