@@ -8,7 +8,8 @@ Start-up figures are measured through the real entry point: ``newsreader``
 runs in a pseudo-terminal and the clock stops when the painted screen shows
 what a person waits for (the list's title with the article count; the status
 line once the scan is done). The same start-up figures are taken on a small
-cache (300 articles) in the same run, and each big figure is given as a ratio
+cache (300 articles) in the same run, its warm and incremental starts each
+right before one of the big cache's, and each big figure is given as a ratio
 to its small one. ``newsreader list`` is timed as a command. Interaction
 figures (sort, topic, filter keystroke, cursor step) are measured in a headless
 app on the same index.
@@ -41,6 +42,7 @@ import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import SEARCH_WORD, WORDS, make_cache  # noqa: E402 - beside this script
@@ -172,31 +174,47 @@ USABLE = r"All articles · [1-9][\d,]* ·"
 """The list's title with a count: articles are listed (a cold start's first rows included)."""
 
 
+START_FIGURES = (
+    "cold: usable screen",
+    "cold: full index",
+    "cold: CPU/wall",
+    "cold: q during the index, to exit",
+    "cold: after that q, resumed to full index",
+    "warm: usable screen",
+    "warm: scan checked",
+    "incremental (100 files): done",
+    "peak memory MiB (warm)",
+)
+
+
+class Beside(NamedTuple):
+    """A cache whose warm and incremental starts alternate with another's (see
+    :func:`start_figures`), and the figures they add to."""
+
+    cache: Path
+    count: int
+    figures: dict[str, list[float]]
+
+
 def start_figures(
-    cache: Path, count: int, home: Path, runs: int, cold_runs: int, resume: bool = True
+    cache: Path,
+    count: int,
+    home: Path,
+    runs: int,
+    cold_runs: int,
+    resume: bool = True,
+    beside: Beside | None = None,
 ) -> dict[str, list[float]]:
     """Cold, warm and incremental start-up, each from process start (``count``: articles shown).
 
     With ``resume``, one more cold start is stopped by ``q`` a few seconds into the
-    index (how long the exit takes), and the start after it times the rest.
+    index (how long the exit takes), and the start after it times the rest. With ``beside``,
+    each warm and incremental start of ``cache`` comes right after one of ``beside``'s: this
+    machine's speed drifts over minutes (a warm start of 300 articles took 0.55-0.85 s within
+    ten), and a ratio of starts made minutes apart measured the drift as much as the cache.
     """
-    total = f"{count:,}"
-    listed = rf"All articles · {total} ·"
-    done = rf"{total} articles in"
-    out: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "cold: usable screen",
-            "cold: full index",
-            "cold: CPU/wall",
-            "cold: q during the index, to exit",
-            "cold: after that q, resumed to full index",
-            "warm: usable screen",
-            "warm: scan checked",
-            "incremental (100 files): done",
-            "peak memory MiB (warm)",
-        )
-    }
+    out: dict[str, list[float]] = {k: [] for k in START_FIGURES}
+    done = rf"{count:,} articles in"
     index_dir = cache / ".newsreader"
     if resume:
         shutil.rmtree(index_dir, ignore_errors=True)
@@ -221,18 +239,38 @@ def start_figures(
         _add(out, "cold: CPU/wall", cpu / wall)
     if not cold_runs and not resume:
         index_once(cache, home)  # a warm start needs an index; a fresh work folder has none
+    label = "" if beside is None else f"({beside.count:,}) "
     for _ in range(runs):
-        with Run(cache, home) as run:
-            _add(out, "warm: usable screen", run.wait_for(listed))
-            _add(out, "warm: scan checked", run.wait_for(done))
-            run.idle(settle_seconds(count))  # the peak may come after "articles in"
-            _add(out, "peak memory MiB (warm)", run.quit())
+        if beside is not None:
+            warm_start(beside.cache, beside.count, home, beside.figures, label)
+        warm_start(cache, count, home, out)
     for r in range(runs):
+        if beside is not None:
+            touch_100(beside.cache, r)
+            incremental_start(beside.cache, beside.count, home, beside.figures, label)
         touch_100(cache, r)
-        with Run(cache, home) as run:
-            _add(out, "incremental (100 files): done", run.wait_for(done))
-            run.quit()
+        incremental_start(cache, count, home, out)
     return {name: values for name, values in out.items() if values}
+
+
+def warm_start(
+    cache: Path, count: int, home: Path, out: dict[str, list[float]], label: str = ""
+) -> None:
+    """One warm start's figures, added to ``out`` (``label``: printed before each)."""
+    with Run(cache, home) as run:
+        _add(out, "warm: usable screen", run.wait_for(rf"All articles · {count:,} ·"), label)
+        _add(out, "warm: scan checked", run.wait_for(rf"{count:,} articles in"), label)
+        run.idle(settle_seconds(count))  # the peak may come after "articles in"
+        _add(out, "peak memory MiB (warm)", run.quit(), label)
+
+
+def incremental_start(
+    cache: Path, count: int, home: Path, out: dict[str, list[float]], label: str = ""
+) -> None:
+    """One start after files changed (see :func:`touch_100`), added to ``out``."""
+    with Run(cache, home) as run:
+        _add(out, "incremental (100 files): done", run.wait_for(rf"{count:,} articles in"), label)
+        run.quit()
 
 
 def index_once(cache: Path, home: Path) -> None:
@@ -254,10 +292,10 @@ def index_once(cache: Path, home: Path) -> None:
     )
 
 
-def _add(out: dict[str, list[float]], name: str, value: float) -> None:
+def _add(out: dict[str, list[float]], name: str, value: float, label: str = "") -> None:
     """Record a figure, and show it at once (a long run's figures survive its interruption)."""
-    out[name].append(value)
-    print(f"  {name}: {value:.2f}", file=sys.stderr, flush=True)
+    out.setdefault(name, []).append(value)
+    print(f"  {label}{name}: {value:.2f}", file=sys.stderr, flush=True)
 
 
 def settle_seconds(count: int) -> float:
@@ -507,9 +545,12 @@ def main() -> None:
         if args.reference:
             make_cache(small, args.reference)
             small_shown = args.reference if args.config is None else shown_count(small, home)
-            reference = start_figures(small, small_shown, home, args.runs, args.runs, False)
+            # Its cold starts here, its warm and incremental ones each beside one of the big
+            # cache's (see start_figures).
+            reference = start_figures(small, small_shown, home, 0, args.runs, False)
+        beside = Beside(small, small_shown, reference) if args.reference else None
         resume = not args.skip_resume
-        figures = start_figures(cache, shown, home, args.runs, cold_runs, resume)
+        figures = start_figures(cache, shown, home, args.runs, cold_runs, resume, beside)
     if not args.skip_list:
         figures.update(list_figures(cache, home, args.runs))
     interaction = asyncio.run(_interaction(cache, home, args.runs))
