@@ -60,7 +60,13 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if self.enabled and total >= 200:
             self.shown = True
-            click.echo(f"\r{self.label} {done:,}/{total:,} files…", nl=False, err=True)
+            click.echo(f"\r\x1b[K{self.label} {done:,}/{total:,} files…", nl=False, err=True)
+
+    def say(self, text: str) -> None:
+        """Show ``text`` on the line until the next count or :meth:`close`."""
+        if self.enabled:
+            self.shown = True
+            click.echo(f"\r\x1b[K{text}", nl=False, err=True)
 
     def close(self) -> None:
         if self.shown:

@@ -35,6 +35,11 @@ def grouping_wanted(flag: bool | None, list_settings: ListSettings) -> bool:
     return list_settings.group_duplicates if flag is None else flag
 
 
+CHECK_QUIET_SECONDS = 0.5
+"""How long ``list`` waits for the file check before it says so on a terminal (a million files
+take seconds)."""
+
+
 def scan_checked(source: Source, early: PendingDiff | None) -> bool:
     """Bring the index up to date with the files, as every command does; whether any changed.
 
@@ -49,12 +54,14 @@ def scan_checked(source: Source, early: PendingDiff | None) -> bool:
     from reader.index_db import describe
 
     diff = None
+    progress = _Progress("Indexing")
     if early is not None:
         try:
+            if not early.arrives_within(CHECK_QUIET_SECONDS):
+                progress.say("Checking the files…")
             diff = early.result()
         except RuntimeError:
             pass  # walked below
-    progress = _Progress("Indexing")
     try:
         result = source.scan_index(progress, diff)
     except sqlite3.Error as exc:

@@ -8,6 +8,7 @@ output.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -132,3 +133,45 @@ def test_every_subcommand_is_found_by_its_name() -> None:
         command = main.commands[name]
         assert isinstance(command, click.Command) and command.name == name
     assert main.commands.get("nonsense") is None
+
+
+class _SlowCheck:
+    """A file check whose answer is not in within ``list``'s quiet wait."""
+
+    def __init__(self) -> None:
+        self.waited: list[float] = []
+
+    def arrives_within(self, seconds: float) -> bool:
+        self.waited.append(seconds)
+        return False
+
+    def result(self, timeout: float | None = None) -> object:
+        raise RuntimeError("the helper failed")  # the files are walked by list itself
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_slow_check_is_said_on_a_terminal_and_cleared(
+    indexed: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    from reader import list_command
+
+    err = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    (indexed / "f1" / "a04.md").unlink()
+    source = _source(indexed)
+    slow = _SlowCheck()
+    try:
+        assert list_command.scan_checked(source, slow)  # type: ignore[arg-type]
+        assert source.index.count() == 11
+    finally:
+        source.index.close()
+    assert slow.waited == [list_command.CHECK_QUIET_SECONDS]
+    if terminal:
+        assert err.getvalue() == "\r\x1b[KChecking the files…\r\x1b[K"
+    else:
+        assert err.getvalue() == ""  # a script's stderr stays clean
