@@ -66,7 +66,7 @@ def expanded(conn: sqlite3.Connection, expression: str) -> str:
         return expression
     head, prefix = shape.group(1), shape.group(2).lower()
     try:
-        longer = words_starting(conn, prefix)
+        longer = words_starting(conn, prefix, MOST_WORDS)
     except sqlite3.Error:
         return expression
     if len(longer) > MOST_WORDS:

@@ -84,6 +84,14 @@ def test_too_many_words_leave_the_prefix_as_it_is(monkeypatch: pytest.MonkeyPatc
     assert prefix_terms.expanded(conn, '"harb"*') == '("harb" OR "harba" OR "harbb" OR "harbc")'
 
 
+def test_every_word_is_asked_up_to_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefix_terms, "MOST_WORDS", 40)
+    conn = _table([" ".join(f"harb{n:02}" for n in range(40))])
+    got = prefix_terms.expanded(conn, '"harb"*')
+    assert got.count(" OR ") == 40 and '"harb39"' in got
+    assert _ids(conn, got) == [1]
+
+
 def test_the_same_rows_as_the_prefix_on_random_text() -> None:
     """Words of few letters share many prefixes; some are capitalised, some carry accents
     (folded away by the index) or other scripts (kept), some are digits."""
