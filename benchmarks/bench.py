@@ -214,7 +214,7 @@ def start_figures(
     ten), and a ratio of starts made minutes apart measured the drift as much as the cache.
     """
     out: dict[str, list[float]] = {k: [] for k in START_FIGURES}
-    done = rf"{count:,} articles in"
+    done = _done(count)
     index_dir = cache / ".newsreader"
     if resume:
         shutil.rmtree(index_dir, ignore_errors=True)
@@ -253,13 +253,18 @@ def start_figures(
     return {name: values for name, values in out.items() if values}
 
 
+def _done(count: int) -> str:
+    """The status line once the files are checked and ``count`` articles are in."""
+    return rf"{count:,} articles in"
+
+
 def warm_start(
     cache: Path, count: int, home: Path, out: dict[str, list[float]], label: str = ""
 ) -> None:
     """One warm start's figures, added to ``out`` (``label``: printed before each)."""
     with Run(cache, home) as run:
         _add(out, "warm: usable screen", run.wait_for(rf"All articles · {count:,} ·"), label)
-        _add(out, "warm: scan checked", run.wait_for(rf"{count:,} articles in"), label)
+        _add(out, "warm: scan checked", run.wait_for(_done(count)), label)
         run.idle(settle_seconds(count))  # the peak may come after "articles in"
         _add(out, "peak memory MiB (warm)", run.quit(), label)
 
@@ -269,7 +274,7 @@ def incremental_start(
 ) -> None:
     """One start after files changed (see :func:`touch_100`), added to ``out``."""
     with Run(cache, home) as run:
-        _add(out, "incremental (100 files): done", run.wait_for(rf"{count:,} articles in"), label)
+        _add(out, "incremental (100 files): done", run.wait_for(_done(count)), label)
         run.quit()
 
 

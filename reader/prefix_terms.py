@@ -38,12 +38,14 @@ _NEXT_WORD = f"SELECT term FROM {VOCABULARY} WHERE term >= ? AND term < ? LIMIT 
 _LAST_PREFIX = re.compile(r'((?:"(?:[^"]|"")*" AND )*)"([0-9A-Za-z]+)"\*')
 
 
-def words_starting(conn: sqlite3.Connection, prefix: str, most: int = MOST_WORDS) -> list[str]:
+def words_starting(conn: sqlite3.Connection, prefix: str, most: int | None = None) -> list[str]:
     """The words of the ``search`` table that start with ``prefix`` (lower-case ASCII) and are
-    longer than it, in order; at most ``most`` + 1 of them (more than ``most``: too many).
+    longer than it, in order; at most ``most`` (default :data:`MOST_WORDS`) + 1 of them (more
+    than ``most``: too many).
 
     Raises ``sqlite3.Error`` when the vocabulary cannot be read.
     """
+    most = MOST_WORDS if most is None else most
     conn.execute(_VOCABULARY_SQL)  # temporary: gone with the connection, or a rollback
     end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     found: list[str] = []
@@ -66,7 +68,7 @@ def expanded(conn: sqlite3.Connection, expression: str) -> str:
         return expression
     head, prefix = shape.group(1), shape.group(2).lower()
     try:
-        longer = words_starting(conn, prefix, MOST_WORDS)
+        longer = words_starting(conn, prefix)
     except sqlite3.Error:
         return expression
     if len(longer) > MOST_WORDS:
