@@ -209,17 +209,22 @@ class MainScreen(Screen):
     @on(SyncWatch.Changed)  # marks from other machines, or what sync says
     def _show_marks(self) -> None:
         """Marks, saved searches or counts changed: show the counts and marks (the rows stay)."""
+        self.query_one(StatusLine).show_marks(self.marks)
+        if self.marks.counted:  # until the first count the sidebar stays empty, not all zeros
+            self._show_counts()
+        articles = self.query_one(ArticleList)
+        articles.refresh()
+        self.query_one(DetailPane).set_marks(self.marks.marks_of(articles.highlighted))
+
+    def _show_counts(self) -> None:
+        """Fill the sidebar from the counts, following its highlight if the scope went away."""
         sidebar = self.query_one(TopicSidebar)
         sidebar.set_scopes(self.marks.counts, self.marks.view_counts, self.view.scope)
-        self.query_one(StatusLine).show_marks(self.marks)
         if sidebar.current != self.view.scope:  # it went away (a deleted saved search, a topic)
             self.view = replace(self.view, scope=sidebar.current or ALL)
         elif sidebar.current is not None and sidebar.current.problem != self.view.scope.problem:
             self.set_reactive(MainScreen.view, replace(self.view, scope=sidebar.current))
             self._show_rows()  # the same feed, fetched again: the list title says how it went
-        articles = self.query_one(ArticleList)
-        articles.refresh()
-        self.query_one(DetailPane).set_marks(self.marks.marks_of(articles.highlighted))
 
     # --- the loader ---------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from contextlib import ExitStack
 
 from storage_conditions import held, immutable
 
-from app.conftest import SIZE, build_app, wait_loaded, wait_until
+from app.conftest import SIZE, build_app, sidebar_line, sidebar_lines, wait_loaded, wait_until
 from reader.components import reading
 from reader.marks import Marks
 from reader.state import StateStore
@@ -114,6 +114,32 @@ async def test_no_unread_number_before_the_count(fixture_locations, monkeypatch)
         assert not re.search(r"\d unread", _status(screen))
         counting.set()
         await wait_until(pilot, lambda: "11 unread" in _status(screen), what="the real count")
+
+
+async def test_the_sidebar_shows_no_counts_before_the_first_count(fixture_locations, monkeypatch):
+    # Before: a mark made while a million articles were being counted (6 s) filled the sidebar
+    # from the empty counts, "All articles 0" beside a list of 1,000,000, until the count came.
+    counting = threading.Event()
+    tally = Marks.tally
+
+    def slow_tally(self, collection):
+        counting.wait(timeout=10)
+        return tally(self, collection)
+
+    monkeypatch.setattr(Marks, "tally", slow_tally)
+    app = build_app(fixture_locations)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await wait_loaded(pilot, counted=False)
+        assert sidebar_lines(app) == []
+        await pilot.press("m", "f")
+        await pilot.pause(0.1)
+        assert screen.marks.is_read(screen.query_one(ArticleList).highlighted)
+        assert sidebar_lines(app) == []
+        counting.set()
+        await wait_until(pilot, lambda: screen.marks.counted, what="the count")
+        await pilot.pause()
+        assert sidebar_line(app, "All") == ["All", "articles", "11", "12"]
+        assert sidebar_line(app, "★") == ["★", "Starred", "1"]
 
 
 async def test_marks_that_can_be_kept_nowhere_are_named_at_exit(fixture_locations, monkeypatch):
