@@ -22,12 +22,15 @@ import time
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from reader import atomic
 from reader.index_db import describe, in_use, is_damaged, read_only
 from reader.sync.ledger import SCHEMA as SYNC_SCHEMA
 from reader.sync.ledger import stamp_local
+
+_FIRST = itemgetter(0)
 
 OPEN_WAIT = 0.1
 """Seconds opening waits for another instance (it runs on the UI thread)."""
@@ -299,15 +302,19 @@ class StateStore:
         conn = self.conn
         conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
         conn.execute("BEGIN IMMEDIATE")
+        # In key order: "mark all read" on 83,000 articles wrote its marks and their sync stamps
+        # in 1.1 s, each row in another page of the tables' keys; sorted, in 0.6 s.
+        reads = sorted(self._read_changes.items(), key=_FIRST)
+        stars = sorted(self._star_changes.items(), key=_FIRST)
         conn.executemany(
             "INSERT INTO marks (key, read_at) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET read_at = excluded.read_at",
-            self._read_changes.items(),
+            reads,
         )
         conn.executemany(
             "INSERT INTO marks (key, starred_at) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET starred_at = excluded.starred_at",
-            self._star_changes.items(),
+            stars,
         )
         for name, view in self._view_changes.items():
             if view is None:
@@ -318,19 +325,18 @@ class StateStore:
                     "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
                     (name, *view),
                 )
-        self._machine = stamp_local(conn, self._stamped_changes(), self._machine)
+        self._machine = stamp_local(conn, self._stamped_changes(reads, stars), self._machine)
         conn.execute("COMMIT")
 
-    def _stamped_changes(self) -> list[tuple[str, str, object]]:
-        """The waiting changes as the sync ledger records them (kind, key, value or None)."""
+    def _stamped_changes(
+        self, reads: list[tuple[str, float | None]], stars: list[tuple[str, float | None]]
+    ) -> list[tuple[str, str, object]]:
+        """The waiting changes (``reads`` and ``stars``: the marks' as written, in key order) as
+        the sync ledger records them (kind, key, value or None), in the order of its keys."""
         changes: list[tuple[str, str, object]] = [
-            ("read", key, None if stamp is None else True)
-            for key, stamp in self._read_changes.items()
+            ("read", key, None if stamp is None else True) for key, stamp in reads
         ]
-        changes += [
-            ("star", key, None if stamp is None else True)
-            for key, stamp in self._star_changes.items()
-        ]
+        changes += [("star", key, None if stamp is None else True) for key, stamp in stars]
         changes += [
             ("view", name, None if view is None else {"q": view[0], "t": view[1]})
             for name, view in self._view_changes.items()
