@@ -20,9 +20,6 @@ from reader.query import parse_query
 from reader.scopes import Counts
 from reader.state import SavedView, StateStore
 
-RECOUNT_ABOVE = 500
-"""Marking more articles than this at once recounts instead of adjusting per article."""
-
 ViewCounts = list[tuple[SavedView, int]]
 """Each saved search with the number of articles it shows."""
 
@@ -115,13 +112,8 @@ class Marks:
             return 0
         self.store.set_read(changing.keys(), read)
         self.changes += 1
-        if not self.counted:
-            pass  # the first count, still to come, will see this mark
-        elif len(changing) > RECOUNT_ABOVE:
-            self.recount()
-        else:
-            for entry in changing.values():
-                self.counts.read_changed(entry, read)
+        if self.counted:  # else the first count, still to come, will see this mark
+            self.counts.read_changed(list(changing.values()), read)
             self._recount_state_views()
         return len(changing)
 
@@ -171,13 +163,6 @@ class Marks:
         self.view_counts = tally.views
         self.counted = True
         return True
-
-    def recount(self) -> None:
-        """Count the current collection from scratch, here and now."""
-        read, starred = self.store.read, self.store.starred
-        self.counts = Counts(self.collection.entries, read, starred, _hidden(self.collection))
-        self.counted = True
-        self._recount_views()
 
     def _recount_views(self) -> None:
         read, starred = self.store.read, self.store.starred

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from reader.entry import TOPIC_SEP, Entry, entry_key
+from reader.hiding import HideRules
 from reader.library import Collection
-from reader.marks import RECOUNT_ABOVE, Marks
+from reader.marks import Marks
 from reader.scopes import Counts
 from reader.state import StateStore
 
@@ -65,11 +66,43 @@ def test_stars_and_marks_of(marks):
     assert marks.counts.starred == 0 and marks.marks_of(None) == (False, False)
 
 
-def test_a_bulk_change_recounts(marks):
-    many = [_entry(n, "Bulk") for n in range(RECOUNT_ABOVE + 1)]
-    marks.collection = Collection(many)
-    marks.set_read(many, True)
-    assert (marks.counts.total, marks.counts.unread) == (len(many), 0)
+def _varied(n: int) -> Entry:
+    """Entries of several providers and domains, with one, two or no topics."""
+    topics = [("Energy",), ("Space", "Energy"), ()][n % 3]
+    provider = ["P", "Q", "example.org", "R"][n % 4]
+    return _entry(n, *topics)._replace(provider=provider, domain=f"d{n % 5}.test")
+
+
+def test_marks_in_bulk_leave_the_counts_a_whole_count_would_give():
+    many = [_varied(n) for n in range(1200)]
+    collection = Collection.hiding(many, HideRules(["provider:R"]))
+    marks = Marks(StateStore(None))
+    marks.collection = collection
+    assert marks.adopt(marks.tally(collection))
+    hidden = collection.hidden.entries
+
+    def fresh() -> Counts:
+        return Counts(collection.entries, marks.read, marks.starred, hidden)
+
+    def same() -> None:
+        counts, whole = marks.counts, fresh()
+        assert (counts.total, counts.unread) == (whole.total, whole.unread)
+        assert counts.hidden_unread == whole.hidden_unread
+        assert counts.topics() == whole.topics()
+        assert counts.providers() == whole.providers()
+        for source in ("P", "Q", "example.org", "d2.test", "d4.test"):
+            assert counts.source(source) == whole.source(source), source
+
+    assert marks.set_read(many[::2], True) == 600  # the hidden ones among them
+    same()
+    assert marks.counts.unread < len(collection.entries)
+    assert marks.set_read(many[:900], False) == 450
+    same()
+    assert marks.set_read(many, True) == 1050  # all but the 150 read ones past 900
+    same()
+    assert (marks.counts.unread, marks.counts.hidden_unread) == (0, 0)
+    assert marks.counts.topics()[0][2] == 0  # no topic keeps an unread count
+    marks.close()
 
 
 def test_saved_searches_with_state_count_again_after_a_mark(marks):

@@ -77,12 +77,11 @@ def test_providers_most_articles_first_one_line_per_spelling():
 
 def test_reading_adjusts_the_source_counts_per_article():
     counts = Counts(ENTRIES, set(), set())
-    counts.read_changed(ENTRIES[0], True)
-    counts.read_changed(ENTRIES[3], True)
+    counts.read_changed([ENTRIES[0], ENTRIES[3]], True)
     assert counts.source("BBC News") == (3, 2)
     assert counts.source("BBC Sport") == (1, 0)
     assert counts.source("bbc.co.uk") == (4, 2)
-    counts.read_changed(ENTRIES[0], False)
+    counts.read_changed([ENTRIES[0]], False)
     assert counts.source("BBC News") == (3, 3)
     assert dict((n, u) for n, _, u in counts.providers()[0])["BBC News"] == 3
 
