@@ -31,6 +31,11 @@ READ_AFTER_SECONDS = 1.0
 """How long an article must stay in the detail pane to count as read."""
 SAVE_RETRY_SECONDS = 2.0
 """How often marks waiting in memory are offered to the state file again."""
+SAY_FIRST_ABOVE = 100_000
+"""Marking more articles than this at once takes over a second (the marks are written to the
+state file, 8.5 s for a million): the screen says so before it starts."""
+SAY_FIRST_SECONDS = 0.2
+"""How long the screen has to show that note before the marking holds it."""
 
 
 class Reading(Widget):
@@ -128,9 +133,20 @@ class Reading(Widget):
         noun = "article" if len(unread) == 1 else "articles"
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                self.set_read(self.screen.query_one(ArticleList).stories(unread), True)
+            if not yes:
+                return
+            stories = self.screen.query_one(ArticleList).stories(unread)
+
+            def mark() -> None:
+                self.set_read(stories, True)
                 self.notify(f"Marked {len(unread):,} {noun} read.")
+
+            if len(stories) > SAY_FIRST_ABOVE:  # seconds of writing: said on screen first
+                self.notify(f"Marking {len(unread):,} {noun} read…")
+                # After the next refresh was too soon: the note was mounted, not yet painted.
+                self.set_timer(SAY_FIRST_SECONDS, mark)
+            else:
+                mark()
 
         question = f"Mark {len(unread):,} {noun} in this view as read?"
         self.app.push_screen(ConfirmScreen(question), answered)

@@ -90,3 +90,35 @@ async def test_q_in_the_confirm_dialog_answers_no(fixture_locations):
         await pilot.press("q")  # on the list, q still quits
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_marking_many_says_so_on_screen_before_it_starts(fixture_locations, monkeypatch):
+    # At a million articles, M held the screen 10 s without a word (the marks being written).
+    monkeypatch.setattr(reading, "SAY_FIRST_ABOVE", 3)
+    monkeypatch.setattr(reading, "SAY_FIRST_SECONDS", 1.5)  # a slow machine's keys come first
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        unread = len(paths(screen)) - len(screen.state.read)
+        assert unread > 3
+        await pilot.press("M", "y")
+        notes = [note.message for note in app._notifications]
+        assert f"Marking {unread} articles read…" in notes
+        assert len(screen.state.read) < unread  # said first, marked after
+        await wait_until(
+            pilot, lambda: not set(row_marks(app).values()) & {UNREAD}, what="all marked read"
+        )
+        assert f"Marked {unread} articles read." in [note.message for note in app._notifications]
+
+
+async def test_marking_a_few_needs_no_word_first(fixture_locations):
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("M", "y")
+        await pilot.pause()
+        notes = [note.message for note in app._notifications]
+        assert not [note for note in notes if note.startswith("Marking")]
+        assert [note for note in notes if note.startswith("Marked")]
+        assert not set(row_marks(app).values()) & {UNREAD}
+        assert screen.state.read
