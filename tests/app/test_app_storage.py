@@ -95,8 +95,8 @@ async def test_an_index_path_that_is_a_folder_is_shown_with_why(fixture_location
     assert index.is_dir()
 
 
-async def test_no_unread_number_before_the_count(fixture_locations, monkeypatch):
-    # Before: "· -1 unread" (a mark before the first count) or "· 0 unread" until the count.
+def _count_held(monkeypatch) -> threading.Event:
+    """Hold every count of the marks back until the event returned is set."""
     counting = threading.Event()
     tally = Marks.tally
 
@@ -105,6 +105,12 @@ async def test_no_unread_number_before_the_count(fixture_locations, monkeypatch)
         return tally(self, collection)
 
     monkeypatch.setattr(Marks, "tally", slow_tally)
+    return counting
+
+
+async def test_no_unread_number_before_the_count(fixture_locations, monkeypatch):
+    # Before: "· -1 unread" (a mark before the first count) or "· 0 unread" until the count.
+    counting = _count_held(monkeypatch)
     app = build_app(fixture_locations)
     async with app.run_test(size=WIDE) as pilot:
         screen = await wait_loaded(pilot, counted=False)
@@ -119,14 +125,7 @@ async def test_no_unread_number_before_the_count(fixture_locations, monkeypatch)
 async def test_the_sidebar_shows_no_counts_before_the_first_count(fixture_locations, monkeypatch):
     # Before: a mark made while a million articles were being counted (6 s) filled the sidebar
     # from the empty counts, "All articles 0" beside a list of 1,000,000, until the count came.
-    counting = threading.Event()
-    tally = Marks.tally
-
-    def slow_tally(self, collection):
-        counting.wait(timeout=10)
-        return tally(self, collection)
-
-    monkeypatch.setattr(Marks, "tally", slow_tally)
+    counting = _count_held(monkeypatch)
     app = build_app(fixture_locations)
     async with app.run_test(size=WIDE) as pilot:
         screen = await wait_loaded(pilot, counted=False)
