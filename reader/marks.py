@@ -13,12 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 
-from reader.entry import Entry, entry_key
+from reader.entry import Entry, entry_key, entry_keys
 from reader.library import Collection, SortKey
 from reader.query import parse_query
 from reader.scopes import Counts
 from reader.state import SavedView, StateStore
+
+FIND_ALL_ABOVE = 500
+"""Marking more articles than this at once counts every article that holds one of their keys
+(a pass over the collection, 0.1 s at a million); fewer are counted from the articles given,
+the copies of their stories among them. Two files of one URL share a mark: both flip."""
 
 ViewCounts = list[tuple[SavedView, int]]
 """Each saved search with the number of articles it shows."""
@@ -104,18 +110,26 @@ class Marks:
     def set_read(self, entries: Iterable[Entry], read: bool) -> int:
         """Mark ``entries`` read or unread and count them so; returns how many changed."""
         changing: dict[str, Entry] = {}
+        flipped: dict[str, Entry] = {}
         for entry in entries:
             key = entry_key(entry)
             if (key in self.store.read) != read:
                 changing.setdefault(key, entry)
+                flipped.setdefault(entry.path, entry)
         if not changing:
             return 0
         self.store.set_read(changing.keys(), read)
         self.changes += 1
         if self.counted:  # else the first count, still to come, will see this mark
-            self.counts.read_changed(list(changing.values()), read)
+            many = len(changing) > FIND_ALL_ABOVE
+            self.counts.read_changed(self._holding(changing) if many else [*flipped.values()], read)
             self._recount_state_views()
         return len(changing)
+
+    def _holding(self, keys: dict[str, Entry]) -> list[Entry]:
+        """Every article of the collection, hidden ones included, whose key is one of ``keys``."""
+        rows = self.collection.entries + (_hidden(self.collection) or [])
+        return list(compress(rows, map(keys.__contains__, entry_keys(rows))))
 
     def toggle_star(self, entry: Entry) -> bool:
         """Star or unstar ``entry``; returns whether it is starred now."""

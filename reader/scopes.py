@@ -61,6 +61,7 @@ def source_scope(name: str, source: str | None = None, problem: str = "") -> Sco
 _TOPICS = attrgetter("topics")
 _PROVIDER = attrgetter("provider")
 _DOMAIN = attrgetter("domain")
+_PATH = attrgetter("path")
 
 
 def topic_counts(entries: list[Entry]) -> Counter[str]:
@@ -162,6 +163,8 @@ class Counts:
         """What the hide rules leave out, not counted above (None: no rules, no Hidden line)."""
         hidden_keys = entry_keys(hidden) if hidden else []
         self._hidden_keys = set(hidden_keys)
+        self._hidden_paths = set(map(_PATH, hidden)) if hidden else set()
+        """Which articles are hidden: by file, as a key (a URL) may be another file's too."""
         self.hidden_unread = len(hidden_keys) - sum(map(read.__contains__, hidden_keys))
 
     def topics(self) -> list[tuple[str, int, int]]:
@@ -195,8 +198,8 @@ class Counts:
         million read took 0.5 s counting all of them again, this 0.05 s.
         """
         step = -1 if now_read else 1
-        if self._hidden_keys:
-            hidden = list(map(self._hidden_keys.__contains__, entry_keys(entries)))
+        if self._hidden_paths:
+            hidden = list(map(self._hidden_paths.__contains__, map(_PATH, entries)))
             self.hidden_unread += step * sum(hidden)
             entries = list(compress(entries, map(not_, hidden)))
         if not entries:

@@ -9,7 +9,7 @@ import pytest
 from reader.entry import TOPIC_SEP, Entry, entry_key
 from reader.hiding import HideRules
 from reader.library import Collection
-from reader.marks import Marks
+from reader.marks import FIND_ALL_ABOVE, Marks
 from reader.scopes import Counts
 from reader.state import StateStore
 
@@ -67,25 +67,36 @@ def test_stars_and_marks_of(marks):
 
 
 def _varied(n: int) -> Entry:
-    """Entries of several providers and domains, with one, two or no topics."""
+    """Entries of several providers and domains, with one, two or no topics; every seventh is
+    a second file of the URL before it."""
     topics = [("Energy",), ("Space", "Energy"), ()][n % 3]
     provider = ["P", "Q", "example.org", "R"][n % 4]
-    return _entry(n, *topics)._replace(provider=provider, domain=f"d{n % 5}.test")
+    url = f"https://p.test/{n - 1 if n % 7 == 6 else n}"
+    return _entry(n, *topics)._replace(provider=provider, domain=f"d{n % 5}.test", url=url)
 
 
-def test_marks_in_bulk_leave_the_counts_a_whole_count_would_give():
-    many = [_varied(n) for n in range(1200)]
+def _flipping(marks: Marks, entries: list[Entry], read: bool) -> int:
+    """How many distinct marks ``set_read(entries, read)`` changes."""
+    return len({entry_key(e) for e in entries if (entry_key(e) in marks.read) != read})
+
+
+def _with_twins(batch: list[Entry], many: list[Entry]) -> list[Entry]:
+    """``batch`` and the second files of its URLs, as a story's copies are marked together."""
+    twins = [many[e.id + 1] for e in batch if e.id % 7 == 5 and e.id + 1 < len(many)]
+    return batch + twins + [many[e.id - 1] for e in batch if e.id % 7 == 6]
+
+
+@pytest.mark.parametrize("size", [4200, 120])  # past FIND_ALL_ABOVE, and within it
+def test_marks_in_bulk_leave_the_counts_a_whole_count_would_give(size):
+    many = [_varied(n) for n in range(size)]
     collection = Collection.hiding(many, HideRules(["provider:R"]))
     marks = Marks(StateStore(None))
     marks.collection = collection
     assert marks.adopt(marks.tally(collection))
     hidden = collection.hidden.entries
 
-    def fresh() -> Counts:
-        return Counts(collection.entries, marks.read, marks.starred, hidden)
-
     def same() -> None:
-        counts, whole = marks.counts, fresh()
+        counts, whole = marks.counts, Counts(collection.entries, marks.read, marks.starred, hidden)
         assert (counts.total, counts.unread) == (whole.total, whole.unread)
         assert counts.hidden_unread == whole.hidden_unread
         assert counts.topics() == whole.topics()
@@ -93,13 +104,16 @@ def test_marks_in_bulk_leave_the_counts_a_whole_count_would_give():
         for source in ("P", "Q", "example.org", "d2.test", "d4.test"):
             assert counts.source(source) == whole.source(source), source
 
-    assert marks.set_read(many[::2], True) == 600  # the hidden ones among them
-    same()
-    assert marks.counts.unread < len(collection.entries)
-    assert marks.set_read(many[:900], False) == 450
-    same()
-    assert marks.set_read(many, True) == 1050  # all but the 150 read ones past 900
-    same()
+    batches = [(many[::2], True), (many[: size * 3 // 4], False), (many, True)]
+    if size > FIND_ALL_ABOVE:  # a file's twin of the same URL flips too, given or not
+        batches.insert(1, ([e for e in many if e.id % 7 == 5], False))
+        assert len(batches[1][0]) > FIND_ALL_ABOVE
+    else:  # few: counted from the articles given, a story's copies among them
+        batches = [(_with_twins(batch, many), read) for batch, read in batches]
+    for batch, read in batches:
+        flipping = _flipping(marks, batch, read)
+        assert marks.set_read(batch, read) == flipping > 0
+        same()
     assert (marks.counts.unread, marks.counts.hidden_unread) == (0, 0)
     assert marks.counts.topics()[0][2] == 0  # no topic keeps an unread count
     marks.close()
