@@ -23,7 +23,7 @@ from reader.state import SavedView, StateStore
 
 FIND_ALL_ABOVE = 500
 """Marking more articles than this at once counts every article that holds one of their keys
-(a pass over the collection, 0.1 s at a million); fewer are counted from the articles given,
+(a pass over the collection, 0.1-0.3 s at a million); fewer are counted from the articles given,
 the copies of their stories among them. Two files of one URL share a mark: both flip."""
 
 ViewCounts = list[tuple[SavedView, int]]
