@@ -109,16 +109,16 @@ class Marks:
 
     def set_read(self, entries: Iterable[Entry], read: bool) -> int:
         """Mark ``entries`` read or unread and count them so; returns how many changed."""
-        changing: dict[str, Entry] = {}
-        flipped: dict[str, Entry] = {}
+        changing: set[str] = set()
+        flipped: dict[str, Entry] = {}  # by path: an article given twice counts once
         for entry in entries:
             key = entry_key(entry)
             if (key in self.store.read) != read:
-                changing.setdefault(key, entry)
+                changing.add(key)
                 flipped.setdefault(entry.path, entry)
         if not changing:
             return 0
-        self.store.set_read(changing.keys(), read)
+        self.store.set_read(changing, read)
         self.changes += 1
         if self.counted:  # else the first count, still to come, will see this mark
             many = len(changing) > FIND_ALL_ABOVE
@@ -126,7 +126,7 @@ class Marks:
             self._recount_state_views()
         return len(changing)
 
-    def _holding(self, keys: dict[str, Entry]) -> list[Entry]:
+    def _holding(self, keys: set[str]) -> list[Entry]:
         """Every article of the collection, hidden ones included, whose key is one of ``keys``."""
         rows = self.collection.entries + (_hidden(self.collection) or [])
         return list(compress(rows, map(keys.__contains__, entry_keys(rows))))
