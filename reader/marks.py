@@ -109,20 +109,25 @@ class Marks:
 
     def set_read(self, entries: Iterable[Entry], read: bool) -> int:
         """Mark ``entries`` read or unread and count them so; returns how many changed."""
-        changing: set[str] = set()
-        flipped: dict[str, Entry] = {}  # by path: an article given twice counts once
-        for entry in entries:
-            key = entry_key(entry)
-            if (key in self.store.read) != read:
-                changing.add(key)
-                flipped.setdefault(entry.path, entry)
+        rows = entries if isinstance(entries, list) else list(entries)
+        keys = entry_keys(rows)
+        # As set operations, in C: entry by entry, a million took a second and a half.
+        changing = set(keys)
+        if read:
+            changing -= self.store.read
+        else:
+            changing &= self.store.read
         if not changing:
             return 0
         self.store.set_read(changing, read)
         self.changes += 1
         if self.counted:  # else the first count, still to come, will see this mark
-            many = len(changing) > FIND_ALL_ABOVE
-            self.counts.read_changed(self._holding(changing) if many else [*flipped.values()], read)
+            if len(changing) > FIND_ALL_ABOVE:
+                flipped = self._holding(changing)
+            else:  # by path: an article given twice counts once
+                given = {row.path: row for row, key in zip(rows, keys) if key in changing}
+                flipped = [*given.values()]
+            self.counts.read_changed(flipped, read)
             self._recount_state_views()
         return len(changing)
 

@@ -9,8 +9,10 @@ The sets in memory are the truth during a run. A change that the file
 refuses (another program holds it, it is read-only, the disk is full) waits
 in memory, with :attr:`StateStore.problem` saying why, and is written by a
 later :meth:`StateStore.save` once the file takes it (no write waits long:
-marks are made on the UI thread). What is still refused at the end of the
-run waits in a file beside it for the next run. A damaged file is left as it is.
+marks are made on the UI thread). A change of many marks at once is written
+by a thread of its own instead, batch after batch, while the sets in memory
+already hold it. What is still refused at the end of the run waits in a file
+beside it for the next run. A damaged file is left as it is.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ WRITE_WAIT_MS = 50
 """How long a change waits for another program's write before it waits in memory instead."""
 CLOSE_WAIT_MS = 300
 """How long the last save, at exit, waits for the file."""
+BEHIND_ABOVE = 20_000
+"""More waiting changes than this are written by a thread of their own ("mark all read" on a
+big view): a million marks and their sync stamps took 7-8 s to write, which held the screen."""
+BEHIND_WAIT_MS = 1000
+"""How long the writer thread waits for another program's write (it holds no screen)."""
+JSON_ABOVE = 1000
+"""More marks of one kind than this go to SQLite as JSON arrays (see :func:`_by_value`)."""
+JSON_SLICE = 20_000
+"""Keys made into JSON at a time (milliseconds each; the interpreter's lock is free between)."""
 UNSAVED = ".unsaved.json"
 """Beside the state file: the changes it refused until a run ended (the next run writes them)."""
 
@@ -118,6 +129,12 @@ class StateStore:
         self._read_changes: dict[str, float | None] = {}
         self._star_changes: dict[str, float | None] = {}
         self._view_changes: dict[str, tuple[str, float] | None] = {}
+        self._behind: threading.Thread | None = None
+        """The thread writing a big change, while it runs (see :meth:`save`)."""
+        self._in_flight: tuple[dict, dict, dict] | None = None
+        """The batch that thread is writing (out of the waiting changes meanwhile)."""
+        self._json: bool | None = None
+        """Whether this SQLite reads JSON (see :meth:`_has_json`), once asked."""
         self.version = 0
         """Moves on with every change made here (rows read before it may lack that change)."""
         self._machine = ""
@@ -209,27 +226,38 @@ class StateStore:
         thread), taken only if no change was made here since (:attr:`version`).
         """
         with self._lock:
-            marks, views = self._rows() if rows is None else rows
+            if rows is None:
+                rows = self._rows()
+                if rows is None:
+                    return
+            marks, views = rows
             read = {key for key, read_at, _ in marks if read_at is not None}
             starred = {key for key, _, starred_at in marks if starred_at is not None}
-            for key, stamp in self._read_changes.items():
-                (read.discard if stamp is None else read.add)(key)
-            for key, stamp in self._star_changes.items():
-                (starred.discard if stamp is None else starred.add)(key)
             self._views = {name: (query, created) for name, query, created in views}
-            for name, view in self._view_changes.items():
-                if view is None:
-                    self._views.pop(name, None)
-                else:
-                    self._views[name] = view
+            # Over the file's: the batch the writer thread is writing, then what waits (newer).
+            for read_changes, star_changes, view_changes in filter(
+                None, (self._in_flight, self._changes())
+            ):
+                for key, stamp in read_changes.items():
+                    (read.discard if stamp is None else read.add)(key)
+                for key, stamp in star_changes.items():
+                    (starred.discard if stamp is None else starred.add)(key)
+                for name, view in view_changes.items():
+                    if view is None:
+                        self._views.pop(name, None)
+                    else:
+                        self._views[name] = view
             # In place: the list holds these very sets.
             self.read.intersection_update(read)
             self.read.update(read)
             self.starred.intersection_update(starred)
             self.starred.update(starred)
 
-    def _rows(self) -> tuple[list, list]:
-        """The marks and views on file, read even when it cannot be written (a full disk)."""
+    def _rows(self) -> tuple[list, list] | None:
+        """The marks and views on file, read even when it cannot be written (a full disk); None
+        when the writer thread has the connection and the file cannot be read beside it."""
+        if self._behind is not None and self.path is not None:
+            return read_rows(self.path)  # on a connection of its own: the writer's is in use
         if self.on_file:
             return self.conn.execute(_MARKS).fetchall(), self.conn.execute(_VIEWS).fetchall()
         if not self._retry or self.path is None or not self.path.is_file():
@@ -255,68 +283,162 @@ class StateStore:
         """Whether changes wait in memory for the file."""
         return bool(self._read_changes or self._star_changes or self._view_changes)
 
-    def save(self, wait_ms: int = WRITE_WAIT_MS) -> bool:
+    def save(self, wait_ms: int = WRITE_WAIT_MS, behind: bool = True) -> bool:
         """Write the changes waiting in memory; returns whether none waits any more.
 
         Waits at most ``wait_ms`` for another program's write. On failure the
-        changes stay in memory and :attr:`problem` says why.
+        changes stay in memory and :attr:`problem` says why. More than
+        :data:`BEHIND_ABOVE` changes are written by a thread of their own (with
+        ``behind``), and so are changes made while it writes: False then.
         """
         with self._lock:
             if not self.pending:
                 return True
-            reopened = not self.on_file
-            if reopened:
-                conn = self._open_file(wait_ms / 1000) if self._retry else None
-                if conn is None:
-                    return False
-                self.conn.close()
-                self.conn, self.on_file = conn, True
-            try:
-                if reopened:
-                    self.reload()  # what other instances wrote meanwhile, under this run's changes
-                self._write(wait_ms)
-            except sqlite3.Error as exc:
-                if self.conn.in_transaction:  # SQLite has rolled back already after some errors
-                    try:
-                        self.conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass
-                assert self.path is not None
-                self.reason = reason = describe(exc, self.path)
-                self.problem = f"{reason}: marks are kept in memory until it can be written"
-                if not in_use(exc):  # a file opened read-only stays so: open it afresh next time
-                    self.conn.close()
-                    self.conn, self.on_file = self._stand_in(), False
+            if self._behind is not None:
+                return False  # the writer takes these once its batch is in
+            if behind and self._waiting() > BEHIND_ABOVE:
+                self._behind = threading.Thread(
+                    target=self._write_behind, name="newsreader-marks", daemon=True
+                )
+                self._behind.start()
                 return False
-            self._read_changes.clear()
-            self._star_changes.clear()
-            self._view_changes.clear()
-            self.problem = ""
-            if self._unsaved_taken and self._unsaved_path:
-                self._unsaved_taken = False
-                with suppress(OSError):
-                    self._unsaved_path.unlink(missing_ok=True)
+            try:
+                if not self._on_file(wait_ms):
+                    return False
+                self._write(wait_ms, *self._changes())
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return False
+            for changes in self._changes():
+                changes.clear()
+            self._saved()
             return True
 
-    def _write(self, wait_ms: int) -> None:
+    def _changes(self) -> tuple[dict, dict, dict]:
+        """The waiting changes: of read marks, of stars, of saved searches."""
+        return self._read_changes, self._star_changes, self._view_changes
+
+    def _waiting(self) -> int:
+        return sum(map(len, self._changes()))
+
+    def _on_file(self, wait_ms: int) -> bool:
+        """Make :attr:`conn` the file again when a failure left it (False: it still refuses)."""
+        if self.on_file:
+            return True
+        conn = self._open_file(wait_ms / 1000) if self._retry else None
+        if conn is None:
+            return False
+        self.conn.close()
+        self.conn, self.on_file = conn, True
+        self.reload()  # what other instances wrote meanwhile, under this run's changes
+        return True
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A write failed: say why, and let the next one start afresh (the changes wait)."""
+        if self.conn.in_transaction:  # SQLite has rolled back already after some errors
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        assert self.path is not None
+        self.reason = reason = describe(exc, self.path)
+        self.problem = f"{reason}: marks are kept in memory until it can be written"
+        if not in_use(exc):  # a file opened read-only stays so: open it afresh next time
+            self.conn.close()
+            self.conn, self.on_file = self._stand_in(), False
+
+    def _saved(self) -> None:
+        """What waited is written: no problem any more, nothing left for the next run."""
+        self.problem = ""
+        if self._unsaved_taken and self._unsaved_path:
+            self._unsaved_taken = False
+            with suppress(OSError):
+                self._unsaved_path.unlink(missing_ok=True)
+
+    def _write_behind(self) -> None:
+        """The writer thread: the waiting changes, batch after batch, until none waits.
+
+        A batch leaves the waiting changes while it is written, so marks made
+        meanwhile wait apart and follow in the next batch. When a write fails, the
+        batch goes back under them (a key's newer change wins) and the thread ends,
+        leaving them to :meth:`save` like any refused change.
+        """
+        while True:
+            with self._lock:
+                try:
+                    ready = self.pending and self._on_file(BEHIND_WAIT_MS)
+                except sqlite3.Error as exc:
+                    self._failed(exc)
+                    ready = False
+                if not ready:
+                    self._behind = None
+                    return
+                batch = self._in_flight = self._changes()
+                self._read_changes, self._star_changes, self._view_changes = {}, {}, {}
+            error = None
+            try:
+                self._write(BEHIND_WAIT_MS, *batch)
+            except sqlite3.Error as exc:
+                error = exc
+            with self._lock:
+                self._in_flight = None
+                if error is None:
+                    self._saved()
+                    continue
+                for taken, newer in zip(batch, self._changes(), strict=True):
+                    taken.update(newer)
+                self._read_changes, self._star_changes, self._view_changes = batch
+                self._failed(error)
+                self._behind = None
+                return
+
+    def wait_written(self, timeout: float | None = None) -> bool:
+        """Wait for the writer thread's batches (at once when none runs); whether it ended."""
+        behind = self._behind
+        if behind is None:
+            return True
+        behind.join(timeout)
+        return not behind.is_alive()
+
+    def _write(
+        self,
+        wait_ms: int,
+        read_changes: dict[str, float | None],
+        star_changes: dict[str, float | None],
+        view_changes: dict[str, tuple[str, float] | None],
+    ) -> None:
         conn = self.conn
         conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
         conn.execute("BEGIN IMMEDIATE")
-        # In key order: "mark all read" on 83,000 articles wrote its marks and their sync stamps
-        # in 1.1 s, each row in another page of the tables' keys; sorted, in 0.6 s.
-        reads = sorted(self._read_changes.items(), key=_FIRST)
-        stars = sorted(self._star_changes.items(), key=_FIRST)
-        conn.executemany(
-            "INSERT INTO marks (key, read_at) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET read_at = excluded.read_at",
-            reads,
-        )
-        conn.executemany(
-            "INSERT INTO marks (key, starred_at) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET starred_at = excluded.starred_at",
-            stars,
-        )
-        for name, view in self._view_changes.items():
+        bulk: list[tuple[str, bool, str]] = []
+        reads: list[tuple[str, float | None]] = []
+        stars: list[tuple[str, float | None]] = []
+        for kind, column, changes, rows in (
+            ("read", "read_at", read_changes, reads),
+            ("star", "starred_at", star_changes, stars),
+        ):
+            if len(changes) > JSON_ABOVE and self._has_json():
+                # Each time's keys as one JSON array, sorted and stored by SQLite: bound row by
+                # row (or made into JSON at once), a million marks held the interpreter's lock,
+                # and so the screen beside the writer thread, for seconds.
+                for stamp, keys in _by_value(changes).items():
+                    conn.execute(
+                        f"INSERT INTO marks (key, {column}) SELECT value, ? FROM json_each(?) "
+                        f"WHERE true ORDER BY value "
+                        f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
+                        (stamp, keys),
+                    )
+                    bulk.append((kind, stamp is not None, keys))
+                continue
+            # In key order: "mark all read" on 83,000 articles wrote its marks and their sync
+            # stamps in 1.1 s, each row in another page of the tables' keys; sorted, in 0.6 s.
+            rows += sorted(changes.items(), key=_FIRST)
+            conn.executemany(
+                f"INSERT INTO marks (key, {column}) VALUES (?, ?) "
+                f"ON CONFLICT(key) DO UPDATE SET {column} = excluded.{column}",
+                rows,
+            )
+        for name, view in view_changes.items():
             if view is None:
                 conn.execute("DELETE FROM views WHERE name = ?", (name,))
             else:
@@ -325,23 +447,19 @@ class StateStore:
                     "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
                     (name, *view),
                 )
-        self._machine = stamp_local(conn, self._stamped_changes(reads, stars), self._machine)
+        stamped = _stamped_changes(reads, stars, view_changes)
+        self._machine = stamp_local(conn, stamped, self._machine, bulk)
         conn.execute("COMMIT")
 
-    def _stamped_changes(
-        self, reads: list[tuple[str, float | None]], stars: list[tuple[str, float | None]]
-    ) -> list[tuple[str, str, object]]:
-        """The waiting changes (``reads`` and ``stars``: the marks' as written, in key order) as
-        the sync ledger records them (kind, key, value or None), in the order of its keys."""
-        changes: list[tuple[str, str, object]] = [
-            ("read", key, None if stamp is None else True) for key, stamp in reads
-        ]
-        changes += [("star", key, None if stamp is None else True) for key, stamp in stars]
-        changes += [
-            ("view", name, None if view is None else {"q": view[0], "t": view[1]})
-            for name, view in self._view_changes.items()
-        ]
-        return changes
+    def _has_json(self) -> bool:
+        """Whether this SQLite reads JSON (built in since 3.38; an older one may lack it)."""
+        if self._json is None:
+            try:
+                self.conn.execute("SELECT count(*) FROM json_each('[]')")
+                self._json = True
+            except sqlite3.Error:
+                self._json = False
+        return self._json
 
     def close(self) -> str:
         """Save what waits (waiting a little longer, it is the last chance) and close.
@@ -350,9 +468,10 @@ class StateStore:
         file and its folder both refuse them), so the loss is never silent;
         empty otherwise.
         """
+        self.wait_written()  # a big change being written: the last save follows it
         with self._lock:
             lost = ""
-            if not self.save(CLOSE_WAIT_MS) and not self._keep_unsaved():
+            if not self.save(CLOSE_WAIT_MS, behind=False) and not self._keep_unsaved():
                 count = len(self._read_changes) + len(self._star_changes) + len(self._view_changes)
                 lost = (
                     f"{count} change(s) to read marks, stars or saved searches could not be saved: "
@@ -367,7 +486,7 @@ class StateStore:
         """Mark ``keys`` read (or unread); returns how many changed."""
         stamp = time.time() if read else None
         with self._lock:
-            keys = [k for k in keys if (k in self.read) != read]
+            keys = _flipping(keys, self.read, read)
             if not keys:
                 return 0
             (self.read.update if read else self.read.difference_update)(keys)
@@ -380,7 +499,7 @@ class StateStore:
         """Star (or unstar) ``keys`` in one write; returns how many changed."""
         stamp = time.time() if starred else None
         with self._lock:
-            keys = [k for k in keys if (k in self.starred) != starred]
+            keys = _flipping(keys, self.starred, starred)
             if not keys:
                 return 0
             (self.starred.update if starred else self.starred.difference_update)(keys)
@@ -422,6 +541,56 @@ class StateStore:
             self._view_changes[name] = None
             self.version += 1
             self.save()
+
+
+def _flipping(keys: Iterable[str], marked: set[str], on: bool) -> set[str]:
+    """Those of ``keys`` a change to ``on`` flips (as set operations: a million at once)."""
+    flipping = set(keys)
+    if on:
+        flipping -= marked
+    else:
+        flipping &= marked
+    return flipping
+
+
+def _by_value(changes: dict[str, float | None]) -> dict[float | None, str]:
+    """The keys of ``changes`` by their value (a mark's time, or None), each as a JSON array."""
+    values = set(changes.values())
+    if len(values) == 1:  # one action's marks: one time
+        grouped = {values.pop(): list(changes)}
+    else:
+        grouped = {}
+        for key, value in changes.items():
+            grouped.setdefault(value, []).append(key)
+    return {value: _json_array(keys) for value, keys in grouped.items()}
+
+
+def _json_array(keys: list[str]) -> str:
+    """``json.dumps(keys)``, a slice at a time: at once, a million keys held the interpreter's
+    lock for a second, and the screen runs beside the thread that writes them."""
+    slices = (
+        json.dumps(keys[at : at + JSON_SLICE], ensure_ascii=False)[1:-1]
+        for at in range(0, len(keys), JSON_SLICE)
+    )
+    return "[" + ",".join(slices) + "]"
+
+
+def _stamped_changes(
+    reads: list[tuple[str, float | None]],
+    stars: list[tuple[str, float | None]],
+    views: dict[str, tuple[str, float] | None],
+) -> list[tuple[str, str, object]]:
+    """Changes (``reads`` and ``stars``: the marks' as written, in key order) as the sync
+    ledger records them (kind, key, value or None), in the order of its keys."""
+    changes: list[tuple[str, str, object]] = [
+        ("read", key, None if stamp is None else True) for key, stamp in reads
+    ]
+    changes += [("star", key, None if stamp is None else True) for key, stamp in stars]
+    changes += [
+        ("view", name, None if view is None else {"q": view[0], "t": view[1]})
+        for name, view in views.items()
+    ]
+    return changes
 
 
 def read_rows(path: Path) -> tuple[list, list] | None:

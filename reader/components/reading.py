@@ -32,8 +32,9 @@ READ_AFTER_SECONDS = 1.0
 SAVE_RETRY_SECONDS = 2.0
 """How often marks waiting in memory are offered to the state file again."""
 SAY_FIRST_ABOVE = 100_000
-"""Marking more articles than this at once takes over a second (the marks are written to the
-state file, 8.5 s for a million): the screen says so before it starts."""
+"""Marking more articles than this at once holds the screen over a second (a million: 2 s to
+find their keys and count them; the state file is written behind it): the screen says so
+before it starts."""
 SAY_FIRST_SECONDS = 0.2
 """How long the screen has to show that note before the marking holds it."""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import reader.state
 from app.conftest import (
     SIZE,
     UNREAD,
@@ -13,7 +16,9 @@ from app.conftest import (
     wait_until,
 )
 from reader.components import reading
+from reader.entry import entry_key
 from reader.screens.confirm import ConfirmScreen
+from reader.state import read_rows
 from reader.widgets.article_list import ArticleList
 
 QUICK_READ = 0.2
@@ -93,7 +98,7 @@ async def test_q_in_the_confirm_dialog_answers_no(fixture_locations):
 
 
 async def test_marking_many_says_so_on_screen_before_it_starts(fixture_locations, monkeypatch):
-    # At a million articles, M held the screen 10 s without a word (the marks being written).
+    # At a million articles, M held the screen 10 s without a word (2 s once written behind).
     monkeypatch.setattr(reading, "SAY_FIRST_ABOVE", 3)
     monkeypatch.setattr(reading, "SAY_FIRST_SECONDS", 1.5)  # a slow machine's keys come first
     app = build_app(fixture_locations)
@@ -122,3 +127,31 @@ async def test_marking_a_few_needs_no_word_first(fixture_locations):
         assert [note for note in notes if note.startswith("Marked")]
         assert not set(row_marks(app).values()) & {UNREAD}
         assert screen.state.read
+
+
+async def test_marks_of_mark_all_read_written_behind_are_on_file_after_a_quick_quit(
+    fixture_locations, monkeypatch
+):
+    # Past BEHIND_ABOVE a thread writes the marks (a million held the screen 7-8 s); `q` right
+    # after `M` must wait for it rather than lose them.
+    monkeypatch.setattr(reader.state, "BEHIND_ABOVE", 2)
+    stamp, started = reader.state.stamp_local, []
+
+    def slow_stamp(*args, **kwargs):
+        started.append(True)
+        time.sleep(0.5)  # the thread is still writing when the app closes
+        return stamp(*args, **kwargs)
+
+    monkeypatch.setattr(reader.state, "stamp_local", slow_stamp)
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        unread = set(map(entry_key, screen.query_one(ArticleList).entries))
+        assert len(unread) > 2
+        await pilot.press("M", "y")
+        await wait_until(pilot, lambda: bool(started), what="the writer thread started")
+        assert not set(row_marks(app).values()) & {UNREAD}  # shown read while being written
+        await pilot.press("q")
+    rows = read_rows(fixture_locations.state_path)
+    assert rows is not None
+    assert unread <= {key for key, read_at, _ in rows[0] if read_at is not None}
