@@ -114,6 +114,12 @@ class Collection:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def part(self, entries: list[Entry]) -> Collection:
+        """Some of these ``entries`` as a collection that searches as this one does: which of
+        them a query keeps (what a mark changes in a saved search's count, see
+        :mod:`reader.marks`)."""
+        return Collection(entries, self._search, self._match, self.names, self._match_array)
+
     @classmethod
     def hiding(
         cls,

@@ -26,8 +26,26 @@ FIND_ALL_ABOVE = 500
 (a pass over the collection, 0.1-0.3 s at a million); fewer are counted from the articles given,
 the copies of their stories among them. Two files of one URL share a mark: both flip."""
 
+VIEWS_AT_ONCE_UP_TO = 20_000
+"""Saved searches that look at marks (``is:unread``...) are counted again at each mark on
+collections up to this size. On bigger ones each took 0.03-0.4 s at a million, at every
+article read: they are counted by a worker instead (see :meth:`Marks.count_state_views`)."""
+
+VIEWS_BY_CHANGE_UP_TO = FIND_ALL_ABOVE
+"""On a big collection, marks of up to this many articles change the saved searches' counts by
+what each search keeps of them (a few milliseconds); more are counted again by a worker."""
+
 ViewCounts = list[tuple[SavedView, int]]
 """Each saved search with the number of articles it shows."""
+
+
+@dataclass(frozen=True)
+class ViewTally:
+    """The saved searches' counts, taken from the marks as they were at change :attr:`changes`."""
+
+    collection: Collection
+    views: ViewCounts
+    changes: int
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,11 @@ class Tally:
 def count_view(view: SavedView, collection: Collection, read: set[str], starred: set[str]) -> int:
     """How many articles of ``collection`` the saved search shows."""
     return len(collection.view(SortKey.DATE, False, None, view.query, read=read, starred=starred))
+
+
+def _needs_state(view: SavedView) -> bool:
+    """Whether a mark can change what the saved search shows."""
+    return parse_query(view.query).needs_state
 
 
 def _hidden(collection: Collection) -> list[Entry] | None:
@@ -61,6 +84,11 @@ class Marks:
         """The sidebar's totals (empty until the first tally arrives)."""
         self.view_counts: ViewCounts = []
         """Each saved search with its count."""
+        self.views_stale = False
+        """Whether marks were made since the saved searches that look at marks were counted
+        (on a big collection, see :data:`VIEWS_AT_ONCE_UP_TO`): a worker counts them."""
+        self._views_changes = 0
+        """The change :attr:`view_counts` were counted at."""
         self.changes = 0
         """Bumped by every change of marks: a tally taken before the last change is stale."""
         self.counted = False
@@ -128,7 +156,7 @@ class Marks:
                 given = {row.path: row for row, key in zip(rows, keys) if key in changing}
                 flipped = [*given.values()]
             self.counts.read_changed(flipped, read)
-            self._recount_state_views()
+            self._recount_state_views(flipped, read)
         return len(changing)
 
     def _holding(self, keys: set[str]) -> list[Entry]:
@@ -180,7 +208,31 @@ class Marks:
             return False
         self.counts = tally.counts
         self.view_counts = tally.views
+        self._views_changes, self.views_stale = tally.changes, False
         self.counted = True
+        return True
+
+    def count_state_views(self) -> ViewTally:
+        """Count the saved searches that look at marks, from a snapshot (safe in a worker)."""
+        changes, collection, views = self.changes, self.collection, self.view_counts
+        read, starred = set(self.store.read), set(self.store.starred)
+        counted = [
+            (view, count_view(view, collection, read, starred) if _needs_state(view) else count)
+            for view, count in views
+        ]
+        return ViewTally(collection, counted, changes)
+
+    def adopt_views(self, tally: ViewTally) -> bool:
+        """Take a worker's counts of the saved searches unless older than those shown (or of
+        other searches, or another collection); whether taken. Taken from before the last mark,
+        they are nearer than those shown, and :attr:`views_stale` stays set for another count."""
+        same = [view for view, _ in tally.views] == [view for view, _ in self.view_counts]
+        if not same or tally.collection is not self.collection:
+            return False
+        if tally.changes <= self._views_changes:
+            return False
+        self.view_counts, self._views_changes = tally.views, tally.changes
+        self.views_stale = tally.changes != self.changes
         return True
 
     def _recount_views(self) -> None:
@@ -188,19 +240,45 @@ class Marks:
         self.view_counts = [
             (view, count_view(view, self.collection, read, starred)) for view in self.store.views()
         ]
+        self._views_changes, self.views_stale = self.changes, False
 
-    def _recount_state_views(self) -> None:
-        """Saved searches with is:unread / is:starred / is:read count differently after a mark."""
-        read, starred = self.store.read, self.store.starred
+    def _recount_state_views(
+        self, flipped: list[Entry] | None = None, now_read: bool = True
+    ) -> None:
+        """Saved searches with is:unread / is:starred / is:read count differently after a mark.
+
+        Counted again on a small collection. On a big one, a few articles ``flipped`` read or
+        unread change each count by what the search keeps of them, read and unread (a
+        collection of them alone, searched as the whole is). Else the counts are stale, for a
+        worker to count (:meth:`count_state_views`).
+        """
+        if not any(_needs_state(view) for view, _ in self.view_counts):
+            self._views_changes = self.changes
+            return
+        if len(self.collection) <= VIEWS_AT_ONCE_UP_TO:
+            read, starred = self.store.read, self.store.starred
+
+            def count(view: SavedView, n: int) -> int:
+                return count_view(view, self.collection, read, starred)
+
+        elif flipped is not None and len(flipped) <= VIEWS_BY_CHANGE_UP_TO and not self.views_stale:
+            shown = self.counts.shown(flipped)
+            part = self.collection.part(shown)
+            keys = set(entry_keys(shown))
+            kept_starred = keys & self.store.starred
+            was, now = (set(), keys) if now_read else (keys, set())
+
+            def count(view: SavedView, n: int) -> int:
+                gained = count_view(view, part, now, kept_starred)
+                return n + gained - count_view(view, part, was, kept_starred)
+
+        else:
+            self.views_stale = True
+            return
         self.view_counts = [
-            (
-                view,
-                count_view(view, self.collection, read, starred)
-                if parse_query(view.query).needs_state
-                else count,
-            )
-            for view, count in self.view_counts
+            (view, count(view, n) if _needs_state(view) else n) for view, n in self.view_counts
         ]
+        self._views_changes = self.changes
 
     def close(self) -> str:
         """Close the state database; one line when changes could not be saved, else empty."""

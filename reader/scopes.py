@@ -167,6 +167,12 @@ class Counts:
         """Which articles are hidden: by file, as a key (a URL) may be another file's too."""
         self.hidden_unread = len(hidden_keys) - sum(map(read.__contains__, hidden_keys))
 
+    def shown(self, entries: list[Entry]) -> list[Entry]:
+        """Those of ``entries`` the hide rules leave shown (told by file)."""
+        if not self._hidden_paths:
+            return entries
+        return [entry for entry in entries if entry.path not in self._hidden_paths]
+
     def topics(self) -> list[tuple[str, int, int]]:
         """``(topic, total, unread)``, most articles first, ties by name."""
         ordered = sorted(self.topic_total.items(), key=lambda item: (-item[1], item[0].casefold()))

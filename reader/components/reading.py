@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from textual import on, work
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
 from reader.entry import Entry
-from reader.marks import Marks
+from reader.marks import Marks, ViewTally
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.save_view import SaveViewScreen
 from reader.widgets.article_list import ArticleList
@@ -48,12 +49,20 @@ class Reading(Widget):
     class Changed(Message):
         """Marks or saved searches changed: the counts and marks on screen are out of date."""
 
+    @dataclass
+    class _ViewsCounted(Message):
+        """The worker's counts of the saved searches that look at marks (None: it failed)."""
+
+        tally: ViewTally | None
+
     def __init__(self, marks: Marks, **kwargs) -> None:
         super().__init__(**kwargs)
         self.marks = marks
         self._timer: Timer | None = None
         self._problem = ""
         """The storage problem the screen was last told about."""
+        self._counting_views = False
+        """Whether the worker counts the saved searches now (one at a time, whatever the marks)."""
 
     def on_mount(self) -> None:
         self.set_interval(SAVE_RETRY_SECONDS, self._save_waiting)
@@ -107,8 +116,35 @@ class Reading(Widget):
         """Mark ``entries`` read or unread; returns how many changed."""
         count = self.marks.set_read(entries, read)
         if count:
-            self.post_message(self.Changed())
+            self._changed()
         return count
+
+    def _changed(self) -> None:
+        """Tell the screen; on a big collection, count the saved searches behind it."""
+        self.post_message(self.Changed())
+        self._count_stale_views()
+
+    def _count_stale_views(self) -> None:
+        if self.marks.views_stale and not self._counting_views:
+            self._counting_views = True
+            self._count_views()
+
+    @work(thread=True, group="views")
+    def _count_views(self) -> None:
+        tally = None
+        try:
+            tally = self.marks.count_state_views()
+        finally:  # a failed count must not stop the next ones
+            self.post_message(self._ViewsCounted(tally))
+
+    @on(_ViewsCounted)
+    def _views_counted(self, message: _ViewsCounted) -> None:
+        self._counting_views = False
+        if message.tally is None:
+            return  # the next mark tries again
+        if self.marks.adopt_views(message.tally):
+            self.post_message(self.Changed())
+        self._count_stale_views()  # marks made meanwhile: counted once more
 
     def seen(self, entry: Entry) -> None:
         """``entry`` was read (opened in the browser, or shown in the reader view)."""
@@ -160,7 +196,7 @@ class Reading(Widget):
         for copy in self._story(entry):
             if self.marks.marks_of(copy)[1] != starred:
                 self.marks.toggle_star(copy)
-        self.post_message(self.Changed())
+        self._changed()
 
     # --- saved searches --------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ scope it was typed in, as a sidebar line; ``x`` or ``delete`` there removes it.
 
 from __future__ import annotations
 
+import threading
+
 from conftest import write_article
 from textual.widgets import Input, Static
 
@@ -23,7 +25,9 @@ from app.conftest import (
     sidebar_lines,
     state_db,
     wait_loaded,
+    wait_until,
 )
+from reader import marks as marks_module
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.main import MainScreen
 from reader.screens.save_view import SaveViewScreen
@@ -297,3 +301,50 @@ async def test_search_words_are_highlighted_in_the_titles(fixture_locations):
         # No search, no marks.
         await pilot.press("escape")
         assert not any(seg.style.underline for y in range(12) for seg in articles.render_line(y))
+
+
+async def test_on_a_big_collection_a_mark_counts_the_saved_searches_behind_the_screen(
+    fixture_locations, monkeypatch
+):
+    # At a million articles, counting a saved search with is: took up to 0.4 s, at every article
+    # read: past VIEWS_AT_ONCE_UP_TO a worker counts them, and the sidebar follows.
+    fixture_locations.data.mkdir(parents=True)
+    store = state_db(fixture_locations)
+    store.save_view("To read", "is:unread")
+    store.save_view("Energy news", "topic:Energy")
+    store.close()
+    monkeypatch.setattr(marks_module, "VIEWS_AT_ONCE_UP_TO", 3)  # the fixture's 12 are many
+    monkeypatch.setattr(marks_module, "VIEWS_BY_CHANGE_UP_TO", 0)  # and each mark is counted again
+    threads: list[bool] = []
+    count = marks_module.count_view
+    hold = threading.Event()
+    hold.set()
+
+    def counting(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        assert hold.wait(10)
+        return count(*args, **kwargs)
+
+    monkeypatch.setattr(marks_module, "count_view", counting)
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert sidebar_line(app, "/ To read")[-1] == "12"
+        threads.clear()
+        await pilot.press("m")
+        await wait_until(
+            pilot, lambda: sidebar_line(app, "/ To read")[-1] == "11", what="the recount"
+        )
+        assert threads and not any(threads)  # counted, and never on the screen's thread
+        assert sidebar_line(app, "/ Energy")[-1] == "3"  # no mark changes it: not counted
+        hold.clear()  # the next count is held while two more marks are made
+        await pilot.press("j", "m")
+        await wait_until(pilot, lambda: len(threads) > 1, what="the second count")
+        await pilot.press("j", "m")
+        hold.set()
+        await wait_until(
+            pilot, lambda: sidebar_line(app, "/ To read")[-1] == "9", what="a count after it"
+        )
+        await pilot.pause(0.2)
+        assert not screen.marks.views_stale and not any(threads)
+        assert sidebar_line(app, "/ To read")[-1] == "9"

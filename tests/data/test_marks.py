@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from reader import marks as marks_module
 from reader.entry import TOPIC_SEP, Entry, entry_key
 from reader.hiding import HideRules
 from reader.library import Collection
@@ -127,6 +128,86 @@ def test_saved_searches_with_state_count_again_after_a_mark(marks):
     assert dict((v.name, n) for v, n in marks.view_counts) == {"unread": 9, "space": 5}
     marks.delete_view("space")
     assert [v.name for v, _ in marks.view_counts] == ["unread"]
+
+
+def _view_counts(marks: Marks) -> dict[str, int]:
+    return {view.name: n for view, n in marks.view_counts}
+
+
+def test_on_a_big_collection_saved_searches_are_counted_by_a_worker(marks, monkeypatch):
+    # At a million articles each search with is: took 0.03-0.4 s to count, at every mark.
+    marks.save_view("unread", "is:unread")
+    marks.save_view("space", "topic:Space")
+    monkeypatch.setattr(marks_module, "VIEWS_AT_ONCE_UP_TO", 5)  # the 10 entries are many now
+    monkeypatch.setattr(marks_module, "VIEWS_BY_CHANGE_UP_TO", 0)  # and every mark a big one
+    marks.set_read([ENTRIES[0]], True)
+    assert _view_counts(marks) == {"unread": 10, "space": 5} and marks.views_stale  # not yet
+    tally = marks.count_state_views()  # what the worker does, from a snapshot
+    marks.set_read([ENTRIES[1]], True)  # a mark while it counts
+    assert marks.adopt_views(tally)  # nearer than the counts shown, but not the last word
+    assert _view_counts(marks) == {"unread": 9, "space": 5} and marks.views_stale
+    late = marks.count_state_views()
+    assert not marks.adopt_views(tally)  # older than what is shown now
+    assert marks.adopt_views(late) and not marks.views_stale
+    assert _view_counts(marks) == {"unread": 8, "space": 5}
+    marks.toggle_star(ENTRIES[2])
+    assert marks.views_stale  # a star too, with a search that looks at marks
+    marks.save_view("starred", "is:starred")  # counted at once, the others with it
+    assert _view_counts(marks) == {"unread": 8, "space": 5, "starred": 1}
+    assert not marks.views_stale
+    stale = marks.count_state_views()
+    marks.delete_view("starred")
+    assert not marks.adopt_views(stale)  # counts of other searches: never taken
+    assert _view_counts(marks) == {"unread": 8, "space": 5}
+
+
+SEARCHES = [
+    "is:unread",
+    "is:read",
+    "is:starred",
+    "is:unread topic:Energy",
+    "is:unread T1",
+    "is:read provider:Q",
+    "is:unread is:starred",
+    "topic:Space",
+]
+"""Saved searches, all but the last looking at marks; ``T1`` matches T1, T10-T19, T100-..."""
+
+
+def test_marks_of_a_few_change_the_saved_searches_as_a_whole_count_would(monkeypatch):
+    # On a big collection a few marks (reading, at every article) change each search's count
+    # by what it keeps of the articles marked: the counts then are the whole counts.
+    monkeypatch.setattr(marks_module, "VIEWS_AT_ONCE_UP_TO", 10)
+    many = [_varied(n) for n in range(300)]
+    collection = Collection.hiding(many, HideRules(["provider:R"]))
+    marks = Marks(StateStore(None))
+    for query in SEARCHES:
+        marks.store.save_view(query, query)
+    marks.collection = collection
+    assert marks.adopt(marks.tally(collection))
+    for entry in many[2:60:3]:
+        marks.toggle_star(entry)  # stars: counted again by the worker
+    assert marks.views_stale
+    assert marks.adopt_views(marks.count_state_views()) and not marks.views_stale
+
+    def whole() -> dict[str, int]:
+        return {view.name: n for view, n in marks.tally(collection).views}
+
+    read_now = [many[:5], many[5:6], many[2:9], many[40:47], many[90:300:7]]
+    unread_now = [many[:1], many[2:9], many[44:45], many[90:300:14]]
+    for batch, read in [(b, True) for b in read_now] + [(b, False) for b in unread_now]:
+        story = _with_twins(batch, many)  # the copies of a URL flip together
+        assert marks.set_read(story, read) > 0
+        assert not marks.views_stale  # changed by the marks, no worker needed
+        assert _view_counts(marks) == whole(), (len(batch), read)
+    assert whole()["is:unread T1"] > 0 and whole()["is:read provider:Q"] > 0
+
+
+def test_without_searches_that_look_at_marks_nothing_is_stale(marks, monkeypatch):
+    marks.save_view("space", "topic:Space")
+    monkeypatch.setattr(marks_module, "VIEWS_AT_ONCE_UP_TO", 5)
+    marks.set_read([ENTRIES[0]], True)
+    assert not marks.views_stale and _view_counts(marks) == {"space": 5}
 
 
 def test_a_tally_taken_before_a_mark_is_stale(marks):
