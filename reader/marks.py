@@ -156,7 +156,7 @@ class Marks:
                 given = {row.path: row for row, key in zip(rows, keys) if key in changing}
                 flipped = [*given.values()]
             self.counts.read_changed(flipped, read)
-            self._recount_state_views(flipped, read)
+            self._recount_state_views(flipped, now_read=read)
         return len(changing)
 
     def _holding(self, keys: set[str]) -> list[Entry]:
@@ -166,12 +166,30 @@ class Marks:
 
     def toggle_star(self, entry: Entry) -> bool:
         """Star or unstar ``entry``; returns whether it is starred now."""
-        starred = self.store.toggle_star(entry_key(entry))
+        starred = entry_key(entry) not in self.store.starred
+        self.set_starred([entry], starred)
+        return starred
+
+    def set_starred(self, entries: Iterable[Entry], starred: bool) -> int:
+        """Star or unstar ``entries`` (a story's copies) and count them so; returns how many
+        stars changed. Two files of one URL share a star: both are counted."""
+        rows = entries if isinstance(entries, list) else list(entries)
+        keys = entry_keys(rows)
+        changing = set(keys)
+        if starred:
+            changing -= self.store.starred
+        else:
+            changing &= self.store.starred
+        if not changing:
+            return 0
+        self.store.set_starred(changing, starred)
         self.changes += 1
         if self.counted:
-            self.counts.star_changed(starred, entry)
-            self._recount_state_views()
-        return starred
+            given = {row.path: row for row, key in zip(rows, keys) if key in changing}
+            flipped = [*given.values()]
+            self.counts.stars_changed(flipped, starred)
+            self._recount_state_views(flipped, now_starred=starred)
+        return len(changing)
 
     def save_view(self, name: str, query: str) -> None:
         """Save (or replace) a named search, and count it."""
@@ -243,14 +261,17 @@ class Marks:
         self._views_changes, self.views_stale = self.changes, False
 
     def _recount_state_views(
-        self, flipped: list[Entry] | None = None, now_read: bool = True
+        self,
+        flipped: list[Entry] | None = None,
+        now_read: bool | None = None,
+        now_starred: bool | None = None,
     ) -> None:
         """Saved searches with is:unread / is:starred / is:read count differently after a mark.
 
         Counted again on a small collection. On a big one, a few articles ``flipped`` read or
-        unread change each count by what the search keeps of them, read and unread (a
-        collection of them alone, searched as the whole is). Else the counts are stale, for a
-        worker to count (:meth:`count_state_views`).
+        unread (``now_read``), or starred or not (``now_starred``), change each count by what
+        the search keeps of them before and after (a collection of them alone, searched as the
+        whole is). Else the counts are stale, for a worker (:meth:`count_state_views`).
         """
         if not any(_needs_state(view) for view, _ in self.view_counts):
             self._views_changes = self.changes
@@ -265,12 +286,17 @@ class Marks:
             shown = self.counts.shown(flipped)
             part = self.collection.part(shown)
             keys = set(entry_keys(shown))
-            kept_starred = keys & self.store.starred
-            was, now = (set(), keys) if now_read else (keys, set())
+            # The marks of these articles before and after, (read, starred) each.
+            read, starred = keys & self.store.read, keys & self.store.starred
+            if now_read is not None:
+                was, now = (set(), keys) if now_read else (keys, set())
+                before, after = (was, starred), (now, starred)
+            else:
+                was, now = (set(), keys) if now_starred else (keys, set())
+                before, after = (read, was), (read, now)
 
             def count(view: SavedView, n: int) -> int:
-                gained = count_view(view, part, now, kept_starred)
-                return n + gained - count_view(view, part, was, kept_starred)
+                return n + count_view(view, part, *after) - count_view(view, part, *before)
 
         else:
             self.views_stale = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, not_
 
-from reader.entry import Entry, entry_key, entry_keys, split_topics
+from reader.entry import Entry, entry_keys, split_topics
 from reader.pieces import pieces
 from reader.query import quote_value
 
@@ -162,7 +162,6 @@ class Counts:
         self.hidden_total = None if hidden is None else len(hidden)
         """What the hide rules leave out, not counted above (None: no rules, no Hidden line)."""
         hidden_keys = entry_keys(hidden) if hidden else []
-        self._hidden_keys = set(hidden_keys)
         self._hidden_paths = set(map(_PATH, hidden)) if hidden else set()
         """Which articles are hidden: by file, as a key (a URL) may be another file's too."""
         self.hidden_unread = len(hidden_keys) - sum(map(read.__contains__, hidden_keys))
@@ -219,7 +218,6 @@ class Counts:
             self.topic_unread = self.topic_unread + topics
             self.source_unread = self.source_unread.more(sources)
 
-    def star_changed(self, now_starred: bool, entry: Entry | None = None) -> None:
-        """Adjust for one article whose star flipped (a hidden one is not counted)."""
-        if entry is None or entry_key(entry) not in self._hidden_keys:
-            self.starred += 1 if now_starred else -1
+    def stars_changed(self, entries: list[Entry], now_starred: bool) -> None:
+        """Adjust for articles whose star flipped, each file once (hidden ones are not counted)."""
+        self.starred += len(self.shown(entries)) * (1 if now_starred else -1)

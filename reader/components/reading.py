@@ -192,10 +192,7 @@ class Reading(Widget):
         """Star or unstar ``entry`` (nothing to do for None)."""
         if entry is None:
             return
-        starred = not self.marks.marks_of(entry)[1]
-        for copy in self._story(entry):
-            if self.marks.marks_of(copy)[1] != starred:
-                self.marks.toggle_star(copy)
+        self.marks.set_starred(self._story(entry), not self.marks.marks_of(entry)[1])
         self._changed()
 
     # --- saved searches --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from app.conftest import (
     locations_for,
     paths,
     put_cursor_on,
+    sidebar_line,
     wait_loaded,
     wait_until,
 )
@@ -209,3 +210,22 @@ async def test_a_cut_title_keeps_its_marker(tmp_path):
         await wait_loaded(pilot)
         row = rows_by_path(app)["page-rss.md"].rstrip()
         assert row.endswith("… +1") and "Harbour tolls" in row
+
+
+async def test_starring_a_story_held_by_two_files_of_one_url_counts_both(tmp_path):
+    # Two files of one URL share a star; the sidebar counted one of them until the next count.
+    locations = locations_for(tmp_path)
+    for name, hour in (("same-a.md", 10), ("same-b.md", 9)):
+        story(
+            locations.cache, name, "Tide tables move online", "https://tides.example/a", "T", hour
+        )
+    story(locations.cache, "other.md", "Lighthouse reopens", "https://tides.example/b", "T", 8)
+    app = build_app(locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        assert paths(screen) == ["same-a.md", "other.md"]
+        await pilot.press("f")
+        assert sidebar_line(app, "★ Starred")[-1] == "2"
+        assert screen.marks.counts.starred == 2
+        await pilot.press("f")
+        assert sidebar_line(app, "★ Starred")[-1] == "0"

@@ -208,11 +208,11 @@ def test_counts_leave_the_hidden_out_and_count_them_apart() -> None:
     unread_hidden = collection.hidden.entries[0]
     assert unread_hidden.title == "Sponsored: a better mattress"
     counts.read_changed([unread_hidden], True)
-    counts.star_changed(True, unread_hidden)
+    counts.stars_changed([unread_hidden], True)
     assert (counts.unread, counts.starred) == (4, 1)  # a hidden article's marks count apart
     assert counts.hidden_unread == 0
     counts.read_changed([collection.entries[0]], True)
-    counts.star_changed(True, collection.entries[0])
+    counts.stars_changed([collection.entries[0]], True)
     assert (counts.unread, counts.starred) == (3, 2)
     assert Counts(collection.entries, read, starred).hidden_total is None
 

@@ -185,13 +185,17 @@ def test_marks_of_a_few_change_the_saved_searches_as_a_whole_count_would(monkeyp
         marks.store.save_view(query, query)
     marks.collection = collection
     assert marks.adopt(marks.tally(collection))
-    for entry in many[2:60:3]:
-        marks.toggle_star(entry)  # stars: counted again by the worker
-    assert marks.views_stale
-    assert marks.adopt_views(marks.count_state_views()) and not marks.views_stale
 
     def whole() -> dict[str, int]:
         return {view.name: n for view, n in marks.tally(collection).views}
+
+    for entry in many[2:60:3]:
+        marks.set_starred(_with_twins([entry], many), True)  # a story: its URL's files too
+        assert not marks.views_stale and _view_counts(marks) == whole()
+    assert marks.set_starred(_with_twins(many[12:13], many), True) == 1  # one URL, two files
+    assert marks.set_starred(_with_twins(many[11:13], many), False) == 2
+    assert _view_counts(marks) == whole()
+    assert marks.counts.starred == Counts(collection.entries, marks.read, marks.starred).starred
 
     read_now = [many[:5], many[5:6], many[2:9], many[40:47], many[90:300:7]]
     unread_now = [many[:1], many[2:9], many[44:45], many[90:300:14]]
