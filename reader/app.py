@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from reader import __version__, gc_pause
 from reader.config import Config, LoadedConfig, load_config
@@ -38,6 +39,8 @@ IDLE_SECONDS = 1.0
 IDLE_CHECK_SECONDS = 0.5
 STOP_SIGNALS = ("SIGTERM", "SIGHUP")
 """Signals that close the reader the way ``q`` does (those a system lacks are left out)."""
+QUIT_CHECK_SECONDS = 0.1
+"""How often ``q`` looks whether the marks being written are in (see ``App.action_quit``)."""
 
 
 def terminal_hung_up(stream: TextIO | None) -> bool:
@@ -101,6 +104,9 @@ class NewsReaderApp(App[None]):
         self._shown = False
         """Whether the first frame is on the screen (every widget of the main screen mounted)."""
         self._exit_code: int | None = None
+        self._quit_timer: Timer | None = None
+        """Polls, after ``q``, for the marks being written behind the screen (see
+        :meth:`action_quit`)."""
         """The code of an exit asked for (a signal, a lost terminal) before the first frame."""
         self.last_input = time.monotonic()
         """When the last key or mouse event came (see :meth:`_collect_when_idle`)."""
@@ -202,6 +208,22 @@ class NewsReaderApp(App[None]):
         self._exit_code = return_code
         if self._shown:
             self.exit(return_code=return_code)
+
+    async def action_quit(self) -> None:
+        """``q``: quit. Marks still being written behind the screen (``M`` on hundreds of
+        thousands) are waited for with a word on screen, not in an exit that looks frozen."""
+        main = self.screen_stack[0] if self.screen_stack else None
+        if not isinstance(main, MainScreen) or not main.state.writing:
+            self.exit()
+            return
+        if self._quit_timer is None:
+            self.notify("Saving the marks… the reader closes once they are written.", timeout=60)
+            check = partial(self._quit_saved, main)
+            self._quit_timer = self.set_interval(QUIT_CHECK_SECONDS, check)
+
+    def _quit_saved(self, main: MainScreen) -> None:
+        if not main.state.writing:
+            self.exit()
 
     def exit(
         self, result: None = None, return_code: int = 0, message: RenderableType | None = None

@@ -392,6 +392,11 @@ class StateStore:
                 self._behind = None
                 return
 
+    @property
+    def writing(self) -> bool:
+        """Whether the writer thread is writing a big change (see :meth:`save`)."""
+        return self._behind is not None
+
     def wait_written(self, timeout: float | None = None) -> bool:
         """Wait for the writer thread's batches (at once when none runs); whether it ended."""
         behind = self._behind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import reader.state
@@ -155,3 +156,34 @@ async def test_marks_of_mark_all_read_written_behind_are_on_file_after_a_quick_q
     rows = read_rows(fixture_locations.state_path)
     assert rows is not None
     assert unread <= {key for key, read_at, _ in rows[0] if read_at is not None}
+
+
+async def test_q_while_marks_are_written_behind_says_so_and_quits_once_they_are(
+    fixture_locations, monkeypatch
+):
+    # At a million, `q` right after `M` waited seconds for the writer in a frozen-looking exit.
+    monkeypatch.setattr(reader.state, "BEHIND_ABOVE", 2)
+    stamp, held = reader.state.stamp_local, threading.Event()
+
+    def held_stamp(*args, **kwargs):
+        assert held.wait(10)
+        return stamp(*args, **kwargs)
+
+    monkeypatch.setattr(reader.state, "stamp_local", held_stamp)
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("M", "y")
+        await wait_until(pilot, lambda: screen.state.writing, what="the writer thread")
+        await pilot.press("q")
+        await pilot.pause(0.3)
+        assert app.is_running  # not before the marks are in
+        notes = [note.message for note in app._notifications]
+        assert "Saving the marks… the reader closes once they are written." in notes
+        await pilot.press("q")  # a second q changes nothing
+        assert app.is_running
+        held.set()
+        await wait_until(pilot, lambda: not app.is_running, what="the exit")
+    rows = read_rows(fixture_locations.state_path)
+    assert rows is not None and all(read_at is not None for _, read_at, _ in rows[0])
+    assert len(rows[0]) >= len(screen.collection.entries) - 1  # one URL may be two files'
