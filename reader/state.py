@@ -365,8 +365,8 @@ class StateStore:
         """
         while True:
             with self._lock:
-                try:
-                    ready = self.pending and self._on_file(BEHIND_WAIT_MS)
+                try:  # a reopening waits no longer than a mark's: the screen may want the lock
+                    ready = self.pending and self._on_file(WRITE_WAIT_MS)
                 except sqlite3.Error as exc:
                     self._failed(exc)
                     ready = False
@@ -491,7 +491,7 @@ class StateStore:
         """Mark ``keys`` read (or unread); returns how many changed."""
         stamp = time.time() if read else None
         with self._lock:
-            keys = _flipping(keys, self.read, read)
+            keys = flipping(keys, self.read, read)
             if not keys:
                 return 0
             (self.read.update if read else self.read.difference_update)(keys)
@@ -504,7 +504,7 @@ class StateStore:
         """Star (or unstar) ``keys`` in one write; returns how many changed."""
         stamp = time.time() if starred else None
         with self._lock:
-            keys = _flipping(keys, self.starred, starred)
+            keys = flipping(keys, self.starred, starred)
             if not keys:
                 return 0
             (self.starred.update if starred else self.starred.difference_update)(keys)
@@ -548,7 +548,7 @@ class StateStore:
             self.save()
 
 
-def _flipping(keys: Iterable[str], marked: set[str], on: bool) -> set[str]:
+def flipping(keys: Iterable[str], marked: set[str], on: bool) -> set[str]:
     """Those of ``keys`` a change to ``on`` flips (as set operations: a million at once)."""
     flipping = set(keys)
     if on:
