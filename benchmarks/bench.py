@@ -161,13 +161,18 @@ QUIT_LIMIT_SECONDS = 120.0
 def shown_count(cache: Path, home: Path) -> int:
     """How many articles the reader lists with the config in ``home`` (hide rules hide some)."""
     env = reader_env(home)
-    listed = subprocess.run(
-        [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list", "--json"],
-        capture_output=True,
-        env=env,
-        check=True,
-    )
-    return listed.stdout.count(b"\n")
+    command = [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list", "--json"]
+    # Counted as it streams: held whole, a million rows' JSON (~0.7 GB) grew this process, and
+    # every reader started from it after inherited that size as its peak (a child's ru_maxrss
+    # counts the parent's memory it was forked from).
+    lines = 0
+    with subprocess.Popen(command, stdout=subprocess.PIPE, env=env) as listed:
+        assert listed.stdout is not None
+        while chunk := listed.stdout.read(1 << 20):
+            lines += chunk.count(b"\n")
+    if listed.returncode:
+        raise subprocess.CalledProcessError(listed.returncode, command)
+    return lines
 
 
 USABLE = r"All articles · [1-9][\d,]* ·"

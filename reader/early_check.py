@@ -8,8 +8,8 @@ only the cache folder, which the command line names: the entry point
 and the reader's own modules, and the reader or ``list`` :func:`claim`\\ s the
 helper once it has opened the index. The helper walks meanwhile, but reads the
 index only when claimed, since opening it may rebuild it. Only the standard
-library, :mod:`reader.paths` and :mod:`reader.filecheck` are imported here.
-No Textual.
+library, :mod:`reader.paths`, :mod:`reader.filecheck` and :mod:`reader.check_setting`
+(config.toml's ``check``, which decides the helper's kind) are imported here. No Textual.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from reader import filecheck
+from reader import check_setting, filecheck
 from reader.paths import resolve
 
 _started: tuple[str, str, filecheck.PendingDiff] | None = None
@@ -31,6 +31,12 @@ class Checked(NamedTuple):
     listing: bool
     """``newsreader list``, which waits for the answer: the check then takes both cores (see
     :mod:`reader.walk_parts`). The reader's own start needs one of them."""
+    every: bool = False
+    """``list --check-every``: every file compared, whatever config.toml's ``check`` says."""
+
+
+CHECK_EVERY = "--check-every"
+"""``list``'s option that compares every file though config.toml says ``check = "folders"``."""
 
 
 def checked_cache(args: list[str]) -> Checked | None:
@@ -42,7 +48,7 @@ def checked_cache(args: list[str]) -> Checked | None:
     ``--help``) runs no file check, or not this early.
     """
     value: str | None = None
-    listing = False
+    listing = every = False
     given = iter(args)
     for arg in given:
         if arg == "--cache-dir":
@@ -55,8 +61,10 @@ def checked_cache(args: list[str]) -> Checked | None:
             listing = True
         elif arg in HELP or not listing:
             return None
+        elif arg == CHECK_EVERY:
+            every = True
         # else: one of list's own options or its query, which name no cache
-    return Checked(resolve(value or None).cache, listing)
+    return Checked(resolve(value or None).cache, listing, every)
 
 
 HELP = frozenset({"--help", "-h"})
@@ -73,10 +81,14 @@ def begin(args: list[str]) -> None:
         if checked is None:
             return
         cache = checked.cache
-        index = resolve(cache).index_path
+        locations = resolve(cache)
+        index = locations.index_path
         if not index.is_file():
             return
-        pending = filecheck.start(str(cache), str(index), wait=True, halves=checked.listing)
+        folders = not checked.every and check_setting.by_folders(locations.feeds_config_path)
+        pending = filecheck.start(
+            str(cache), str(index), wait=True, halves=checked.listing, by_folders=folders
+        )
     except (OSError, ValueError):
         return
     if pending is not None:

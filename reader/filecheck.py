@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -59,6 +59,31 @@ class FileInfo(NamedTuple):
     """Why it cannot be an article (a folder, a broken link...), or None."""
 
 
+class FolderTimes(NamedTuple):
+    """The folders a check listed, each with its time taken before the listing: what a later
+    check that trusts folder times (:func:`folders_compare`) looks at again only if it changed.
+
+    A folder's time changes when a file is added, removed or renamed in it, not when a file's
+    content changes: a check by folders misses a file edited in place (see :data:`FOLDERS_FLAG`).
+    """
+
+    times: dict[str, int]
+    """Folder (relative, ``/``-separated; "" for the cache itself) -> its mtime in ns, or
+    :data:`UNSETTLED`."""
+    gone: list[str]
+    """Folders known before and no longer there (their records go, with those below them)."""
+    whole: bool
+    """``times`` holds every folder of the cache: they replace every record."""
+
+
+UNSETTLED = -1
+"""The recorded time of a folder changed too shortly before it was listed (see
+:data:`SETTLE_NS`): equal to no time, so the next check lists it again."""
+SETTLE_NS = 2_000_000_000
+"""A folder whose time is this close to the walk's start is not trusted at that time: a file
+added in the same tick of a coarse clock (1-2 s on some file systems) would leave it unchanged."""
+
+
 class FileDiff(NamedTuple):
     """How the files differ from the index."""
 
@@ -68,6 +93,9 @@ class FileDiff(NamedTuple):
     """Indexed paths no longer found."""
     seen: int
     """How many files the walk found."""
+    folders: FolderTimes | None = None
+    """The folders listed, when the check trusts folder times (recorded once the diff is stored,
+    see :meth:`reader.index.Index.scan`)."""
 
 
 BAD_NAME = "file name is not valid UTF-8 (rename the file to read it)"
@@ -86,7 +114,9 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
-def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, str | None]]:
+def walk(
+    root: Path | str, part: Part = None, folders: dict[str, int] | None = None
+) -> Iterator[tuple[str, int, int, str | None]]:
     """Yield the fields of a :class:`FileInfo` for every ``*.md`` below ``root`` (with ``part``,
     below the top-level names in that range, see :mod:`reader.walk_parts`).
 
@@ -101,13 +131,32 @@ def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, s
     article like any other. Our own temporary files (dot-names, never listed)
     that a killed write left behind are removed on the way
     (:func:`reader.atomic.sweep_stale`'s rule).
+
+    ``folders``, when given, gets each folder listed with its time (see :class:`FolderTimes`).
     """
-    now = time.time()
     top = os.fspath(root)
+    return _walk(top, [top], part, folders)
+
+
+def _walk(
+    top: str,
+    stack: list[str],
+    part: Part = None,
+    folders: dict[str, int] | None = None,
+    known: Container[str] = (),
+) -> Iterator[tuple[str, int, int, str | None]]:
+    """:func:`walk` from the folders on ``stack`` (paths below ``top``, the cache), not
+    entering the sub-folders named in ``known`` (relative, as :class:`FolderTimes` has them)."""
+    now = time.time()
+    started_ns = time.time_ns()
     cut = len(os.path.join(top, ""))  # plain slicing: os.path.relpath is slow at 100,000 files
-    stack = [top]
     while stack:
         folder = stack.pop()
+        rel_folder = folder[cut:] if os.sep == "/" else folder[cut:].replace(os.sep, "/")
+        mtime = None
+        if folders is not None:
+            with contextlib.suppress(OSError):
+                mtime = os.stat(folder).st_mtime_ns  # before the listing: a later change shows
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
@@ -117,9 +166,10 @@ def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, s
             if (
                 folder != top
             ):  # a sub-folder the user cannot read: say so rather than skip it silently
-                rel = folder[cut:] if os.sep == "/" else folder[cut:].replace(os.sep, "/")
-                yield rel, 0, 0, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"
+                yield rel_folder, 0, 0, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"
             continue
+        if folders is not None and mtime is not None:
+            folders[rel_folder] = mtime if started_ns - mtime > SETTLE_NS else UNSETTLED
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -130,13 +180,13 @@ def walk(root: Path | str, part: Part = None) -> Iterator[tuple[str, int, int, s
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
-            if is_dir:
-                stack.append(entry.path)
-            if not name.endswith(".md"):
-                continue
             rel = entry.path[cut:]
             if os.sep != "/":
                 rel = rel.replace(os.sep, "/")
+            if is_dir and rel not in known:
+                stack.append(entry.path)
+            if not name.endswith(".md"):
+                continue
             if not rel.isascii() and not _is_utf8(rel):
                 # The index stores text: such a name is listed (readably) as skipped instead.
                 yield os.fsencode(rel).decode("utf-8", "backslashreplace"), 0, 0, BAD_NAME
@@ -217,6 +267,86 @@ def compare(root: Path | str, conn: sqlite3.Connection) -> FileDiff:
     return compare_files(files, known_files(conn), problems_of(conn))
 
 
+FOLDERS_TABLE = "folders"
+"""The index's table of folder times (see :class:`FolderTimes`, and
+:mod:`reader.index_schema`)."""
+
+
+def recorded_folders(conn: sqlite3.Connection) -> dict[str, int]:
+    """The folder times the last check by folders left (empty: none, or an index without them)."""
+    try:
+        return dict(conn.execute(f"SELECT path, mtime_ns FROM {FOLDERS_TABLE}"))
+    except sqlite3.OperationalError:
+        return {}
+
+
+def folders_compare(root: Path | str, conn: sqlite3.Connection) -> FileDiff:
+    """The check that trusts folder times: only the folders whose time changed since the last
+    one are listed (their sub-folders new since, walked whole), and their files compared with
+    the index. Without recorded times (a first check by folders), every file is walked, and
+    every folder's time recorded.
+
+    What it finds: new, removed and renamed files, and files replaced whole (written beside and
+    renamed over, as fetches, sync tools and most editors do). What it misses: a file whose
+    content changed in place (its folder's time stays), until a check of every file.
+    """
+    top = os.fspath(root)
+    recorded = recorded_folders(conn) if os.path.isdir(top) else {}
+    times: dict[str, int] = {}
+    if not recorded:
+        files = walk(top, None, times) if os.path.isdir(top) else iter(())
+        diff = compare_files(files, known_files(conn), problems_of(conn))
+        return diff._replace(folders=FolderTimes(times, [], True))
+    changed, gone = _moved_folders(top, recorded)
+    stack = [_joined(top, rel) for rel in reversed(changed)]
+    found = list(_walk(top, stack, None, times, recorded))
+    gone += [rel for rel in changed if rel not in times]  # no longer readable: as the walk does
+    remaining = _known_in(conn, list(times), gone)
+    diff = compare_files(found, remaining, problems_of(conn))
+    return diff._replace(folders=FolderTimes(times, gone, False))
+
+
+def _joined(top: str, rel: str) -> str:
+    return os.path.join(top, *rel.split("/")) if rel else top
+
+
+def _moved_folders(top: str, recorded: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Of the ``recorded`` folders: those whose time changed, and those no longer folders
+    (a symlink now counts as none, as the walk does not follow one), each sorted."""
+    changed, gone = [], []
+    for rel in sorted(recorded):
+        try:
+            info = os.stat(top) if not rel else os.lstat(_joined(top, rel))
+        except OSError:
+            gone.append(rel)
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            gone.append(rel)
+        elif info.st_mtime_ns != recorded[rel]:
+            changed.append(rel)
+    return changed, gone
+
+
+def _known_in(
+    conn: sqlite3.Connection, listed: list[str], gone: list[str]
+) -> dict[str, tuple[int, int]]:
+    """What the index knows of the files directly in the ``listed`` folders and of every file
+    below the ``gone`` ones: path -> (size, mtime). Read by path ranges, through the path index."""
+    known: dict[str, tuple[int, int]] = {}
+    for rel, below in [(rel, False) for rel in listed] + [(rel, True) for rel in gone]:
+        if not rel:
+            where, bounds = ("1" if below else "instr(path, '/') = 0"), ()
+        else:
+            low, high = rel + "/", rel + "0"  # '0' follows '/'
+            inside = "" if below else " AND instr(substr(path, ?), '/') = 0"
+            where = "path >= ? AND path < ?" + inside
+            bounds = (low, high) if below else (low, high, len(low) + 1)
+        for table in ("articles", "skipped"):
+            rows = conn.execute(f"SELECT path, size, mtime_ns FROM {table} WHERE {where}", bounds)
+            known.update((path, (size, mtime)) for path, size, mtime in rows)
+    return known
+
+
 def compare_files(
     files: Iterable[tuple[str, int, int, str | None]],
     remaining: dict[str, tuple[int, int]],
@@ -255,9 +385,15 @@ def joined(first: FileDiff, second: FileDiff) -> FileDiff:
 
 def decoded(out: bytes) -> FileDiff:
     """A helper's answer read back from its JSON (raises ValueError or TypeError)."""
-    changed, gone, seen = json.loads(out)
+    changed, gone, seen, *rest = json.loads(out)
     # JSON knows only lists: the named tuples are made again here.
-    return FileDiff(list(map(FileInfo._make, changed)), list(gone), int(seen))
+    folders = None
+    if rest and rest[0] is not None:
+        times, gone_folders, whole = rest[0]
+        folders = FolderTimes(
+            {str(k): int(v) for k, v in dict(times).items()}, list(gone_folders), bool(whole)
+        )
+    return FileDiff(list(map(FileInfo._make, changed)), list(gone), int(seen), folders)
 
 
 class Unwanted(Exception):
@@ -265,7 +401,11 @@ class Unwanted(Exception):
 
 
 def diff_files(
-    root: str, db_path: str, told: Callable[[], bool] | None = None, part: Part = None
+    root: str,
+    db_path: str,
+    told: Callable[[], bool] | None = None,
+    part: Part = None,
+    by_folders: bool = False,
 ) -> FileDiff:
     """:func:`compare` on its own read-only connection to the index file at ``db_path`` (the
     files in ``part`` of the cache only, when given).
@@ -274,8 +414,17 @@ def diff_files(
     the C JSON decoder) overlap, in a thread each. With ``told``, the index
     is read only once ``told()`` returns True (False: :class:`Unwanted`): the
     walk may then start before the reader has opened the index, which can
-    rebuild it.
+    rebuild it. ``by_folders``: :func:`folders_compare` instead, which needs the index's
+    folder times before it walks (and then walks little).
     """
+    if by_folders:
+        if told is not None and not told():
+            raise Unwanted("the reader did not claim the file check")
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+        try:
+            return folders_compare(root, conn)
+        finally:
+            conn.close()
     index: list[tuple[dict[str, tuple[int, int]], dict[str, str]] | BaseException] = []
 
     def read() -> None:
@@ -388,7 +537,9 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def start(root: str, db_path: str, wait: bool = False, halves: bool = False) -> PendingDiff | None:
+def start(
+    root: str, db_path: str, wait: bool = False, halves: bool = False, by_folders: bool = False
+) -> PendingDiff | None:
     """Run :func:`diff_files` in a helper process; None when none can be started.
 
     The helper runs this file as a script in isolated mode without ``site``:
@@ -399,8 +550,12 @@ def start(root: str, db_path: str, wait: bool = False, halves: bool = False) -> 
     opened it (see :mod:`reader.early_check`). With ``halves``, a big cache is checked by two
     helpers, one per core (see :mod:`reader.walk_parts`): for a caller that only waits.
     Without, the caller's screen is starting: the helper runs behind it (see :data:`BEHIND`).
+    ``by_folders``: the check that trusts folder times (see :data:`FOLDERS_FLAG`), in one helper.
     """
-    process = _helper(root, db_path, wait, HALVES_FLAG if halves else BEHIND_FLAG)
+    if by_folders:
+        process = _helper(root, db_path, wait, FOLDERS_FLAG)
+    else:
+        process = _helper(root, db_path, wait, HALVES_FLAG if halves else BEHIND_FLAG)
     return None if process is None else PendingDiff(process)
 
 
@@ -432,6 +587,9 @@ FROM_FLAG = "--from="
 """The helper's option: check only the top-level names from this one on (the second half)."""
 HALVES_FLAG = "--halves"
 """The helper's option: check a big cache in two halves (see :func:`start`)."""
+FOLDERS_FLAG = "--folders"
+"""The helper's option: compare only the files of folders whose time changed
+(:func:`folders_compare`): config.toml's ``check = "folders"``."""
 BEHIND_FLAG = "--behind"
 """The helper's option: run at a lower priority (see :data:`BEHIND`)."""
 BEHIND = 10
@@ -443,12 +601,13 @@ is no slower for it when the screen is idle."""
 
 def _main(argv: list[str]) -> int:
     flags = set()
-    named = (WAIT_FLAG, HALVES_FLAG, BEHIND_FLAG)
+    named = (WAIT_FLAG, HALVES_FLAG, BEHIND_FLAG, FOLDERS_FLAG)
     while argv and (argv[-1] in named or argv[-1].startswith(FROM_FLAG)):
         flags.add(argv.pop())
     if len(argv) not in (2, 3):
         usage = (
-            f"CACHE_DIR INDEX_FILE [PARENT_PID [{HALVES_FLAG}|{FROM_FLAG}NAME|{BEHIND_FLAG}]"
+            f"CACHE_DIR INDEX_FILE [PARENT_PID"
+            f" [{HALVES_FLAG}|{FROM_FLAG}NAME|{BEHIND_FLAG}|{FOLDERS_FLAG}]"
             f" [{WAIT_FLAG}]]"
         )
         print(f"usage: filecheck.py {usage}", file=sys.stderr)
@@ -462,7 +621,9 @@ def _main(argv: list[str]) -> int:
     low = next((flag[len(FROM_FLAG) :] for flag in flags if flag.startswith(FROM_FLAG)), None)
     told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
     try:
-        if HALVES_FLAG in flags:
+        if FOLDERS_FLAG in flags:
+            diff = diff_files(root, db_path, told, None, by_folders=True)
+        elif HALVES_FLAG in flags:
             diff = _in_halves(root, db_path, wait)
         else:  # all, or the second half for the helper that started this one
             diff = diff_files(root, db_path, told, None if low is None else (low, ""))

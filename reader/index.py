@@ -25,7 +25,15 @@ from typing import NamedTuple
 from reader import filecheck, index_db, index_store, search_halves
 from reader.article_text import markdown_to_text
 from reader.entry import Entry, entries_from_json
-from reader.filecheck import FileDiff, FileInfo, PendingDiff, compare
+from reader.filecheck import (
+    FOLDERS_TABLE,
+    FileDiff,
+    FileInfo,
+    FolderTimes,
+    PendingDiff,
+    compare,
+    folders_compare,
+)
 from reader.fulltext.store import FullTextStore
 from reader.index_reads import IndexReads
 from reader.index_rows import ArticleRow, ParseJob, parse_files
@@ -87,7 +95,7 @@ def start_diff(index: Index) -> PendingDiff | None:
     """Compare the files with ``index`` in a helper process; None for in-memory indexes."""
     if index.db_path is None:
         return None
-    return filecheck.start(str(index.root), str(index.db_path))
+    return filecheck.start(str(index.root), str(index.db_path), by_folders=index.by_folders)
 
 
 class Index(IndexReads):
@@ -120,6 +128,9 @@ class Index(IndexReads):
         """The connection the detail pane's look-ups read on (see :mod:`reader.side_reads`)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
+        self.by_folders = False
+        """Whether a scan compares only the files of folders whose time changed (config.toml's
+        ``check = "folders"``, see :func:`reader.filecheck.folders_compare`)."""
 
     # --- opening ---------------------------------------------------------------
 
@@ -207,8 +218,9 @@ class Index(IndexReads):
         result = ScanResult()
         if diff is None:
             with self._lock:
-                diff = compare(self.root, self.conn)
-        changed, gone, result.total_files = diff
+                check = folders_compare if self.by_folders else compare
+                diff = check(self.root, self.conn)
+        changed, gone, result.total_files = diff.changed, diff.gone, diff.seen
         root = str(self.root)
         instant_skips = [c for c in changed if c.problem is not None]
         regrouped = self.store(gone=gone, skips=instant_skips)
@@ -224,7 +236,25 @@ class Index(IndexReads):
         known = set(result.touched)
         result.touched += [path for path in dict.fromkeys(regrouped) if path not in known]
         result.skipped = self.skipped()
+        if diff.folders is not None and not result.stopped:
+            self.note_folders(diff.folders)
         return result
+
+    def note_folders(self, folders: FolderTimes) -> None:
+        """Record the folder times of a check by folders whose changes are all stored: the next
+        one lists only the folders changed since (see :func:`reader.filecheck.folders_compare`).
+        A file that refuses the write keeps its older records, which are still true: the
+        folders changed since are listed again."""
+        gone = [(rel + "/", rel + "0", rel) for rel in folders.gone if rel]
+        with suppress(sqlite3.Error), self._lock, self.conn:
+            if folders.whole or "" in folders.gone:
+                self.conn.execute(f"DELETE FROM {FOLDERS_TABLE}")
+            self.conn.executemany(
+                f"DELETE FROM {FOLDERS_TABLE} WHERE (path >= ? AND path < ?) OR path = ?", gone
+            )
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO {FOLDERS_TABLE} VALUES (?, ?)", folders.times.items()
+            )
 
     def store(
         self,

@@ -82,6 +82,11 @@ def connect(path: Path | None, wait_ms: int = WRITE_WAIT_MS) -> sqlite3.Connecti
     return conn
 
 
+ADDED_WITHIN_VERSION = ("CREATE INDEX IF NOT EXISTS", "CREATE TABLE IF NOT EXISTS folders")
+"""What a schema may gain without a new version: made on a file that lacks it (see
+:func:`prepare`)."""
+
+
 def prepare(conn: sqlite3.Connection, schema: str, version: int, probes: list[str]) -> None:
     """Bring ``conn`` to ``schema`` (dropping the tables of another version) and check it.
 
@@ -92,16 +97,17 @@ def prepare(conn: sqlite3.Connection, schema: str, version: int, probes: list[st
         if found != 0:
             conn.executescript(
                 "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;"
-                " DROP TABLE IF EXISTS search;"
+                " DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS folders;"
             )
         conn.executescript(schema)
-    elif "CREATE INDEX IF NOT EXISTS" in schema:
-        # Indexes added within a version (the list's orders) are built once on an index that
-        # lacks them, instead of rebuilding it from the files; a file that refuses the write
-        # is read without them (slower ordered reads, same answers).
+    elif any(added in schema for added in ADDED_WITHIN_VERSION):
+        # Indexes and tables added within a version (the list's orders, the folder times) are
+        # made once on an index that lacks them, instead of rebuilding it from the files; a file
+        # that refuses the write is read without them (slower ordered reads, same answers; every
+        # file checked).
         with contextlib.suppress(sqlite3.OperationalError):
             conn.executescript(
-                ";".join(s for s in schema.split(";") if "CREATE INDEX IF NOT EXISTS" in s)
+                ";".join(s for s in schema.split(";") if any(a in s for a in ADDED_WITHIN_VERSION))
             )
     for probe in probes:
         conn.execute(probe).fetchall()

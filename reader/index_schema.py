@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS skipped (
     mtime_ns INTEGER NOT NULL,
     reason TEXT NOT NULL
 );
+-- Folder times of the check that trusts them (config.toml's check = "folders"), see
+-- reader.filecheck.FolderTimes. Added within version 9: made on an index that lacks it.
+CREATE TABLE IF NOT EXISTS folders (
+    path TEXT PRIMARY KEY,
+    mtime_ns INTEGER NOT NULL
+) WITHOUT ROWID;
 {SIMILAR_TABLES}
 PRAGMA user_version = {SCHEMA_VERSION};
 """

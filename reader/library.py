@@ -54,11 +54,14 @@ PATCH_LIMIT = 5000
 class Source:
     """The folder being read and its index: the cache, or the samples when it is empty."""
 
-    def __init__(self, locations: Locations, hide: Iterable[str] = ()) -> None:
+    def __init__(
+        self, locations: Locations, hide: Iterable[str] = (), by_folders: bool = False
+    ) -> None:
         self.locations = locations
         self.cache = locations.cache
         self.is_samples = False
         self.index = Index(self.cache, index_path_for(self.cache) if self.cache.is_dir() else None)
+        self.index.by_folders = by_folders
         self.problem = self.index.problem
         """Why the cache's index is kept in memory this run (empty when it is saved)."""
         self._swapped = False
@@ -194,7 +197,9 @@ class Preloaded:
     """The walk of the cache, running in a helper process (None when there is none)."""
 
 
-def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[Preloaded]:
+def preload(
+    locations: Locations, hide: Iterable[str] | None = None, by_folders: bool = False
+) -> Future[Preloaded]:
     """Open the index, start comparing the files with it, and read its first page, before the UI.
 
     Walking 100,000 files takes a few tenths of a second: started first, in a
@@ -205,7 +210,8 @@ def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[P
     interpreter lock the importing UI held, a few tenths of a second in all.
     The first page is read in that thread (milliseconds); loading every entry
     would hold the lock the starting UI needs, so that waits for the first
-    paint. The hide rules are config.toml's unless given.
+    paint. The hide rules are config.toml's unless given; ``by_folders``: see
+    :mod:`reader.check_setting`.
     """
     future: Future[Preloaded] = Future()
     try:
@@ -214,7 +220,7 @@ def preload(locations: Locations, hide: Iterable[str] | None = None) -> Future[P
             from reader.config import load_config
 
             rules = load_config(locations.feeds_config_path).config.hide
-        source = Source(locations, rules)
+        source = Source(locations, rules, by_folders)
         index = source.index
         diff = early_check.claim(index.root, index.db_path) or start_diff(index)
     except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result

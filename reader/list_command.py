@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reader import early_check
+from reader.early_check import CHECK_EVERY
 from reader.entry import Entry, topics_of
 from reader.formatting import fit
 
@@ -183,6 +184,12 @@ GROUP_OPTION = click.option(
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="Print at most N articles.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines, one article per line.")
 @click.option("--all", "show_hidden", is_flag=True, help="Include what config.toml's hide hides.")
+@click.option(
+    CHECK_EVERY,
+    "check_every",
+    is_flag=True,
+    help='Compare every file with the index, though config.toml says check = "folders".',
+)
 @GROUP_OPTION
 @click.pass_context
 def list_command(
@@ -196,6 +203,7 @@ def list_command(
     limit: int | None,
     as_json: bool,
     show_hidden: bool,
+    check_every: bool,
     group: bool | None,
 ) -> None:
     """Print the articles in the cache, for scripts.
@@ -239,7 +247,8 @@ def list_command(
         query = f"{query} source:{quote_value(source)}".strip()
     grouped = grouping_wanted(group, settings.list)
     key, marks = SortKey(sort), (read, starred)
-    source_used = Source(locations, () if show_hidden else settings.hide)
+    by_folders = settings.by_folders and not check_every
+    source_used = Source(locations, () if show_hidden else settings.hide, by_folders)
     # The entry point's helper has walked the files meanwhile; now the index is open it reads it.
     early = early_check.claim(source_used.root, source_used.index.db_path)
     if early is not None:

@@ -305,7 +305,7 @@ class LibraryLoader(Widget):
                 ready = preload.result()
                 source, page, diff = ready.source, ready.page, ready.diff
             else:
-                source = Source(self.locations, self.app.config.hide)
+                source = Source(self.locations, self.app.config.hide, self.app.config.by_folders)
                 if first_load:  # a first load shows a first page; a reload keeps the list shown
                     page = source.first_page()
         except Exception as exc:  # noqa: BLE001 - an unreadable cache must not crash the screen

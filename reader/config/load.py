@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from reader.check_setting import parse_check
 from reader.config.hide import parse_hide
 from reader.config.keys import parse_keys
 from reader.config.lines import error_line, with_lines
@@ -41,6 +42,7 @@ TOP_LEVEL_KEYS = frozenset(
         "keys",
         "list",
         "sync_dir",
+        "check",
     }
 )
 """Every key config.toml may hold at its top level; a new section is one line here."""
@@ -79,11 +81,19 @@ def load_config(path: Path, *, every_section: bool = True) -> LoadedConfig:
         keys=parse_keys(document, problems),
         hide=parse_hide(document, problems),
         sync_dir=parse_sync_dir(document, problems),
+        check=_check(document, problems),
     )
     problems += unknown_keys(document)
     problems += policy_problems(document)
     loaded = LoadedConfig(config, placed(problems, text), document, text)
     return with_every_problem(loaded, path) if every_section else loaded
+
+
+def _check(document: dict[str, Any], problems: list[Problem]) -> str:
+    found: list[tuple[tuple[str], str]] = []
+    value = parse_check(document, found)
+    problems += [Problem(path, message) for path, message in found]
+    return value
 
 
 def with_every_problem(loaded: LoadedConfig, path: Path) -> LoadedConfig:

@@ -43,6 +43,14 @@ class Config:
     """Search-language queries whose matches are hidden everywhere."""
     sync_dir: str = ""
     """The folder read marks, stars, searches and feeds are synced through ("": none)."""
+    check: str = "every"
+    """How changed files are found: ``every`` file, or only in changed ``folders`` (see
+    :mod:`reader.check_setting`)."""
+
+    @property
+    def by_folders(self) -> bool:
+        """Whether changed files are looked for only in folders whose time changed."""
+        return self.check == "folders"
 
 
 @dataclass(frozen=True)

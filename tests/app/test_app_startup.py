@@ -43,7 +43,7 @@ def test_preload_reads_the_index_and_starts_the_comparison(fixture_locations):
         newest = ready.page.head(SortKey.DATE, False)
         assert newest is not None and len(newest) == 12
         assert ready.diff is not None
-        changed, gone, seen = ready.diff.result(timeout=60)
+        changed, gone, seen, _ = ready.diff.result(timeout=60)
         assert (changed, gone, seen) == ([], [], 13)  # nothing changed since the index was built
     finally:
         ready.source.index.close()

@@ -69,7 +69,7 @@ def _copy_db(index: Index, target: Path) -> None:
 
 
 def _sorted_diff(diff):
-    changed, gone, seen = diff
+    changed, gone, seen, _ = diff
     return sorted(changed), sorted(gone), seen
 
 
@@ -85,14 +85,14 @@ def test_diff_files_matches_the_in_process_comparison_and_feeds_an_identical_sca
         assert len(index.entries()) == 6 and [s.path for s in index.skipped()] == ["bad.md"]
         assert first.parsed == 7
         # Nothing changed yet: both ways agree there is nothing to do.
-        assert diff_files(str(cache), str(index.db_path)) == ([], [], 7)
+        assert diff_files(str(cache), str(index.db_path)) == ([], [], 7, None)
 
         _change(cache)
         out_of_process = diff_files(str(cache), str(index.db_path))
         with index._lock:
             in_process = compare(cache, index.conn)
         assert _sorted_diff(out_of_process) == _sorted_diff(in_process)
-        changed, gone, seen = out_of_process
+        changed, gone, seen, _ = out_of_process
         assert sorted(c[0] for c in changed) == ["added.md", "dangling.md", "sub/nested.md"]
         assert dict((c[0], c[3]) for c in changed) == {
             "added.md": None,
@@ -337,7 +337,7 @@ def test_arrives_within_waits_for_the_helper_and_counts_a_failure_as_an_answer(c
         index.scan()
         pending = start_diff(index)
         assert pending is not None and pending.arrives_within(60)
-        assert pending.result() == ([], [], 7)
+        assert pending.result() == ([], [], 7, None)
         broken = filecheck.start(str(cache), str(tmp_path / "no-such-index.sqlite3"))
         assert broken is not None and broken.arrives_within(60)
     finally:
