@@ -23,6 +23,7 @@ from reader import early_check
 from reader.early_check import CHECK_EVERY
 from reader.entry import Entry, topics_of
 from reader.formatting import fit
+from reader.json_rows import date_text, json_line
 
 if TYPE_CHECKING:
     from reader.collection import Collection
@@ -97,12 +98,12 @@ def _published(entry: Entry) -> dt.datetime | None:
 
 
 def record(entry: Entry, path: Path | str, duplicates: list[str]) -> dict[str, Any]:
-    """One ``list --json`` row: the article's fields, its absolute ``path`` and its copies' URLs."""
-    published = _published(entry)
+    """One ``list --json`` row: the article's fields, its absolute ``path`` and its copies' URLs
+    (``list`` writes the same bytes faster, see :mod:`reader.json_rows`)."""
     return {
         "title": entry.title,
         "url": entry.url,
-        "published": published.isoformat().replace("+00:00", "Z") if published else None,
+        "published": date_text(entry.published),
         "quality": entry.quality,
         "heat": entry.heat,
         "provider": entry.provider,
@@ -148,7 +149,7 @@ def printed_lines(
     for entry in rows:
         copies = collection.copies(entry)
         if as_json:
-            lines.append(_JSON.encode(record(entry, path_of(entry), duplicate_urls(copies))))
+            lines.append(json_line(entry, path_of(entry), duplicate_urls(copies)))
         else:
             lines.append(plain_row(entry, len(copies) if grouped else 0))
     return lines
