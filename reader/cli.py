@@ -276,9 +276,8 @@ def main(ctx: click.Context, cache_dir: Path | None) -> None:
         # Read once: the preload needs its hide rules, the app the rest (the sections that cost
         # more, feeds and openers, are checked by the app after its first frame).
         settings = load_config(locations.feeds_config_path, every_section=False)
-        loading = preload(
-            locations, settings.config.hide, settings.config.by_folders
-        )  # the index, while the UI starts
+        config = settings.config
+        loading = preload(locations, config.hide, config.by_folders)  # while the UI starts
         from reader.app import make_app
 
         app = make_app(locations, preload=loading, settings=settings)
