@@ -43,7 +43,7 @@ def _entry(n: int, title: str, published: float | None) -> Entry:
         heat=[7, None, 0][n % 3],
         provider=HOSTILE[(n + 1) % len(HOSTILE)],
         domain="example.org",
-        url=None if n % 4 == 0 else f"https://example.org/{n}?q=\"x\"&r=\\",
+        url=None if n % 4 == 0 else f'https://example.org/{n}?q="x"&r=\\',
         type=["article", "video"][n % 2],
         topics=TOPIC_SEP.join(HOSTILE[: n % 4]),
         id=n,
