@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reader import check_setting
 from reader.config.keys import KeySettings
 from reader.config.list_settings import ListSettings
 
@@ -43,14 +44,14 @@ class Config:
     """Search-language queries whose matches are hidden everywhere."""
     sync_dir: str = ""
     """The folder read marks, stars, searches and feeds are synced through ("": none)."""
-    check: str = "every"
+    check: str = check_setting.EVERY
     """How changed files are found: ``every`` file, or only in changed ``folders`` (see
     :mod:`reader.check_setting`)."""
 
     @property
     def by_folders(self) -> bool:
         """Whether changed files are looked for only in folders whose time changed."""
-        return self.check == "folders"
+        return self.check == check_setting.FOLDERS
 
 
 @dataclass(frozen=True)
