@@ -26,6 +26,8 @@ READING_NEW = "Reading new articles…"
 """The status while files written by a fetch are indexed."""
 CHECKING_FILES = "Checking the files…"
 """The status once the whole list is loaded, while the files are compared with the index."""
+CHECKING_EVERY = "checking every file for edits…"
+"""After a start on a big cache that found new and removed files by folder times."""
 STILL_COUNTING = "The list is still loading: try again in a moment."
 """What a key that needs the whole list says before it is in."""
 FETCH_STOPPING = "Stopping the fetch…"
@@ -158,8 +160,10 @@ def status_parts(
     skipped: int,
     errors: Sequence[str],
     problems: Sequence[str] = (),
+    checking: bool = False,
 ) -> list[str]:
-    """The status line's parts (``scan`` is None once no scan runs, ``unread`` before a count).
+    """The status line's parts (``scan`` is None once no scan runs, ``unread`` before a count;
+    ``checking``: every file is being checked behind the screen, see :data:`CHECKING_EVERY`).
 
     ``problems`` are the storage conditions (an index in memory, marks not
     saved): shown even during a scan, since they explain what follows.
@@ -171,6 +175,8 @@ def status_parts(
         parts.append(_held(articles, samples, cache))
         if unread is not None:
             parts.append(f"{unread:,} unread")
+        if checking:
+            parts.append(CHECKING_EVERY)
         if skipped:
             parts.append(f"{_plural(skipped, 'file')} skipped (press ! to see why)")
     parts += (f"⚠ {problem}" for problem in problems if problem)

@@ -86,8 +86,14 @@ def begin(args: list[str]) -> None:
         if not index.is_file():
             return
         folders = not checked.every and check_setting.by_folders(locations.feeds_config_path)
+        first = not checked.listing and not folders  # the reader: by folders first, then every file
         pending = filecheck.start(
-            str(cache), str(index), wait=True, halves=checked.listing, by_folders=folders
+            str(cache),
+            str(index),
+            wait=True,
+            halves=checked.listing,
+            by_folders=folders,
+            first=first,
         )
     except (OSError, ValueError):
         return

@@ -280,11 +280,12 @@ def recorded_folders(conn: sqlite3.Connection) -> dict[str, int]:
         return {}
 
 
-def folders_compare(root: Path | str, conn: sqlite3.Connection) -> FileDiff:
+def folders_compare(root: Path | str, conn: sqlite3.Connection, whole_below: int = 0) -> FileDiff:
     """The check that trusts folder times: only the folders whose time changed since the last
     one are listed (their sub-folders new since, walked whole), and their files compared with
-    the index. Without recorded times (a first check by folders), every file is walked, and
-    every folder's time recorded.
+    the index. Without recorded times (a first check by folders), or on an index of fewer than
+    ``whole_below`` articles (see :func:`indexed_size`), every file is walked, and every
+    folder's time recorded: the answer is then whole (``folders.whole``).
 
     What it finds: new, removed and renamed files, and files replaced whole (written beside and
     renamed over, as fetches, sync tools and most editors do). What it misses: a file whose
@@ -293,17 +294,37 @@ def folders_compare(root: Path | str, conn: sqlite3.Connection) -> FileDiff:
     top = os.fspath(root)
     recorded = recorded_folders(conn) if os.path.isdir(top) else {}
     times: dict[str, int] = {}
-    if not recorded:
+    if not recorded or (whole_below and indexed_size(conn) < whole_below):
         files = walk(top, None, times) if os.path.isdir(top) else iter(())
         diff = compare_files(files, known_files(conn), problems_of(conn))
         return diff._replace(folders=FolderTimes(times, [], True))
     changed, gone = _moved_folders(top, recorded)
-    stack = [_joined(top, rel) for rel in reversed(changed)]
+    problems = problems_of(conn)
+    # A folder that could not be read has no time recorded, and a permission given back does
+    # not change its parent's: it is tried again at each check, unless its parent is listed.
+    listed = set(changed)
+    retried = [
+        rel
+        for rel, reason in problems.items()
+        if reason.startswith(UNREADABLE_FOLDER) and rel.rpartition("/")[0] not in listed
+    ]
+    stack = [_joined(top, rel) for rel in reversed(changed + sorted(retried))]
     found = list(_walk(top, stack, None, times, recorded))
     gone += [rel for rel in changed if rel not in times]  # no longer readable: as the walk does
     remaining = _known_in(conn, list(times), gone)
-    diff = compare_files(found, remaining, problems_of(conn))
+    remaining.update((rel, (0, 0)) for rel in retried)  # its skip row: gone once it is read
+    diff = compare_files(found, remaining, problems)
     return diff._replace(folders=FolderTimes(times, gone, False))
+
+
+def indexed_size(conn: sqlite3.Connection) -> int:
+    """About how many articles the index holds, at once whatever its size: its highest row id
+    (never fewer than the rows; more after many removals). A count took tens of milliseconds
+    at a million."""
+    try:
+        return conn.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
+    except sqlite3.Error:
+        return 0
 
 
 def _joined(top: str, rel: str) -> str:
@@ -406,6 +427,7 @@ def diff_files(
     told: Callable[[], bool] | None = None,
     part: Part = None,
     by_folders: bool = False,
+    whole_below: int = 0,
 ) -> FileDiff:
     """:func:`compare` on its own read-only connection to the index file at ``db_path`` (the
     files in ``part`` of the cache only, when given).
@@ -414,15 +436,15 @@ def diff_files(
     the C JSON decoder) overlap, in a thread each. With ``told``, the index
     is read only once ``told()`` returns True (False: :class:`Unwanted`): the
     walk may then start before the reader has opened the index, which can
-    rebuild it. ``by_folders``: :func:`folders_compare` instead, which needs the index's
-    folder times before it walks (and then walks little).
+    rebuild it. ``by_folders``: :func:`folders_compare` instead (with ``whole_below``), which
+    needs the index's folder times before it walks (and then walks little).
     """
     if by_folders:
         if told is not None and not told():
             raise Unwanted("the reader did not claim the file check")
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
         try:
-            return folders_compare(root, conn)
+            return folders_compare(root, conn, whole_below)
         finally:
             conn.close()
     index: list[tuple[dict[str, tuple[int, int]], dict[str, str]] | BaseException] = []
@@ -459,6 +481,9 @@ class PendingDiff:
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self._process = process
         self._answer: FileDiff | RuntimeError | None = None
+        self.partial = False
+        """Whether the answer trusted folder times (not whole): a file edited in place may be
+        left for a check of every file (see :data:`FIRST_FLAG`). Kept past :meth:`forget`."""
 
     def claim(self) -> None:
         """Tell a helper started with ``wait`` that the index is open: it may read it now."""
@@ -508,9 +533,11 @@ class PendingDiff:
         if self._process.returncode != 0:
             return RuntimeError(f"the file check exited with {self._process.returncode}")
         try:
-            return decoded(out)
+            answer = decoded(out)
         except (ValueError, TypeError) as exc:
             return RuntimeError(f"the file check answered nonsense: {exc}")
+        self.partial = answer.folders is not None and not answer.folders.whole
+        return answer
 
 
 PARENT_CHECK_SECONDS = 0.2
@@ -538,7 +565,12 @@ def exit_with_parent(parent_pid: int) -> None:
 
 
 def start(
-    root: str, db_path: str, wait: bool = False, halves: bool = False, by_folders: bool = False
+    root: str,
+    db_path: str,
+    wait: bool = False,
+    halves: bool = False,
+    by_folders: bool = False,
+    first: bool = False,
 ) -> PendingDiff | None:
     """Run :func:`diff_files` in a helper process; None when none can be started.
 
@@ -551,8 +583,12 @@ def start(
     helpers, one per core (see :mod:`reader.walk_parts`): for a caller that only waits.
     Without, the caller's screen is starting: the helper runs behind it (see :data:`BEHIND`).
     ``by_folders``: the check that trusts folder times (see :data:`FOLDERS_FLAG`), in one helper.
+    ``first``: the reader's start with ``check = "every"``: that check first on a big index,
+    behind the screen (see :data:`FIRST_FLAG`), every file after (:attr:`PendingDiff.partial`).
     """
-    if by_folders:
+    if first:
+        process = _helper(root, db_path, wait, f"{FIRST_FLAG}{WHOLE_BELOW}", BEHIND_FLAG)
+    elif by_folders:
         process = _helper(root, db_path, wait, FOLDERS_FLAG)
     else:
         process = _helper(root, db_path, wait, HALVES_FLAG if halves else BEHIND_FLAG)
@@ -590,6 +626,15 @@ HALVES_FLAG = "--halves"
 FOLDERS_FLAG = "--folders"
 """The helper's option: compare only the files of folders whose time changed
 (:func:`folders_compare`): config.toml's ``check = "folders"``."""
+FIRST_FLAG = "--folders-first="
+"""The helper's option (with a number of articles, :data:`WHOLE_BELOW`): the check that trusts
+folder times on an index of at least that many articles, else every file, folder times recorded
+either way. A start whose answer trusted folder times shows what it found (new, removed, renamed
+files: a second at a million) before every file is checked behind the screen for files edited in
+place (seconds at a million)."""
+WHOLE_BELOW = 20_000
+"""Below this many indexed articles, a start checks every file at once (a few hundredths of a
+second per 10,000): one pass finds everything, and no second check follows."""
 BEHIND_FLAG = "--behind"
 """The helper's option: run at a lower priority (see :data:`BEHIND`)."""
 BEHIND = 10
@@ -602,12 +647,12 @@ is no slower for it when the screen is idle."""
 def _main(argv: list[str]) -> int:
     flags = set()
     named = (WAIT_FLAG, HALVES_FLAG, BEHIND_FLAG, FOLDERS_FLAG)
-    while argv and (argv[-1] in named or argv[-1].startswith(FROM_FLAG)):
+    while argv and (argv[-1] in named or argv[-1].startswith((FROM_FLAG, FIRST_FLAG))):
         flags.add(argv.pop())
     if len(argv) not in (2, 3):
         usage = (
             f"CACHE_DIR INDEX_FILE [PARENT_PID"
-            f" [{HALVES_FLAG}|{FROM_FLAG}NAME|{BEHIND_FLAG}|{FOLDERS_FLAG}]"
+            f" [{HALVES_FLAG}|{FROM_FLAG}NAME|{BEHIND_FLAG}|{FOLDERS_FLAG}|{FIRST_FLAG}N]"
             f" [{WAIT_FLAG}]]"
         )
         print(f"usage: filecheck.py {usage}", file=sys.stderr)
@@ -619,9 +664,13 @@ def _main(argv: list[str]) -> int:
             os.nice(BEHIND)
     root, db_path, wait = argv[0], argv[1], WAIT_FLAG in flags
     low = next((flag[len(FROM_FLAG) :] for flag in flags if flag.startswith(FROM_FLAG)), None)
+    first = next((flag[len(FIRST_FLAG) :] for flag in flags if flag.startswith(FIRST_FLAG)), None)
     told = (lambda: sys.stdin.buffer.readline() == GO) if wait else None
     try:
-        if FOLDERS_FLAG in flags:
+        if first is not None:
+            below = int(first) if first.isdigit() else WHOLE_BELOW
+            diff = diff_files(root, db_path, told, None, by_folders=True, whole_below=below)
+        elif FOLDERS_FLAG in flags:
             diff = diff_files(root, db_path, told, None, by_folders=True)
         elif HALVES_FLAG in flags:
             diff = _in_halves(root, db_path, wait)

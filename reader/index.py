@@ -33,6 +33,7 @@ from reader.filecheck import (
     PendingDiff,
     compare,
     folders_compare,
+    recorded_folders,
 )
 from reader.fulltext.store import FullTextStore
 from reader.index_reads import IndexReads
@@ -91,11 +92,13 @@ ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while files are parsed."""
 
 
-def start_diff(index: Index) -> PendingDiff | None:
-    """Compare the files with ``index`` in a helper process; None for in-memory indexes."""
+def start_diff(index: Index, first: bool = False) -> PendingDiff | None:
+    """Compare the files with ``index`` in a helper process; None for in-memory indexes.
+    ``first``: by folder times first, on a big index (see :data:`filecheck.FIRST_FLAG`)."""
     if index.db_path is None:
         return None
-    return filecheck.start(str(index.root), str(index.db_path), by_folders=index.by_folders)
+    root, db_path = str(index.root), str(index.db_path)
+    return filecheck.start(root, db_path, by_folders=index.by_folders, first=first)
 
 
 class Index(IndexReads):
@@ -246,6 +249,8 @@ class Index(IndexReads):
         A file that refuses the write keeps its older records, which are still true: the
         folders changed since are listed again."""
         gone = [(rel + "/", rel + "0", rel) for rel in folders.gone if rel]
+        if folders.whole and not gone and self._folders_recorded() == folders.times:
+            return  # a small cache checked whole at each start: no write when nothing moved
         with suppress(sqlite3.Error), self._lock, self.conn:
             if folders.whole or "" in folders.gone:
                 self.conn.execute(f"DELETE FROM {FOLDERS_TABLE}")
@@ -255,6 +260,10 @@ class Index(IndexReads):
             self.conn.executemany(
                 f"INSERT OR REPLACE INTO {FOLDERS_TABLE} VALUES (?, ?)", folders.times.items()
             )
+
+    def _folders_recorded(self) -> dict[str, int]:
+        with self._lock:
+            return recorded_folders(self.conn)
 
     def store(
         self,

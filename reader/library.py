@@ -211,7 +211,8 @@ def preload(
     The first page is read in that thread (milliseconds); loading every entry
     would hold the lock the starting UI needs, so that waits for the first
     paint. The hide rules are config.toml's unless given; ``by_folders``: see
-    :mod:`reader.check_setting`.
+    :mod:`reader.check_setting` (without it, a big index is checked by folder times first, and
+    every file after, see :attr:`reader.filecheck.PendingDiff.partial`).
     """
     future: Future[Preloaded] = Future()
     try:
@@ -222,7 +223,7 @@ def preload(
             rules = load_config(locations.feeds_config_path).config.hide
         source = Source(locations, rules, by_folders)
         index = source.index
-        diff = early_check.claim(index.root, index.db_path) or start_diff(index)
+        diff = early_check.claim(index.root, index.db_path) or start_diff(index, not by_folders)
     except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
         future.set_exception(exc)
         return future

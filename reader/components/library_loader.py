@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from reader import captions, gc_pause
-from reader.components import early_scan
+from reader.components import early_scan, every_check
 from reader.components.cache_watch import CacheWatch
 from reader.components.scan_fill import ScanFill
 from reader.first_page import NO_PAGE, FirstPage
@@ -76,6 +76,19 @@ class LibraryLoader(Widget):
         """What the status line says about the running scan (files parsed, new files read)."""
 
         text: str
+
+    @dataclass
+    class EveryCheck(Message):
+        """Every file is being checked behind the screen (``running``), or no longer is (see
+        :mod:`reader.components.every_check`)."""
+
+        running: bool
+
+    @dataclass
+    class _Checked(Message):
+        """What the check of every file found changed: read as the watcher's changes are."""
+
+        paths: list[str]
 
     @dataclass
     class _Applied(Message):
@@ -193,6 +206,24 @@ class LibraryLoader(Widget):
         paths, self._pending = sorted(self._pending), set()
         self._applying = True
         self._apply(paths)
+
+    @on(_Checked)
+    def _checked(self, message: _Checked) -> None:
+        if message.paths:
+            self.apply(message.paths)
+
+    def _check_every(self, source: Source) -> None:
+        """Check every file behind the screen after a start that trusted folder times, once
+        what that found is stored (in a daemon thread: ``q`` never waits for it, its helper
+        stops with the reader). What it finds waits for the whole list, as the watcher's
+        changes do (see :meth:`apply`)."""
+        self.post_message(self.EveryCheck(True))
+        try:
+            paths = every_check.changed_paths(source.index, self._stop)
+            if paths is not None and not self._stop.is_set():
+                self.post_message(self._Checked(paths))
+        finally:
+            self.post_message(self.EveryCheck(False))
 
     @on(_Applied)
     def _applied(self, message: _Applied) -> None:
@@ -334,12 +365,16 @@ class LibraryLoader(Widget):
         progress = ScanFill(source, first_load and not page, report, self._stop)
         with gate.closed(early_scan.few(files)):
             result = source.scan(progress, files, self._stop)
+        trusted = diff is not None and diff.partial  # files edited in place may be left
         if diff is not None:  # a first scan's list of every file, not held beside the whole list
             diff.forget()
         files = None
         shown = whole.scan_ended()
         if result.stopped or self._stop.is_set():
             return
+        if trusted and not self.app.config.by_folders:  # while the whole list still loads
+            every = threading.Thread(target=self._check_every, args=(source,), daemon=True)
+            every.start()
         if first_load and not shown and not (whole.ready and len(result.touched) <= PATCH_LIMIT):
             self._show_checked(source, result.changed)
         first = whole.result(self._stop)

@@ -270,6 +270,10 @@ class MainScreen(Screen):
     def _scanning(self, message: LibraryLoader.Scanning) -> None:
         self.query_one(StatusLine).scan = message.text
 
+    @on(LibraryLoader.EveryCheck)
+    def _every_check(self, message: LibraryLoader.EveryCheck) -> None:
+        self.query_one(StatusLine).checking = message.running
+
     @on(LibraryLoader.ScanFailed)
     def _failed(self) -> None:
         self.query_one(StatusLine).scan = None

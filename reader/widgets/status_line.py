@@ -17,6 +17,7 @@ _PARTS = (
     "samples",
     "cache",
     "unread",
+    "checking",
     "skipped",
     "errors",
     "index_problem",
@@ -43,6 +44,8 @@ class StatusLine(Static):
     """The cache folder, named after the article count."""
     unread: reactive[int | None] = reactive(None, init=False)
     """Unread articles in the collection (None until counted: nothing is shown for it)."""
+    checking: reactive[bool] = reactive(False, init=False)
+    """Whether every file is being checked behind the screen, for files edited in place."""
     skipped: reactive[int] = reactive(0, init=False)
     """Files of the cache that could not be read."""
     errors: reactive[tuple[str, ...]] = reactive((), init=False)
@@ -92,6 +95,7 @@ class StatusLine(Static):
                     skipped=self.skipped,
                     errors=self.errors,
                     problems=(self.index_problem, self.state_problem, self.sync_problem),
+                    checking=self.checking,
                 )
                 + ([self.synced] if self.synced else [])
             )

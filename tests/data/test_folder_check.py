@@ -282,3 +282,30 @@ def test_the_helper_s_usage_names_the_folders_option():
     script = filecheck.__file__
     result = subprocess.run([sys.executable, "-I", "-S", script], capture_output=True, text=True)
     assert result.returncode == 2 and "--folders" in result.stderr
+
+
+def test_a_folder_that_could_not_be_read_is_tried_again_at_each_check(
+    folders_index, cache, monkeypatch
+):
+    """A permission given back changes no folder's time: the folder is listed again anyway."""
+    _article(cache / "b" / "locked", "0.md", "a story behind a lock")
+    locked = os.path.join(cache, "b", "locked")
+    real = os.scandir
+
+    def refusing(path="."):
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    folders_index.scan()  # "b" changed: listed, and "b/locked" refused
+    assert "a story behind a lock" not in _titles(folders_index)
+    assert [skip.path for skip in folders_index.skipped()] == ["b/locked"]
+    _age(cache)  # "b" settles: recorded at this time by the next check, then not listed
+    assert folders_index.scan().touched == []  # refused again: the same skip, nothing changed
+    assert _recorded(folders_index)["b"] == LONG_AGO
+    monkeypatch.setattr(os, "scandir", real)  # the permission given back: no folder time moves
+    folders_index.scan()
+    assert "a story behind a lock" in _titles(folders_index)
+    assert folders_index.skipped() == []
+    assert "b/locked" in _recorded(folders_index)

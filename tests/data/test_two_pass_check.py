@@ -1,0 +1,123 @@
+"""A start with ``check = "every"`` on a big index: folder times first, then every file.
+
+The first check lists only the folders whose time changed, so new, removed and renamed files
+are in at once; a file edited in place is found by the check of every file that follows
+behind the screen (:mod:`reader.components.every_check`). Below
+:data:`reader.filecheck.WHOLE_BELOW` articles the first check is whole and none follows.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import test_folder_check as folder_check
+from test_folder_check import _article, _edit_in_place, _recorded, _titles
+
+from reader import early_check, filecheck
+from reader.components import every_check
+from reader.filecheck import folders_compare
+from reader.index import Index, start_diff
+from reader.paths import resolve
+
+folders_index = folder_check.folders_index
+"""Nine articles in three folders, checked once by folders (see :mod:`test_folder_check`)."""
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_started():
+    """No test leaves a begun check behind for the next."""
+    yield
+    started, early_check._started = early_check._started, None
+    if started is not None:
+        started[2].cancel()
+
+
+def _changed(index: Index) -> None:
+    """One file edited in place ("b" keeps its time), one added in "a"."""
+    _edit_in_place(index.root / "b" / "2.md", "b story 2", "b story 2, edited")
+    _article(index.root / "a", "new.md", "a brand new story")
+
+
+def test_a_small_index_is_checked_whole_a_big_one_by_its_folders(folders_index):
+    _changed(folders_index)
+    small = folders_compare(folders_index.root, folders_index.conn, whole_below=10)
+    assert small.folders is not None and small.folders.whole
+    assert {info.path for info in small.changed} == {"a/new.md", "b/2.md"}
+    big = folders_compare(folders_index.root, folders_index.conn, whole_below=9)  # 9 articles
+    assert big.folders is not None and not big.folders.whole
+    assert {info.path for info in big.changed} == {"a/new.md"}
+
+
+def test_the_reader_s_first_check_says_whether_it_trusted_folder_times(folders_index, monkeypatch):
+    _changed(folders_index)
+    pending = start_diff(folders_index, first=True)  # 9 articles: below WHOLE_BELOW
+    assert pending is not None
+    assert {info.path for info in pending.result(timeout=60).changed} == {"a/new.md", "b/2.md"}
+    assert not pending.partial
+    monkeypatch.setattr(filecheck, "WHOLE_BELOW", 5)
+    pending = start_diff(folders_index, first=True)
+    assert pending is not None
+    assert {info.path for info in pending.result(timeout=60).changed} == {"a/new.md"}
+    assert pending.partial
+    pending.forget()  # the answer goes once used; what it was stays
+    assert pending.partial
+
+
+def test_the_check_of_every_file_finds_the_edit_the_folders_missed(folders_index):
+    _changed(folders_index)
+    (folders_index.root / "a" / "deep" / "1.md").unlink()
+    first = folders_compare(folders_index.root, folders_index.conn)
+    folders_index.scan(diff=first)  # what the start stores first
+    assert "b story 2" in _titles(folders_index)
+    paths = every_check.changed_paths(folders_index, threading.Event())
+    assert paths == ["b/2.md"]
+
+
+def test_no_check_of_every_file_when_the_reader_closes_or_the_index_is_in_memory(folders_index):
+    _changed(folders_index)
+    stop = threading.Event()
+    stop.set()
+    assert every_check.changed_paths(folders_index, stop) is None
+    in_memory = Index(folders_index.root, None)
+    try:
+        assert every_check.changed_paths(in_memory, threading.Event()) is None
+    finally:
+        in_memory.close()
+
+
+def test_a_whole_check_that_moved_no_folder_writes_nothing(folders_index):
+    before = folders_index.conn.total_changes
+    again = folders_compare(folders_index.root, folders_index.conn, whole_below=100)
+    assert again.folders is not None and again.folders.whole and not again.changed
+    folders_index.scan(diff=again)
+    assert folders_index.conn.total_changes == before
+    _article(folders_index.root / "b", "new.md", "a new b story")
+    moved = folders_compare(folders_index.root, folders_index.conn, whole_below=100)
+    folders_index.scan(diff=moved)
+    assert folders_index.conn.total_changes > before
+    assert _recorded(folders_index)["b"] != _recorded(folders_index)["a"]  # b's new time
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "flag"),
+    [
+        ("", [], filecheck.FIRST_FLAG),
+        ('check = "folders"\n', [], filecheck.FOLDERS_FLAG),
+        ("", ["list"], filecheck.HALVES_FLAG),
+        ('check = "folders"\n', ["list"], filecheck.FOLDERS_FLAG),
+    ],
+)
+def test_the_entry_point_starts_the_check_the_setting_and_command_want(
+    folders_index, config, args, flag
+):
+    cache = folders_index.root
+    settings = resolve(cache).feeds_config_path
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(config, encoding="utf-8")
+    early_check.begin(["--cache-dir", str(cache), *args])
+    assert early_check._started is not None
+    command = early_check._started[2]._process.args
+    assert any(arg.startswith(flag) for arg in command), command
+    if flag == filecheck.FIRST_FLAG:
+        assert filecheck.BEHIND_FLAG in command
