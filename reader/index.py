@@ -88,6 +88,20 @@ class ScanResult:
         return bool(self.parsed or self.removed)
 
 
+def merged(first: ScanResult, then: ScanResult) -> ScanResult:
+    """One result for two scans made one after the other (the skips as the second left them)."""
+    known = set(first.touched)
+    return ScanResult(
+        parsed=first.parsed + then.parsed,
+        removed=first.removed + then.removed,
+        total_files=first.total_files,
+        touched=first.touched + [path for path in then.touched if path not in known],
+        skipped=then.skipped,
+        regrouped=first.regrouped + then.regrouped,
+        stopped=first.stopped or then.stopped,
+    )
+
+
 ProgressFn = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while files are parsed."""
 

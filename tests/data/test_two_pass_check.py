@@ -52,38 +52,56 @@ def test_a_small_index_is_checked_whole_a_big_one_by_its_folders(folders_index):
 def test_the_reader_s_first_check_says_whether_it_trusted_folder_times(folders_index, monkeypatch):
     _changed(folders_index)
     pending = start_diff(folders_index, first=True)  # 9 articles: below WHOLE_BELOW
-    assert pending is not None
+    assert pending is not None and pending.then is not None
     assert {info.path for info in pending.result(timeout=60).changed} == {"a/new.md", "b/2.md"}
     assert not pending.partial
+    pending.cancel()
     monkeypatch.setattr(filecheck, "WHOLE_BELOW", 5)
     pending = start_diff(folders_index, first=True)
-    assert pending is not None
+    assert pending is not None and pending.then is not None
     assert {info.path for info in pending.result(timeout=60).changed} == {"a/new.md"}
     assert pending.partial
     pending.forget()  # the answer goes once used; what it was stays
     assert pending.partial
+    every = pending.then.result(timeout=60)  # beside it, a check of every file
+    assert {info.path for info in every.changed} == {"a/new.md", "b/2.md"}
 
 
-def test_the_check_of_every_file_finds_the_edit_the_folders_missed(folders_index):
+def test_the_check_of_every_file_brings_what_the_first_answer_did_not(folders_index, monkeypatch):
     _changed(folders_index)
     (folders_index.root / "a" / "deep" / "1.md").unlink()
-    first = folders_compare(folders_index.root, folders_index.conn)
-    folders_index.scan(diff=first)  # what the start stores first
+    monkeypatch.setattr(filecheck, "WHOLE_BELOW", 5)
+    pending = start_diff(folders_index, first=True)
+    assert pending is not None
+    answer = pending.result(timeout=60)
+    folders_index.scan(diff=answer)  # what the start stores first
     assert "b story 2" in _titles(folders_index)
-    paths = every_check.changed_paths(folders_index, threading.Event())
-    assert paths == ["b/2.md"]
+    first = every_check.found_first(answer)
+    assert first == ({("a/new.md", *_stat(folders_index, "a/new.md"))}, {"a/deep/1.md"})
+    paths = every_check.changed_paths(pending.then, first, threading.Event())
+    assert paths == ["b/2.md"]  # the new file and the removed one came with the first answer
 
 
-def test_no_check_of_every_file_when_the_reader_closes_or_the_index_is_in_memory(folders_index):
+def _stat(index: Index, rel: str) -> tuple[int, int]:
+    info = (index.root / rel).stat()
+    return info.st_size, info.st_mtime_ns
+
+
+def test_no_check_of_every_file_when_the_reader_closes_or_none_could_start(folders_index):
     _changed(folders_index)
+    pending = start_diff(folders_index, first=True)
+    assert pending is not None
     stop = threading.Event()
     stop.set()
-    assert every_check.changed_paths(folders_index, stop) is None
-    in_memory = Index(folders_index.root, None)
-    try:
-        assert every_check.changed_paths(in_memory, threading.Event()) is None
-    finally:
-        in_memory.close()
+    assert every_check.changed_paths(pending.then, (set(), set()), stop) is None
+    assert every_check.changed_paths(None, (set(), set()), threading.Event()) is None
+    waiting = filecheck.start(
+        str(folders_index.root), str(folders_index.db_path), wait=True, first=True
+    )  # never claimed: both wait for the go-ahead
+    assert waiting is not None and waiting.then is not None
+    waiting.cancel()
+    with pytest.raises(RuntimeError, match="stopped"):
+        waiting.then.result(timeout=60)  # stopped with the first
 
 
 def test_a_whole_check_that_moved_no_folder_writes_nothing(folders_index):
@@ -117,7 +135,23 @@ def test_the_entry_point_starts_the_check_the_setting_and_command_want(
     settings.write_text(config, encoding="utf-8")
     early_check.begin(["--cache-dir", str(cache), *args])
     assert early_check._started is not None
-    command = early_check._started[2]._process.args
+    pending = early_check._started[2]
+    command = pending._process.args
     assert any(arg.startswith(flag) for arg in command), command
-    if flag == filecheck.FIRST_FLAG:
+    if flag == filecheck.FIRST_FLAG:  # and a check of every file beside it, both behind
         assert filecheck.BEHIND_FLAG in command
+        assert pending.then is not None
+        beside = pending.then._process.args
+        assert filecheck.BEHIND_FLAG in beside and filecheck.WAIT_FLAG in beside
+        assert not any(arg.startswith(filecheck.FIRST_FLAG) for arg in beside)
+    else:
+        assert pending.then is None
+
+
+def test_a_huge_index_leaves_the_check_of_every_file_for_after_the_first_screen(
+    folders_index, monkeypatch
+):
+    monkeypatch.setattr(filecheck, "LATE_EVERY_BYTES", 1)  # every index counts as huge
+    pending = start_diff(folders_index, first=True)
+    assert pending is not None and pending.then is None
+    pending.cancel()
