@@ -26,7 +26,7 @@ from reader.components.cache_watch import CacheWatch
 from reader.components.scan_fill import ScanFill
 from reader.filecheck import PendingDiff
 from reader.first_page import NO_PAGE, FirstPage
-from reader.index import ScanResult, Skip, merged, start_diff
+from reader.index import ScanResult, Skip, merged
 from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
 from reader.marks import Marks, Tally
 from reader.paint_wait import PaintWait
@@ -36,8 +36,6 @@ from reader.whole_load import Gate, WholeLoad
 
 PAINT_WAIT_SECONDS = 2.0
 """Counting waits for the list to paint first, but never longer than this."""
-EVERY_POLL_SECONDS = 0.02
-"""How often a start waiting for the whole list looks whether every file has been checked."""
 LOAD_AT_ONCE = 10_000
 """Up to this many articles (a few hundredths of a second to load) the whole list is loaded at
 once, beside the first paint; above, once the first page has painted."""
@@ -215,43 +213,6 @@ class LibraryLoader(Widget):
         if message.paths:
             self.apply(message.paths)
 
-    def _first_found(self, diff: PendingDiff | None) -> every_check.Found | None:
-        """What a first answer that trusted folder times held, when the check of every file
-        beside it is wanted (config.toml's ``check = "every"``); else None, and that check,
-        if any, is stopped."""
-        every = None if diff is None else diff.then
-        if every is None:
-            return None
-        try:
-            if diff.partial and not self.app.config.by_folders:
-                return every_check.found_first(diff.result())
-        except Exception:  # noqa: BLE001 - the first check failed: the scan walked every file
-            pass
-        every.cancel()  # the first answer was whole: every file is checked already
-        return None
-
-    def _every_before_whole(
-        self,
-        source: Source,
-        every: PendingDiff | None,
-        first: every_check.Found,
-        whole: WholeLoad,
-        gate: Gate,
-    ) -> ScanResult | None:
-        """Store what the check of every file found beyond the first answer, when it answers
-        before the whole list is in (a cache of some hundred thousand files): the list is then
-        patched once for both. None when the whole list came first, or nothing to wait for."""
-        while every is not None and not whole.done and not self._stop.is_set():
-            if not every.arrives_within(EVERY_POLL_SECONDS):
-                continue
-            files = early_scan.checked_files(every, self._stop)
-            more = None if files is None else every_check.beyond(files, first)
-            if more is None or not (more.changed or more.gone):
-                return ScanResult()  # it failed (the next start looks again), or found no more
-            with gate.closed():
-                return source.scan(None, more, self._stop)
-        return None
-
     def _check_every(self, every: PendingDiff, first: every_check.Found) -> None:
         """Wait behind the screen for the check of every file, once the first answer is stored
         (in a daemon thread: ``q`` never waits for it, its helper stops with the reader). What
@@ -400,18 +361,13 @@ class LibraryLoader(Widget):
         files = early_scan.without(files or early_scan.checked_files(diff, self._stop), stored)
         if self._stop.is_set():
             return
-        if (
-            diff is not None
-            and diff.partial
-            and diff.then is None
-            and not self.app.config.by_folders
-        ):
-            diff.then = start_diff(source.index)  # a huge index: after the first paint
+        wanted = not self.app.config.by_folders  # check = "every": files edited in place too
+        every_check.start_late(diff, source.index, wanted)
         report = partial(self._report, source)
         progress = ScanFill(source, first_load and not page, report, self._stop)
         with gate.closed(early_scan.few(files)):
             result = source.scan(progress, files, self._stop)
-        first = self._first_found(diff)
+        first = every_check.first_found(diff, wanted)
         if diff is not None:  # a first scan's list of every file, not held beside the whole list
             diff.forget()
         files = None
@@ -421,14 +377,16 @@ class LibraryLoader(Widget):
         if first_load and not shown and not (whole.ready and len(result.touched) <= PATCH_LIMIT):
             self._show_checked(source, result.changed)
         if first is not None and diff is not None:  # files edited in place may be left
-            more = self._every_before_whole(source, diff.then, first, whole, gate)
+            more = every_check.before(diff.then, first, lambda: whole.done, self._stop)
             if more is None:  # the whole list came first: what is left follows it
                 args = (diff.then, first)
                 threading.Thread(target=self._check_every, args=args, daemon=True).start()
-            elif more.stopped or self._stop.is_set():
-                return
-            else:
-                result = merged(result, more)
+            elif more.changed or more.gone:  # stored with the first answer's, one patch for both
+                with gate.closed():
+                    extra = source.scan(None, more, self._stop)
+                if extra.stopped or self._stop.is_set():
+                    return
+                result = merged(result, extra)
         loaded = whole.result(self._stop)
         if loaded is not None:
             self._scanned(source, loaded, result, counted=shown)

@@ -23,7 +23,7 @@ from app.conftest import (
 )
 from reader import captions, filecheck
 from reader.app import make_app
-from reader.components import every_check, library_loader
+from reader.components import every_check
 from reader.filecheck import recorded_folders
 from reader.library import Source, preload
 from reader.widgets.status_line import StatusLine
@@ -139,7 +139,7 @@ async def test_what_every_file_s_check_finds_after_the_list_came_in_follows_it(
     monkeypatch.setattr(filecheck, "WHOLE_BELOW", 1)
     spy = EverySpy(monkeypatch)
     whole_first = lambda *args: None  # noqa: E731 - the list came first, as at a million
-    monkeypatch.setattr(library_loader.LibraryLoader, "_every_before_whole", whole_first)
+    monkeypatch.setattr(every_check, "before", whole_first)
     app = make_app(locations, preload=preload(locations), clock=fixed_clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)

@@ -155,3 +155,39 @@ def test_a_huge_index_leaves_the_check_of_every_file_for_after_the_first_screen(
     pending = start_diff(folders_index, first=True)
     assert pending is not None and pending.then is None
     pending.cancel()
+
+
+def test_the_check_of_every_file_is_stopped_when_not_wanted(folders_index, monkeypatch):
+    _changed(folders_index)
+    whole = start_diff(folders_index, first=True)  # 9 articles: checked whole at once
+    assert whole is not None and whole.then is not None
+    assert every_check.first_found(whole, wanted=True) is None
+    with pytest.raises(RuntimeError, match="stopped|used"):
+        whole.then.result(timeout=0)  # stopped, unless it had answered already
+    monkeypatch.setattr(filecheck, "WHOLE_BELOW", 5)
+    for wanted in (False, True):
+        pending = start_diff(folders_index, first=True)
+        assert pending is not None and pending.result(timeout=60) and pending.partial
+        found = every_check.first_found(pending, wanted)
+        if wanted:
+            assert found == every_check.found_first(pending.result())
+            assert pending.then.result(timeout=60).changed  # left running, and answers
+        else:
+            assert found is None
+        pending.cancel()
+
+
+def test_a_huge_index_begins_the_check_of_every_file_once_the_first_answer_is_in(
+    folders_index, monkeypatch
+):
+    _changed(folders_index)
+    monkeypatch.setattr(filecheck, "LATE_EVERY_BYTES", 1)
+    monkeypatch.setattr(filecheck, "WHOLE_BELOW", 5)
+    pending = start_diff(folders_index, first=True)
+    assert pending is not None and pending.then is None
+    every_check.start_late(pending, folders_index, wanted=False)
+    assert pending.then is None  # check = "folders"
+    pending.result(timeout=60)
+    every_check.start_late(pending, folders_index, wanted=True)
+    assert pending.then is not None
+    assert {info.path for info in pending.then.result(timeout=60).changed} == {"a/new.md", "b/2.md"}
