@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import test_early_check as early_check_tests
 import test_folder_check as folder_check
 from test_folder_check import _article, _edit_in_place, _recorded, _titles
 
@@ -24,13 +25,8 @@ folders_index = folder_check.folders_index
 """Nine articles in three folders, checked once by folders (see :mod:`test_folder_check`)."""
 
 
-@pytest.fixture(autouse=True)
-def nothing_left_started():
-    """No test leaves a begun check behind for the next."""
-    yield
-    started, early_check._started = early_check._started, None
-    if started is not None:
-        started[2].cancel()
+nothing_left_started = early_check_tests.nothing_left_started
+"""No test leaves a begun check behind for the next (autouse, see :mod:`test_early_check`)."""
 
 
 def _changed(index: Index) -> None:
