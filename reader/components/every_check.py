@@ -28,8 +28,7 @@ Found = tuple[set[tuple[str, int, int]], set[str]]
 POLL_SECONDS = 0.02
 """How often a start waiting for the whole list looks whether every file has been checked."""
 NOTHING_MORE = FileDiff([], [], 0)
-"""The check of every file found nothing beyond the first answer (or failed: the next start
-looks again)."""
+"""What a check of every file that failed brings (the next start looks again)."""
 
 
 def start_late(diff: PendingDiff | None, index: Index, wanted: bool) -> None:
@@ -81,13 +80,12 @@ def before(
     every: PendingDiff | None, first: Found, done: Callable[[], bool], stop: threading.Event
 ) -> FileDiff | None:
     """What the check of every file found beyond the first answer, if it answers before
-    ``done()`` (the whole list is in) or ``stop``: :data:`NOTHING_MORE` when that is nothing;
-    None when the list came first (the answer is then waited for by :func:`changed_paths`)."""
+    ``done()`` (the whole list is in) or ``stop`` (:data:`NOTHING_MORE` when it failed); None
+    when the list came first (the answer is then waited for by :func:`changed_paths`)."""
     while every is not None and not done() and not stop.is_set():
         if every.arrives_within(POLL_SECONDS):
             files = checked_files(every, stop)
-            more = NOTHING_MORE if files is None else beyond(files, first)
-            return more if more.changed or more.gone else NOTHING_MORE
+            return NOTHING_MORE if files is None else beyond(files, first)
     return None
 
 
