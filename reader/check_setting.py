@@ -3,7 +3,9 @@
 - ``"every"`` (the default): every file's size and time is compared with the
   index. Every change is found; at a million files that is a few seconds. A
   start on a big index finds what folder times tell first, and compares every
-  file behind the screen after (see :mod:`reader.components.every_check`).
+  file behind the screen after (see :mod:`reader.components.every_check`);
+  ``newsreader list``, which has no "after", answers from that first look
+  unless given ``--check-every``.
 - ``"folders"``: only the folders whose time changed since the last check are
   listed (see :func:`reader.filecheck.folders_compare`). New, removed and
   renamed files, and files replaced whole, are found in a blink whatever the

@@ -32,11 +32,13 @@ class Checked(NamedTuple):
     """``newsreader list``, which waits for the answer: the check then takes both cores (see
     :mod:`reader.walk_parts`). The reader's own start needs one of them."""
     every: bool = False
-    """``list --check-every``: every file compared, whatever config.toml's ``check`` says."""
+    """``list --check-every``: every file compared, whatever the index's size or config.toml's
+    ``check``."""
 
 
 CHECK_EVERY = "--check-every"
-"""``list``'s option that compares every file though config.toml says ``check = "folders"``."""
+"""``list``'s option that compares every file, where it would trust folder times (a big index,
+or config.toml's ``check = "folders"``)."""
 
 
 def checked_cache(args: list[str]) -> Checked | None:
@@ -86,7 +88,9 @@ def begin(args: list[str]) -> None:
         if not index.is_file():
             return
         folders = not checked.every and check_setting.by_folders(locations.feeds_config_path)
-        first = not checked.listing and not folders  # the reader: by folders first, then every file
+        # By folder times first on a big index: the reader checks every file after, behind its
+        # screen; ``list`` answers from that first check alone unless --check-every.
+        first = not folders and not checked.every
         pending = filecheck.start(
             str(cache),
             str(index),

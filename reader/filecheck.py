@@ -593,10 +593,17 @@ def start(
     ``first``: the reader's start with ``check = "every"``: that check first on a big index
     (see :data:`FIRST_FLAG`), and a check of every file beside it (:attr:`PendingDiff.then`,
     unless the index is huge, see :data:`LATE_EVERY_BYTES`), both behind the screen. The first
-    answers in a second at a million; the second finds the files edited in place.
+    answers in a second at a million; the second finds the files edited in place. ``first``
+    with ``halves``: ``newsreader list``, which waits for the first answer alone (a command has
+    no "behind the screen" for the second), at full priority.
     """
     if first:
-        process = _helper(root, db_path, wait, f"{FIRST_FLAG}{WHOLE_BELOW}", BEHIND_FLAG)
+        flags = (
+            (f"{FIRST_FLAG}{WHOLE_BELOW}",)
+            if halves
+            else (f"{FIRST_FLAG}{WHOLE_BELOW}", BEHIND_FLAG)
+        )
+        process = _helper(root, db_path, wait, *flags)
     elif by_folders:
         process = _helper(root, db_path, wait, FOLDERS_FLAG)
     else:
@@ -604,7 +611,7 @@ def start(
     if process is None:
         return None
     pending = PendingDiff(process)
-    if first and _early_every(db_path):
+    if first and not halves and _early_every(db_path):
         pending.then = start(root, db_path, wait)
     return pending
 

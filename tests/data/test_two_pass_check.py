@@ -8,14 +8,17 @@ behind the screen (:mod:`reader.components.every_check`). Below
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 import test_early_check as early_check_tests
 import test_folder_check as folder_check
+from click.testing import CliRunner
 from test_folder_check import _article, _edit_in_place, _recorded, _titles
 
 from reader import early_check, filecheck
+from reader.cli import main
 from reader.components import every_check
 from reader.filecheck import folders_compare
 from reader.index import Index, start_diff
@@ -118,8 +121,10 @@ def test_a_whole_check_that_moved_no_folder_writes_nothing(folders_index):
     [
         ("", [], filecheck.FIRST_FLAG),
         ('check = "folders"\n', [], filecheck.FOLDERS_FLAG),
-        ("", ["list"], filecheck.HALVES_FLAG),
+        ("", ["list"], filecheck.FIRST_FLAG),
+        ("", ["list", "--check-every"], filecheck.HALVES_FLAG),
         ('check = "folders"\n', ["list"], filecheck.FOLDERS_FLAG),
+        ('check = "folders"\n', ["list", "--check-every"], filecheck.HALVES_FLAG),
     ],
 )
 def test_the_entry_point_starts_the_check_the_setting_and_command_want(
@@ -134,7 +139,10 @@ def test_the_entry_point_starts_the_check_the_setting_and_command_want(
     pending = early_check._started[2]
     command = pending._process.args
     assert any(arg.startswith(flag) for arg in command), command
-    if flag == filecheck.FIRST_FLAG:  # and a check of every file beside it, both behind
+    if flag == filecheck.FIRST_FLAG and args:  # list waits for it alone, at full priority
+        assert filecheck.BEHIND_FLAG not in command
+        assert pending.then is None
+    elif flag == filecheck.FIRST_FLAG:  # and a check of every file beside it, both behind
         assert filecheck.BEHIND_FLAG in command
         assert pending.then is not None
         beside = pending.then._process.args
@@ -142,6 +150,33 @@ def test_the_entry_point_starts_the_check_the_setting_and_command_want(
         assert not any(arg.startswith(filecheck.FIRST_FLAG) for arg in beside)
     else:
         assert pending.then is None
+
+
+@pytest.mark.parametrize(("whole_below", "edit_found"), [(5, False), (100, True)])
+def test_list_answers_from_folder_times_on_a_big_index_unless_told_to_check_every_file(
+    folders_index, monkeypatch, whole_below, edit_found
+):
+    """``list`` has no "behind the screen" for a second check: on a big index it answers from
+    folder times, and ``--check-every`` finds the edit in place; a small index is checked whole."""
+    folders_index.close()
+    monkeypatch.setattr(filecheck, "WHOLE_BELOW", whole_below)
+    _changed(folders_index)
+
+    def titles(*args: str) -> set[str]:
+        argv = ["--cache-dir", str(folders_index.root), "list", "--json", *args]
+        early_check.begin(argv)  # as the entry point does, before the program is imported
+        assert early_check._started is not None
+        result = CliRunner().invoke(main, argv)
+        assert result.exit_code == 0, result.output
+        assert early_check._started is None  # the helper's answer was taken
+        return {json.loads(line)["title"] for line in result.stdout.splitlines()}
+
+    first = titles()
+    assert "a brand new story" in first
+    assert ("b story 2, edited" in first) is edit_found
+    assert ("b story 2" in first) is not edit_found
+    assert "b story 2, edited" in titles("--check-every")
+    assert "b story 2, edited" in titles()  # the index has it now
 
 
 def test_a_huge_index_leaves_the_check_of_every_file_for_after_the_first_screen(
