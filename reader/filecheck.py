@@ -284,8 +284,10 @@ def folders_compare(root: Path | str, conn: sqlite3.Connection, whole_below: int
     """The check that trusts folder times: only the folders whose time changed since the last
     one are listed (their sub-folders new since, walked whole), and their files compared with
     the index. Without recorded times (a first check by folders), or on an index of fewer than
-    ``whole_below`` articles (see :func:`indexed_size`), every file is walked, and every
-    folder's time recorded: the answer is then whole (``folders.whole``).
+    ``whole_below`` articles (see :func:`indexed_size`), or when every recorded folder changed
+    (a flat cache, whose one folder changes with any file added), every file is walked, and
+    every folder's time recorded: the answer is then whole (``folders.whole``), and the start
+    needs no check of every file after it.
 
     What it finds: new, removed and renamed files, and files replaced whole (written beside and
     renamed over, as fetches, sync tools and most editors do). What it misses: a file whose
@@ -294,11 +296,24 @@ def folders_compare(root: Path | str, conn: sqlite3.Connection, whole_below: int
     top = os.fspath(root)
     recorded = recorded_folders(conn) if os.path.isdir(top) else {}
     times: dict[str, int] = {}
-    if not recorded or (whole_below and indexed_size(conn) < whole_below):
-        files = walk(top, None, times) if os.path.isdir(top) else iter(())
-        diff = compare_files(files, known_files(conn), problems_of(conn))
-        return diff._replace(folders=FolderTimes(times, [], True))
-    changed, gone = _moved_folders(top, recorded)
+    if recorded and not (whole_below and indexed_size(conn) < whole_below):
+        changed, gone = _moved_folders(top, recorded)
+        if gone or len(changed) < len(recorded):  # else listing each is walking them all
+            return _listed_compare(top, conn, changed, gone, times, recorded)
+    files = walk(top, None, times) if os.path.isdir(top) else iter(())
+    diff = compare_files(files, known_files(conn), problems_of(conn))
+    return diff._replace(folders=FolderTimes(times, [], True))
+
+
+def _listed_compare(
+    top: str,
+    conn: sqlite3.Connection,
+    changed: list[str],
+    gone: list[str],
+    times: dict[str, int],
+    recorded: dict[str, int],
+) -> FileDiff:
+    """:func:`folders_compare` of the ``changed`` folders and those ``gone`` alone."""
     problems = problems_of(conn)
     # A folder that could not be read has no time recorded, and a permission given back does
     # not change its parent's: it is tried again at each check, unless its parent is listed.

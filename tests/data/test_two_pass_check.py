@@ -21,7 +21,7 @@ from reader import early_check, filecheck
 from reader.cli import main
 from reader.components import every_check
 from reader.filecheck import folders_compare
-from reader.index import Index, start_diff
+from reader.index import Index, index_path_for, start_diff
 from reader.paths import resolve
 
 folders_index = folder_check.folders_index
@@ -150,6 +150,29 @@ def test_the_entry_point_starts_the_check_the_setting_and_command_want(
         assert not any(arg.startswith(filecheck.FIRST_FLAG) for arg in beside)
     else:
         assert pending.then is None
+
+
+def test_a_check_where_every_folder_changed_is_whole_and_no_second_follows(cache, monkeypatch):
+    """A flat cache has one folder, whose time changes with any file added: listing it is
+    walking every file, so the first answer finds the edit in place too, and the check of every
+    file that would walk them all again is stopped."""
+    for n in range(6):
+        _article(cache, f"{n}.md", f"flat story {n}")
+    index = Index(cache, index_path_for(cache))
+    try:
+        folder_check._age(cache)
+        index.scan(diff=folders_compare(cache, index.conn))  # records the folder times
+        assert set(_recorded(index)) == {""}
+        _edit_in_place(cache / "2.md", "flat story 2", "flat story 2, edited")
+        _article(cache, "new.md", "a brand new flat story")
+        monkeypatch.setattr(filecheck, "WHOLE_BELOW", 3)  # six articles count as a big index
+        pending = start_diff(index, first=True)
+        assert pending is not None and pending.then is not None
+        assert {info.path for info in pending.result(timeout=60).changed} == {"2.md", "new.md"}
+        assert not pending.partial
+        assert every_check.first_found(pending, wanted=True) is None  # the second is stopped
+    finally:
+        index.close()
 
 
 @pytest.mark.parametrize(("whole_below", "edit_found"), [(5, False), (100, True)])
