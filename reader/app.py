@@ -207,23 +207,28 @@ class NewsReaderApp(App[None]):
         self.closing.set()
         self._exit_code = return_code
         if self._shown:
-            self.exit(return_code=return_code)
+            self._exit_once_saved(return_code)
 
     async def action_quit(self) -> None:
-        """``q``: quit. Marks still being written behind the screen (``M`` on hundreds of
-        thousands) are waited for with a word on screen, not in an exit that looks frozen."""
+        """``q``: quit, once the marks being written behind the screen are in."""
+        self._exit_once_saved(0)
+
+    def _exit_once_saved(self, return_code: int) -> None:
+        """Exit; marks still being written behind the screen (``M`` on hundreds of thousands)
+        are waited for with a word on screen, not in an exit that looks frozen (a signal's
+        exit too: the screen is still there after SIGTERM)."""
         main = self.screen_stack[0] if self.screen_stack else None
         if not isinstance(main, MainScreen) or not main.state.writing:
-            self.exit()
+            self.exit(return_code=return_code)
             return
         if self._quit_timer is None:
             self.notify("Saving the marks… the reader closes once they are written.", timeout=60)
-            check = partial(self._quit_saved, main)
+            check = partial(self._quit_saved, main, return_code)
             self._quit_timer = self.set_interval(QUIT_CHECK_SECONDS, check)
 
-    def _quit_saved(self, main: MainScreen) -> None:
+    def _quit_saved(self, main: MainScreen, return_code: int) -> None:
         if not main.state.writing:
-            self.exit()
+            self.exit(return_code=return_code)
 
     def exit(
         self, result: None = None, return_code: int = 0, message: RenderableType | None = None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
+
+import pytest
 
 import reader.state
 from app.conftest import (
@@ -158,8 +161,9 @@ async def test_marks_of_mark_all_read_written_behind_are_on_file_after_a_quick_q
     assert unread <= {key for key, read_at, _ in rows[0] if read_at is not None}
 
 
+@pytest.mark.parametrize("stop", ["q", "SIGTERM"])
 async def test_q_while_marks_are_written_behind_says_so_and_quits_once_they_are(
-    fixture_locations, monkeypatch
+    fixture_locations, monkeypatch, stop
 ):
     # At a million, `q` right after `M` waited seconds for the writer in a frozen-looking exit.
     monkeypatch.setattr(reader.state, "BEHIND_ABOVE", 2)
@@ -175,7 +179,10 @@ async def test_q_while_marks_are_written_behind_says_so_and_quits_once_they_are(
         screen = await wait_loaded(pilot)
         await pilot.press("M", "y")
         await wait_until(pilot, lambda: screen.state.writing, what="the writer thread")
-        await pilot.press("q")
+        if stop == "q":
+            await pilot.press("q")
+        else:  # what the loop's handler for SIGTERM calls
+            app._exit_when_shown(128 + signal.SIGTERM)
         await pilot.pause(0.3)
         assert app.is_running  # not before the marks are in
         notes = [note.message for note in app._notifications]
@@ -184,6 +191,7 @@ async def test_q_while_marks_are_written_behind_says_so_and_quits_once_they_are(
         assert app.is_running
         held.set()
         await wait_until(pilot, lambda: not app.is_running, what="the exit")
+    assert app.return_code == (0 if stop == "q" else 128 + signal.SIGTERM)
     rows = read_rows(fixture_locations.state_path)
     assert rows is not None and all(read_at is not None for _, read_at, _ in rows[0])
     assert len(rows[0]) >= len(screen.collection.entries) - 1  # one URL may be two files'
