@@ -256,15 +256,20 @@ def list_command(
     early = early_check.claim(source_used.root, source_used.index.db_path)
     if early is not None:
         ctx.call_on_close(early.cancel)  # once answered, a no-op
-    lines = None
-    try:  # the rows are read and formatted while the files are compared with the index
-        quick = listed(source_used, key, reverse, query, marks, grouped, limit)
-        if quick is not None:
-            lines = printed_lines(source_used, *quick, as_json, grouped)
-    except sqlite3.Error:
-        quick = None  # the scan below says what is wrong with the index, as it always did
-    changed = scan_checked(source_used, early)
-    if lines is None or changed:  # the rows read before the scan are the rows after it
+
+    def quick_lines() -> list[str] | None:
+        """The lines from part of the index (see :func:`reader.list_rows.listed`), if it can
+        tell them."""
+        try:
+            quick = listed(source_used, key, reverse, query, marks, grouped, limit)
+        except sqlite3.Error:
+            return None  # the scan says what is wrong with the index, as it always did
+        return None if quick is None else printed_lines(source_used, *quick, as_json, grouped)
+
+    lines = quick_lines()  # read and formatted while the files are compared with the index
+    if scan_checked(source_used, early) and lines is not None:
+        lines = quick_lines()  # read again from the index as the changes left it
+    if lines is None:
         collection = loaded_collection(source_used)
         if collection is None:
             _storage_warning(ctx, source_used)
