@@ -613,12 +613,8 @@ def start(
     no "behind the screen" for the second), at full priority.
     """
     if first:
-        flags = (
-            (f"{FIRST_FLAG}{WHOLE_BELOW}",)
-            if halves
-            else (f"{FIRST_FLAG}{WHOLE_BELOW}", BEHIND_FLAG)
-        )
-        process = _helper(root, db_path, wait, *flags)
+        behind = () if halves else (BEHIND_FLAG,)
+        process = _helper(root, db_path, wait, f"{FIRST_FLAG}{WHOLE_BELOW}", *behind)
     elif by_folders:
         process = _helper(root, db_path, wait, FOLDERS_FLAG)
     else:

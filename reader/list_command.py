@@ -267,7 +267,7 @@ def list_command(
         return None if quick is None else printed_lines(source_used, *quick, as_json, grouped)
 
     lines = quick_lines()  # read and formatted while the files are compared with the index
-    if scan_checked(source_used, early) and lines is not None:
+    if scan_checked(source_used, early):
         lines = quick_lines()  # read again from the index as the changes left it
     if lines is None:
         collection = loaded_collection(source_used)

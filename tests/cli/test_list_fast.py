@@ -162,11 +162,13 @@ def test_a_change_is_listed_from_part_of_the_index_without_loading_it_all(
 
     from reader.cli import main
 
-    _source(filled).index.close()  # indexed
     loads, load = [], Source.load
     monkeypatch.setattr(
         Source, "load", lambda self, *a, **k: loads.append(a) or load(self, *a, **k)
     )
+    indexing = CliRunner().invoke(main, ["--cache-dir", str(filled), "list", "--limit", "2"])
+    assert indexing.exit_code == 0 and len(indexing.stdout.splitlines()) == 2  # a first index too
+    assert not loads
     write_article(filled, "zz-new.md", "Body.", title="Brand new", publishedDateTime="2030-01-01")
     copy = {"title": "Brand new copy", "originalUrl": "https://news1.example/1?utm_source=x"}
     write_article(filled, "zz-copy.md", "Body.", publishedDateTime="2030-01-02", **copy)
