@@ -73,18 +73,27 @@ class _Progress:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
-def _scan(locations: Locations, hide: tuple[str, ...] = ()) -> tuple[Source, ScanResult]:
+def _scan(
+    locations: Locations,
+    hide: tuple[str, ...] = (),
+    by_folders: bool = False,
+    folders_first: bool = False,
+) -> tuple[Source, ScanResult]:
     """Index the cache (quietly updating only what changed) and return it, with ``hide``'s rules.
 
-    An index that cannot be written is kept in memory (see :func:`_storage_warning`).
+    ``folders_first``: trust folder times on a big index (see
+    :meth:`reader.index.Index.folders_first`); else every file is compared. An index that cannot
+    be written is kept in memory (see :func:`_storage_warning`).
     """
     from reader.index_db import describe
     from reader.library import Source
 
-    source = Source(locations, hide)  # a bad [topics] is in the config warning (main) already
+    # A bad [topics] is in the config warning (main) already.
+    source = Source(locations, hide, by_folders)
     progress = _Progress("Indexing")
     try:
-        result = source.scan_index(progress)
+        diff = source.index.folders_first() if folders_first else None
+        result = source.scan_index(progress, diff)
     except sqlite3.Error as exc:
         path = source.index.db_path or locations.index_path
         raise click.ClickException(f"cannot index {source.cache}: {describe(exc, path)}") from None
@@ -117,22 +126,38 @@ def select_articles(
     Articles config.toml's ``hide`` rules match are left out unless ``show_hidden``.
     ``sort`` is the date's order unless given.
     """
+    from reader.config import load_config
     from reader.library import SortKey
+    from reader.list_rows import listed
 
-    rules = () if show_hidden else _hide_rules(locations)
-    source, collection = load_collection(locations, rules)
+    config = load_config(locations.feeds_config_path).config
+    rules = () if show_hidden else config.hide
+    source, _ = _scan(locations, rules, config.by_folders, folders_first=True)
+    key = SortKey.DATE if sort is None else sort
+    try:  # what a query's words match, read from the index, when they match few
+        quick = listed(source, key, reverse, query, (read, starred), False, None)
+    except sqlite3.Error:
+        quick = None
+    if quick is not None:
+        return source, quick[1]
+    collection = loaded_collection(source)
     if collection is None:
         return source, []
-    key = SortKey.DATE if sort is None else sort
     return source, collection.view(key, reverse, None, query, read=read, starred=starred)
 
 
 def load_collection(
-    locations: Locations, rules: tuple[str, ...], say_empty: bool = True
+    locations: Locations, rules: tuple[str, ...], by_folders: bool, say_empty: bool = True
 ) -> tuple[Source, Collection | None]:
     """Index the cache and load what ``rules`` leave shown; None when the cache has no article
-    (said on stderr with how to fill it, unless the caller has its own words for it)."""
-    source, _ = _scan(locations, rules)
+    (said on stderr with how to fill it, unless the caller has its own words for it). Folder
+    times are trusted on a big index (see :meth:`reader.index.Index.folders_first`)."""
+    source, _ = _scan(locations, rules, by_folders, folders_first=True)
+    return source, loaded_collection(source, say_empty)
+
+
+def loaded_collection(source: Source, say_empty: bool = True) -> Collection | None:
+    """What ``source``'s rules leave shown of its index; None when it has no article."""
     collection = source.load()
     if not len(collection) and not collection.hidden:
         if say_empty:
@@ -141,15 +166,8 @@ def load_collection(
             click.echo(
                 f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True
             )
-        return source, None
-    return source, collection
-
-
-def _hide_rules(locations: Locations) -> tuple[str, ...]:
-    """config.toml's hide rules (a rule left out is in the one config warning line already)."""
-    from reader.config import load_config
-
-    return load_config(locations.feeds_config_path).config.hide
+        return None
+    return collection
 
 
 def hoist_cache_dir(args: list[str]) -> list[str]:

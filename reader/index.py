@@ -257,6 +257,15 @@ class Index(IndexReads):
             self.note_folders(diff.folders)
         return result
 
+    def folders_first(self) -> FileDiff:
+        """The check of a command that waits for it (``list``, ``mark``, ``related``): by folder
+        times on an index of :data:`reader.filecheck.WHOLE_BELOW` articles or more (at any size
+        with ``check = "folders"``), else every file: the reader's first look, which has a
+        screen to check every file behind; a command has none."""
+        with self._lock:
+            whole_below = 0 if self.by_folders else filecheck.WHOLE_BELOW
+            return folders_compare(self.root, self.conn, whole_below)
+
     def note_folders(self, folders: FolderTimes) -> None:
         """Record the folder times of a check by folders whose changes are all stored: the next
         one lists only the folders changed since (see :func:`reader.filecheck.folders_compare`).

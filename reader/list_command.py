@@ -42,13 +42,13 @@ CHECK_QUIET_SECONDS = 0.5
 take seconds)."""
 
 
-def scan_checked(source: Source, early: PendingDiff | None) -> bool:
+def scan_checked(source: Source, early: PendingDiff | None, every: bool = False) -> bool:
     """Bring the index up to date with the files, as every command does; whether any changed.
 
     The comparison of 100,000 files with the index takes longer than reading the rows: the
     entry point started it first, in a helper on the other core (:mod:`reader.early_check`),
     and its answer is taken here; when there is none (or the helper failed), the files are
-    walked here.
+    checked here, the same way (``every``: ``--check-every``).
     """
     import sqlite3
 
@@ -65,6 +65,8 @@ def scan_checked(source: Source, early: PendingDiff | None) -> bool:
         except RuntimeError:
             pass  # walked below
     try:
+        if diff is None and not every:
+            diff = source.index.folders_first()
         result = source.scan_index(progress, diff)
     except sqlite3.Error as exc:
         path = source.index.db_path or source.locations.index_path
@@ -72,18 +74,6 @@ def scan_checked(source: Source, early: PendingDiff | None) -> bool:
     finally:
         progress.close()
     return bool(result.touched)
-
-
-def loaded_collection(source: Source) -> Collection | None:
-    """Every entry of the cache; None when it has no article (said on stderr with how to fill it,
-    as :func:`reader.cli.load_collection` says it)."""
-    from reader.captions import IMPORT_HINT
-
-    collection = source.load()
-    if not len(collection) and not collection.hidden:
-        click.echo(f"No articles in {source.cache}. Bring some in with: {IMPORT_HINT}", err=True)
-        return None
-    return collection
 
 
 def duplicate_urls(copies: Iterable[Entry]) -> list[str]:
@@ -221,7 +211,7 @@ def list_command(
     """
     import sqlite3
 
-    from reader.cli import STATE_WAIT, _locations, _storage_warning
+    from reader.cli import STATE_WAIT, _locations, _storage_warning, loaded_collection
 
     locations = _locations(ctx)
     from reader.config import load_config
@@ -267,7 +257,7 @@ def list_command(
         return None if quick is None else printed_lines(source_used, *quick, as_json, grouped)
 
     lines = quick_lines()  # read and formatted while the files are compared with the index
-    if scan_checked(source_used, early):
+    if scan_checked(source_used, early, check_every):
         lines = quick_lines()  # read again from the index as the changes left it
     if lines is None:
         collection = loaded_collection(source_used)

@@ -125,7 +125,9 @@ def related(ctx: click.Context, target: str, limit: int, as_json: bool, group: b
 
     locations = _locations(ctx)
     settings = load_config(locations.feeds_config_path, every_section=False).config
-    source, collection = load_collection(locations, settings.hide, say_empty=False)
+    source, collection = load_collection(
+        locations, settings.hide, settings.by_folders, say_empty=False
+    )
     if collection is None:
         raise click.ClickException(f"no articles in {source.cache} to relate {target} to")
     entry = _by_url(source, target) if "://" in target else _by_path(source, target)

@@ -180,6 +180,34 @@ def test_a_change_is_listed_from_part_of_the_index_without_loading_it_all(
     assert not loads
 
 
+def test_mark_takes_a_query_s_few_matches_from_the_index_as_the_whole_cache_has_them(
+    filled: Path, monkeypatch
+) -> None:
+    """``mark read WORD`` at a million loaded every entry: 10 s and 880 MB for 123,000 matches."""
+    from click.testing import CliRunner
+
+    from reader.cli import main
+    from reader.entry import entry_keys
+    from reader.state import StateStore
+
+    source = _source(filled)
+    whole = _whole(source, SortKey.DATE, False, "harbour", (None, None), False, None)[1]
+    source.index.close()
+    loads, load = [], Source.load
+    monkeypatch.setattr(
+        Source, "load", lambda self, *a, **k: loads.append(a) or load(self, *a, **k)
+    )
+    result = CliRunner().invoke(main, ["--cache-dir", str(filled), "mark", "read", "harbour"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"marked {len(whole)} articles read"
+    assert not loads
+    store = StateStore(resolve().state_path)
+    try:
+        assert store.read == set(entry_keys(whole))  # hidden ones and every copy as the whole has
+    finally:
+        store.close()
+
+
 def test_list_does_not_import_textual(run_cli: RunCli, filled: Path) -> None:
     imported = imported_modules(run_cli, "--cache-dir", filled, "list", "--limit", "1")
     assert "reader.list_rows" in imported

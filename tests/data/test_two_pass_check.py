@@ -202,6 +202,29 @@ def test_list_answers_from_folder_times_on_a_big_index_unless_told_to_check_ever
     assert "b story 2, edited" in titles()  # the index has it now
 
 
+@pytest.mark.parametrize(("whole_below", "edit_found"), [(5, False), (100, True)])
+def test_commands_without_a_helper_check_as_list_with_one_does(
+    folders_index, monkeypatch, whole_below, edit_found
+):
+    """``mark``, ``related`` and ``list`` when its helper could not start take the same first
+    look in their own process (see Index.folders_first)."""
+    folders_index.close()
+    monkeypatch.setattr(filecheck, "WHOLE_BELOW", whole_below)
+    _changed(folders_index)
+    root = str(folders_index.root)
+    marked = CliRunner().invoke(main, ["--cache-dir", root, "mark", "read", "edited", "--dry-run"])
+    assert marked.exit_code == 0, marked.output
+    assert (
+        marked.stdout.strip()
+        == f"would mark {int(edit_found)} article{'' if edit_found else 's'} read"
+    )
+    listed = CliRunner().invoke(main, ["--cache-dir", root, "list", "--json"])  # no helper begun
+    titles = {json.loads(line)["title"] for line in listed.stdout.splitlines()}
+    assert "a brand new story" in titles and ("b story 2, edited" in titles) is edit_found
+    every = CliRunner().invoke(main, ["--cache-dir", root, "list", "--check-every", "edited"])
+    assert "b story 2, edited" in every.stdout
+
+
 def test_a_huge_index_leaves_the_check_of_every_file_for_after_the_first_screen(
     folders_index, monkeypatch
 ):
