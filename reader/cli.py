@@ -120,8 +120,9 @@ def select_articles(
 ) -> tuple[Source, list[Entry]]:
     """Index the cache and return the articles QUERY matches, in order.
 
-    ``mark`` selects through here and ``list`` through the same :func:`load_collection` and
-    view, so a query marks exactly what it lists (each copy of a story ``list`` folds).
+    ``mark`` selects through here as ``list`` does, from what a query's words match in the index
+    when they match few (:func:`reader.list_rows.listed`), else from every entry: a query marks
+    exactly what it lists (each copy of a story ``list`` folds).
     ``read``/``starred`` are the marks (None when the query needs none).
     Articles config.toml's ``hide`` rules match are left out unless ``show_hidden``.
     ``sort`` is the date's order unless given.
