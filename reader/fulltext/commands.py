@@ -36,8 +36,9 @@ def _find(locations: Locations, target: str) -> Article:
         except ArticleError as exc:
             raise click.ClickException(f"{candidate}: {exc}") from None
     source = Source(locations)
-    source.scan_index()  # in memory when the index file refuses writes
-    matches = [e for e in source.load().entries if e.url == target.strip()]
+    # In memory when the index file refuses writes; folder times trusted on a big index.
+    source.scan_index(None, source.index.folders_first())
+    matches = source.index.entries_with_url(target.strip())
     if not matches:
         kind = "URL" if "://" in target else "file or URL"
         raise click.ClickException(f"no article with that {kind} in {source.cache}: {target}")
@@ -92,7 +93,8 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
 
     locations = _locations(ctx)
     source = Source(locations)
-    source.scan_index()  # in memory when the index file refuses writes
+    # In memory when the index file refuses writes; folder times trusted on a big index.
+    source.scan_index(None, source.index.folders_first())
     if source.problem:
         click.echo(f"newsreader: {source.problem}", err=True)
     if source.is_samples or not source.index.count():
