@@ -147,16 +147,6 @@ def select_articles(
     return source, collection.view(key, reverse, None, query, read=read, starred=starred)
 
 
-def load_collection(
-    locations: Locations, rules: tuple[str, ...], by_folders: bool, say_empty: bool = True
-) -> tuple[Source, Collection | None]:
-    """Index the cache and load what ``rules`` leave shown; None when the cache has no article
-    (said on stderr with how to fill it, unless the caller has its own words for it). Folder
-    times are trusted on a big index (see :meth:`reader.index.Index.folders_first`)."""
-    source, _ = _scan(locations, rules, by_folders, folders_first=True)
-    return source, loaded_collection(source, say_empty)
-
-
 def loaded_collection(source: Source, say_empty: bool = True) -> Collection | None:
     """What ``source``'s rules leave shown of its index; None when it has no article."""
     collection = source.load()

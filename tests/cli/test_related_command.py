@@ -105,6 +105,23 @@ def test_copies_among_the_results_fold_into_one_row(run_cli: RunCli, stories: Pa
     assert every.count(TITLES["reef.md"]) == 3 and len(every) == 4
 
 
+def test_only_the_candidates_and_their_copies_are_read(stories: Path, monkeypatch) -> None:
+    """At a million, loading every article for ten rows took 4 s and 750 MB."""
+    from click.testing import CliRunner
+
+    from reader.cli import main
+    from reader.library import Source
+
+    loads, load = [], Source.load
+    monkeypatch.setattr(
+        Source, "load", lambda self, *a, **k: loads.append(a) or load(self, *a, **k)
+    )
+    result = CliRunner().invoke(main, ["--cache-dir", str(stories), "related", "survey.md"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].endswith(f"{TITLES['reef.md']}  +2")  # copies known
+    assert not loads
+
+
 def test_json_rows_are_list_rows_plus_a_score(run_cli: RunCli, stories: Path) -> None:
     result = run_cli("--cache-dir", stories, "related", "survey.md", "--json")
     assert result.returncode == 0 and result.stderr == "", result.stderr
