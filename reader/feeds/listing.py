@@ -18,7 +18,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.entry import Entry, entry_key
 from reader.feeds.config import Feed, FeedConfigError, load_policy
@@ -28,6 +28,9 @@ from reader.feeds.status import STATUS_FILE, FeedStatus, StatusStore, iso
 from reader.feeds.store import FEEDS_DIR, site_domain
 from reader.formatting import fit
 from reader.paths import Locations
+
+if TYPE_CHECKING:  # the index's module (numpy) loads only when the articles are counted
+    from reader.index_reads import Filed
 
 STATE_WAIT = 2.0
 """Seconds to wait for the read marks while another instance writes them."""
@@ -104,7 +107,7 @@ def feed_rows(
         except FeedConfigError as exc:
             warnings.append(f"refresh settings left at their defaults: {exc}")
             policy = Policy()
-    entries: list[Entry] | None = []
+    entries: list[Entry] | list[Filed] | None = []
     problem = ""
     if any(status.domain for status in statuses.values()):  # else no article can be a feed's
         if known is None:
@@ -151,7 +154,7 @@ def _result(status: FeedStatus) -> str:
     return status.result or ("ok" if status.ok else "failed")
 
 
-def _feed_entries(locations: Locations) -> tuple[list[Entry] | None, str]:
+def _feed_entries(locations: Locations) -> tuple[list[Filed] | None, str]:
     """The indexed articles under ``<cache>/feeds``, or None and why they are unknown."""
     if not (locations.cache / FEEDS_DIR).is_dir():
         return [], ""
@@ -159,10 +162,9 @@ def _feed_entries(locations: Locations) -> tuple[list[Entry] | None, str]:
     from reader.library import Source
 
     source = Source(locations)
-    try:
-        source.scan_index()
-        prefix = f"{FEEDS_DIR}/"
-        return [entry for entry in source.index.entries() if entry.path.startswith(prefix)], ""
+    try:  # folder times trusted on a big index, as the other commands do
+        source.scan_index(None, source.index.folders_first())
+        return source.index.filed_under(FEEDS_DIR), ""
     except sqlite3.Error as exc:
         return None, f"cannot index {locations.cache}: {describe(exc, locations.index_path)}"
     except OSError as exc:
@@ -185,17 +187,17 @@ def _read_marks(locations: Locations) -> tuple[set[str] | None, str]:
 
 
 def _articles_by_feed(
-    entries: Iterable[Entry], statuses: dict[str, FeedStatus]
-) -> dict[str, list[Entry]]:
+    entries: Iterable[Entry | Filed], statuses: dict[str, FeedStatus]
+) -> dict[str, list[Entry | Filed]]:
     """Each feed's articles: those in its folder (and with its provider name, if it shares one)."""
-    by_domain: dict[str, list[Entry]] = defaultdict(list)
+    by_domain: dict[str, list[Entry | Filed]] = defaultdict(list)
     for entry in entries:
         by_domain[entry.path.split("/", 2)[1]].append(entry)
     sharing: dict[str, int] = defaultdict(int)
     for status in statuses.values():
         if status.domain:
             sharing[status.domain] += 1
-    found: dict[str, list[Entry]] = {}
+    found: dict[str, list[Entry | Filed]] = {}
     for url, status in statuses.items():
         if not status.domain:
             continue
