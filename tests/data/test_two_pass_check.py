@@ -206,12 +206,16 @@ def test_list_answers_from_folder_times_on_a_big_index_unless_told_to_check_ever
 def test_commands_without_a_helper_check_as_list_with_one_does(
     folders_index, monkeypatch, whole_below, edit_found
 ):
-    """``mark``, ``related`` and ``list`` when its helper could not start take the same first
-    look in their own process (see Index.folders_first)."""
+    """``import``, ``mark``, ``related`` and ``list`` when its helper could not start take the
+    same first look in their own process (see Index.folders_first): on a big index none of them
+    reads the edit in place, which a walk of every file would have stored for the next."""
     folders_index.close()
     monkeypatch.setattr(filecheck, "WHOLE_BELOW", whole_below)
     _changed(folders_index)
     root = str(folders_index.root)
+    outside = _article(folders_index.root.parent / "elsewhere", "far.md", "a story from afar")
+    imported = CliRunner().invoke(main, ["--cache-dir", root, "import", str(outside)])
+    assert imported.exit_code == 0 and "1 imported" in imported.stdout, imported.output
     marked = CliRunner().invoke(main, ["--cache-dir", root, "mark", "read", "edited", "--dry-run"])
     assert marked.exit_code == 0, marked.output
     assert (
