@@ -4,8 +4,9 @@
   index. Every change is found; at a million files that is a few seconds. A
   start on a big index finds what folder times tell first, and compares every
   file behind the screen after (see :mod:`reader.components.every_check`);
-  ``newsreader list``, ``mark`` and ``related``, which have no "after", answer
-  from that first look (``list --check-every`` from every file).
+  the commands (``list``, ``mark``, ``show``, ``import``...), which have no
+  "after", answer from that first look (``list --check-every`` and ``check``
+  from every file).
 - ``"folders"``: only the folders whose time changed since the last check are
   listed (see :func:`reader.filecheck.folders_compare`). New, removed and
   renamed files, and files replaced whole, are found in a blink whatever the
