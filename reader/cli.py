@@ -92,8 +92,7 @@ def _scan(
     source = Source(locations, hide, by_folders)
     progress = _Progress("Indexing")
     try:
-        diff = source.index.folders_first() if folders_first else None
-        result = source.scan_index(progress, diff)
+        result = source.scan_first_look(progress) if folders_first else source.scan_index(progress)
     except sqlite3.Error as exc:
         path = source.index.db_path or locations.index_path
         raise click.ClickException(f"cannot index {source.cache}: {describe(exc, path)}") from None

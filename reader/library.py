@@ -153,6 +153,11 @@ class Source:
             self._swapped = True  # the loaded entries' searches still use the old connection
         return result
 
+    def scan_first_look(self, progress: ProgressFn | None = None) -> ScanResult:
+        """:meth:`scan_index` as a command does it: from folder times on a big index (see
+        :meth:`reader.index.Index.folders_first`)."""
+        return self.scan_index(progress, self.index.folders_first())
+
     def scan(
         self,
         progress: ProgressFn | None = None,

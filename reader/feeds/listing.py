@@ -162,8 +162,8 @@ def _feed_entries(locations: Locations) -> tuple[list[Filed] | None, str]:
     from reader.library import Source
 
     source = Source(locations)
-    try:  # folder times trusted on a big index, as the other commands do
-        source.scan_index(None, source.index.folders_first())
+    try:
+        source.scan_first_look()
         return source.index.filed_under(FEEDS_DIR), ""
     except sqlite3.Error as exc:
         return None, f"cannot index {locations.cache}: {describe(exc, locations.index_path)}"

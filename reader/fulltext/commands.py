@@ -36,8 +36,7 @@ def _find(locations: Locations, target: str) -> Article:
         except ArticleError as exc:
             raise click.ClickException(f"{candidate}: {exc}") from None
     source = Source(locations)
-    # In memory when the index file refuses writes; folder times trusted on a big index.
-    source.scan_index(None, source.index.folders_first())
+    source.scan_first_look()  # in memory when the index file refuses writes
     matches = source.index.entries_with_url(target.strip())
     if not matches:
         kind = "URL" if "://" in target else "file or URL"
@@ -93,8 +92,7 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
 
     locations = _locations(ctx)
     source = Source(locations)
-    # In memory when the index file refuses writes; folder times trusted on a big index.
-    source.scan_index(None, source.index.folders_first())
+    source.scan_first_look()  # in memory when the index file refuses writes
     if source.problem:
         click.echo(f"newsreader: {source.problem}", err=True)
     if source.is_samples or not source.index.count():
