@@ -88,6 +88,7 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
     never in the article files. Exits 1 when any page failed.
     """
     from reader.library import SortKey, Source
+    from reader.list_rows import listed
     from reader.sanitize import web_url
 
     locations = _locations(ctx)
@@ -98,7 +99,9 @@ def fulltext(ctx: click.Context, query: str, limit: int | None, retry: bool) -> 
     if source.is_samples or not source.index.count():
         raise click.ClickException(f"no articles in {source.cache}")
     store = FullTextStore(locations.cache)
-    rows = source.load().view(SortKey.DATE, False, None, query)
+    # What a query's words match, read from the index when they match few, as list reads it.
+    quick = listed(source, SortKey.DATE, False, query, (None, None), False, None)
+    rows = quick[1] if quick is not None else source.load().view(SortKey.DATE, False, None, query)
     wanted: list[str] = []
     skipped = 0
     for entry in rows:

@@ -344,6 +344,21 @@ def test_show_says_clearly_when_there_is_no_such_article(cache):
     assert result.stderr.strip().startswith("Error: no article with that URL in ")
 
 
+def test_fulltext_of_a_query_s_few_matches_reads_them_from_the_index(cache, server, monkeypatch):
+    from reader.library import Source
+
+    loads, load = [], Source.load
+    monkeypatch.setattr(
+        Source, "load", lambda self, *a, **k: loads.append(a) or load(self, *a, **k)
+    )
+    for n in range(4):  # a word that matches one article in four or fewer narrows the read
+        write_article(cache, f"other{n}.md", body="Its own body.", title=f"Harbour news {n}")
+    result = _cli(cache, "fulltext", "tidal")
+    assert result.exit_code == 0, result.output
+    assert "1 extracted, 0 failed, 0 skipped" in result.stdout
+    assert not loads
+
+
 def test_show_finds_a_url_in_the_index_without_loading_every_article(cache, server, monkeypatch):
     """At a million, ``show URL`` loaded every entry to find one: 10 s and 886 MB."""
     from reader.library import Source
