@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import compileall
 import fcntl
+import json
 import os
 import platform
 import pty
@@ -369,12 +370,26 @@ COLD_WAIT = 3600.0
 
 
 def list_figures(cache: Path, home: Path, runs: int) -> dict[str, list[float]]:
-    """``newsreader list`` through the real entry point: the first 50, and a search as JSON."""
+    """The commands through the real entry point: ``list``'s first 50 and a search as JSON
+    (the issue's targets), and what the others take on the same cache: ``list --check-every``,
+    ``mark --dry-run`` of that search, ``show`` and ``related`` of the newest article."""
     env = reader_env(home)
-    base = [sys.executable, "-m", "reader", "--cache-dir", str(cache), "list"]
+    base = [sys.executable, "-m", "reader", "--cache-dir", str(cache)]
+    newest = subprocess.run(
+        [*base, "list", "--limit", "1", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    row = json.loads(newest.stdout)
     commands = {
-        "list --limit 50": [*base, "--limit", "50"],
-        f"list {SEARCH_WORD} --json": [*base, SEARCH_WORD, "--json"],
+        "list --limit 50": [*base, "list", "--limit", "50"],
+        f"list {SEARCH_WORD} --json": [*base, "list", SEARCH_WORD, "--json"],
+        "list --check-every --limit 50": [*base, "list", "--check-every", "--limit", "50"],
+        f"mark read {SEARCH_WORD} --dry-run": [*base, "mark", "read", SEARCH_WORD, "--dry-run"],
+        "show URL": [*base, "show", row["url"]],
+        "related FILE": [*base, "related", row["path"]],
     }
     out: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
@@ -566,7 +581,9 @@ def main() -> None:
         "--skip-start", action="store_true", help="do not measure cold, warm and incremental starts"
     )
     parser.add_argument(
-        "--skip-list", action="store_true", help="do not time the `newsreader list` commands"
+        "--skip-list",
+        action="store_true",
+        help="do not time the commands (`newsreader list`, `mark`, `show`, `related`)",
     )
     parser.add_argument(
         "--skip-resume", action="store_true", help="do not time q during a cold index and resuming"
