@@ -18,11 +18,11 @@ import threading
 from collections.abc import Callable
 
 from reader import filecheck
-from reader.components.early_scan import checked_files
+from reader.components.early_scan import Known, checked_files, without
 from reader.filecheck import FileDiff, PendingDiff
 from reader.index import Index
 
-Found = tuple[set[tuple[str, int, int]], set[str]]
+Found = tuple[Known, set[str]]
 """What the first answer held: its changed files (path, size, mtime) and its gone paths."""
 
 POLL_SECONDS = 0.02
@@ -69,11 +69,8 @@ def beyond(every: FileDiff, first: Found) -> FileDiff:
     first one's files too: left out here, a week of new articles is not read twice.
     """
     changed, gone = first
-    return FileDiff(
-        [info for info in every.changed if (info.path, info.size, info.mtime_ns) not in changed],
-        [path for path in every.gone if path not in gone],
-        every.seen,
-    )
+    rest = without(every, changed) or every
+    return rest._replace(gone=[path for path in every.gone if path not in gone])
 
 
 def before(
