@@ -257,13 +257,23 @@ def patched_order(
     paths and with ``added`` in their places: what sorting again would give, for a few changes.
 
     Among equal keys an added entry goes last; the order stays valid, so a reversed order
-    can still be made from it.
+    can still be made from it. The list is built once from slices between the added entries'
+    places: inserting them one by one moved the rest of the list each time, 6,000 new files
+    into a million rows 6,000 times.
     """
     kept = without(ordered, gone)
+    if not added:
+        return kept
     rank = _RANKS[key]
+    patched: list[Entry] = []
+    start = 0
     for entry in sorted(added, key=rank):
-        kept.insert(bisect_right(kept, rank(entry), key=rank), entry)
-    return kept
+        at = bisect_right(kept, rank(entry), start, key=rank)
+        patched += kept[start:at]
+        patched.append(entry)
+        start = at
+    patched += kept[start:]
+    return patched
 
 
 def surviving_neighbour(rows: list[Entry], cursor: int, removed: frozenset[str]) -> Entry | None:

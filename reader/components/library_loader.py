@@ -27,7 +27,7 @@ from reader.components.scan_fill import ScanFill
 from reader.filecheck import PendingDiff
 from reader.first_page import NO_PAGE, FirstPage
 from reader.index import ScanResult, Skip, merged
-from reader.library import PATCH_LIMIT, Collection, Preloaded, Source
+from reader.library import Collection, Preloaded, Source, patch_limit
 from reader.marks import Marks, Tally
 from reader.paint_wait import PaintWait
 from reader.paths import Locations
@@ -201,7 +201,8 @@ class LibraryLoader(Widget):
             return
         if self._latest is None:
             return  # the cache could not be opened: nothing to apply to
-        if self._latest[0].is_samples or len(self._pending) > PATCH_LIMIT:
+        source, loaded = self._latest
+        if source.is_samples or len(self._pending) > patch_limit(len(loaded)):
             self.reload()  # files in a cache that had none, or more than a patch is worth
             return
         paths, self._pending = sorted(self._pending), set()
@@ -374,7 +375,9 @@ class LibraryLoader(Widget):
         shown = whole.scan_ended()
         if result.stopped or self._stop.is_set():
             return
-        if first_load and not shown and not (whole.ready and len(result.touched) <= PATCH_LIMIT):
+        ready = whole.result(self._stop) if whole.ready else None
+        patched = ready is not None and source.patchable(ready, result)
+        if first_load and not shown and not patched:
             self._show_checked(source, result.changed)
         if first is not None and diff is not None:  # files edited in place may be left
             more = every_check.before(diff.then, first, lambda: whole.done, self._stop)

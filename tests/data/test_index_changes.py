@@ -205,6 +205,33 @@ def test_a_patched_order_is_the_order_a_new_sort_gives():
             ]
 
 
+def test_many_added_entries_take_the_places_one_by_one_insertion_gave():
+    """The patched list is built from slices; it must equal inserting each added entry in turn
+    (equal keys included: an added entry goes after the kept ones and the earlier added)."""
+    from bisect import bisect_right
+
+    from reader.ordering import _RANKS, patched_order
+
+    rng = random.Random(29)
+
+    def made(n: int) -> Entry:
+        published = rng.choice([None, float(rng.randint(0, 8))])
+        quality = rng.choice([None, rng.randint(0, 3)])
+        return Entry(f"p{n}", f"t{n}", published, quality, None, "", "", None, "article", "", n)
+
+    for key in SortKey:
+        ordered = sort_entries([made(n) for n in range(400)], key, False)
+        gone = {e.path for e in rng.sample(ordered, 50)}
+        added = [made(n) for n in range(400, 700)]
+        expected = [e for e in ordered if e.path not in gone]
+        rank = _RANKS[key]
+        for one in sorted(added, key=rank):
+            expected.insert(bisect_right(expected, rank(one), key=rank), one)
+        got = patched_order(ordered, gone, added, key)
+        assert [e.id for e in got] == [e.id for e in expected]
+        assert patched_order(ordered, gone, [], key) == [e for e in ordered if e.path not in gone]
+
+
 class FakeIndex:
     """What :meth:`Collection.patched` asks of an index: the entries at some paths."""
 

@@ -283,6 +283,41 @@ def test_reload_loads_afresh_when_more_than_patch_limit_changed(cache, tmp_path,
         source.index.close()
 
 
+def test_a_long_list_is_patched_for_a_share_of_its_rows_beyond_patch_limit(
+    cache, tmp_path, monkeypatch
+):
+    """A fetch of more files than the fixed limit, into a much longer list, patches it: reading
+    every row again held two whole lists at once (1.1 GiB at a million)."""
+    for n in range(30):
+        _article(cache, f"many{n:02d}.md", f"Many number {n}")
+    source = _source(cache, tmp_path)
+    try:
+        source.scan()
+        loaded = source.load()
+        for n in range(4):
+            _article(cache, f"fresh{n}.md", f"Fresh zeppelin {n}")
+        (cache / "many00.md").unlink()
+        result = source.scan()
+        assert len(result.touched) == 5
+        monkeypatch.setattr(library, "PATCH_LIMIT", 2)  # 5 changed: more than it, a sixth of 30
+
+        def no_load(*args, **kwargs):
+            raise AssertionError("read every row again for a sixth of them changed")
+
+        monkeypatch.setattr(Source, "load", no_load)
+        patched = source.reload(loaded, result)
+        monkeypatch.undo()
+        assert sorted(e.path for e in patched.entries) == sorted(
+            e.path for e in source.load().entries
+        )
+        assert len(patched) == 33
+        monkeypatch.setattr(library, "PATCH_LIMIT", 2)
+        monkeypatch.setattr(library, "PATCH_SHARE", 10)  # 5 changed: more than a tenth of 30
+        assert not source.patchable(loaded, result)
+    finally:
+        source.index.close()
+
+
 def test_walk_gives_slash_paths_for_nested_folders_and_skips_dot_folders(tmp_path):
     root = tmp_path / "root"
     _article(root, "top.md", "Top")
