@@ -24,6 +24,13 @@ READING_INDEX = "Reading the index…"
 """The status while the index is first read."""
 READING_NEW = "Reading new articles…"
 """The status while files written by a fetch are indexed."""
+
+
+def reading_changed(done: int, total: int) -> str:
+    """The status while many changed files (a folder moved in) are read a part at a time."""
+    return f"Reading changed files: {done:,} of {total:,}…"
+
+
 CHECKING_FILES = "Checking the files…"
 """The status once the whole list is loaded, while the files are compared with the index."""
 CHECKING_EVERY = "checking every file for edits…"

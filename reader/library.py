@@ -7,10 +7,12 @@ the cache holds no article) and keeps its index; what it loads is a
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +31,7 @@ from reader.index import (
     scan_anyway,
     start_diff,
 )
-from reader.index_changes import Changes, apply_paths
+from reader.index_changes import Changes, apply_paths, expand
 from reader.ordering import SortKey, sort_entries
 from reader.paths import SAMPLES_DIR, Locations
 from reader.topic_names import load_topic_names
@@ -147,6 +149,23 @@ class Source:
         if not changes.touched:
             return loaded, changes
         return loaded.patched(self.index, changes.touched), changes
+
+    def parts_behind(self, paths: Iterable[str], size: int = PATCH_LIMIT) -> list[list[str]]:
+        """The article files behind changed ``paths`` (a folder stands for its files, see
+        :func:`reader.index_changes.expand`), in parts of at most ``size`` files to read.
+
+        The files gone all go in the first part: they cost no parsing, and every part costs a
+        pass over the whole list (a folder of 10,000 moved out of a million took 4 s in one
+        part, 8 s in two).
+        """
+        files = expand(self.index, paths)
+        root = self.root
+        present = [os.path.lexists(root / path) for path in files]
+        here = list(compress(files, present))
+        gone = [path for path, there in zip(files, present, strict=True) if not there]
+        parts = [here[start : start + size] for start in range(0, len(here), size)] or [[]]
+        parts[0] = gone + parts[0]
+        return parts if parts[0] else []
 
     def scan_index(
         self,

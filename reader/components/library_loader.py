@@ -27,7 +27,7 @@ from reader.components.scan_fill import ScanFill
 from reader.filecheck import PendingDiff
 from reader.first_page import NO_PAGE, FirstPage
 from reader.index import ScanResult, Skip, merged
-from reader.library import Collection, Preloaded, Source, patch_limit
+from reader.library import PATCH_LIMIT, Collection, Preloaded, Source, patch_limit
 from reader.marks import Marks, Tally
 from reader.paint_wait import PaintWait
 from reader.paths import Locations
@@ -74,9 +74,10 @@ class LibraryLoader(Widget):
 
     @dataclass
     class Scanning(Message):
-        """What the status line says about the running scan (files parsed, new files read)."""
+        """What the status line says about the running scan (files parsed, new files read);
+        None: nothing any more."""
 
-        text: str
+        text: str | None
 
     @dataclass
     class EveryCheck(Message):
@@ -237,22 +238,35 @@ class LibraryLoader(Widget):
 
     @work(thread=True, group="changes")
     def _apply(self, paths: list[str]) -> None:
-        """Apply changed files to the index and the loaded list (see :meth:`Source.apply`)."""
+        """Apply changed files to the index and the loaded list (see :meth:`Source.apply`),
+        :data:`PATCH_LIMIT` at a time: a folder of 10,000 articles moved into a million showed
+        nothing for 9 s, stored in one transaction; each part is now listed once stored."""
         assert self._latest is not None
-        source, loaded = self._latest
+        source, collection = self._latest
+        settings, applied, parts = self.settings, False, []
         try:
-            collection, changes = source.apply(loaded, paths)
-            skipped = source.index.skipped() if changes.touched else []
+            parts = source.parts_behind(paths, PATCH_LIMIT)
+            total, done = sum(map(len, parts)), 0
+            for part in parts:
+                if len(parts) > 1:  # a folder of thousands moved in: say how far
+                    self.post_message(self.Scanning(captions.reading_changed(done, total)))
+                collection, changes = source.apply(collection, part)
+                done += len(part)
+                if self._stop.is_set():
+                    return
+                if changes.touched:
+                    skipped = source.index.skipped()
+                    collection.sorted(settings.sort, settings.reverse)  # not on the UI thread
+                    self._latest, applied = (source, collection), True
+                    removed = frozenset(changes.removed)
+                    self.post_message(self.Loaded(source, collection, False, skipped, removed))
         except Exception:  # noqa: BLE001 - the index refused (locked, full): a scan copes with that
             self.post_message(self._Applied(rescan=True))
             return
-        if changes.touched and not self._stop.is_set():
-            settings = self.settings
-            collection.sorted(settings.sort, settings.reverse)  # here rather than on the UI thread
-            self._latest = (source, collection)
-            self.post_message(
-                self.Loaded(source, collection, False, skipped, frozenset(changes.removed))
-            )
+        finally:
+            if len(parts) > 1:
+                self.post_message(self.Scanning(None))  # also when the last part changed nothing
+        if applied:  # the sidebar counted once, for the last part (seconds at a million)
             self._count_after_paint(collection)
             collection.warm(settings.sort, settings.reverse)  # the next key typed finds it ready
         self.post_message(self._Applied())

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import write_article
 
+import reader.components.library_loader as library_loader
 import reader.index_changes as index_changes
 import reader.index_rows as index_rows
 from app.conftest import (
@@ -30,9 +31,12 @@ from app.conftest import (
     wait_loaded,
     wait_until,
 )
+from reader import captions
 from reader.components.cache_watch import CacheWatch
 from reader.feeds import Feed, save_feeds
+from reader.library import Source
 from reader.widgets.article_list import ArticleList
+from reader.widgets.status_line import StatusLine
 
 LIMIT = 6.0
 """Seconds a change may take to show here (the target is 2 s; about 0.5 s measured)."""
@@ -160,6 +164,49 @@ async def test_files_in_a_new_folder_and_a_folder_moved_away(fixture_locations, 
         await wait_until(
             pilot, lambda: len(paths(screen)) == count, timeout=LIMIT, what="the folder gone"
         )
+
+
+async def test_a_folder_of_many_files_is_listed_a_part_at_a_time_with_the_status_saying_so(
+    fixture_locations, tmp_path, monkeypatch
+):
+    """A folder moved in is read in parts of ``PATCH_LIMIT`` files, each listed once stored, the
+    status line saying how far; at its end the status is clear and every file is listed."""
+    monkeypatch.setattr(library_loader, "PATCH_LIMIT", 2)
+    told: list[tuple[int, int]] = []
+    real = captions.reading_changed
+
+    def telling(done: int, total: int) -> str:
+        told.append((done, total))
+        return real(done, total)
+
+    monkeypatch.setattr(captions, "reading_changed", telling)
+    parts: list[int] = []
+    real_apply = Source.apply
+
+    def applying(source, loaded, part):
+        parts.append(len(part))
+        return real_apply(source, loaded, part)
+
+    monkeypatch.setattr(Source, "apply", applying)
+    cache = fixture_locations.cache
+    app = build_app(fixture_locations)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot)
+        await watching(pilot, screen)
+        count = len(paths(screen))
+        staging = tmp_path / "staging"
+        staging.mkdir()
+        for n in range(5):
+            article(staging, f"m{n}.md", f"Moved article {n}")
+        staging.rename(cache / "moved")  # one event, for the folder of five
+        await wait_until(
+            pilot, lambda: len(paths(screen)) == count + 5, timeout=LIMIT, what="the folder"
+        )
+        status = screen.query_one(StatusLine)
+        await wait_until(pilot, lambda: status.scan is None, what="the status cleared")
+        assert parts == [2, 2, 1]
+        assert told == [(0, 5), (2, 5), (4, 5)]
+        assert "Reading changed files" not in str(status.render())
 
 
 class _Handler(BaseHTTPRequestHandler):

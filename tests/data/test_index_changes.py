@@ -146,6 +146,28 @@ def test_dot_paths_are_not_even_looked_at():
     assert not may_hold_articles("sub/.tmp-abcdefgh.part")
 
 
+def test_many_changed_files_come_in_parts_to_read_with_the_gone_ones_first(cache, tmp_path):
+    """Folders stand for their files; the files left to read are cut in parts, and the files
+    gone (no parsing, but a pass over the list per part) all join the first part."""
+    for n in range(3):
+        article(cache / "old", f"o{n}.md", f"Old {n}")
+    locations = Locations(cache=cache, config=tmp_path / "config", data=tmp_path / "data")
+    source = Source(locations)
+    try:
+        source.scan()
+        shutil.rmtree(cache / "old")
+        for n in range(5):
+            article(cache / "new", f"n{n}.md", f"New {n}")
+        parts = source.parts_behind(["old", "new", "notes.txt"], 2)
+        assert [len(part) for part in parts] == [5, 2, 1]
+        assert parts[0][:3] == ["old/o0.md", "old/o1.md", "old/o2.md"]
+        assert sorted(sum(parts, [])[3:]) == [f"new/n{n}.md" for n in range(5)]
+        assert source.parts_behind(["old"], 2) == [["old/o0.md", "old/o1.md", "old/o2.md"]]
+        assert source.parts_behind(["notes.txt"], 2) == []
+    finally:
+        source.index.close()
+
+
 def test_source_apply_patches_the_loaded_collection(cache, tmp_path):
     locations = Locations(cache=cache, config=tmp_path / "config", data=tmp_path / "data")
     source = Source(locations)
