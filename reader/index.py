@@ -306,6 +306,18 @@ class Index(IndexReads):
                 stale, added = self._store_rows(rows, stale)
             return index_store.regroup(self.conn, added, stale)
 
+    def store_unless(
+        self,
+        stop: threading.Event | None,
+        rows: list[ArticleRow] | None = None,
+        skips: list[FileInfo] | None = None,
+        gone: list[str] | None = None,
+    ) -> list[str] | None:
+        """:meth:`store`, ended and rolled back as soon as ``stop`` is set: None then."""
+        with self._lock, index_store.stoppable(self.conn, stop) as interrupted:
+            regrouped = self.store(rows, skips, gone)
+        return None if interrupted else regrouped
+
     def known(self, paths: list[str]) -> dict[str, tuple[int, int, str | None]]:
         """What the index last saw of ``paths``: size, mtime and the skip reason (None: an article).
 

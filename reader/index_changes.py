@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,12 +101,20 @@ def expand(index: Index, rels: Iterable[str]) -> list[str]:
     return list(found)
 
 
-def apply_paths(index: Index, rels: Iterable[str], workers: int = 1) -> Changes:
+def apply_paths(
+    index: Index,
+    rels: Iterable[str],
+    workers: int = 1,
+    stop: threading.Event | None = None,
+) -> Changes:
     """Bring ``index`` up to date for ``rels`` (relative paths) only, in one transaction.
 
     Each path is compared with what the index holds; an unchanged one is left
     alone, a changed one parsed (in worker processes only when there are
-    hundreds), a vanished one removed.
+    hundreds), a vanished one removed. Once ``stop`` is set (the reader is closing) nothing
+    more is parsed and nothing is stored, the transaction rolled back if it had begun: the
+    next look at the files finds them again. ``q`` waited for 5,000 files to be parsed and
+    stored, 2.3 s at 100,000 articles.
     """
     paths = expand(index, rels)
     known = index.known(paths)
@@ -129,12 +138,19 @@ def apply_paths(index: Index, rels: Iterable[str], workers: int = 1) -> Changes:
     rows: list[ArticleRow] = []
     skips = list(instant)
     if jobs:
-        parsed = parse_files(jobs, workers) if len(jobs) >= POOL_THRESHOLD else map(parse_one, jobs)
+        pooled = len(jobs) >= POOL_THRESHOLD
+        parsed = parse_files(jobs, workers, stop) if pooled else map(parse_one, jobs)
         for row in parsed:
+            if stop is not None and stop.is_set():
+                break
             (rows if isinstance(row, ArticleRow) else skips).append(row)
-    regrouped: list[str] = []
+        if stop is not None and stop.is_set():  # the pool ends early on its own when stopped
+            return Changes()
+    regrouped: list[str] | None = []
     if gone or skips or rows:
-        regrouped = index.store(rows, skips, gone)
+        regrouped = index.store_unless(stop, rows, skips, gone)
+        if regrouped is None:
+            return Changes()
     changes.parsed = len(jobs)
     changes.touched = gone + [s.path for s in skips] + [r.path for r in rows]
     stored = set(changes.touched)  # once: made per path, 10,000 copies took 1.6 s

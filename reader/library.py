@@ -139,13 +139,16 @@ class Source:
         self._swapped = False
         return self.load(apart)
 
-    def apply(self, loaded: Collection, paths: list[str]) -> tuple[Collection, Changes]:
+    def apply(
+        self, loaded: Collection, paths: list[str], stop: threading.Event | None = None
+    ) -> tuple[Collection, Changes]:
         """``loaded`` with the files at ``paths`` (relative) read again: nothing else is looked at.
 
         The index is updated for those files only, in one transaction; the
-        collection is ``loaded`` itself when none of them changed.
+        collection is ``loaded`` itself when none of them changed, or ``stop`` was set first
+        (see :func:`reader.index_changes.apply_paths`).
         """
-        changes = apply_paths(self.index, paths)
+        changes = apply_paths(self.index, paths, stop=stop)
         if not changes.touched:
             return loaded, changes
         return loaded.patched(self.index, changes.touched), changes

@@ -250,7 +250,7 @@ class LibraryLoader(Widget):
             for part in parts:
                 if len(parts) > 1:  # a folder of thousands moved in: say how far
                     self.post_message(self.Scanning(captions.reading_changed(done, total)))
-                collection, changes = source.apply(collection, part)
+                collection, changes = source.apply(collection, part, self._stop)
                 done += len(part)
                 if self._stop.is_set():
                     return

@@ -183,9 +183,9 @@ async def test_a_folder_of_many_files_is_listed_a_part_at_a_time_with_the_status
     parts: list[int] = []
     real_apply = Source.apply
 
-    def applying(source, loaded, part):
+    def applying(source, loaded, part, *stop):
         parts.append(len(part))
-        return real_apply(source, loaded, part)
+        return real_apply(source, loaded, part, *stop)
 
     monkeypatch.setattr(Source, "apply", applying)
     cache = fixture_locations.cache

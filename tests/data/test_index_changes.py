@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import threading
 from collections.abc import Iterator
 from operator import attrgetter
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from conftest import write_article
 
 import reader.index_changes as changes_module
+import reader.index_store as index_store
 from reader.entry import Entry
 from reader.index import Index, index_path_for
 from reader.index_changes import apply_paths, is_article_path, may_hold_articles
@@ -262,3 +264,47 @@ class FakeIndex:
 
     def entries_at(self, paths: list[str]) -> list[Entry]:
         return [self.entries[p] for p in paths if p in self.entries]
+
+
+def test_a_stop_while_files_are_applied_stores_none_of_them(cache, tmp_path, monkeypatch):
+    """The reader closing mid-way: nothing more is parsed, nothing stored (the next look finds
+    the files again), whether the stop comes while parsing or while storing."""
+    index = Index(cache, tmp_path / "index.sqlite3")
+    try:
+        for n in range(5):
+            article(cache, f"s{n}.md", f"Stopped {n}")
+        paths = [f"s{n}.md" for n in range(5)]
+        stop = threading.Event()
+        seen: list[str] = []
+        real = changes_module.parse_one
+
+        def parse_then_stop(job):
+            seen.append(job.path)
+            if len(seen) == 2:
+                stop.set()
+            return real(job)
+
+        monkeypatch.setattr(changes_module, "parse_one", parse_then_stop)
+        changes = apply_paths(index, paths, stop=stop)
+        assert changes.touched == [] and len(seen) == 2
+        assert index.known(paths) == {}
+
+        monkeypatch.setattr(changes_module, "parse_one", real)
+        stop.clear()
+        real_store = index_store.store_rows
+
+        def stop_while_storing(*args, **kwargs):
+            stop.set()  # the progress handler ends the rows' inserts, the forgetting done before
+            return real_store(*args, **kwargs)
+
+        monkeypatch.setattr(index_store, "store_rows", stop_while_storing)
+        monkeypatch.setattr(index_store, "PROGRESS_STEPS", 1)
+        assert apply_paths(index, paths, stop=stop).touched == []
+        assert index.known(paths) == {}
+
+        monkeypatch.setattr(index_store, "store_rows", real_store)
+        stop.clear()
+        assert sorted(apply_paths(index, paths, stop=stop).touched) == sorted(paths)
+        assert len(index.known(paths)) == 5
+    finally:
+        index.close()
