@@ -78,6 +78,19 @@ async def watching(pilot, screen) -> None:
     await wait_until(pilot, lambda: watch.watching, what="the watcher to start")
 
 
+async def folder_moved_in(pilot, screen, staging: Path, folder: Path, count: int) -> None:
+    """``count`` articles written in ``staging``, outside the cache, then moved in as ``folder``
+    (one event, for the folder); returns once the list holds them."""
+    shown = len(paths(screen))
+    staging.mkdir()
+    for n in range(count):
+        article(staging, f"{folder.name}{n}.md", f"Moved {folder.name} article {n}")
+    staging.rename(folder)
+    await wait_until(
+        pilot, lambda: len(paths(screen)) == shown + count, timeout=LIMIT, what="the folder"
+    )
+
+
 async def test_added_changed_and_removed_files_show_within_seconds(fixture_locations, parses):
     cache = fixture_locations.cache
     app = build_app(fixture_locations)
@@ -152,14 +165,7 @@ async def test_files_in_a_new_folder_and_a_folder_moved_away(fixture_locations, 
         screen = await wait_loaded(pilot)
         await watching(pilot, screen)
         count = len(paths(screen))
-        staging = tmp_path / "staging"
-        staging.mkdir()
-        for n in range(3):
-            article(staging, f"s{n}.md", f"Synced article {n}")
-        staging.rename(cache / "synced")  # one event, for the folder
-        await wait_until(
-            pilot, lambda: len(paths(screen)) == count + 3, timeout=LIMIT, what="the folder"
-        )
+        await folder_moved_in(pilot, screen, tmp_path / "staging", cache / "synced", 3)
         (cache / "synced").rename(tmp_path / "away")
         await wait_until(
             pilot, lambda: len(paths(screen)) == count, timeout=LIMIT, what="the folder gone"
@@ -193,15 +199,7 @@ async def test_a_folder_of_many_files_is_listed_a_part_at_a_time_with_the_status
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot)
         await watching(pilot, screen)
-        count = len(paths(screen))
-        staging = tmp_path / "staging"
-        staging.mkdir()
-        for n in range(5):
-            article(staging, f"m{n}.md", f"Moved article {n}")
-        staging.rename(cache / "moved")  # one event, for the folder of five
-        await wait_until(
-            pilot, lambda: len(paths(screen)) == count + 5, timeout=LIMIT, what="the folder"
-        )
+        await folder_moved_in(pilot, screen, tmp_path / "staging", cache / "moved", 5)
         status = screen.query_one(StatusLine)
         await wait_until(pilot, lambda: status.scan is None, what="the status cleared")
         assert parts == [2, 2, 1]
