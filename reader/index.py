@@ -402,10 +402,10 @@ class Index(IndexReads):
                     if len(rows) + len(skips) >= batch or done == total:
                         if stop is not None and stop.is_set():
                             break  # a stop does not wait for a batch to be stored: parsed again
-                        with self._lock, index_store.stoppable(self.conn, stop) as interrupted:
-                            result.regrouped += self.store(rows, skips)
-                        if interrupted:
+                        regrouped = self.store_unless(stop, rows, skips)
+                        if regrouped is None:
                             break  # the stop came while storing: the batch was rolled back
+                        result.regrouped += regrouped
                         stored, rows, skips = done, [], []
                     now = time.monotonic()
                     if progress and (now - last_report > 0.1 or done == total):
