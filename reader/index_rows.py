@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from reader.entry import TOPIC_SEP, offered_topics
 from reader.filecheck import FileInfo, exit_with_parent
+from reader.safe_open import read_regular_head
 from reader.similarity import Signature, signature
 
 if TYPE_CHECKING:
@@ -153,17 +154,44 @@ def parse_chunk(jobs: list[ParseJob]) -> list[ArticleRow | FileInfo]:
 def serve(conn: Connection, parent_pid: int) -> None:
     """A parser process: parse each chunk that arrives on ``conn`` and send back what it gives.
 
-    It ends quietly when the pipe closes (the scan is over, or the reader
+    A thread of its own takes the chunks off the pipe and reads their files ahead (see
+    :func:`read_ahead`). It ends quietly when the pipe closes (the scan is over, or the reader
     died mid-answer), and by itself when the reader dies. Ctrl-C is the
     reader's to handle (it ends the processes), not a traceback from each.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent_pid)
+    chunks: queue.SimpleQueue[list[ParseJob] | None] = queue.SimpleQueue()
+    threading.Thread(target=read_ahead, args=(conn, chunks), daemon=True).start()
     try:
-        while True:
-            conn.send(parse_chunk(conn.recv()))
+        while (jobs := chunks.get()) is not None:
+            conn.send(parse_chunk(jobs))
     except (EOFError, OSError):
         return
+
+
+READ_AHEAD_BYTES = 1 << 16
+"""How much of each file :func:`read_ahead` reads: a whole article nearly always."""
+
+
+def read_ahead(conn: Connection, chunks: queue.SimpleQueue[list[ParseJob] | None]) -> None:
+    """Take each chunk off ``conn``, read the start of its files, and pass it on; None at the end.
+
+    The reads only bring the files into the system's page cache, so that the parse finds them
+    there: a file not read for a while (a cold index after a reboot) costs a wait on the disk,
+    and a parser waiting on it left its core idle.
+    """
+    try:
+        while True:
+            jobs = conn.recv()
+            for job in jobs:
+                with suppress(OSError):  # the parse says what is wrong with the file
+                    read_regular_head(os.path.join(job.root, job.path), READ_AHEAD_BYTES)
+            chunks.put(jobs)
+    except (EOFError, OSError):
+        pass
+    finally:  # however the pipe ends, the parse loop ends with it
+        chunks.put(None)
 
 
 class ParserPool:

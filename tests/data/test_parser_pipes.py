@@ -133,3 +133,53 @@ def test_jobs_left_by_dead_processes_are_parsed_here_from_the_iterator(
     finally:
         pool.stop()
     assert sorted(r.path for r in rows) == [job.path for job in jobs]
+
+
+def test_read_ahead_reads_each_chunk_before_passing_it_on(
+    jobs: list[ParseJob], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parser parses files already read from the disk (a cold index after a reboot waited on
+    each one with its core idle): every file of a chunk is read before the chunk is passed on."""
+    read: list[str] = []
+    monkeypatch.setattr(
+        index_rows, "read_regular_head", lambda path, size: read.append(os.path.basename(path))
+    )
+    passed: list[tuple[list[ParseJob] | None, list[str]]] = []
+
+    class Passed:
+        def put(self, chunk: list[ParseJob] | None) -> None:
+            passed.append((chunk, list(read)))  # the chunk, and every file read by then
+
+    ours, theirs = multiprocessing.Pipe()
+    chunks = [jobs[:CHUNK], jobs[CHUNK : 2 * CHUNK]]
+    for chunk in chunks:
+        ours.send(chunk)
+    ours.close()
+    index_rows.read_ahead(theirs, Passed())  # type: ignore[arg-type]
+    everything = [job.path for job in chunks[0] + chunks[1]]
+    assert passed == [
+        (chunks[0], everything[:CHUNK]),
+        (chunks[1], everything),
+        (None, everything),
+    ]
+
+
+def test_read_ahead_never_waits_on_a_fifo_or_stops_at_a_missing_file(tmp_path) -> None:
+    """Reading ahead goes through the same checks as the parse: a FIFO named ``*.md`` is not
+    opened to wait on, and a file gone is left for the parse to report."""
+    os.mkfifo(tmp_path / "pipe.md")
+    write_article(tmp_path, "real.md", title="Real")
+    chunk = [ParseJob(str(tmp_path), name, 0, 0) for name in ("pipe.md", "gone.md", "real.md")]
+    ours, theirs = multiprocessing.Pipe()
+    passed = index_rows.queue.SimpleQueue()
+    reader = threading.Thread(target=index_rows.read_ahead, args=(theirs, passed), daemon=True)
+    reader.start()
+    ours.send(chunk)
+    ours.close()
+    reader.join(timeout=10)
+    assert not reader.is_alive()
+    assert [passed.get(), passed.get()] == [chunk, None]
+    assert [row.problem for row in index_rows.parse_chunk(chunk[:2])] == [
+        "is a FIFO (named pipe), not a regular file",
+        "file vanished",
+    ]
