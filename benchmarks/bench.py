@@ -2,7 +2,7 @@
 
 Usage:  python benchmarks/bench.py [--articles 100000] [--runs 3] [--workdir DIR]
         [--cold-runs N] [--reference 300] [--skip-start] [--skip-list] [--skip-resume]
-        [--skip-baseline] [--clean] [--config FILE] [--edits-apart]
+        [--skip-baseline] [--clean] [--config FILE] [--edits-apart] [--from-disk]
 
 Start-up figures are measured through the real entry point: ``newsreader``
 runs in a pseudo-terminal and the clock stops when the painted screen shows
@@ -233,6 +233,7 @@ def start_figures(
     resume: bool = True,
     beside: Beside | None = None,
     edits_apart: bool = False,
+    from_disk: bool = False,
 ) -> dict[str, list[float]]:
     """Cold, warm and incremental start-up, each from process start (``count``: articles shown).
 
@@ -241,22 +242,27 @@ def start_figures(
     each warm and incremental start of ``cache`` comes right after one of ``beside``'s: this
     machine's speed drifts over minutes (a warm start of 300 articles took 0.55-0.85 s within
     ten), and a ratio of starts made minutes apart measured the drift as much as the cache.
+    With ``from_disk``, every cold start (the resumed one too) reads the files from the disk.
     """
+    cold = drop_page_cache if from_disk else _nothing
     out: dict[str, list[float]] = {k: [] for k in START_FIGURES}
     done = _done(count)
     index_dir = cache / ".newsreader"
     if resume:
         shutil.rmtree(index_dir, ignore_errors=True)
+        cold()
         with Run(cache, home) as run:
             run.wait_for(USABLE)
             time.sleep(QUIT_AFTER_SECONDS)
             run.quit()
             _add(out, "cold: q during the index, to exit", run.quit_seconds)
+        cold()
         with Run(cache, home) as run:
             _add(out, "cold: after that q, resumed to full index", run.wait_for(done, COLD_WAIT))
             run.quit()
     for _ in range(cold_runs):
         shutil.rmtree(index_dir, ignore_errors=True)
+        cold()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with Run(cache, home) as run:
             _add(out, "cold: usable screen", run.wait_for(USABLE, COLD_WAIT))
@@ -280,6 +286,17 @@ def start_figures(
         edited = touch_100(cache, r, edits_apart)
         incremental_start(cache, count, home, out, edited=edited)
     return {name: values for name, values in out.items() if values}
+
+
+def _nothing() -> None:
+    pass
+
+
+def drop_page_cache() -> None:
+    """Empty the system's page cache, so that the next start reads every file from the disk, as
+    the first start after a reboot or a copy does (Linux, as root; OSError otherwise)."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
 
 def _done(count: int) -> str:
@@ -611,11 +628,22 @@ def main() -> None:
         " every file alone)",
     )
     parser.add_argument(
+        "--from-disk",
+        action="store_true",
+        help="empty the page cache before each cold start, so it reads the files from the disk"
+        " (Linux, as root)",
+    )
+    parser.add_argument(
         "--config",
         type=Path,
         help="a config.toml the measured reader starts with (default: none, every default)",
     )
     args = parser.parse_args()
+    if args.from_disk and not args.skip_start:
+        try:
+            drop_page_cache()
+        except OSError as exc:
+            parser.error(f"--from-disk cannot empty the page cache: {exc.strerror or exc}")
     cold_runs = args.cold_runs if args.cold_runs is not None else args.runs
     if args.cold_runs is None and args.articles >= 500_000:
         cold_runs = 1
@@ -632,6 +660,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     compile_program()
     print("bytecode: the program's modules compiled, as an installed program's are")
+    if args.from_disk:
+        print("cold starts: the page cache emptied before each (the files read from the disk)")
     started = time.perf_counter()
     make_cache(cache, args.articles)
     print(
@@ -650,11 +680,21 @@ def main() -> None:
             small_shown = args.reference if args.config is None else shown_count(small, home)
             # Its cold starts here, its warm and incremental ones each beside one of the big
             # cache's (see start_figures).
-            reference = start_figures(small, small_shown, home, 0, args.runs, False)
+            reference = start_figures(
+                small, small_shown, home, 0, args.runs, False, from_disk=args.from_disk
+            )
         beside = Beside(small, small_shown, reference) if args.reference else None
         resume = not args.skip_resume
         figures = start_figures(
-            cache, shown, home, args.runs, cold_runs, resume, beside, args.edits_apart
+            cache,
+            shown,
+            home,
+            args.runs,
+            cold_runs,
+            resume,
+            beside,
+            args.edits_apart,
+            args.from_disk,
         )
     if not args.skip_list:
         figures.update(list_figures(cache, home, args.runs))
