@@ -143,6 +143,10 @@ class Index(IndexReads):
         """A big index's first letters' matches, found ahead (see :meth:`keep_prefixes`)."""
         self._side = None if self.db_path is None else SideReads(self.db_path, self.file_id)
         """The connection the detail pane's look-ups read on (see :mod:`reader.side_reads`)."""
+        self._searches_beside = (
+            None if self.db_path is None else SideReads(self.db_path, self.file_id)
+        )
+        """The connection a search reads on while a store holds the index's (``match_array``)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
         self.by_folders = False
@@ -171,8 +175,9 @@ class Index(IndexReads):
         self._prefixes.close()
         if self._upper_half is not None:
             self._upper_half.close()
-        if self._side is not None:
-            self._side.close()
+        for side in (self._side, self._searches_beside):
+            if side is not None:
+                side.close()
         # A thread's statement on this connection (the prefixes' version, a few milliseconds)
         # ends first: closed under it, SQLite crashes the process. Not for ever, though.
         locked = self._lock.acquire(timeout=CLOSE_WAIT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -512,3 +513,65 @@ def test_a_search_asked_again_is_the_newest(source: Source, monkeypatch: pytest.
     assert run == []
     index.match_array('"nurses"')
     assert len(run) == 1
+
+
+def _held_by_a_store(index: Index, uncommitted: bool = False):
+    """A thread holding the index's connection as a store of changed files does, until the
+    returned event is set (at most 20 s); with ``uncommitted``, a matching row is written in its
+    transaction meanwhile. Returns the event, the thread, and whether the lock is still held."""
+    held, release, holding = threading.Event(), threading.Event(), [True]
+
+    def store() -> None:
+        with index._lock:
+            if uncommitted:
+                index.conn.execute("BEGIN")
+                index.conn.execute(
+                    "INSERT INTO search (rowid, title, excerpt, body) "
+                    "VALUES (999, 'Turbines', 'turbines', '')"
+                )
+            held.set()
+            release.wait(20)
+            if uncommitted:
+                index.conn.rollback()
+            holding[0] = False
+
+    thread = threading.Thread(target=store, daemon=True)
+    thread.start()
+    assert held.wait(5)
+    return release, thread, holding
+
+
+def test_a_search_typed_while_files_are_stored_does_not_wait_for_the_store(
+    source: Source,
+) -> None:
+    """Thousands of changed files are stored with the index's connection held: a key typed
+    meanwhile waited for the store (1.3 s at 100,000). It reads on a connection of its own:
+    what was last committed, which is what the list shows."""
+    index = source.index
+    expected = _paths_of(index, index.match_array('"rooftop"'))
+    release, thread, holding = _held_by_a_store(index, uncommitted=True)
+    try:
+        found = index.match_array('"turbines"')  # asked for the first time: not kept
+        still_held = holding[0]
+    finally:
+        release.set()
+        thread.join(10)
+    assert still_held  # answered while the store still held the connection
+    assert _paths_of(index, found) == {"wind.md"}  # not the store's row, uncommitted
+    assert _paths_of(index, index.match_array('"rooftop"')) == expected
+
+
+def test_a_search_of_an_index_in_memory_waits_for_the_store(source: Source) -> None:
+    """An index kept in memory (its file cannot take writes) has no second connection: a search
+    waits for the store, and then answers as usual."""
+    index = source.index.in_memory("read-only place")
+    release, thread, holding = _held_by_a_store(index)
+    answers = []
+    asking = threading.Thread(target=lambda: answers.append(index.match_array('"turbines"')))
+    asking.start()
+    asking.join(0.5)
+    assert asking.is_alive() and answers == []  # waiting for the connection
+    release.set()
+    asking.join(10)
+    thread.join(10)
+    assert not holding[0] and _paths_of(index, answers[0]) == {"wind.md"}
