@@ -142,6 +142,12 @@ class Collection:
         """The entries in one order, computed once per order."""
         return self._rows(key, reverse).entries
 
+    def shown_ahead(self, key: SortKey, reverse: bool = False) -> None:
+        """Sort one order, and make the duplicate groups with that order folded by them, in the
+        caller's thread (a worker), so that the screen's first view of this collection finds
+        them made: 35 + 17 ms at a million, and over a second when thousands of copies arrive."""
+        self.groups.collapse(self.sorted(key, reverse))
+
     def ordered(self, key: SortKey, reverse: bool = False) -> bool:
         """Whether one order is at hand without a sort: made already, or its forward order is
         (the reverse is then a slice of it)."""

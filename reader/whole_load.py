@@ -101,7 +101,7 @@ class WholeLoad:
     def _run(self) -> None:
         try:
             collection = self.load()
-            collection.sorted(*self.order)  # here rather than on the UI thread
+            collection.shown_ahead(*self.order)  # here rather than on the UI thread
             arrays_ahead(len(collection))
         except Exception:  # noqa: BLE001 - the index went away under it (the samples replace an
             collection = Collection([])  # empty cache): the caller loads again when it is empty

@@ -256,7 +256,7 @@ class LibraryLoader(Widget):
                     return
                 if changes.touched:
                     skipped = source.index.skipped()
-                    collection.sorted(settings.sort, settings.reverse)  # not on the UI thread
+                    collection.shown_ahead(settings.sort, settings.reverse)  # not on the UI thread
                     self._latest, applied = (source, collection), True
                     removed = frozenset(changes.removed)
                     self.post_message(self.Loaded(source, collection, False, skipped, removed))
@@ -449,7 +449,7 @@ class LibraryLoader(Widget):
             final = self._reloaded(source, first, result)
             if final is None:
                 return
-            final.sorted(self.settings.sort, self.settings.reverse)  # not on the UI thread
+            final.shown_ahead(self.settings.sort, self.settings.reverse)  # not on the UI thread
         self._latest = (source, final)
         self.post_message(self.Loaded(source, final, source.is_samples, result.skipped))
         counting = final if final is not first or not counted else None

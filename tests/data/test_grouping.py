@@ -152,3 +152,18 @@ def test_the_scope_size_while_searching_counts_stories():
     assert ScopeSize().of(view, collection, len(rows), set(), set()) == 4
     unfolded = ViewState(text="title:ferries", grouped=False)
     assert ScopeSize().of(unfolded, collection, 2, set(), set()) == 7
+
+
+def test_a_collection_shown_ahead_leaves_its_first_view_nothing_to_fold(monkeypatch):
+    """The loader folds the order shown in its worker: the screen's first view of a new
+    collection (after a load, a changed file) then finds its groups and folded rows made."""
+    collection = Collection(list(ALL))
+    collection.shown_ahead(SortKey.QUALITY, reverse=True)
+    folds: list[list[Entry]] = []
+    monkeypatch.setattr("reader.grouping.collapse", lambda rows, groups: folds.append(rows) or rows)
+    monkeypatch.setattr("reader.grouping.groups_of", lambda entries: folds.append(entries) or {})
+    rows = ViewState(sort=SortKey.QUALITY, reverse=True).rows(collection, set(), set())
+    assert paths(rows) == ["a1", "b1", "c", "d"]  # one row per story, the lowest quality first
+    assert folds == []
+    ViewState(sort=SortKey.DATE).rows(collection, set(), set())  # an order not folded ahead
+    assert len(folds) == 1
