@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader import prefix_answers, prefix_terms, search_halves, similar_store
 from reader.entry import Entry, EntryDecoder
+from reader.index_db import in_use
 from reader.index_schema import BULK_QUERY, COLUMNS
 from reader.side_reads import SideReads
 
@@ -269,7 +270,7 @@ class IndexReads:
             try:
                 return search_halves.matching_ids(conn, prefix_terms.expanded(conn, expression))
             except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
+                if in_use(exc):
                     return None
                 raise
 
