@@ -32,7 +32,7 @@ from reader.ordering import (
 )
 from reader.pieces import pieces
 from reader.qualifiers import QUALITY, Marks
-from reader.query import fts_expression, parse_query
+from reader.query import fts_expression, parse_query, title_expression
 from reader.scopes import topic_counts
 from reader.topic_names import NO_RENAMES, TopicNames
 
@@ -394,14 +394,17 @@ class Collection:
         if topics[1:]:
             rows = Rows(self._carrying(rows.entries, topics[1:]))
         ids = None
-        if query.words:
-            if self._match_array is not None:
-                ids = self._match_array(fts_expression(query.words))
-            elif self._match is not None:
-                ids = self._match(fts_expression(query.words))
-            else:
-                hits = set(self._matching_paths(query.words))
-                rows = Rows([e for e in rows.entries if e.path in hits])
+        # title: words the index can narrow join the words': their rows are then few, and only
+        # theirs have titles read and checked (see query.title_expression).
+        words = fts_expression(query.words) if query.words else ""
+        expression = " AND ".join(part for part in (words, title_expression(query)) if part)
+        if expression and self._match_array is not None:
+            ids = self._match_array(expression)
+        elif expression and self._match is not None:
+            ids = self._match(expression)
+        elif query.words:
+            hits = set(self._matching_paths(query.words))
+            rows = Rows([e for e in rows.entries if e.path in hits])
         return rows.filtered(query, ids, marks)
 
     @property

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import count, islice, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from reader.pieces import pieces
+from reader.sanitize import clean_line
 
 TOPIC_SEP = "\x1f"
 """Joins an entry's topics into one string (cheap to store, load and compare)."""
@@ -109,6 +110,86 @@ def entry_keys(entries: list[Entry]) -> list[str]:
 
 
 _TOPICS_AT = Entry._fields.index("topics")
+_TITLE_AT = Entry._fields.index("title")
+_ID_AT = Entry._fields.index("id")
+_HELD_TITLE = itemgetter(_TITLE_AT)
+
+TitleReads = Callable[[list[int]], dict[int, str]]
+"""Row ids -> their titles as the index holds them (the ids it could not read left out)."""
+
+
+def titles_apart(read_titles: TitleReads) -> type[Entry]:
+    """A row type whose titles stay in the index, read by id when asked for.
+
+    At a million articles the titles held in memory cost 113 MiB (a string of about 65
+    characters each), and the list shows some forty of them at a time. A row of this type
+    holds its id where an :class:`Entry` holds its title (the same int object: nothing more
+    per row), and its ``title`` reads the index by that id (tens of microseconds). Everything
+    else about it is an :class:`Entry`'s; a row given a title (``_replace(title=...)``) shows
+    that one. Bulk readers go through :func:`titles_of`, which asks for many at once.
+    """
+
+    def title(row: Entry) -> str:
+        held = _HELD_TITLE(row)
+        if held.__class__ is str:
+            return held
+        found = read_titles([row.id]).get(row.id)
+        return found if found is not None else _title_unread(row)
+
+    return type(
+        "IndexedEntry",
+        (Entry,),
+        {
+            "__slots__": (),
+            "__doc__": "An :class:`Entry` whose title is read from the index (see "
+            ":func:`titles_apart`).",
+            "title": property(title, doc="The title, read from the index."),
+            "read_titles": staticmethod(read_titles),
+            "__eq__": _equal_titled,
+            "__ne__": lambda row, other: not _equal_titled(row, other),
+            "__hash__": lambda row: hash(_titled(row)),
+        },
+    )
+
+
+def _titled(row: Entry) -> tuple:
+    """``row``'s fields as a plain tuple, its title read where the row holds its id instead."""
+    if _HELD_TITLE(row).__class__ is str:
+        return tuple(row)
+    return (*row[:_TITLE_AT], row.title, *row[_TITLE_AT + 1 :])
+
+
+def _equal_titled(row: Entry, other: object) -> bool:
+    """Rows are equal when their fields are, titles read or held alike: the first page's row
+    and the whole list's of the same article are the same article."""
+    if tuple.__eq__(row, other) is True:
+        return True
+    if not isinstance(other, Entry):
+        return False
+    return _titled(row) == _titled(other)
+
+
+def _title_unread(row: Entry) -> str:
+    """What shows for a title the index no longer gives (the index closed, or the row gone
+    since the list was read, until the list is patched): the file's name, made safe to show."""
+    return clean_line(row.path.rpartition("/")[2]) or "Untitled"
+
+
+def titles_of(rows: Sequence[Entry]) -> list[str]:
+    """The title of every row, those of rows from :func:`titles_apart` asked for together, one
+    call per index, rather than a read each."""
+    titles = list(map(_HELD_TITLE, rows))
+    apart: dict[type, list[int]] = {}  # the positions of the rows apart, by row type
+    for at, title in enumerate(titles):
+        if title.__class__ is not str:
+            apart.setdefault(type(rows[at]), []).append(at)
+    for kind, positions in apart.items():
+        found = kind.read_titles([rows[at].id for at in positions])
+        for at in positions:
+            title = found.get(rows[at].id)
+            titles[at] = title if title is not None else _title_unread(rows[at])
+    return titles
+
 
 SHARED_FIELDS = frozenset({"provider", "domain", "type", "topics"})
 """Fields whose values repeat across entries (a few hundred providers, some thousand topic sets):
@@ -145,22 +226,34 @@ class EntryDecoder:
         time (a few milliseconds each) rather than by a pass over a million entries once they
         are in."""
 
-    def decode(self, count: int, texts: list[str | None]) -> list[Entry]:
+    def decode(
+        self, count: int, texts: list[str | None], row_type: type[Entry] = Entry
+    ) -> list[Entry]:
         """``count`` entries from one JSON array per field, in :class:`Entry`'s field order.
 
         Each text is dropped from ``texts`` as soon as it is decoded, so the peak holds one of
-        them, not all twelve. Raises ValueError when an array is not ``count`` long.
+        them, not all twelve. Raises ValueError when an array is not ``count`` long. With a
+        ``row_type`` from :func:`titles_apart`, the titles' text may be None: each row then
+        holds its id in their place.
         """
-        columns = []
+        apart = row_type is not Entry and texts[_TITLE_AT] is None
+        if apart and len(texts) <= _ID_AT:
+            raise ValueError("rows without ids cannot read their titles apart")
+        columns: list[list] = []
         for at, name in enumerate(Entry._fields[: len(texts)]):
             text, texts[at] = texts[at], None
+            if apart and at == _TITLE_AT:
+                columns.append([])  # the ids', below
+                continue
             column = json.loads(text or "[]")
             del text
             if len(column) != count:
                 raise ValueError("columns of different lengths")
             first = self._first.get(name)
             columns.append(column if first is None else shared(column, first))
-        entries = list(map(tuple.__new__, repeat(Entry), zip(*columns)))
+        if apart:
+            columns[_TITLE_AT] = columns[_ID_AT]
+        entries = list(map(tuple.__new__, repeat(row_type), zip(*columns)))
         if len(columns) == len(Entry._fields):
             self._number(columns[_TOPICS_AT])
         return entries

@@ -22,8 +22,8 @@ from itertools import compress
 
 from reader.entry import Entry
 from reader.filtering import ROW_ID, Rows
-from reader.qualifiers import Marks, TitleWords
-from reader.query import Query, Term, fts_expression, parse_query
+from reader.qualifiers import Marks
+from reader.query import Query, Term, fts_expression, parse_query, title_expression
 from reader.topic_names import NO_RENAMES, TopicNames
 
 Match = Callable[[str], set[int]]
@@ -91,18 +91,12 @@ def _renamed(query: Query, names: TopicNames) -> Query:
 
 
 def _indexed(query: Query) -> str:
-    """An FTS5 expression every row ``query`` finds matches ("" when there is none to use).
-
-    Its free words as ``newsreader list`` searches them, and its ``title:``
-    words made of ASCII letters and digits, whose index tokens are exact: the
-    index then narrows 100,000 titles to a few without the interpreter (their
-    pattern still decides).
-    """
+    """An FTS5 expression every row ``query`` finds matches ("" when there is none to use): its
+    free words as ``newsreader list`` searches them, and its ``title:`` words where the index
+    can narrow them (see :func:`reader.query.title_expression`)."""
     parts = [fts_expression(query.words)] if query.words else []
-    for words in query.values("title"):
-        if isinstance(words, TitleWords) and all(w.isascii() and w.isalnum() for w in words.words):
-            parts += [f'title : "{word}"' for word in words.words]
-    return " AND ".join(parts)
+    titles = title_expression(query)
+    return " AND ".join(parts + [titles] if titles else parts)
 
 
 def _positions(rows: Rows, query: Query, match: Match | None) -> Iterable[int]:

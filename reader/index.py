@@ -147,6 +147,10 @@ class Index(IndexReads):
             None if self.db_path is None else SideReads(self.db_path, self.file_id)
         )
         """The connection a search reads on while a store holds the index's (``match_array``)."""
+        self._titles_beside = (
+            None if self.db_path is None else SideReads(self.db_path, self.file_id)
+        )
+        """The connection the titles of the rows on screen are read on (``titles_by_id``)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
         self.by_folders = False
@@ -175,7 +179,7 @@ class Index(IndexReads):
         self._prefixes.close()
         if self._upper_half is not None:
             self._upper_half.close()
-        for side in (self._side, self._searches_beside):
+        for side in (self._side, self._searches_beside, self._titles_beside):
             if side is not None:
                 side.close()
         # A thread's statement on this connection (the prefixes' version, a few milliseconds)

@@ -18,18 +18,26 @@ SCHEMA_VERSION = 9
 COLUMNS = (
     "path, title, published, quality, heat, provider, domain, url, type, topics, id, dup_group"
 )
-# printf('%!.17g') keeps every bit of a REAL, which JSON's own rendering (15 digits) would not.
-BULK_QUERY = (
-    "SELECT count(*), "
-    + ", ".join(
-        "'[' || group_concat(CASE WHEN published IS NULL THEN 'null'"
-        " ELSE printf('%!.17g', published) END) || ']'"
-        if column == "published"
-        else f"json_group_array({column})"
-        for column in COLUMNS.split(", ")
-    )
-    + " FROM articles"
-)
+
+
+def bulk_query(apart: frozenset[str] = frozenset()) -> str:
+    """Every row's fields as one JSON array per column (NULL for the columns ``apart``)."""
+    columns = []
+    for column in COLUMNS.split(", "):
+        if column in apart:
+            columns.append("NULL")
+        elif column == "published":  # '%!.17g' keeps every bit (JSON's rendering: 15 digits)
+            columns.append(
+                "'[' || group_concat(CASE WHEN published IS NULL THEN 'null'"
+                " ELSE printf('%!.17g', published) END) || ']'"
+            )
+        else:
+            columns.append(f"json_group_array({column})")
+    return "SELECT count(*), " + ", ".join(columns) + " FROM articles"
+
+
+BULK_QUERY = bulk_query()
+
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,

@@ -29,7 +29,7 @@ from operator import attrgetter
 from types import BuiltinFunctionType, MethodWrapperType
 from typing import Any, NamedTuple
 
-from reader.entry import TOPIC_SEP, Entry, entry_key, entry_keys
+from reader.entry import TOPIC_SEP, Entry, entry_key, entry_keys, titles_of
 from reader.pieces import pieces
 
 Step = Callable[[Any], Any]
@@ -87,11 +87,11 @@ KEY = Column("key", entry_key, entry_keys, eager=True)
 QUALITY = _number("quality")
 PUBLISHED = _number("published")
 TYPE = _folded("type")
-_TITLE = attrgetter("title")
 TITLE = Column(
     "title",
     lambda e: e.title.casefold(),
-    lambda rows: list(map(str.casefold, map(_TITLE, rows))),  # titles are distinct: no sharing
+    # titles are distinct: no sharing; those left in the index are read a query per 500 rows
+    lambda rows: list(map(str.casefold, titles_of(rows))),
 )
 TOPICS = _folded("topics")
 """The joined topics, casefolded (casefolding the parts one by one gives the same)."""

@@ -240,11 +240,14 @@ def locations(cache: Path, tmp_path: Path) -> Locations:
     return Locations(cache=cache, config=tmp_path / "config", data=tmp_path / "data")
 
 
-def test_a_source_loads_with_its_rules_and_hides_live_changes(locations: Locations) -> None:
+@pytest.mark.parametrize("apart", [False, True], ids=["titles held", "titles apart"])
+def test_a_source_loads_with_its_rules_and_hides_live_changes(
+    locations: Locations, apart: bool
+) -> None:
     source = Source(locations, ["provider:spam.example", "title:sponsored", "farm2"])
     try:
         source.scan()
-        loaded = source.load()
+        loaded = source.load(apart=apart)
         loaded.sorted(SortKey.DATE)
         assert titles(loaded.entries) == ["Plain news"]
         assert sorted(titles(loaded.hidden.entries)) == ["From the spam farm", "Sponsored post"]
