@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -162,7 +162,7 @@ class IndexReads:
 
     def _titles_read(self, query: str, values: list[int]) -> list[tuple[int, str]]:
         side = self._titles_beside
-        with side.connection() if side is not None else _nothing() as conn:
+        with side.connection() if side is not None else nullcontext() as conn:
             if conn is not None:
                 return conn.execute(query, values).fetchall()
         with self._lock:
@@ -499,11 +499,6 @@ class IndexReads:
                     entry = Entry._make(row)
                     found[entry.id] = entry
         return found
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield None
 
 
 def _kept_matches(kept: dict[tuple, np.ndarray], key: tuple, found: np.ndarray) -> dict:

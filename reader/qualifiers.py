@@ -90,7 +90,7 @@ TYPE = _folded("type")
 TITLE = Column(
     "title",
     lambda e: e.title.casefold(),
-    # titles are distinct: no sharing; those left in the index are read a query per 500 rows
+    # titles are distinct: no sharing; those left in the index are asked for all at once
     lambda rows: list(map(str.casefold, titles_of(rows))),
 )
 TOPICS = _folded("topics")
