@@ -11,8 +11,8 @@ import json
 import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from itertools import count, islice, repeat
-from operator import attrgetter, itemgetter
+from itertools import compress, count, islice, repeat
+from operator import attrgetter, itemgetter, not_
 from typing import NamedTuple
 
 from reader.pieces import pieces
@@ -113,6 +113,7 @@ _TOPICS_AT = Entry._fields.index("topics")
 _TITLE_AT = Entry._fields.index("title")
 _ID_AT = Entry._fields.index("id")
 _HELD_TITLE = itemgetter(_TITLE_AT)
+_ID = itemgetter(_ID_AT)
 
 TitleReads = Callable[[list[int]], dict[int, str]]
 """Row ids -> their titles as the index holds them (the ids it could not read left out)."""
@@ -177,17 +178,22 @@ def _title_unread(row: Entry) -> str:
 
 def titles_of(rows: Sequence[Entry]) -> list[str]:
     """The title of every row, those of rows from :func:`titles_apart` asked for together, one
-    call per index, rather than a read each."""
+    call per index, rather than a read each; the loops in C where every row is apart (a title
+    search over a whole list of a million)."""
     titles = list(map(_HELD_TITLE, rows))
-    apart: dict[type, list[int]] = {}  # the positions of the rows apart, by row type
-    for at, title in enumerate(titles):
-        if title.__class__ is not str:
-            apart.setdefault(type(rows[at]), []).append(at)
-    for kind, positions in apart.items():
-        found = kind.read_titles([rows[at].id for at in positions])
-        for at in positions:
-            title = found.get(rows[at].id)
-            titles[at] = title if title is not None else _title_unread(rows[at])
+    apart = list(compress(count(), map(not_, map(isinstance, titles, repeat(str)))))
+    kinds = set(map(type, map(rows.__getitem__, apart)))
+    for kind in kinds:
+        positions = apart if len(kinds) == 1 else [at for at in apart if type(rows[at]) is kind]
+        ids = list(map(_ID, map(rows.__getitem__, positions)))
+        found = list(map(kind.read_titles(ids).get, ids))
+        if len(positions) == len(titles):
+            titles = found
+        else:
+            for at, title in zip(positions, found):
+                titles[at] = title
+    if None in titles:  # titles the index no longer gives
+        titles = [_title_unread(row) if t is None else t for t, row in zip(titles, rows)]
     return titles
 
 
