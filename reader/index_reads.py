@@ -419,16 +419,17 @@ class IndexReads:
             higher = search_halves.matching_ids(self.conn, expression, above=split)
         return np.concatenate((lower, higher))
 
-    def filed_under(self, folder: str) -> list[Filed]:
+    def filed_under(self, folder: str) -> Iterator[Filed]:
         """Path, provider and URL of every indexed article below ``folder`` (``/`` separated),
-        read through the index on paths: the feeds listing counts these, and a million whole
-        entries cost seconds and hundreds of megabytes."""
+        read through the index on paths, one at a time as SQLite reads them: the feeds listing
+        counts these, and a million whole entries cost seconds and hundreds of megabytes (the
+        index's lock is held until the last is read)."""
         with self._lock:
             rows = self.conn.execute(
                 "SELECT path, provider, url FROM articles WHERE path >= ? AND path < ?",
                 (folder + "/", folder + "0"),  # "0" sorts right after "/"
             )
-            return list(map(Filed._make, rows))
+            yield from map(Filed._make, rows)
 
     def entries_with_url(self, url: str) -> list[Entry]:
         """The indexed articles whose URL is exactly ``url``, in id order (the table searched

@@ -107,33 +107,29 @@ def feed_rows(
         except FeedConfigError as exc:
             warnings.append(f"refresh settings left at their defaults: {exc}")
             policy = Policy()
-    entries: list[Entry] | list[Filed] | None = []
-    problem = ""
+    tally: Tally | None = {}
+    read: set[str] | None = set()
     if any(status.domain for status in statuses.values()):  # else no article can be a feed's
         if known is None:
-            entries, problem = _feed_entries(locations)
+            tally, read, warned = _counted(locations)
+            warnings += warned
         else:
-            entries = [entry for entry in known[0] if entry.path.startswith(f"{FEEDS_DIR}/")]
-    if problem:
-        warnings.append(f"article counts left out: {problem}")
-    read: set[str] | None = None if entries is None else set()
-    if entries:
-        read, problem = _read_marks(locations) if known is None else (known[1], "")
-        if problem:
-            warnings.append(f"unread counts left out: cannot read the marks: {problem}")
-    found = _articles_by_feed(entries or [], statuses)
+            mine = (entry for entry in known[0] if entry.path.startswith(f"{FEEDS_DIR}/"))
+            read = known[1]
+            tally = _tally(mine, read)
+    found = _counts_by_feed(tally or {}, statuses)
     rows = []
     for feed in feeds:
         status = statuses[feed.url]
-        mine = found.get(feed.url, [])
+        articles, unread = found.get(feed.url, (0, 0))
         refresh = next_refresh(feed, policy, status, now)
         rows.append(
             FeedRow(
                 title=feed.name or status.title or site_domain(feed.url),
                 url=feed.url,
                 topics=feed.topics,
-                articles=None if entries is None else len(mine),
-                unread=None if read is None else sum(entry_key(e) not in read for e in mine),
+                articles=None if tally is None else articles,
+                unread=None if tally is None or read is None else unread,
                 last_fetch=status.fetched_at,
                 last_result=_result(status),
                 ok=status.ok and status.fetched_at is not None,
@@ -154,23 +150,27 @@ def _result(status: FeedStatus) -> str:
     return status.result or ("ok" if status.ok else "failed")
 
 
-def _feed_entries(locations: Locations) -> tuple[list[Filed] | None, str]:
-    """The indexed articles under ``<cache>/feeds``, or None and why they are unknown."""
+def _counted(locations: Locations) -> tuple[Tally | None, set[str] | None, list[str]]:
+    """The indexed articles under ``<cache>/feeds`` counted (None: unknown), the read marks (None:
+    unreadable) and warnings about either."""
     if not (locations.cache / FEEDS_DIR).is_dir():
-        return [], ""
+        return {}, set(), []
     from reader.index_db import describe
     from reader.library import Source
 
+    read, problem = _read_marks(locations)
+    warnings = [f"unread counts left out: cannot read the marks: {problem}"] if problem else []
     source = Source(locations)
     try:
         source.scan_first_look()
-        return source.index.filed_under(FEEDS_DIR), ""
+        return _tally(source.index.filed_under(FEEDS_DIR), read), read, warnings
     except sqlite3.Error as exc:
-        return None, f"cannot index {locations.cache}: {describe(exc, locations.index_path)}"
+        problem = f"cannot index {locations.cache}: {describe(exc, locations.index_path)}"
     except OSError as exc:
-        return None, f"cannot index {locations.cache}: {exc.strerror or exc}"
+        problem = f"cannot index {locations.cache}: {exc.strerror or exc}"
     finally:
         source.index.close()
+    return None, read, [f"article counts left out: {problem}", *warnings]
 
 
 def _read_marks(locations: Locations) -> tuple[set[str] | None, str]:
@@ -186,25 +186,38 @@ def _read_marks(locations: Locations) -> tuple[set[str] | None, str]:
     return (read, "") if loaded else (None, reason or "unknown reason")
 
 
-def _articles_by_feed(
-    entries: Iterable[Entry | Filed], statuses: dict[str, FeedStatus]
-) -> dict[str, list[Entry | Filed]]:
-    """Each feed's articles: those in its folder (and with its provider name, if it shares one)."""
-    by_domain: dict[str, list[Entry | Filed]] = defaultdict(list)
+Tally = dict[str, dict[str, list[int]]]
+"""Per folder under ``feeds/`` (a feed's domain), per provider name: [articles, unread]."""
+
+
+def _tally(entries: Iterable[Entry | Filed], read: set[str] | None) -> Tally:
+    """``entries`` counted by folder and provider as they come, none of them kept: a million
+    held at once cost the listing 390 MiB. Unread: not in ``read`` (all of them without it)."""
+    tally: Tally = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    marks = read or frozenset()
     for entry in entries:
-        by_domain[entry.path.split("/", 2)[1]].append(entry)
+        counts = tally[entry.path.split("/", 2)[1]][entry.provider]
+        counts[0] += 1
+        counts[1] += entry_key(entry) not in marks
+    return tally
+
+
+def _counts_by_feed(tally: Tally, statuses: dict[str, FeedStatus]) -> dict[str, tuple[int, int]]:
+    """Each feed's (articles, unread): those in its folder, and with its provider name if it
+    shares the folder with another feed."""
     sharing: dict[str, int] = defaultdict(int)
     for status in statuses.values():
         if status.domain:
             sharing[status.domain] += 1
-    found: dict[str, list[Entry | Filed]] = {}
+    found: dict[str, tuple[int, int]] = {}
     for url, status in statuses.items():
         if not status.domain:
             continue
-        mine = by_domain.get(status.domain, [])
+        providers = tally.get(status.domain, {})
         if sharing[status.domain] > 1:
-            mine = [entry for entry in mine if entry.provider == status.provider]
-        found[url] = mine
+            providers = {status.provider: providers.get(status.provider, [0, 0])}
+        counted = list(providers.values())
+        found[url] = (sum(c[0] for c in counted), sum(c[1] for c in counted))
     return found
 
 
