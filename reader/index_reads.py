@@ -431,6 +431,21 @@ class IndexReads:
             )
             yield from map(Filed._make, rows)
 
+    def url_hashes_under(self, folder: str) -> np.ndarray:
+        """The ``hash`` of the URL of each indexed article below ``folder`` (``/`` separated),
+        sorted: what a fetch looks an entry's URL up in before it writes it, rather than reading
+        every file's head. 8 bytes an article, where the URLs themselves cost about 100."""
+        import numpy as np
+
+        with self._aside() as conn:
+            rows = conn.execute(
+                "SELECT url FROM articles WHERE path >= ? AND path < ? AND url IS NOT NULL",
+                (folder + "/", folder + "0"),
+            )
+            hashes = np.fromiter((hash(url) for (url,) in rows), dtype=np.int64)
+        hashes.sort()
+        return hashes
+
     def entries_with_url(self, url: str) -> list[Entry]:
         """The indexed articles whose URL is exactly ``url``, in id order (the table searched
         in SQLite: a few tenths of a second at a million, where loading every entry took 5 s)."""

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from reader.paths import Locations
 
 if TYPE_CHECKING:
     from reader.feeds import Feed, FetchReport
+    from reader.known_urls import KnownUrls
 
 FIRST_CHECK_SECONDS = 10.0
 """Seconds after start before the first look for due feeds (the list comes first)."""
@@ -85,9 +87,17 @@ class FeedFetch(Widget):
 
         texts: dict[str, str]
 
-    def __init__(self, locations: Locations, **kwargs) -> None:
+    def __init__(
+        self,
+        locations: Locations,
+        known_urls: Callable[[], KnownUrls | None] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.locations = locations
+        self.known_urls = known_urls
+        """The URLs already under ``feeds/`` from the index shown (None: read the files), asked
+        in the fetch's thread (see :meth:`reader.library.Source.feed_urls`)."""
         self._stop: threading.Event | None = None
         self._said = ""
         """What the last background refresh said: the status line keeps showing it."""
@@ -223,7 +233,8 @@ class FeedFetch(Widget):
                 self.app.call_from_thread(self._progress, captions.fetch_progress(done, total))
 
         try:
-            report = fetch_feeds(self.locations, progress, feeds=due, stop=stop)
+            known = self.known_urls() if self.known_urls is not None else None
+            report = fetch_feeds(self.locations, progress, feeds=due, stop=stop, known_urls=known)
         except FeedConfigError as exc:
             error = str(exc)
         except Exception as exc:  # noqa: BLE001 - reported; a failed fetch must not end the app

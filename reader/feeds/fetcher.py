@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -38,6 +39,9 @@ from reader.feeds.status import STATUS_FILE, StatusStore
 from reader.feeds.store import ArticleWriter, body_to_write, site_domain
 from reader.feeds.text import line
 from reader.paths import Locations
+
+if TYPE_CHECKING:
+    from reader.known_urls import KnownUrls
 
 PARSE_THREADS = 4
 """Feeds parsed at once (each in a thread of its own; more would only share the GIL)."""
@@ -106,6 +110,7 @@ def fetch_feeds(
     limits: Limits | None = None,
     feeds: list[Feed] | None = None,
     stop: threading.Event | None = None,
+    known_urls: KnownUrls | None = None,
 ) -> FetchReport:
     """Fetch the feeds in the config (or ``feeds``) and write new articles to the cache.
 
@@ -116,11 +121,12 @@ def fetch_feeds(
     are dropped, a feed being parsed is abandoned, a feed being written stops
     between two files. Articles already written stay (each file is complete),
     the feed cut short keeps no HTTP validators (the next fetch reads it whole
-    again), and the report says ``stopped``.
+    again), and the report says ``stopped``. ``known_urls``: the URLs already under ``feeds/``,
+    from an index the caller keeps current (see :class:`reader.feeds.store.ArticleWriter`).
     """
     if feeds is None:
         feeds = load_feeds(locations.feeds_config_path)
-    run = _Run(locations, feeds, limits or Limits(), progress, stop)
+    run = _Run(locations, feeds, limits or Limits(), progress, stop, known_urls)
     _run_coroutine(run.run)
     from reader.feeds.prune import after_fetch  # records what was written, then prunes
 
@@ -160,6 +166,7 @@ class _Run:
         limits: Limits,
         progress: Progress | None,
         stop: threading.Event | None = None,
+        known_urls: KnownUrls | None = None,
     ) -> None:
         self.feeds = feeds
         self.stop = stop
@@ -167,7 +174,7 @@ class _Run:
         self.progress = progress
         self.state = HttpState(locations.data / STATE_FILE, locations.cache)
         self.status = StatusStore(locations.data / STATUS_FILE, locations.cache)
-        self.writer = ArticleWriter(locations.cache, stop)
+        self.writer = ArticleWriter(locations.cache, stop, known_urls)
         self.report = FetchReport(total=len(feeds))
         self.report.warnings.extend(
             f"skipped {path}: {reason}" for path, reason in self.writer.skipped

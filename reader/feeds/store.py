@@ -35,6 +35,7 @@ from reader.sanitize import clean_line
 
 if TYPE_CHECKING:  # the feed parser (feedparser, BeautifulSoup) is not loaded at start
     from reader.feeds.parse import FeedEntry
+    from reader.known_urls import KnownUrls
 
 FEEDS_DIR = "feeds"
 """The folder under the cache that holds fetched articles."""
@@ -187,9 +188,22 @@ class ArticleWriter:
     Not thread-safe: one writer is used from one thread during a fetch.
     """
 
-    def __init__(self, cache: Path, stop: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        cache: Path,
+        stop: threading.Event | None = None,
+        known_urls: KnownUrls | set[str] | None = None,
+    ) -> None:
+        """``known_urls``: the URLs of the files under ``feeds/`` as the index has them, when the
+        caller has it open and up to date; else every file's head is read for them (a million
+        files: 150 s and 670 MiB, each fetch)."""
         self.root = cache / FEEDS_DIR
-        self._urls, self._bodyless, self.skipped = existing_urls(cache, stop)
+        self._bodyless: set[Path] | None
+        self._urls: KnownUrls | set[str]
+        if known_urls is None:
+            self._urls, self._bodyless, self.skipped = existing_urls(cache, stop)
+        else:  # a body-less file is told when it is to be completed (see complete)
+            self._urls, self._bodyless, self.skipped = known_urls, None, []
         """``*.md`` paths under ``feeds/`` that are not regular files, with the reason."""
         self.written: dict[Path, os.stat_result] = {}
         """Each file written or completed, with its ``lstat`` just after: the prune ledger's."""
@@ -234,7 +248,7 @@ class ArticleWriter:
         """
         body = body_to_write(entry)
         path = self.root / domain / f"{stable_id(entry.key)}.md"
-        if not body or path not in self._bodyless:
+        if not body or (self._bodyless is not None and path not in self._bodyless):
             return None
         try:
             if not stat.S_ISREG(os.lstat(path).st_mode):
@@ -247,7 +261,8 @@ class ArticleWriter:
             return None
         write_text(path, f"{head}\n{body}\n")
         self._remember(path)
-        self._bodyless.discard(path)
+        if self._bodyless is not None:
+            self._bodyless.discard(path)
         return path
 
     def _remember(self, path: Path) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -54,6 +55,9 @@ from reader.widgets.related_list import RelatedList
 from reader.widgets.status_line import StatusLine
 from reader.widgets.topic_sidebar import TopicSidebar
 
+if TYPE_CHECKING:
+    from reader.known_urls import KnownUrls
+
 COLLECTOR_GRACE_SECONDS = 3.0
 SETTINGS_FLUSH_SECONDS = 1.0
 """How long closing waits for the last sort chosen to be written."""
@@ -85,7 +89,7 @@ class MainScreen(Screen):
         """The marks and saved searches on disk."""
         self.marks = Marks(self.state)
         self.loader = LibraryLoader(locations, settings, self.marks, preload)
-        self.fetcher = FeedFetch(locations)
+        self.fetcher = FeedFetch(locations, known_urls=self._feed_urls)
         self.reading = Reading(self.marks)
         self.moves = RelatedMoves()
         self.full_text = FullTextFetch(FullTextStore(locations.cache))
@@ -296,6 +300,11 @@ class MainScreen(Screen):
     def _articles_held(self) -> tuple[list[Entry], set[str]] | None:
         """The articles and read marks in memory, to count each feed's (None while scanning)."""
         return None if self.scanning else (self.collection.entries, set(self.marks.read))
+
+    def _feed_urls(self) -> KnownUrls | None:
+        """For a fetch, in its thread: the URLs under ``feeds/`` from the index shown."""
+        source = self.loader.source
+        return None if source is None else source.feed_urls()
 
     @on(FeedFetch.Status)
     def _fetch_status(self, message: FeedFetch.Status) -> None:

@@ -8,10 +8,13 @@ forms and pixels dropped, images turned into links, unsafe links unlinked.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import frontmatter
+import pytest
 
+from reader.feeds import store
 from reader.feeds.parse import parse_document
 from reader.feeds.store import ArticleWriter, render, stable_id
 from reader.html_markdown import MAX_BODY_CHARS, html_to_markdown
@@ -159,11 +162,17 @@ def _old_file(tmp_path, entry, **changes):
     return path
 
 
-def test_a_file_written_earlier_without_a_body_is_completed(tmp_path):
+KNOWN = pytest.mark.parametrize("known", [None, set()], ids=["files read", "URLs from the index"])
+"""How the writer learns what is under ``feeds/``: each file's head, or the index's URLs (the
+reader on a big cache), when it tells a body-less file only as it completes it."""
+
+
+@KNOWN
+def test_a_file_written_earlier_without_a_body_is_completed(tmp_path, known):
     entry = _entry("<p>Summary.</p><p>The whole story.</p>")
     path = _old_file(tmp_path, entry)
     before = frontmatter.load(path).metadata
-    writer = ArticleWriter(tmp_path)
+    writer = ArticleWriter(tmp_path, known_urls=known)
     assert writer.write(entry, feed_title="J", domain="j.example", topics=()) is None
     assert writer.complete(entry, "j.example") == path
     post = frontmatter.load(path)
@@ -171,22 +180,43 @@ def test_a_file_written_earlier_without_a_body_is_completed(tmp_path):
     assert writer.complete(entry, "j.example") is None  # once only
 
 
-def test_files_the_program_did_not_write_are_never_completed(tmp_path):
+@KNOWN
+def test_files_the_program_did_not_write_are_never_completed(tmp_path, known):
     entry = _entry("<p>Summary.</p><p>The whole story.</p>")
     foreign = _old_file(tmp_path, entry, category="notes")  # not the fetcher's front matter
     original = foreign.read_bytes()
-    assert ArticleWriter(tmp_path).complete(entry, "j.example") is None
+    assert ArticleWriter(tmp_path, known_urls=known).complete(entry, "j.example") is None
     assert foreign.read_bytes() == original
     other = _old_file(tmp_path, entry, webUrl="https://j.example/another")
     original = other.read_bytes()
-    assert ArticleWriter(tmp_path).complete(entry, "j.example") is None
+    assert ArticleWriter(tmp_path, known_urls=known).complete(entry, "j.example") is None
     assert other.read_bytes() == original
 
 
-def test_a_file_that_has_a_body_is_left_alone(tmp_path):
+@KNOWN
+def test_a_file_that_has_a_body_is_left_alone(tmp_path, known):
     entry = _entry("<p>Summary.</p><p>The whole story.</p>")
     path = _old_file(tmp_path, entry)
     path.write_text(path.read_text(encoding="utf-8") + "\nMy own notes.\n", encoding="utf-8")
     original = path.read_bytes()
-    assert ArticleWriter(tmp_path).complete(entry, "j.example") is None
+    assert ArticleWriter(tmp_path, known_urls=known).complete(entry, "j.example") is None
     assert path.read_bytes() == original
+
+
+def test_a_writer_given_the_urls_reads_no_file_and_skips_the_ones_it_knows(tmp_path, monkeypatch):
+    def unread(*args, **kwargs):
+        raise AssertionError("every file read, though the URLs were given")
+
+    monkeypatch.setattr(store, "existing_urls", unread)
+    folder = tmp_path / "feeds" / "j.example"
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "pipe.md")  # opened, it would block the fetch for ever
+    entry = _entry("<p>Summary.</p><p>The whole story.</p>")
+    writer = ArticleWriter(tmp_path, known_urls={entry.url})
+    assert writer.skipped == []
+    assert writer.write(entry, feed_title="J", domain="j.example", topics=()) is None
+    assert writer.complete(entry, "j.example") is None  # no file of its own to complete
+    assert sorted(p.name for p in folder.iterdir()) == ["pipe.md"]
+    other = ArticleWriter(tmp_path, known_urls=set())
+    path = other.write(entry, feed_title="J", domain="j.example", topics=())
+    assert path is not None and frontmatter.load(path)["webUrl"] == entry.url

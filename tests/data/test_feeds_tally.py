@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from conftest import write_article
 
+from reader import library
 from reader.feeds.listing import _counts_by_feed, _tally
 from reader.feeds.status import FeedStatus
 from reader.index import Index, index_path_for
 from reader.index_reads import Filed
+from reader.library import Source
+from reader.paths import Locations
 
 
 def _filed(path: str, provider: str, url: str | None) -> Filed:
@@ -77,3 +81,35 @@ def test_the_index_gives_the_filed_rows_one_at_a_time(cache: Path) -> None:
         assert [row.path for row in rows] == ["feeds/site.example/b.md"]
     finally:
         index.close()
+
+
+def test_a_fetch_beside_the_reader_takes_the_feed_urls_from_a_big_index(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        write_article(
+            cache / "feeds" / "site.example",
+            f"{n}.md",
+            title=f"T{n}",
+            webUrl=f"https://site.example/{n}",
+        )
+    write_article(cache, "mine.md", title="Mine", webUrl="https://elsewhere.example/")
+    source = Source(Locations(cache=cache, config=tmp_path / "config", data=tmp_path / "data"))
+    try:
+        source.scan()
+        assert source.feed_urls() is None  # a small folder: its files are read, as exact
+        monkeypatch.setattr(library, "FEED_URLS_FROM", 3)
+        known = source.feed_urls()
+        assert known is not None and len(known) == 3
+        assert all(f"https://site.example/{n}" in known for n in range(3))
+        assert "https://elsewhere.example/" not in known  # not a feed's
+        assert "https://site.example/9" not in known and None not in known
+        known.add("https://site.example/9")  # written by this fetch
+        assert "https://site.example/9" in known
+        source.index.bulk_indexing = True  # an index being built has only some of them
+        assert source.feed_urls() is None
+        source.index.bulk_indexing = False
+        source.index.close()
+        assert source.feed_urls() is None  # unreadable: the files are read instead
+    finally:
+        source.index.close()
