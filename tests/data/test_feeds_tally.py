@@ -110,6 +110,11 @@ def test_a_fetch_beside_the_reader_takes_the_feed_urls_from_a_big_index(
         assert source.feed_urls() is None
         source.index.bulk_indexing = False
         source.index.close()
+        assert source.feed_urls() is not None  # read on a connection of its own
+        db = source.index.db_path
+        for leftover in db.parent.glob(db.name + "-*"):
+            leftover.unlink()
+        db.write_bytes(b"not a database" * 512)
         assert source.feed_urls() is None  # unreadable: the files are read instead
     finally:
         source.index.close()
