@@ -327,7 +327,9 @@ def _known_urls(locations: Locations) -> KnownUrls | None:
     (new and removed files, by folder times): reading every file's head for them took 150 s
     at a million. None, and the files are read, where there is no index yet (building one
     takes minutes at a million), few articles, or an index that cannot be read."""
-    if not locations.index_path.is_file() or not (locations.cache / "feeds").is_dir():
+    from reader.feeds.store import FEEDS_DIR
+
+    if not locations.index_path.is_file() or not (locations.cache / FEEDS_DIR).is_dir():
         return None
     import sqlite3
 

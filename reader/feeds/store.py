@@ -198,13 +198,16 @@ class ArticleWriter:
         caller has it open and up to date; else every file's head is read for them (a million
         files: 150 s and 670 MiB, each fetch)."""
         self.root = cache / FEEDS_DIR
-        self._bodyless: set[Path] | None
         self._urls: KnownUrls | set[str]
+        self._bodyless: set[Path] | None
+        """The body-less files, found as every head is read; None with ``known_urls``: such a
+        file is then told as :meth:`complete` reads it."""
+        self.skipped: list[tuple[Path, str]]
+        """``*.md`` paths under ``feeds/`` that are not regular files, with the reason."""
         if known_urls is None:
             self._urls, self._bodyless, self.skipped = existing_urls(cache, stop)
-        else:  # a body-less file is told when it is to be completed (see complete)
+        else:
             self._urls, self._bodyless, self.skipped = known_urls, None, []
-        """``*.md`` paths under ``feeds/`` that are not regular files, with the reason."""
         self.written: dict[Path, os.stat_result] = {}
         """Each file written or completed, with its ``lstat`` just after: the prune ledger's."""
         self._pruned = pruned_paths(cache)
