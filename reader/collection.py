@@ -18,7 +18,7 @@ from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from reader.entry import Entry, split_topics
+from reader.entry import Entry, file_key, split_topics
 from reader.filtering import ROW_ID, Rows, flip_known
 from reader.grouping import Groups
 from reader.hiding import NO_RULES, HideRules, Match
@@ -93,7 +93,8 @@ class Collection:
         for it would otherwise both sort, each at half speed, the interpreter lock shared. One
         per key: the first reverse at a million waited 0.5 s for the other key's sort."""
         self._haystacks: dict[str, str] | None = None
-        self._paths: dict[str, Entry] | None = None
+        self._paths: dict[str | int, Entry] | None = None
+        """Every entry by its :func:`~reader.entry.file_key` (made for a ranked search)."""
         self._groups: Groups | None = None
         self._topic_views: OrderedDict[tuple[SortKey, bool, str], Rows] = OrderedDict()
         """The most recently used topic views (see :data:`TOPIC_VIEWS_KEPT`), latest last."""
@@ -384,8 +385,7 @@ class Collection:
             return self.in_topic(key, reverse, topics[0]) if topics else self.sorted(key, reverse)
         marks = Marks(read or frozenset(), starred or frozenset(), marks_version)
         if query.words and relevance:
-            by_path = self._by_path()
-            found = [by_path[p] for p in self._matching_paths(query.words) if p in by_path]
+            found = self._ranked(self._matching_paths(query.words))
             if reverse:
                 found.reverse()
             rows = Rows(self._carrying(found, topics) if topics else found)
@@ -417,10 +417,17 @@ class Collection:
         """The other copies of ``entry``'s story here, newest first."""
         return self.groups.copies(entry)
 
-    def _by_path(self) -> dict[str, Entry]:
+    def _ranked(self, paths: list[str]) -> list[Entry]:
+        """The entries here at ``paths`` (a ranked search's), in that order. Looked up by
+        :func:`~reader.entry.file_key`: a row whose path stays in the index is found by the id
+        its file has (the index's ``ids_at``, through the row's type)."""
         if self._paths is None:
-            self._paths = {e.path: e for e in self.entries}
-        return self._paths
+            self._paths = dict(zip(map(file_key, self.entries), self.entries))
+        by_file = self._paths
+        ids_at = getattr(type(self.entries[0]), "ids_at", None) if self.entries else None
+        ids = ids_at(paths) if ids_at is not None else {}
+        found = (by_file.get(ids.get(path, path)) or by_file.get(path) for path in paths)
+        return [row for row in found if row is not None]
 
     def patched(self, index: Index, touched: list[str]) -> Collection:
         """A new collection: this one with ``touched`` paths re-read from ``index``.
@@ -429,7 +436,7 @@ class Collection:
         every entry again. The sorted orders are patched too, not sorted again; the
         entries (in no particular order) are then one of them.
         """
-        gone, fresh = set(touched), self.names.apply(index.entries_at(touched))
+        gone, fresh = index.file_keys(touched), self.names.apply(index.entries_at(touched))
         fresh, fresh_hidden = self.rules.split(fresh, self._match)
         patched = self._replaced(gone, fresh)
         patched.rules = self.rules
@@ -437,8 +444,9 @@ class Collection:
             patched.hidden = self.hidden._replaced(gone, fresh_hidden)
         return patched
 
-    def _replaced(self, gone: set[str], fresh: list[Entry]) -> Collection:
-        """A new collection: this one without the paths ``gone``, with ``fresh`` added."""
+    def _replaced(self, gone: set[str | int], fresh: list[Entry]) -> Collection:
+        """A new collection: this one without the rows ``gone`` (their
+        :func:`~reader.entry.file_key`), with ``fresh`` added."""
         orders = {
             key: Rows(patched_order(rows.entries, gone, fresh, key))
             for (key, reverse), rows in self._sorted.items()

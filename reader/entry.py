@@ -104,30 +104,48 @@ def entry_keys(entries: list[Entry]) -> list[str]:
     """:func:`entry_key` of every entry, with the loop in C when every entry has a URL (the usual
     case)."""
     keys = list(map(_URL, pieces(entries)))
-    if None in keys:
-        keys = [url or entry.path for url, entry in zip(keys, entries)]
+    if None in keys:  # their paths asked for together: they may stay in the index
+        bare = [at for at, url in enumerate(keys) if not url]
+        for at, path in zip(bare, paths_of([entries[at] for at in bare])):
+            keys[at] = path
     return keys
 
 
 _TOPICS_AT = Entry._fields.index("topics")
+_PATH_AT = Entry._fields.index("path")
 _TITLE_AT = Entry._fields.index("title")
 _ID_AT = Entry._fields.index("id")
 _HELD_TITLE = itemgetter(_TITLE_AT)
 _ID = itemgetter(_ID_AT)
 
+file_key = itemgetter(_PATH_AT)
+"""What tells one file's row from another's within one list: its path, or, for a row whose
+path stays in the index (see :func:`rows_apart`), its id, held where the path would be (the
+loops over a million rows stay in C, and read nothing). Rows of one list are all of one kind;
+:func:`same_file_keys` matches a row against a list of either kind."""
+
 TitleReads = Callable[[list[int]], dict[int, str]]
 """Row ids -> their titles as the index holds them (the ids it could not read left out)."""
+PathReads = Callable[[list[int]], dict[int, str]]
+"""Row ids -> their paths: the index's, else those of rows it removed lately."""
+IdReads = Callable[[list[str]], dict[str, int]]
+"""Paths -> the ids of the rows the index holds for them now."""
 
 
-def titles_apart(read_titles: TitleReads) -> type[Entry]:
-    """A row type whose titles stay in the index, read by id when asked for.
+def rows_apart(
+    read_titles: TitleReads, read_paths: PathReads | None = None, ids_at: IdReads | None = None
+) -> type[Entry]:
+    """A row type whose titles (and, with ``read_paths``, paths) stay in the index, read by id
+    when asked for.
 
     At a million articles the titles held in memory cost 113 MiB (a string of about 65
-    characters each), and the list shows some forty of them at a time. A row of this type
-    holds its id where an :class:`Entry` holds its title (the same int object: nothing more
-    per row), and its ``title`` reads the index by that id (tens of microseconds). Everything
-    else about it is an :class:`Entry`'s; a row given a title (``_replace(title=...)``) shows
-    that one. Bulk readers go through :func:`titles_of`, which asks for many at once.
+    characters each), the paths 72 MiB, and the list shows some forty of them at a time. A row
+    of this type holds its id where an :class:`Entry` holds its title and path (the same int
+    object: nothing more per row), and its ``title`` and ``path`` read the index by that id
+    (tens of microseconds). Everything else about it is an :class:`Entry`'s; a row given a title
+    (``_replace(title=...)``) shows that one. Bulk readers go through :func:`titles_of` and
+    :func:`paths_of`, which ask for many at once. ``ids_at`` finds the rows a file has now (a
+    changed file's row has a new id): see :func:`same_file_keys`.
     """
 
     def title(row: Entry) -> str:
@@ -137,37 +155,60 @@ def titles_apart(read_titles: TitleReads) -> type[Entry]:
         found = read_titles([row.id]).get(row.id)
         return found if found is not None else _title_unread(row)
 
+    def path(row: Entry) -> str:
+        held = file_key(row)
+        if held.__class__ is str or read_paths is None:
+            return held
+        found = read_paths([row.id]).get(row.id)
+        return found if found is not None else ""
+
     return type(
         "IndexedEntry",
         (Entry,),
         {
             "__slots__": (),
-            "__doc__": "An :class:`Entry` whose title is read from the index (see "
-            ":func:`titles_apart`).",
+            "__doc__": "An :class:`Entry` whose title and path are read from the index (see "
+            ":func:`rows_apart`).",
             "title": property(title, doc="The title, read from the index."),
+            "path": property(path, doc="The path, read from the index ('' when it cannot be)."),
             "read_titles": staticmethod(read_titles),
-            "__eq__": _equal_titled,
-            "__ne__": lambda row, other: not _equal_titled(row, other),
-            "__hash__": lambda row: hash(_titled(row)),
+            "read_paths": staticmethod(read_paths or (lambda ids: {})),
+            "ids_at": staticmethod(ids_at or (lambda paths: {})),
+            "__eq__": _equal_whole,
+            "__ne__": lambda row, other: not _equal_whole(row, other),
+            "__hash__": lambda row: hash(_whole(row)),
         },
     )
 
 
-def _titled(row: Entry) -> tuple:
-    """``row``'s fields as a plain tuple, its title read where the row holds its id instead."""
-    if _HELD_TITLE(row).__class__ is str:
+def _whole(row: Entry) -> tuple:
+    """``row``'s fields as a plain tuple, its title and path read where the row holds its id
+    instead."""
+    if _HELD_TITLE(row).__class__ is str and file_key(row).__class__ is str:
         return tuple(row)
-    return (*row[:_TITLE_AT], row.title, *row[_TITLE_AT + 1 :])
+    return (row.path, row.title, *row[_TITLE_AT + 1 :])
 
 
-def _equal_titled(row: Entry, other: object) -> bool:
-    """Rows are equal when their fields are, titles read or held alike: the first page's row
-    and the whole list's of the same article are the same article."""
+def _equal_whole(row: Entry, other: object) -> bool:
+    """Rows are equal when their fields are, titles and paths read or held alike: the first
+    page's row and the whole list's of the same article are the same article."""
     if tuple.__eq__(row, other) is True:
         return True
-    if not isinstance(other, Entry):
-        return False
-    return _titled(row) == _titled(other)
+    if not isinstance(other, Entry) or row[_TITLE_AT + 1 :] != other[_TITLE_AT + 1 :]:
+        return False  # the rest differs (the id, say): no title or path read
+    return _whole(row) == _whole(other)
+
+
+def same_file_keys(row: Entry) -> set:
+    """The :func:`file_key` values under which ``row``'s file may be found in a list of rows of
+    either kind: its path, its id, and the id its file's row has in the index now (the list
+    was read again after the file changed, and the row kept is the one shown before)."""
+    path = row.path
+    keys = {file_key(row), path, row.id} - {None, ""}
+    ids_at = getattr(type(row), "ids_at", None)
+    if ids_at is not None and path:
+        keys.update(ids_at([path]).values())
+    return keys
 
 
 def _title_unread(row: Entry) -> str:
@@ -177,24 +218,41 @@ def _title_unread(row: Entry) -> str:
 
 
 def titles_of(rows: Sequence[Entry]) -> list[str]:
-    """The title of every row, those of rows from :func:`titles_apart` asked for together, one
+    """The title of every row, those of rows from :func:`rows_apart` asked for together, one
     call per index, rather than a read each; the loops in C where every row is apart (a title
     search over a whole list of a million)."""
-    titles = list(map(_HELD_TITLE, rows))
-    apart = list(compress(count(), map(not_, map(isinstance, titles, repeat(str)))))
+    titles = _read_apart(rows, _HELD_TITLE, "read_titles")
+    if None in titles:  # titles the index no longer gives
+        titles = [_title_unread(row) if t is None else t for t, row in zip(titles, rows)]
+    return titles
+
+
+def paths_of(rows: Sequence[Entry]) -> list[str]:
+    """The path of every row, asked for together as :func:`titles_of` asks for titles ('' for
+    a path the index cannot give)."""
+    paths = _read_apart(rows, file_key, "read_paths")
+    if None in paths:
+        paths = ["" if p is None else p for p in paths]
+    return paths
+
+
+def _read_apart(rows: Sequence[Entry], held: Callable[[Entry], object], reads: str) -> list:
+    """``held`` of every row, where the row holds its id instead read by the ``reads`` of its
+    type, once per type; None where that gives nothing."""
+    values = list(map(held, rows))
+    apart = list(compress(count(), map(not_, map(isinstance, values, repeat(str)))))
     kinds = set(map(type, map(rows.__getitem__, apart)))
     for kind in kinds:
         positions = apart if len(kinds) == 1 else [at for at in apart if type(rows[at]) is kind]
         ids = list(map(_ID, map(rows.__getitem__, positions)))
-        found = list(map(kind.read_titles(ids).get, ids))
-        if len(positions) == len(titles):
-            titles = found
+        read = getattr(kind, reads, None)
+        found = list(map(read(ids).get, ids)) if read is not None else [None] * len(ids)
+        if len(positions) == len(values):
+            values = found
         else:
-            for at, title in zip(positions, found):
-                titles[at] = title
-    if None in titles:  # titles the index no longer gives
-        titles = [_title_unread(row) if t is None else t for t, row in zip(titles, rows)]
-    return titles
+            for at, value in zip(positions, found):
+                values[at] = value
+    return values
 
 
 SHARED_FIELDS = frozenset({"provider", "domain", "type", "topics"})
@@ -239,16 +297,17 @@ class EntryDecoder:
 
         Each text is dropped from ``texts`` as soon as it is decoded, so the peak holds one of
         them, not all twelve. Raises ValueError when an array is not ``count`` long. With a
-        ``row_type`` from :func:`titles_apart`, the titles' text may be None: each row then
-        holds its id in their place.
+        ``row_type`` from :func:`rows_apart`, the titles' text may be None, and then the paths'
+        too: each row then holds its id in their place.
         """
         apart = row_type is not Entry and texts[_TITLE_AT] is None
+        paths_apart = apart and texts[_PATH_AT] is None
         if apart and len(texts) <= _ID_AT:
             raise ValueError("rows without ids cannot read their titles apart")
         columns: list[list] = []
         for at, name in enumerate(Entry._fields[: len(texts)]):
             text, texts[at] = texts[at], None
-            if apart and at == _TITLE_AT:
+            if (apart and at == _TITLE_AT) or (paths_apart and at == _PATH_AT):
                 columns.append([])  # the ids', below
                 continue
             column = json.loads(text or "[]")
@@ -259,6 +318,8 @@ class EntryDecoder:
             columns.append(column if first is None else shared(column, first))
         if apart:
             columns[_TITLE_AT] = columns[_ID_AT]
+        if paths_apart:
+            columns[_PATH_AT] = columns[_ID_AT]
         entries = list(map(tuple.__new__, repeat(row_type), zip(*columns)))
         if len(columns) == len(Entry._fields):
             self._number(columns[_TOPICS_AT])

@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from itertools import compress, count
 from operator import attrgetter
 
-from reader.entry import Entry
+from reader.entry import Entry, file_key, paths_of, same_file_keys
 
 _GROUP = attrgetter("group")
-_PATH = attrgetter("path")
 
 
 def _grouped(entries: list[Entry]) -> list[int]:
@@ -36,10 +35,14 @@ def groups_of(entries: Iterable[Entry]) -> dict[int, list[Entry]]:
     for at in _grouped(rows):
         entry = rows[at]
         found.setdefault(entry.group, []).append(entry)
+    found = {group: members for group, members in found.items() if len(members) > 1}
+    copied = [entry for members in found.values() for entry in members]
+    path = dict(zip(map(id, copied), paths_of(copied)))  # asked for together: see paths_of
     return {
-        group: sorted(members, key=lambda e: (e.published is None, -(e.published or 0), e.path))
+        group: sorted(
+            members, key=lambda e: (e.published is None, -(e.published or 0), path[id(e)])
+        )
         for group, members in found.items()
-        if len(members) > 1
     }
 
 
@@ -47,7 +50,11 @@ def copies(groups: dict[int, list[Entry]], entry: Entry) -> list[Entry]:
     """The other copies of ``entry``'s story, newest first (empty when it stands alone)."""
     if entry.group is None:
         return []
-    return [other for other in groups.get(entry.group, ()) if other.path != entry.path]
+    members = groups.get(entry.group, ())
+    if any(other is entry for other in members):  # the usual case: no look-up
+        return [other for other in members if other is not entry]
+    keys = same_file_keys(entry)
+    return [other for other in members if file_key(other) not in keys]
 
 
 def collapse(rows: list[Entry], groups: dict[int, list[Entry]]) -> list[Entry]:
@@ -124,14 +131,15 @@ class Groups:
         ]
         if not extra:
             return entries
-        paths = set(map(_PATH, entries))
-        return entries + [e for e in dict.fromkeys(extra) if e.path not in paths]
+        files = set(map(file_key, entries))
+        once = {id(e): e for e in extra}.values()  # by object: hashing a row may read the index
+        return entries + [e for e in once if file_key(e) not in files]
 
-    def group_at(self, path: str) -> int | None:
-        """The group of the copy at ``path`` (None when it stands alone here)."""
+    def group_at(self, entry: Entry) -> int | None:
+        """The group of ``entry``'s file here (None when it stands alone here)."""
         if self._paths is None:
-            self._paths = {e.path: g for g, members in self.members.items() for e in members}
-        return self._paths.get(path)
+            self._paths = {file_key(e): g for g, members in self.members.items() for e in members}
+        return next(filter(None, map(self._paths.get, same_file_keys(entry))), None)
 
     def collapse(self, rows: list[Entry]) -> list[Entry]:
         """:func:`collapse` ``rows``, remembered for the same list."""

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,7 +37,7 @@ from reader.filecheck import (
     recorded_folders,
 )
 from reader.fulltext.store import FullTextStore
-from reader.index_reads import IndexReads
+from reader.index_reads import REMOVED_KEPT, IndexReads
 from reader.index_rows import ArticleRow, ParseJob, parse_files
 from reader.index_schema import (
     BULK_QUERY,
@@ -151,6 +152,10 @@ class Index(IndexReads):
             None if self.db_path is None else SideReads(self.db_path, self.file_id)
         )
         """The connection the titles of the rows on screen are read on (``titles_by_id``)."""
+        self.removed: dict[int, str] = {}
+        """The ids of the articles removed lately, with their paths, oldest first (at most
+        :data:`REMOVED_KEPT`): a loaded list holds their rows until it is patched, and those
+        read their paths by id (see ``paths_by_id``)."""
         self.full_texts = FullTextStore(root)
         """Downloaded article pages: searched as the body of articles that have none."""
         self.by_folders = False
@@ -309,11 +314,19 @@ class Index(IndexReads):
         of a story joins the copies already there): a loaded list must re-read those too.
         """
         with self._lock, self.conn:
-            stale = index_store.forget(self.conn, gone or [], skips or [])
+            stale = index_store.forget(self.conn, gone or [], skips or [], self.removed)
             added: dict[int, Signature] = {}
             if rows:
                 stale, added = self._store_rows(rows, stale)
+            self._forget_removed()
             return index_store.regroup(self.conn, added, stale)
+
+    def _forget_removed(self) -> None:
+        """Keep :attr:`removed` to its last :data:`REMOVED_KEPT`."""
+        extra = len(self.removed) - REMOVED_KEPT
+        if extra > 0:
+            for at in list(islice(self.removed, extra)):
+                del self.removed[at]
 
     def store_unless(
         self,
@@ -361,7 +374,7 @@ class Index(IndexReads):
         self, rows: list[ArticleRow], stale: set[int]
     ) -> tuple[set[int], dict[int, Signature]]:
         """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures."""
-        return index_store.store_rows(self.conn, self.full_texts, rows, stale)
+        return index_store.store_rows(self.conn, self.full_texts, rows, stale, self.removed)
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
         """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader import prefix_answers, prefix_terms, search_halves, similar_store
-from reader.entry import Entry, EntryDecoder, titles_apart
+from reader.entry import Entry, EntryDecoder, rows_apart
 from reader.index_db import in_use
 from reader.index_schema import BULK_QUERY, COLUMNS, bulk_query
 from reader.side_reads import SideReads
@@ -29,12 +29,16 @@ and their decoded columns are held beside the entries so far (20,000: 10 MiB mor
 peak than 5,000, for no less time)."""
 _T = TypeVar("_T")
 CHUNK_QUERY = BULK_QUERY + " WHERE id > ? AND id <= ?"
-TITLES_APART_QUERY = bulk_query(frozenset({"title"})) + " WHERE id > ? AND id <= ?"
-"""A chunk of the whole list, its titles left in the index (see ``IndexReads.entries_apart``)."""
+ROWS_APART_QUERY = bulk_query(frozenset({"title", "path"})) + " WHERE id > ? AND id <= ?"
+"""A chunk of the whole list, its titles and paths left in the index (see
+``IndexReads.entries_apart``)."""
 TITLES_BY_LIST = 20_000
-"""Up to this many titles are read by their ids (see ``IndexReads.titles_by_id``)."""
+"""Up to this many titles (or paths) are read by their ids (see ``IndexReads.titles_by_id``)."""
 TITLES_RANGE = 50_000
-"""The ids a query reads the titles of when many are asked for."""
+"""The ids a query reads the titles (or paths) of when many are asked for."""
+REMOVED_KEPT = 100_000
+"""The articles removed lately whose paths the index keeps in memory (see ``Index.removed``):
+a loaded list is patched within seconds of a removal, and holds the rows removed until then."""
 MATCHES_BYTES = 12 << 20
 """How much of the last searches' matching ids :meth:`IndexReads.match_array` keeps: the eight
 keys of a two-word search typed letter by letter at a million articles (its first two letters
@@ -64,6 +68,7 @@ class IndexReads:
     _searches_beside: SideReads | None
     _titles_beside: SideReads | None
     _row_type: type[Entry] | None = None
+    removed: dict[int, str]
     _matched: dict[tuple, np.ndarray]
     _heads: dict[object, object]
     _upper_half: search_halves.UpperHalf | None = None
@@ -92,8 +97,9 @@ class IndexReads:
         each chunk: it may hold the read up while something more urgent runs. ``decoder``, when
         given, decodes them (and numbers their topics, see :class:`EntryDecoder`).
 
-        The rows leave their titles in the index (see :func:`reader.entry.titles_apart`): the
-        list reads those of the rows it shows, by id, on a connection of their own.
+        The rows leave their titles and paths in the index (see
+        :func:`reader.entry.rows_apart`): the list reads those of the rows it shows, by id, on a
+        connection of their own.
         """
         if self.db_path is None:
             return self.entries()
@@ -110,7 +116,7 @@ class IndexReads:
             for low in range(0, top, chunk):
                 if between is not None:
                     between()
-                count, *texts = conn.execute(TITLES_APART_QUERY, (low, low + chunk)).fetchone()
+                count, *texts = conn.execute(ROWS_APART_QUERY, (low, low + chunk)).fetchone()
                 if count:
                     entries += decoder.decode(count, texts, self.row_type())
                 del texts
@@ -122,10 +128,45 @@ class IndexReads:
 
     def row_type(self) -> type[Entry]:
         """The type of the rows :meth:`entries_apart` reads: their titles read by
-        :meth:`titles_by_id`. One per index, so that a row reads the index it came from."""
+        :meth:`titles_by_id`, their paths by :meth:`paths_by_id`. One per index, so that a row
+        reads the index it came from."""
         if self._row_type is None:
-            self._row_type = titles_apart(self.titles_by_id)
+            self._row_type = rows_apart(self.titles_by_id, self.paths_by_id, self.ids_at)
         return self._row_type
+
+    def paths_by_id(self, ids: list[int]) -> dict[int, str]:
+        """The paths of the rows with ``ids``: as last committed, else as they were when this
+        index removed them lately (see ``Index.removed``); read as :meth:`titles_by_id` reads."""
+        found = self._by_id("path", ids)
+        if len(found) < len(ids):
+            removed = self.removed  # written by the scan's thread: each look-up one step
+            gone = ((at, removed.get(at)) for at in ids if at not in found)
+            found.update((at, path) for at, path in gone if path is not None)
+        return found
+
+    def ids_at(self, paths: list[str]) -> dict[str, int]:
+        """The ids of the rows the index holds now for ``paths`` (those it holds), on the titles'
+        connection."""
+        found: dict[str, int] = {}
+        try:
+            for at in range(0, len(paths), 500):
+                part = paths[at : at + 500]
+                query = f"SELECT path, id FROM articles WHERE path IN ({','.join('?' * len(part))})"
+                found.update(self._titles_read(query, part))
+        except (sqlite3.Error, ValueError):
+            pass
+        return found
+
+    def file_keys(self, paths: Iterable[str]) -> set[str | int]:
+        """Every :func:`reader.entry.file_key` a loaded row of a file at ``paths`` may have: the
+        paths, the ids the index holds for them now, and those of their rows removed lately
+        (what a loaded list drops when it is patched for ``paths``)."""
+        wanted = set(paths)
+        keys: set[str | int] = set(wanted)
+        keys.update(self.ids_at(list(wanted)).values())
+        removed = dict(self.removed)  # a copy made in one step: the scan's thread adds to it
+        keys.update(at for at, path in removed.items() if path in wanted)
+        return keys
 
     def titles_by_id(self, ids: list[int]) -> dict[int, str]:
         """The titles of the rows with ``ids``, as last committed; those it cannot read (the
@@ -138,17 +179,22 @@ class IndexReads:
         rather than 1.3 s. The connection is let go between queries, so a title on screen
         waits for one, not all.
         """
+        return self._by_id("title", ids)
+
+    def _by_id(self, column: str, ids: list[int]) -> dict[int, str]:
+        """``column`` of the rows with ``ids`` (see :meth:`titles_by_id`)."""
         found: dict[int, str] = {}
         low, high = (min(ids), max(ids)) if ids else (0, 0)
+        select = f"SELECT id, {column} FROM articles WHERE"
         if len(ids) <= TITLES_BY_LIST or len(ids) * 4 < high - low:  # few, or far between
             asks = [
-                (f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(part))})", part)
+                (f"{select} id IN ({','.join('?' * len(part))})", part)
                 for part in (ids[at : at + 500] for at in range(0, len(ids), 500))
             ]
             wanted = None
         else:
             asks = [
-                ("SELECT id, title FROM articles WHERE id >= ? AND id < ?", [at, at + TITLES_RANGE])
+                (f"{select} id >= ? AND id < ?", [at, at + TITLES_RANGE])
                 for at in range(low, high + 1, TITLES_RANGE)
             ]
             wanted = set(ids)
@@ -160,7 +206,7 @@ class IndexReads:
             pass
         return found
 
-    def _titles_read(self, query: str, values: list[int]) -> list[tuple[int, str]]:
+    def _titles_read(self, query: str, values: list) -> list[tuple]:
         side = self._titles_beside
         with side.connection() if side is not None else nullcontext() as conn:
             if conn is not None:

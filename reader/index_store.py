@@ -37,13 +37,19 @@ CHUNK = 500
 """Parameters per ``IN (...)`` look-up (SQLite allows 32,766; smaller chunks keep plans simple)."""
 
 
-def forget(conn: sqlite3.Connection, gone: list[str], skips: list[FileInfo]) -> set[int]:
-    """Forget ``gone`` paths and record ``skips``: the duplicate groups the articles left."""
+def forget(
+    conn: sqlite3.Connection,
+    gone: list[str],
+    skips: list[FileInfo],
+    removed: dict[int, str] | None = None,
+) -> set[int]:
+    """Forget ``gone`` paths and record ``skips``: the duplicate groups the articles left
+    (``removed``: see :func:`delete_articles`)."""
     stale: set[int] = set()
     if gone:
-        stale |= delete_articles(conn, gone)
+        stale |= delete_articles(conn, gone, removed)
         conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in gone))
-    return stale | store_skips(conn, skips)
+    return stale | store_skips(conn, skips, removed)
 
 
 def regroup(conn: sqlite3.Connection, added: dict[int, Signature], stale: set[int]) -> list[str]:
@@ -81,12 +87,19 @@ def ids_at(conn: sqlite3.Connection, paths: list[str]) -> dict[str, int]:
     return found
 
 
-def delete_articles(conn: sqlite3.Connection, paths: list[str]) -> set[int]:
+def delete_articles(
+    conn: sqlite3.Connection, paths: list[str], removed: dict[int, str] | None = None
+) -> set[int]:
     """Remove the articles at ``paths`` with their search and similarity rows; the duplicate
-    groups they left. Found by path, then deleted by id: nothing is done for unknown paths."""
-    ids = list(ids_at(conn, paths).values())
+    groups they left. Found by path, then deleted by id: nothing is done for unknown paths.
+    ``removed``, when given, is told each id removed with its path (a loaded list still holds
+    those rows until it is patched, and reads their paths by id)."""
+    found = ids_at(conn, paths)
+    ids = list(found.values())
     if not ids:
         return set()
+    if removed is not None:
+        removed.update(zip(ids, found))
     stale = similar_store.forget(conn, ids)
     params = [(at,) for at in ids]
     conn.executemany("DELETE FROM search WHERE rowid = ?", params)
@@ -94,24 +107,30 @@ def delete_articles(conn: sqlite3.Connection, paths: list[str]) -> set[int]:
     return stale
 
 
-def store_skips(conn: sqlite3.Connection, skips: list[FileInfo]) -> set[int]:
+def store_skips(
+    conn: sqlite3.Connection, skips: list[FileInfo], removed: dict[int, str] | None = None
+) -> set[int]:
     """Record files that cannot be articles (and forget the articles they were)."""
     if not skips:
         return set()
-    stale = delete_articles(conn, [s.path for s in skips])
+    stale = delete_articles(conn, [s.path for s in skips], removed)
     conn.executemany("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?)", skips)
     return stale
 
 
 def store_rows(
-    conn: sqlite3.Connection, full_texts: FullTextStore, rows: list[ArticleRow], stale: set[int]
+    conn: sqlite3.Connection,
+    full_texts: FullTextStore,
+    rows: list[ArticleRow],
+    stale: set[int],
+    removed: dict[int, str] | None = None,
 ) -> tuple[set[int], dict[int, Signature]]:
     """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures."""
     paths = [r.path for r in rows]
     downloaded = full_texts.texts([r.url for r in rows if r.url and not r.body])
     fetched = {url: markdown_to_text(text) for url, text in downloaded.items()}
     conn.executemany("DELETE FROM skipped WHERE path = ?", ((p,) for p in paths))
-    stale = stale | delete_articles(conn, paths)
+    stale = stale | delete_articles(conn, paths, removed)
     # The body goes to search, the signature to the similarity tables.
     conn.executemany(INSERT_ARTICLE, (r[:STORED] for r in rows))
     ids = ids_at(conn, paths)

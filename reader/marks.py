@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress
 
-from reader.entry import Entry, entry_key, entry_keys
+from reader.entry import Entry, entry_key, entry_keys, file_key
 from reader.library import Collection, SortKey
 from reader.query import parse_query
 from reader.scopes import Counts
@@ -81,7 +81,7 @@ def _flips(
 def _given(rows: list[Entry], keys: list[str], changing: set[str]) -> list[Entry]:
     """The ``rows`` whose key is ``changing``, each file once (an article given twice counts
     once; two files of one URL both count)."""
-    return [*{row.path: row for row, key in zip(rows, keys) if key in changing}.values()]
+    return [*{file_key(row): row for row, key in zip(rows, keys) if key in changing}.values()]
 
 
 def _hidden(collection: Collection) -> list[Entry] | None:

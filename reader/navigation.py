@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
-from reader.entry import Entry
+from reader.entry import Entry, file_key, same_file_keys
 from reader.library import Collection
 from reader.scopes import ALL, HIDDEN
 from reader.view import ViewState
@@ -46,8 +47,8 @@ class Breadcrumbs:
 
 def row_for(target: Entry, rows: Sequence[Entry]) -> Entry | None:
     """The row that shows ``target``: its own, else its story's (a list may fold the copies)."""
-    path = target.path
-    found = next((row for row in rows if row.path == path), None)
+    keys = same_file_keys(target)  # by file, as the rows may read their paths from the index
+    found = next(compress(rows, map(keys.__contains__, map(file_key, rows))), None)
     if found is None and target.group is not None:
         group = target.group
         found = next((row for row in rows if row.group == group), None)

@@ -139,7 +139,7 @@ def title_expression(query: Query) -> str:
     """An FTS5 expression every row that ``query``'s ``title:`` words find matches ("" when none
     of them can be used): the words made of ASCII letters and digits, whose index tokens are
     exact. The index narrows a million titles to a few without the interpreter (and without
-    reading the titles, which stay in the index: see :func:`reader.entry.titles_apart`); their
+    reading the titles, which stay in the index: see :func:`reader.entry.rows_apart`); their
     pattern still decides."""
     parts = []
     for words in query.values("title"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, not_
 
-from reader.entry import Entry, entry_keys, split_topics
+from reader.entry import Entry, entry_keys, file_key, split_topics
 from reader.pieces import pieces
 from reader.query import quote_value
 
@@ -61,7 +61,6 @@ def source_scope(name: str, source: str | None = None, problem: str = "") -> Sco
 _TOPICS = attrgetter("topics")
 _PROVIDER = attrgetter("provider")
 _DOMAIN = attrgetter("domain")
-_PATH = attrgetter("path")
 
 
 def topic_counts(entries: list[Entry]) -> Counter[str]:
@@ -162,15 +161,16 @@ class Counts:
         self.hidden_total = None if hidden is None else len(hidden)
         """What the hide rules leave out, not counted above (None: no rules, no Hidden line)."""
         hidden_keys = entry_keys(hidden) if hidden else []
-        self._hidden_paths = set(map(_PATH, hidden)) if hidden else set()
-        """Which articles are hidden: by file, as a key (a URL) may be another file's too."""
+        self._hidden_paths = set(map(file_key, hidden)) if hidden else set()
+        """Which articles are hidden: by file (:func:`~reader.entry.file_key`), as a key (a
+        URL) may be another file's too."""
         self.hidden_unread = len(hidden_keys) - sum(map(read.__contains__, hidden_keys))
 
     def shown(self, entries: list[Entry]) -> list[Entry]:
         """Those of ``entries`` the hide rules leave shown (told by file)."""
         if not self._hidden_paths:
             return entries
-        return [entry for entry in entries if entry.path not in self._hidden_paths]
+        return [entry for entry in entries if file_key(entry) not in self._hidden_paths]
 
     def topics(self) -> list[tuple[str, int, int]]:
         """``(topic, total, unread)``, most articles first, ties by name."""
@@ -204,7 +204,7 @@ class Counts:
         """
         step = -1 if now_read else 1
         if self._hidden_paths:
-            hidden = list(map(self._hidden_paths.__contains__, map(_PATH, entries)))
+            hidden = list(map(self._hidden_paths.__contains__, map(file_key, entries)))
             self.hidden_unread += step * sum(hidden)
             entries = list(compress(entries, map(not_, hidden)))
         if not entries:

@@ -30,7 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.config.list_settings import ListSettings
-from reader.entry import Entry, entry_key
+from reader.entry import Entry, entry_key, file_key, same_file_keys
 from reader.first_page import Order
 from reader.formatting import (
     DATE_WIDTHS,
@@ -51,7 +51,6 @@ MARK_WIDTH = 3
 QUALITY_WIDTH = 3
 GAPS = {"mark": 1, "date": 1, "quality": 1, "provider": 2, "title": 2}
 """Blank cells before each column (none before the first)."""
-_PATH = attrgetter("path")
 _GROUP = attrgetter("group")
 _DRAWN = (
     "article-list--date",
@@ -187,16 +186,16 @@ class ArticleList(ScrollView, can_focus=True):
             index = next((at for at in self._hints(len(entries)) if entries[at] is keep), None)
         if index is None and keep is not None and entries:
             # Searched in C: list.index, comparing whole tuples, is 4x slower at 100,000 rows.
-            if reloaded:
-                index = next(
-                    compress(count(), map(eq, map(_PATH, entries), repeat(keep.path))), None
-                )
+            if reloaded:  # by file: its path, or the id it has now (see same_file_keys)
+                keys = same_file_keys(keep)
+                found = compress(count(), map(keys.__contains__, map(file_key, entries)))
+                index = next(found, None)
             elif order is not None:
                 index = locate(entries, keep, *order)
             else:
                 index = next(compress(count(), map(is_, entries, repeat(keep))), None)
             if index is None and self.groups is not None:  # another copy stands for its story now
-                group = self.groups.group_at(keep.path)
+                group = self.groups.group_at(keep)
                 if group is not None:
                     found = compress(count(), map(eq, map(_GROUP, entries), repeat(group)))
                     index = next(found, None)

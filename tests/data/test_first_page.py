@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+from operator import attrgetter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from reader.library import Source
 from reader.paths import Locations
 from reader.whole_load import Gate
 
+_ID = attrgetter("id")
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "ui" / "cache"
 
 
@@ -70,7 +72,7 @@ def test_the_file_check_knows_what_the_index_knows(source):
 @pytest.mark.parametrize("chunk", [1, 2, 5, 20_000])
 def test_the_whole_list_read_apart_in_chunks_is_the_index_s(source, chunk):
     index = source.index
-    assert sorted(index.entries_apart(chunk)) == sorted(index.entries())
+    assert sorted(index.entries_apart(chunk), key=_ID) == sorted(index.entries(), key=_ID)
 
 
 def test_a_closed_gate_holds_the_whole_list_between_chunks(source):
@@ -94,13 +96,15 @@ def test_a_closed_gate_holds_the_whole_list_between_chunks(source):
     loading.join(timeout=10)
     assert not loading.is_alive()
     assert len(asked) == top  # asked before every chunk of one row id
-    assert sorted(read[0]) == sorted(index.entries())
+    assert sorted(read[0], key=_ID) == sorted(index.entries(), key=_ID)
 
 
 def test_an_open_gate_or_none_at_all_holds_nothing(source):
     gate = Gate()
     with gate.closed(close=False):
-        assert sorted(source.load(True, gate.wait).entries) == sorted(source.load().entries)
+        assert sorted(source.load(True, gate.wait).entries, key=_ID) == sorted(
+            source.load().entries, key=_ID
+        )
     with pytest.raises(RuntimeError), gate.closed():
         raise RuntimeError("a failed store opens the gate as well")
     waiting = threading.Thread(target=gate.wait, daemon=True)

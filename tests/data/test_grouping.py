@@ -78,9 +78,10 @@ def test_stories_adds_every_other_copy_once():
     assert groups.stories(rows) is rows
 
 
-def test_group_at_finds_the_story_of_a_path():
+def test_group_at_finds_the_story_of_a_file():
     groups = Groups(ALL)
-    assert (groups.group_at("a3"), groups.group_at("b1"), groups.group_at("c")) == (1, 5, None)
+    assert (groups.group_at(A3), groups.group_at(B1), groups.group_at(C)) == (1, 5, None)
+    assert groups.group_at(A3._replace(title="Read again")) == 1  # another row of the same file
 
 
 def test_the_same_view_is_folded_once():

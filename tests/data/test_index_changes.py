@@ -257,10 +257,14 @@ def test_many_added_entries_take_the_places_one_by_one_insertion_gave():
 
 
 class FakeIndex:
-    """What :meth:`Collection.patched` asks of an index: the entries at some paths."""
+    """What :meth:`Collection.patched` asks of an index: the entries at some paths, and the
+    keys of the rows loaded for them (their paths, rows here holding theirs)."""
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = {e.path: e for e in entries}
+
+    def file_keys(self, paths: list[str]) -> set[str]:
+        return set(paths)
 
     def entries_at(self, paths: list[str]) -> list[Entry]:
         return [self.entries[p] for p in paths if p in self.entries]
