@@ -14,10 +14,10 @@ the orders:
 - ``is:`` reads, for each row, one flag of a table indexed by the low bits of
   its key's hash, set for the hashes of the marked keys; the rows it flags (the
   marked ones, and a few others sharing their bits) are checked against the
-  marks themselves, so the answer is exact.
+  marks' whole hashes (see :mod:`reader.key_hashes`).
 
-Anything else (other qualifiers, qualities beyond what float32 holds exactly, a
-great many marks) keeps the ``map`` of :meth:`reader.qualifiers.Qualifier.mask`.
+Anything else (other qualifiers, qualities beyond what float32 holds exactly)
+keeps the ``map`` of :meth:`reader.qualifiers.Qualifier.mask`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from itertools import islice
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from reader.entry import Entry, entry_key, entry_keys
+from reader import key_hashes
+from reader.entry import Entry
 from reader.pieces import PIECE
 
 if TYPE_CHECKING:
@@ -37,13 +38,9 @@ if TYPE_CHECKING:
 
 ARRAYS_FROM = 20_000
 """Lists this long get the arrays (shorter ones make their masks in a few milliseconds)."""
-HASH_BITS = 22
+HASH_BITS = key_hashes.TABLE_BITS
 """The flags table of ``is:`` has 2**22 entries (4 MiB): few unmarked rows share a marked key's
 bits while the marks are far fewer (1.5% of them with 60,000 marks)."""
-MOST_MARKS = 100_000
-"""Up to this many marks, ``is:`` goes through the table; with more, checking the rows it flags
-takes longer than the ``map`` (at a million rows: 5 ms with 1,000 marks, 11-16 ms with 10,000,
-42-58 ms with 60,000, against 100-130 ms; 156-180 ms with 200,000 against 130)."""
 EXACT_FLOAT32 = 1 << 24
 """Qualities up to this size (either sign) are exact in a float32."""
 EXACT_FLOAT64 = 1 << 53
@@ -88,13 +85,11 @@ def key_bits(rows: Sequence[Entry]) -> np.ndarray:
     bits = np.empty(len(rows), dtype=np.uint32)
     it = iter(rows)
     for start in range(0, len(rows), PIECE):
-        keys = entry_keys(list(islice(it, PIECE)))
-        hashes = np.array(list(map(hash, keys)), dtype=np.int64)
+        hashes = key_hashes.key_hashes(list(islice(it, PIECE)))
         bits[start : start + len(hashes)] = hashes & low
     return bits
 
 
-_URL = attrgetter("url")
 _QUALITY = attrgetter("quality")
 _PUBLISHED = attrgetter("published")
 
@@ -137,23 +132,19 @@ def marked(
     bits: np.ndarray, rows: Sequence[Entry], marks: set[str] | frozenset[str], unmarked: bool
 ) -> int | None:
     """The packed mask of the rows whose key is among ``marks`` (those whose key is not, with
-    ``unmarked``); ``bits``: :func:`key_bits` of the rows' keys. None when the marks are too
-    many for the table (see :data:`MOST_MARKS`)."""
+    ``unmarked``); ``bits``: :func:`key_bits` of the rows' keys. The rows the table flags have
+    their keys' whole hashes compared with the marks' (:func:`reader.key_hashes.key_hashes`)."""
     import numpy as np
 
-    if len(marks) > MOST_MARKS:
-        return None
     low = (1 << HASH_BITS) - 1
+    wanted = key_hashes.mark_hashes(marks, len(marks))
     table = np.zeros(1 << HASH_BITS, dtype=np.bool_)
-    table[np.fromiter((hash(key) & low for key in marks), np.int64, len(marks))] = True
+    table[wanted & low] = True
     maybe = np.flatnonzero(table[bits])
     found = np.zeros(len(bits), dtype=np.uint8)
     if maybe.size:
         flagged = list(map(rows.__getitem__, maybe.tolist()))
-        keys = list(map(_URL, flagged))  # entry_key, with the loop in C while every row has one
-        if None in keys:
-            keys = list(map(entry_key, flagged))
-        exact = np.fromiter(map(marks.__contains__, keys), dtype=np.bool_, count=len(keys))
+        exact = np.isin(key_hashes.key_hashes(flagged), wanted)
         found[maybe[exact]] = 1
     if unmarked:
         found ^= 1

@@ -12,8 +12,8 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, count, islice, repeat
-from operator import attrgetter, itemgetter, not_
-from typing import NamedTuple
+from operator import itemgetter
+from typing import NamedTuple, Protocol
 
 from reader.pieces import pieces
 from reader.sanitize import clean_line
@@ -97,13 +97,11 @@ def entry_key(entry: Entry) -> str:
     return entry.url or entry.path
 
 
-_URL = attrgetter("url")
-
-
 def entry_keys(entries: list[Entry]) -> list[str]:
     """:func:`entry_key` of every entry, with the loop in C when every entry has a URL (the usual
-    case)."""
-    keys = list(map(_URL, pieces(entries)))
+    case); URLs and paths left in the index asked for together (see :func:`urls_of`). A long
+    list of such rows is better told its marks by :func:`reader.key_hashes.key_hashes`."""
+    keys = urls_of(entries)
     if None in keys:  # their paths asked for together: they may stay in the index
         bare = [at for at, url in enumerate(keys) if not url]
         for at, path in zip(bare, paths_of([entries[at] for at in bare])):
@@ -115,7 +113,9 @@ _TOPICS_AT = Entry._fields.index("topics")
 _PATH_AT = Entry._fields.index("path")
 _TITLE_AT = Entry._fields.index("title")
 _ID_AT = Entry._fields.index("id")
+_URL_AT = Entry._fields.index("url")
 _HELD_TITLE = itemgetter(_TITLE_AT)
+_HELD_URL = itemgetter(_URL_AT)
 _ID = itemgetter(_ID_AT)
 
 file_key = itemgetter(_PATH_AT)
@@ -125,27 +125,41 @@ loops over a million rows stay in C, and read nothing). Rows of one list are all
 :func:`same_file_keys` matches a row against a list of either kind."""
 
 TitleReads = Callable[[list[int]], dict[int, str]]
-"""Row ids -> their titles as the index holds them (the ids it could not read left out)."""
+"""Row ids -> their titles as the index holds them (the ids it could not read left out); their
+URLs too."""
 PathReads = Callable[[list[int]], dict[int, str]]
 """Row ids -> their paths: the index's, else those of rows it removed lately."""
 IdReads = Callable[[list[str]], dict[str, int]]
 """Paths -> the ids of the rows the index holds for them now."""
 
 
+class KeyTaking(Protocol):
+    """What the hashes of decoded rows' keys go to (:class:`reader.key_hashes.KeyTable`)."""
+
+    def add(self, ids: list[int], keys: Iterable[str]) -> None: ...
+
+
 def rows_apart(
-    read_titles: TitleReads, read_paths: PathReads | None = None, ids_at: IdReads | None = None
+    read_titles: TitleReads,
+    read_paths: PathReads | None = None,
+    ids_at: IdReads | None = None,
+    read_urls: TitleReads | None = None,
+    key_hashes: Callable[[Sequence[int]], object] | None = None,
 ) -> type[Entry]:
-    """A row type whose titles (and, with ``read_paths``, paths) stay in the index, read by id
-    when asked for.
+    """A row type whose titles (and, with ``read_paths``, paths, with ``read_urls`` URLs) stay
+    in the index, read by id when asked for.
 
     At a million articles the titles held in memory cost 113 MiB (a string of about 65
-    characters each), the paths 72 MiB, and the list shows some forty of them at a time. A row
-    of this type holds its id where an :class:`Entry` holds its title and path (the same int
-    object: nothing more per row), and its ``title`` and ``path`` read the index by that id
-    (tens of microseconds). Everything else about it is an :class:`Entry`'s; a row given a title
-    (``_replace(title=...)``) shows that one. Bulk readers go through :func:`titles_of` and
-    :func:`paths_of`, which ask for many at once. ``ids_at`` finds the rows a file has now (a
-    changed file's row has a new id): see :func:`same_file_keys`.
+    characters each), the paths 72 MiB, the URLs 86 MiB, and the list shows some forty of them
+    at a time. A row of this type holds its id where an :class:`Entry` holds its title, path
+    and URL (the same int object: nothing more per row; None for no URL), and its ``title``,
+    ``path`` and ``url`` read the index by that id (tens of microseconds). Everything else
+    about it is an :class:`Entry`'s; a row given a title (``_replace(title=...)``) shows that
+    one. Bulk readers go through :func:`titles_of`, :func:`paths_of` and :func:`urls_of`, which
+    ask for many at once; the marks are told by their keys' hashes, made as the rows were
+    decoded (``key_hashes``: ids -> an array of them, see :mod:`reader.key_hashes`).
+    ``ids_at`` finds the rows a file has now (a changed file's row has a new id): see
+    :func:`same_file_keys`.
     """
 
     def title(row: Entry) -> str:
@@ -162,6 +176,12 @@ def rows_apart(
         found = read_paths([row.id]).get(row.id)
         return found if found is not None else ""
 
+    def url(row: Entry) -> str | None:
+        held = _HELD_URL(row)
+        if held is None or held.__class__ is str or read_urls is None:
+            return held
+        return read_urls([row.id]).get(row.id)
+
     return type(
         "IndexedEntry",
         (Entry,),
@@ -171,8 +191,11 @@ def rows_apart(
             ":func:`rows_apart`).",
             "title": property(title, doc="The title, read from the index."),
             "path": property(path, doc="The path, read from the index ('' when it cannot be)."),
+            "url": property(url, doc="The URL, read from the index (None when it cannot be)."),
             "read_titles": staticmethod(read_titles),
             "read_paths": staticmethod(read_paths or (lambda ids: {})),
+            "read_urls": staticmethod(read_urls or (lambda ids: {})),
+            "key_hashes": staticmethod(key_hashes) if key_hashes is not None else None,
             "ids_at": staticmethod(ids_at or (lambda paths: {})),
             "__eq__": _equal_whole,
             "__ne__": lambda row, other: not _equal_whole(row, other),
@@ -185,8 +208,9 @@ def _whole(row: Entry) -> tuple:
     """``row``'s fields as a plain tuple, its title and path read where the row holds its id
     instead."""
     if _HELD_TITLE(row).__class__ is str and file_key(row).__class__ is str:
-        return tuple(row)
-    return (row.path, row.title, *row[_TITLE_AT + 1 :])
+        if _HELD_URL(row).__class__ is not int:
+            return tuple(row)
+    return (row.path, row.title, *row[_TITLE_AT + 1 : _URL_AT], row.url, *row[_URL_AT + 1 :])
 
 
 def _equal_whole(row: Entry, other: object) -> bool:
@@ -194,9 +218,14 @@ def _equal_whole(row: Entry, other: object) -> bool:
     page's row and the whole list's of the same article are the same article."""
     if tuple.__eq__(row, other) is True:
         return True
-    if not isinstance(other, Entry) or row[_TITLE_AT + 1 :] != other[_TITLE_AT + 1 :]:
-        return False  # the rest differs (the id, say): no title or path read
+    if not isinstance(other, Entry) or _rest(row) != _rest(other):
+        return False  # the rest differs (the id, say): no title, path or URL read
     return _whole(row) == _whole(other)
+
+
+def _rest(row: Entry) -> tuple:
+    """``row``'s fields that a row read apart holds as they are."""
+    return row[_TITLE_AT + 1 : _URL_AT] + row[_URL_AT + 1 :]
 
 
 def same_file_keys(row: Entry) -> set:
@@ -236,11 +265,17 @@ def paths_of(rows: Sequence[Entry]) -> list[str]:
     return paths
 
 
+def urls_of(rows: Sequence[Entry]) -> list[str | None]:
+    """The URL of every row (None for none), asked for together as :func:`titles_of` asks for
+    titles."""
+    return _read_apart(rows, _HELD_URL, "read_urls")
+
+
 def _read_apart(rows: Sequence[Entry], held: Callable[[Entry], object], reads: str) -> list:
-    """``held`` of every row, where the row holds its id instead read by the ``reads`` of its
-    type, once per type; None where that gives nothing."""
-    values = list(map(held, rows))
-    apart = list(compress(count(), map(not_, map(isinstance, values, repeat(str)))))
+    """``held`` of every row, where the row holds its id instead (an int) read by the ``reads``
+    of its type, once per type; None where that gives nothing."""
+    values = list(map(held, pieces(rows)))
+    apart = list(compress(count(), map(isinstance, values, repeat(int))))
     kinds = set(map(type, map(rows.__getitem__, apart)))
     for kind in kinds:
         positions = apart if len(kinds) == 1 else [at for at in apart if type(rows[at]) is kind]
@@ -289,6 +324,9 @@ class EntryDecoder:
         decoding order: what a collection's topic views are filtered by, made here a chunk at a
         time (a few milliseconds each) rather than by a pass over a million entries once they
         are in."""
+        self.keys: KeyTaking | None = None
+        """Where the keys of rows decoded apart go, hashed (see :mod:`reader.key_hashes`): given,
+        their URLs and paths are left out of the rows (see :meth:`decode`)."""
 
     def decode(
         self, count: int, texts: list[str | None], row_type: type[Entry] = Entry
@@ -298,9 +336,12 @@ class EntryDecoder:
         Each text is dropped from ``texts`` as soon as it is decoded, so the peak holds one of
         them, not all twelve. Raises ValueError when an array is not ``count`` long. With a
         ``row_type`` from :func:`rows_apart`, the titles' text may be None, and then the paths'
-        too: each row then holds its id in their place.
+        too: each row then holds its id in their place. With :attr:`keys` as well, each row's
+        key (its URL, else its path: that text holds the paths of the rows without a URL) goes
+        there hashed, and the row holds its id for a URL (None for none) and for a path.
         """
         apart = row_type is not Entry and texts[_TITLE_AT] is None
+        keyed = apart and self.keys is not None
         paths_apart = apart and texts[_PATH_AT] is None
         if apart and len(texts) <= _ID_AT:
             raise ValueError("rows without ids cannot read their titles apart")
@@ -318,12 +359,26 @@ class EntryDecoder:
             columns.append(column if first is None else shared(column, first))
         if apart:
             columns[_TITLE_AT] = columns[_ID_AT]
-        if paths_apart:
+        if keyed:
+            self._hash_keys(columns)
+        elif paths_apart:
             columns[_PATH_AT] = columns[_ID_AT]
         entries = list(map(tuple.__new__, repeat(row_type), zip(*columns)))
         if len(columns) == len(Entry._fields):
             self._number(columns[_TOPICS_AT])
         return entries
+
+    def _hash_keys(self, columns: list[list]) -> None:
+        """Give :attr:`keys` the key of each row of a chunk, and leave the rows their ids
+        where their URLs and paths were (None where there is no URL)."""
+        ids, urls, bare = columns[_ID_AT], columns[_URL_AT], columns[_PATH_AT]
+        if None in urls or "" in urls:
+            keys = [url or path for url, path in zip(urls, bare)]
+            columns[_URL_AT] = [None if url is None else at for url, at in zip(urls, ids)]
+        else:
+            keys, columns[_URL_AT] = urls, ids
+        self.keys.add(ids, keys)  # type: ignore[union-attr]
+        columns[_PATH_AT] = ids
 
     def _number(self, topics: list[str]) -> None:
         """Number the joined topics of a chunk decoded (the strings met first get new numbers:

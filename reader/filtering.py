@@ -370,7 +370,9 @@ class Rows:
             if values is not None:
                 return array_masks.compared(values, QUALIFIERS[name].steps(value, marks))
         elif column is KEY:  # is:
-            bits = self.array(KEY)
+            # Made here when the worker has not yet: the keys' list it would stand for reads
+            # every URL of a long list from the index (see reader.key_hashes).
+            bits = self.array(KEY, make=True)
             if bits is not None:
                 wanted = marks.starred if value == "starred" else marks.read
                 return array_masks.marked(bits, self.entries, wanted, unmarked=value == "unread")

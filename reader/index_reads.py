@@ -23,6 +23,8 @@ from reader.side_reads import SideReads
 if TYPE_CHECKING:
     import numpy as np
 
+    from reader.key_hashes import KeyTable
+
 APART_CHUNK = 5_000
 """Row ids read and decoded at a time by :meth:`IndexReads.entries_apart`: the texts of a chunk
 and their decoded columns are held beside the entries so far (20,000: 10 MiB more at the load's
@@ -32,6 +34,12 @@ CHUNK_QUERY = BULK_QUERY + " WHERE id > ? AND id <= ?"
 ROWS_APART_QUERY = bulk_query(frozenset({"title", "path"})) + " WHERE id > ? AND id <= ?"
 """A chunk of the whole list, its titles and paths left in the index (see
 ``IndexReads.entries_apart``)."""
+ROWS_KEYED_QUERY = bulk_query(frozenset({"title"}), keyed=True) + " WHERE id > ? AND id <= ?"
+"""A chunk of a long list, its titles left in the index, its URLs (and the paths of the rows
+without one) read to be hashed (see ``IndexReads.entries_apart``)."""
+KEYS_APART_FROM = 20_000
+"""Lists with ids this high leave their URLs in the index too, their keys hashed (see
+:mod:`reader.key_hashes`): shorter ones hold them (no numpy loaded for them at a start)."""
 TITLES_BY_LIST = 20_000
 """Up to this many titles (or paths) are read by their ids (see ``IndexReads.titles_by_id``)."""
 TITLES_RANGE = 50_000
@@ -67,7 +75,8 @@ class IndexReads:
     _side: SideReads | None
     _searches_beside: SideReads | None
     _titles_beside: SideReads | None
-    _row_type: type[Entry] | None = None
+    _row_types: tuple[type[Entry], type[Entry]] | None = None
+    _key_table: KeyTable | None = None
     removed: dict[int, str]
     _matched: dict[tuple, np.ndarray]
     _heads: dict[object, object]
@@ -99,7 +108,8 @@ class IndexReads:
 
         The rows leave their titles and paths in the index (see
         :func:`reader.entry.rows_apart`): the list reads those of the rows it shows, by id, on a
-        connection of their own.
+        connection of their own. A long list's rows leave their URLs there too, their keys'
+        hashes kept by id for the marks (:class:`reader.key_hashes.KeyTable`).
         """
         if self.db_path is None:
             return self.entries()
@@ -113,26 +123,59 @@ class IndexReads:
             entries: list[Entry] = []
             if decoder is None:  # one for every chunk: a provider's name is one string in all
                 decoder = EntryDecoder()
+            query, decoder.keys = ROWS_APART_QUERY, None
+            if top >= KEYS_APART_FROM:
+                from reader.key_hashes import KeyTable
+
+                query, decoder.keys = ROWS_KEYED_QUERY, KeyTable(top)
             for low in range(0, top, chunk):
                 if between is not None:
                     between()
-                count, *texts = conn.execute(ROWS_APART_QUERY, (low, low + chunk)).fetchone()
+                count, *texts = conn.execute(query, (low, low + chunk)).fetchone()
                 if count:
-                    entries += decoder.decode(count, texts, self.row_type())
+                    entries += decoder.decode(count, texts, self.row_type(decoder.keys is not None))
                 del texts
+            if decoder.keys is not None:
+                self._key_table = decoder.keys
             return entries
         except (sqlite3.Error, ValueError):  # an SQLite without JSON, an odd value
             return self.entries()
         finally:
             conn.close()
 
-    def row_type(self) -> type[Entry]:
+    def row_type(self, keyed: bool = False) -> type[Entry]:
         """The type of the rows :meth:`entries_apart` reads: their titles read by
-        :meth:`titles_by_id`, their paths by :meth:`paths_by_id`. One per index, so that a row
-        reads the index it came from."""
-        if self._row_type is None:
-            self._row_type = rows_apart(self.titles_by_id, self.paths_by_id, self.ids_at)
-        return self._row_type
+        :meth:`titles_by_id`, their paths by :meth:`paths_by_id`, and (``keyed``, a long list)
+        their URLs by :meth:`urls_by_id`, their keys' hashes from the table taken as they were
+        read. One per index, so that a row reads the index it came from."""
+        kinds = self._row_types
+        if kinds is None:
+            kinds = self._row_types = (
+                rows_apart(self.titles_by_id, self.paths_by_id, self.ids_at),
+                rows_apart(
+                    self.titles_by_id,
+                    self.paths_by_id,
+                    self.ids_at,
+                    self.urls_by_id,
+                    self._key_hashes,
+                ),
+            )
+        return kinds[keyed]
+
+    def _key_hashes(self, ids: np.ndarray) -> np.ndarray:
+        """The hashes of the keys of rows ``ids``, as the last long list read apart took them
+        (0 for none: see :mod:`reader.key_hashes`)."""
+        table = self._key_table
+        if table is None:
+            import numpy as np
+
+            return np.zeros(len(ids), dtype=np.int64)
+        return table.of(ids)
+
+    def urls_by_id(self, ids: list[int]) -> dict[int, str | None]:
+        """The URLs of the rows with ``ids`` (None for a row without one), read as
+        :meth:`titles_by_id` reads."""
+        return self._by_id("url", ids)  # type: ignore[return-value]
 
     def paths_by_id(self, ids: list[int]) -> dict[int, str]:
         """The paths of the rows with ``ids``: as last committed, else as they were when this

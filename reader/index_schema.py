@@ -20,12 +20,16 @@ COLUMNS = (
 )
 
 
-def bulk_query(apart: frozenset[str] = frozenset()) -> str:
-    """Every row's fields as one JSON array per column (NULL for the columns ``apart``)."""
+def bulk_query(apart: frozenset[str] = frozenset(), keyed: bool = False) -> str:
+    """Every row's fields as one JSON array per column (NULL for the columns ``apart``); with
+    ``keyed``, the paths of the rows without a URL only (null for the others): what their
+    keys are, see :meth:`reader.entry.EntryDecoder.decode`."""
     columns = []
     for column in COLUMNS.split(", "):
         if column in apart:
             columns.append("NULL")
+        elif column == "path" and keyed:
+            columns.append("json_group_array(CASE WHEN url IS NULL OR url = '' THEN path END)")
         elif column == "published":  # '%!.17g' keeps every bit (JSON's rendering: 15 digits)
             columns.append(
                 "'[' || group_concat(CASE WHEN published IS NULL THEN 'null'"

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from itertools import compress
 from operator import attrgetter, not_
 
-from reader.entry import Entry, entry_keys, file_key, split_topics
+from reader.entry import Entry, file_key, split_topics
+from reader.key_hashes import marked
 from reader.pieces import pieces
 from reader.query import quote_value
 
@@ -140,13 +141,13 @@ class Counts:
     ) -> None:
         # This runs at every start over every entry, so the loops are left to C (map, compress,
         # Counter).
+        # The marks are told by the keys' hashes (a long list leaves its keys in the index).
         rows = entries if isinstance(entries, list) else list(entries)
-        keys = entry_keys(rows)
-        is_read = list(map(read.__contains__, keys)) if read else []
+        is_read = marked(rows, read) if read else []
         read_rows = list(compress(pieces(rows), is_read))
         self.total = len(rows)
         self.unread = len(rows) - len(read_rows)
-        self.starred = sum(map(starred.__contains__, keys)) if starred else 0
+        self.starred = sum(marked(rows, starred)) if starred else 0
         self.topic_total = topic_counts(rows)
         self.source_total = SourceCounts(rows)
         if len(read_rows) <= self.unread:
@@ -160,11 +161,11 @@ class Counts:
             self.source_unread = SourceCounts(unread)
         self.hidden_total = None if hidden is None else len(hidden)
         """What the hide rules leave out, not counted above (None: no rules, no Hidden line)."""
-        hidden_keys = entry_keys(hidden) if hidden else []
         self._hidden_paths = set(map(file_key, hidden)) if hidden else set()
         """Which articles are hidden: by file (:func:`~reader.entry.file_key`), as a key (a
         URL) may be another file's too."""
-        self.hidden_unread = len(hidden_keys) - sum(map(read.__contains__, hidden_keys))
+        hidden_read = sum(marked(hidden, read)) if hidden and read else 0
+        self.hidden_unread = (len(hidden) if hidden else 0) - hidden_read
 
     def shown(self, entries: list[Entry]) -> list[Entry]:
         """Those of ``entries`` the hide rules leave shown (told by file)."""

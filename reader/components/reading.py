@@ -159,7 +159,7 @@ class Reading(Widget):
 
     def mark_all_read(self, rows: list[Entry]) -> None:
         """Mark every unread one of ``rows`` read (with the copies they stand for), after asking."""
-        unread = [entry for entry in rows if not self.marks.is_read(entry)]
+        unread = self.marks.unread_of(rows)
         if not unread:
             self.notify(
                 "Everything here is read already."

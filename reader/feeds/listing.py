@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reader.entry import Entry, entry_key, paths_of
+from reader.entry import Entry, entry_key, paths_of, urls_of
 from reader.feeds.config import Feed, FeedConfigError, load_policy
 from reader.feeds.policy import Policy
 from reader.feeds.schedule import next_cell, next_refresh
@@ -194,16 +194,16 @@ FILED_PIECE = 50_000
 
 
 def _filed_rows(entries: list[Entry]) -> Iterator[Filed]:
-    """Those of the open reader's ``entries`` filed under ``feeds/``, with their paths: asked
-    for a piece at a time (:func:`reader.entry.paths_of`), as the rows may leave them in the
-    index, where one at a time a million took minutes."""
+    """Those of the open reader's ``entries`` filed under ``feeds/``, with their paths and URLs:
+    asked for a piece at a time (:func:`reader.entry.paths_of`), as the rows may leave them in
+    the index, where one at a time a million took minutes."""
     from reader.index_reads import Filed  # loaded where the open reader has it already
 
     for at in range(0, len(entries), FILED_PIECE):
         piece = entries[at : at + FILED_PIECE]
-        for path, entry in zip(paths_of(piece), piece):
+        for path, url, entry in zip(paths_of(piece), urls_of(piece), piece):
             if path.startswith(f"{FEEDS_DIR}/"):
-                yield Filed(path, entry.provider, entry.url)
+                yield Filed(path, entry.provider, url)
 
 
 def _tally(entries: Iterable[Entry | Filed], read: set[str] | None) -> Tally:

@@ -106,11 +106,12 @@ def test_dates_a_float64_cannot_hold_are_compared_as_numbers(long_lists: None) -
     assert array_masks.compared(np.zeros(3), (partial(operator.le, float(huge)),)) is None
 
 
-def test_many_marks_go_through_the_sets(long_lists: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(array_masks, "MOST_MARKS", 2)
+def test_marks_of_most_rows_go_through_the_table_too(long_lists: None) -> None:
     rows = _entries(2)
-    marks = _marks(rows, 2)
-    assert array_masks.marked(_prepared(rows).array(KEY), rows, marks.read, False) is None
+    read = {entry_key(e) for e in rows[: len(rows) * 9 // 10]}
+    marks = Marks(frozenset(read), frozenset())
+    mask = array_masks.marked(_prepared(rows).array(KEY), rows, marks.read, False)
+    assert mask is not None and bin(mask).count("1") == sum(entry_key(e) in read for e in rows)
     query = parse_query("is:read")
     assert list(_prepared(rows).filtered(query, None, marks)) == [
         e for e in rows if entry_key(e) in marks.read
