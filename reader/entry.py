@@ -125,8 +125,9 @@ loops over a million rows stay in C, and read nothing). Rows of one list are all
 :func:`same_file_keys` matches a row against a list of either kind."""
 
 TitleReads = Callable[[list[int]], dict[int, str]]
-"""Row ids -> their titles as the index holds them (the ids it could not read left out); their
-URLs too."""
+"""Row ids -> their titles as the index holds them (the ids it could not read left out)."""
+UrlReads = Callable[[list[int]], dict[int, str | None]]
+"""Row ids -> their URLs as the index holds them (None for none; unreadable ids left out)."""
 PathReads = Callable[[list[int]], dict[int, str]]
 """Row ids -> their paths: the index's, else those of rows it removed lately."""
 IdReads = Callable[[list[str]], dict[str, int]]
@@ -143,7 +144,7 @@ def rows_apart(
     read_titles: TitleReads,
     read_paths: PathReads | None = None,
     ids_at: IdReads | None = None,
-    read_urls: TitleReads | None = None,
+    read_urls: UrlReads | None = None,
     key_hashes: Callable[[Sequence[int]], object] | None = None,
 ) -> type[Entry]:
     """A row type whose titles (and, with ``read_paths``, paths, with ``read_urls`` URLs) stay
@@ -187,8 +188,8 @@ def rows_apart(
         (Entry,),
         {
             "__slots__": (),
-            "__doc__": "An :class:`Entry` whose title and path are read from the index (see "
-            ":func:`rows_apart`).",
+            "__doc__": "An :class:`Entry` whose title, path and URL are read from the index "
+            "(see :func:`rows_apart`).",
             "title": property(title, doc="The title, read from the index."),
             "path": property(path, doc="The path, read from the index ('' when it cannot be)."),
             "url": property(url, doc="The URL, read from the index (None when it cannot be)."),

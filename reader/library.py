@@ -33,6 +33,7 @@ from reader.index import (
     start_diff,
 )
 from reader.index_changes import Changes, apply_paths, expand
+from reader.index_reads import REMOVED_KEPT
 from reader.known_urls import KnownUrls
 from reader.ordering import SortKey, sort_entries
 from reader.paths import SAMPLES_DIR, Locations
@@ -133,9 +134,12 @@ class Source:
 
     def patchable(self, loaded: Collection, result: ScanResult) -> bool:
         """Whether ``loaded`` is patched after ``result`` (few files changed) by :meth:`reload`,
-        in a blink, rather than loaded afresh."""
+        in a blink, rather than loaded afresh. Never for more files than the index keeps the
+        removed rows of (:data:`~reader.index_reads.REMOVED_KEPT`): the list finds its rows of
+        removed files by those."""
         fresh = not self.is_samples and not self._swapped
-        return len(result.touched) <= patch_limit(len(loaded)) and len(loaded) > 0 and fresh
+        most = min(patch_limit(len(loaded)), REMOVED_KEPT)
+        return len(result.touched) <= most and len(loaded) > 0 and fresh
 
     def reload(self, loaded: Collection, result: ScanResult, apart: bool = False) -> Collection:
         """The collection after ``result``: patched when few files changed, else loaded afresh
