@@ -14,8 +14,8 @@ import contextlib
 import operator
 import threading
 from array import array
-from collections.abc import Hashable, Iterator, Sequence
-from functools import reduce
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from functools import partial, reduce
 from itertools import compress, islice
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeAlias
@@ -102,6 +102,28 @@ def flip_known(values: Sequence, known: int) -> Sequence:
     return flipped
 
 
+def _flipped_bytes(values: bytes, known: int) -> bytes:
+    """A mask of one byte per row (see :func:`_packed`) with its first ``known`` bytes
+    reversed: the same mask over the order reversed."""
+    return values[known - 1 :: -1] + values[known:] if known else values
+
+
+def _flipped_at(known: int, positions: np.ndarray) -> np.ndarray:
+    """Positions in an order reversed (its first ``known`` flipped) as positions in the
+    order."""
+    import numpy as np
+
+    return np.where(positions < known, known - 1 - positions, positions)
+
+
+def _picked_bytes(values: bytes, positions: np.ndarray) -> bytes:
+    """A mask of one byte per row over some rows, as a mask over the rows picked from them at
+    ``positions``."""
+    import numpy as np
+
+    return np.frombuffer(values, dtype=np.uint8)[positions].tobytes()
+
+
 _NO_LOCK: contextlib.AbstractContextManager = contextlib.nullcontext()
 """What a list that is not a date order waiting for its positions holds instead of a lock."""
 
@@ -176,8 +198,9 @@ class Rows:
                     published = array_masks.published_array(loaded)
                     if published is not None:
                         positions = ordering.date_order(published)
-                        self._arrays.setdefault(PUBLISHED, published[positions])
-                        self._origin = (Rows(loaded), positions)
+                        source = Rows(loaded)
+                        source._arrays[PUBLISHED] = published  # where the masks are made
+                        self._origin = (source, positions)
                     self._loaded = None
         return self._origin
 
@@ -204,17 +227,23 @@ class Rows:
 
         A column with a packed copy (a long list's, see :meth:`array`) is not also kept as a
         list: its qualifier reads the copy, and the list cost 8 bytes a row, 16 MiB an order at
-        a million. It is made when something else asks for it.
+        a million. It is made when something else asks for it. Rows whose masks are made over
+        others (see :meth:`_over`) prepare those instead.
         """
+        over = self._over()
+        if over is not None:
+            over[0].prepare()
+            return
         for column in _EAGER:
             if column in _ARRAYS and self.array(column, make=True) is not None:
                 continue
             self.column(column)
 
-    def array(self, column: Column, make: bool = False) -> np.ndarray | None:
+    def array(self, column: Column, make: bool = False, keep: bool = True) -> np.ndarray | None:
         """The packed copy of ``column`` that :mod:`reader.array_masks` filters a long list with:
         made ahead by :meth:`prepare` (``make``), or flipped from the forward order's; None
-        when there is none (a short list, values an array cannot hold, not made yet).
+        when there is none (a short list, values an array cannot hold, not made yet). Kept
+        here unless ``keep`` is false (what a sort reads once).
 
         Made from the rows only ahead: its Python pass (60 ms for a million keys' hashes) costs
         more than the ``map`` it saves, on the key that would wait for it.
@@ -243,7 +272,8 @@ class Rows:
             values = None if values is None else values[source[1]]
         else:
             values = _column_array(column, self.entries)
-        self._arrays[column] = values
+        if keep:
+            self._arrays[column] = values
         return values
 
     def flipped(self, known: int) -> Rows:
@@ -254,10 +284,40 @@ class Rows:
         rows._forward = (self, known)
         return rows
 
+    def ids_ready(self) -> None:
+        """Make the row ids a search's words are checked against (those of the rows these rows'
+        masks are made over, see :meth:`_over`)."""
+        over = self._over()
+        (over[0] if over is not None else self).column(ROW_ID)
+
+    def _over(self) -> tuple[Rows, Callable[[bytes], bytes], Callable] | None:
+        """The rows these rows' masks are made over, how one of their masks becomes these rows'
+        and how positions here become positions there; None when they are made over these rows.
+
+        A reversed order's are its forward order's, flipped; a long list's order picked from
+        others (the date order from the list as loaded, the quality order from the date order)
+        those others', picked by the same positions (a few milliseconds at a million rows).
+        The columns and arrays the masks are made from are then made once, over the list as
+        loaded, where each order held copies of its own: 16-20 MiB an order at a million.
+        """
+        if self._forward is not None:
+            forward, known = self._forward
+            return forward, partial(_flipped_bytes, known=known), partial(_flipped_at, known)
+        if len(self.entries) >= array_masks.ARRAYS_FROM:
+            source = self._source
+            if source is not None:
+                rows, positions = source
+                return rows, partial(_picked_bytes, positions=positions), positions.__getitem__
+        return None
+
     def _picked(self, positions: np.ndarray, columns: set[Column]) -> Rows:
         """The rows at ``positions``, with those of ``columns`` made here picked from these
         (a pass over a list, where making them again reaches into every entry), and the packed
-        columns these have (see :meth:`array`)."""
+        columns these have (see :meth:`array`); picked from the rows these rows' masks are made
+        over, when they are (see :meth:`_over`), at the positions they are there."""
+        over = self._over()
+        if over is not None:
+            return over[0]._picked(over[2](positions), columns)
         at = positions.tolist()
         rows = Rows(list(map(self.entries.__getitem__, at)))
         for column in columns:
@@ -304,6 +364,9 @@ class Rows:
         id up to the rows' largest, read at every row's id. A set look-up per row took 50-90 ms
         at 1,000,000 rows; this takes a few.
         """
+        over = self._over()
+        if over is not None:  # no ids of its own (see _over)
+            return over[1](over[0]._words_mask(ids))
         column = self.column(ROW_ID)
         import numpy as np
 
@@ -347,6 +410,11 @@ class Rows:
         masks are kept (a few, on long lists only) and only the words' mask is made again. A
         mask that looks at marks is kept for one version of them (see :class:`Marks`).
         """
+        over = self._over()
+        if over is not None:  # made and kept over those rows (see _over), then made these'
+            mask = over[0]._term_mask(name, value, marks)
+            size = len(over[0].entries)
+            return int.from_bytes(over[1](mask.to_bytes(size, "little")), "little")
         qualifier = QUALIFIERS[name]
         key = _mask_key(name, value, marks)
         kept = key is not None and len(self.entries) >= KEEP_MASKS_FROM
@@ -385,6 +453,9 @@ class Rows:
         combined over every row, a few passes in C, where picking the rows and making the
         masks again over them took 25 ms a key at 1,000,000.
         """
+        over = self._over()
+        if over is not None:  # its masks are those rows' (see _over)
+            return over[0]._masks_kept(query, marks)
         masks = self._masks
         keys = [_mask_key(term.name, term.value, marks) for term in query.terms]
         return bool(keys) and all(key is not None and key in masks for key in keys)

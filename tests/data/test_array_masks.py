@@ -154,3 +154,36 @@ def test_rows_picked_by_few_words_take_the_arrays_along(
     monkeypatch.setattr(Rows, "column", lambda self, c: asked.append(c.name) or real(self, c))
     assert list(prepared.filtered(query, matched, marks)) == expected
     assert "key" not in asked and "quality" not in asked
+
+
+@pytest.mark.parametrize("picked", [False, True], ids=["sorted", "picked"])
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("key", list(SortKey))
+@pytest.mark.parametrize("words", [None, {3, 4, 5, 17, 150, 299}, set(range(0, 300, 2))])
+def test_an_order_filters_by_the_masks_of_the_rows_it_was_made_from(
+    long_lists: None,
+    key: SortKey,
+    reverse: bool,
+    words: set[int] | None,
+    picked: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reversed order's masks are its forward order's flipped; with ``picked`` (a long list)
+    the date order's are the list's as loaded, and the quality order's the date order's, picked
+    by their positions. Each gives what the per-row checks give, and holds no copies."""
+    if picked:
+        monkeypatch.setattr("reader.collection.ARRAY_SORT_FROM", 1)
+    rows = _entries(5)
+    marks = _marks(rows, 5)
+    collection = Collection(list(rows))
+    collection.warm(SortKey.DATE)
+    collection.warm(key, reverse)
+    shown = collection._rows(key, reverse)
+    for text in QUERIES:
+        query = parse_query(text)
+        check = row_check(query, set(marks.read), set(marks.starred))
+        expected = [e for e in shown.entries if check(e) and (words is None or e.id in words)]
+        ids = None if words is None else np.array(sorted(words), dtype=np.int64)
+        assert list(shown.filtered(query, ids, marks)) == expected, text
+    if reverse or picked:  # every mask made over other rows
+        assert not shown._arrays and not set(shown._made) - {ROW_ID}

@@ -85,8 +85,13 @@ def test_the_date_orders_columns_are_made_over_the_entries_as_loaded(
             object.__setattr__(column, "of_rows", real)
     by_date = collection._rows(SortKey.DATE)
     assert passed_over and set(passed_over) == {id(entries)}
+    # The orders' masks are made over the list as loaded: no order holds arrays of its own.
+    assert by_date._source is not None and by_date._source[0].entries is entries
+    assert set(by_date._source[0]._arrays) == set(filtering._ARRAYS)
+    assert not by_date._arrays and not collection._rows(SortKey.QUALITY)._arrays
     assert numbered == [id(entries)]
     monkeypatch.undo()
+    monkeypatch.setattr(array_masks, "ARRAYS_FROM", 1)  # undone with the spies
 
     for rows in (by_date, collection._rows(SortKey.QUALITY)):
         fresh = Rows(rows.entries)
@@ -100,7 +105,7 @@ def test_the_date_orders_columns_are_made_over_the_entries_as_loaded(
             (PUBLISHED, array_masks.published_array),
             (KEY, array_masks.key_bits),
         ):
-            assert np.array_equal(rows.array(column), made(rows.entries), equal_nan=True)
+            assert np.array_equal(rows.array(column, make=True), made(rows.entries), equal_nan=True)
     for key in SortKey:
         codes = collection._topic_codes(key)
         assert codes.tolist() == [distinct[e.topics] for e in collection.sorted(key)]

@@ -238,13 +238,15 @@ def test_warmed_columns_are_the_ones_a_search_uses() -> None:
     rows = _entries(3)
     collection = Collection(list(rows))
     collection.warm(SortKey.QUALITY, True)
-    ordered = collection._rows(SortKey.QUALITY, True)
-    assert {column.name for column in ordered._made} == EAGER
+    shown = collection._rows(SortKey.QUALITY, True)
+    ordered = collection._rows(SortKey.QUALITY)  # a reversed order's masks are its forward's
+    assert {column.name for column in ordered._made} == EAGER and not shown._made
     made = dict(ordered._made)
     collection.view(SortKey.QUALITY, True, None, "is:unread quality:>10", read=set(), starred=set())
     assert all(ordered._made[column] is made[column] for column in made)  # used, not made again
     collection.view(SortKey.QUALITY, True, None, "type:video", read=set(), starred=set())
     assert {column.name for column in ordered._made} == EAGER | {"type"}  # made on first use, kept
+    assert not shown._made and not shown._arrays  # no flipped copies
 
 
 @pytest.mark.parametrize("key", list(SortKey))

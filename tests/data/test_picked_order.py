@@ -41,7 +41,9 @@ def test_the_quality_orders_columns_are_those_of_its_own_rows(long_lists: None, 
     assert by_quality.column(ROW_ID).typecode == by_date.column(ROW_ID).typecode
     for column in (QUALITY, KEY):
         made = array_masks.quality_array if column is QUALITY else array_masks.key_bits
-        assert np.array_equal(by_quality.array(column), made(by_quality.entries), equal_nan=True)
+        assert np.array_equal(
+            by_quality.array(column, make=True), made(by_quality.entries), equal_nan=True
+        )
 
 
 @pytest.mark.parametrize("seed", range(4))
