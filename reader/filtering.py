@@ -211,10 +211,14 @@ class Rows:
             if self._forward is not None:  # slices of the forward order's column, made once
                 forward, known = self._forward
                 values = flip_known(forward.column(column), known)
-            elif self._source is not None and (self._made_there or column in self._source[0]._made):
+            elif self._source is not None and (
+                self._made_there or column in self._source[0]._made or column is ROW_ID
+            ):
                 source, positions = self._source
                 made = source._made.get(column)
-                if made is None:  # made over the source's entries, not kept there
+                if made is None and column is ROW_ID and not self._made_there:
+                    made = source.column(column)  # kept there: its words are checked by them
+                elif made is None:  # made over the source's entries, not kept there
                     made = column.of_rows(source.entries)
                 values = _picked_values(made, positions)
             else:
@@ -287,10 +291,9 @@ class Rows:
         return rows
 
     def ids_ready(self) -> None:
-        """Make the row ids a search's words are checked against (those of the rows these rows'
-        masks are made over, see :meth:`_over`)."""
-        over = self._over()
-        (over[0] if over is not None else self).column(ROW_ID)
+        """Make the row ids a search's words are checked against (a reversed order's are its
+        forward order's, see :meth:`_words_mask`)."""
+        (self._forward[0] if self._forward is not None else self).column(ROW_ID)
 
     def _over(self) -> tuple[Rows, Callable[[bytes], bytes], Callable] | None:
         """The rows these rows' masks are made over, how one of their masks becomes these rows'
@@ -366,10 +369,10 @@ class Rows:
         id up to the rows' largest, read at every row's id. A set look-up per row took 50-90 ms
         at 1,000,000 rows; this takes a few.
         """
-        over = self._over()
-        if over is not None:  # no ids of its own (see _over)
-            return over[1](over[0]._words_mask(ids))
-        column = self.column(ROW_ID)
+        if self._forward is not None:  # no ids of its own: its forward order's mask, flipped
+            forward, known = self._forward
+            return _flipped_bytes(forward._words_mask(ids), known)
+        column = self.column(ROW_ID)  # picked from the list as loaded (see _over): 4 MiB
         import numpy as np
 
         if not isinstance(column, array):  # a few rows, or entries outside an index (no ids)
@@ -412,17 +415,18 @@ class Rows:
         masks are kept (a few, on long lists only) and only the words' mask is made again. A
         mask that looks at marks is kept for one version of them (see :class:`Marks`).
         """
-        over = self._over()
-        if over is not None:  # made and kept over those rows (see _over), then made these'
-            mask = over[0]._term_mask(name, value, marks)
-            size = len(over[0].entries)
-            return int.from_bytes(over[1](mask.to_bytes(size, "little")), "little")
         qualifier = QUALIFIERS[name]
         key = _mask_key(name, value, marks)
         kept = key is not None and len(self.entries) >= KEEP_MASKS_FROM
         mask = self._masks.get(key) if kept else None
         if mask is None:
-            mask = self._array_mask(name, value, marks)
+            over = self._over()
+            if over is not None:  # those rows' mask (see _over), picked or flipped
+                made = over[0]._term_mask(name, value, marks)
+                size = len(over[0].entries)
+                mask = int.from_bytes(over[1](made.to_bytes(size, "little")), "little")
+            else:
+                mask = self._array_mask(name, value, marks)
             if mask is None:
                 mask = _packed(qualifier.mask(value, self.column(qualifier.column), marks))
             if kept:  # a new dict swapped in: a worker's count may filter these rows too

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from reader import prefix_answers, prefix_terms, search_halves, similar_store
-from reader.entry import Entry, EntryDecoder, rows_apart
+from reader.entry import Entry, EntryDecoder, entry_keys, rows_apart
 from reader.index_db import in_use
 from reader.index_schema import BULK_QUERY, COLUMNS, bulk_query
 from reader.side_reads import SideReads
@@ -562,7 +562,20 @@ class IndexReads:
                     f"SELECT {COLUMNS} FROM articles WHERE path IN ({marks})", chunk
                 )
                 found += map(Entry._make, rows)
-        return found
+        table = self._key_table
+        return found if table is None or not found else self._keyed(found, table)
+
+    def _keyed(self, rows: list[Entry], table: KeyTable) -> list[Entry]:
+        """``rows`` as a long list read apart holds them (see :meth:`entries_apart`), their keys'
+        hashes added to ``table``: patched into that list, they are of its kind, and its marks
+        are told the same way for all its rows (see :mod:`reader.key_hashes`)."""
+        table.add([row.id for row in rows], entry_keys(rows))
+        kind = self.row_type(keyed=True)
+        return [
+            tuple.__new__(kind, (at, at, *row[2:7], None if row.url is None else at, *row[8:]))
+            for row in rows
+            if (at := row.id) is not None
+        ]
 
     def related(self, article_id: int, limit: int = 10) -> list[tuple[int, float]]:
         """The articles most like ``article_id`` as (id, score), best first, without its copies."""

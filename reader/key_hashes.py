@@ -17,8 +17,8 @@ change) are hashed from the keys themselves, so both kinds agree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import TYPE_CHECKING
 
 from reader.entry import Entry, entry_keys
@@ -43,9 +43,15 @@ class KeyTable:
         self.hashes = np.zeros(top + 1, dtype=np.int64)
 
     def add(self, ids: list[int], keys: Iterable[str]) -> None:
-        """Take the keys of the rows ``ids`` (one each, in the same order)."""
+        """Take the keys of the rows ``ids`` (one each, in the same order); the table grows for
+        ids beyond it (rows stored since the list was read, patched in)."""
         import numpy as np
 
+        top = max(ids, default=-1)
+        if top >= len(self.hashes):
+            grown = np.zeros(top + 1 + len(self.hashes) // 16, dtype=np.int64)
+            grown[: len(self.hashes)] = self.hashes
+            self.hashes = grown
         self.hashes[ids] = np.fromiter(map(hash, keys), np.int64, len(ids))
 
     def of(self, ids: np.ndarray) -> np.ndarray:
@@ -71,9 +77,11 @@ def key_hashes(rows: Sequence[Entry], kinds: set[type] | None = None) -> np.ndar
     for kind in kinds:
         if len(kinds) == 1:
             positions, chosen = None, rows
-        else:
-            positions = [at for at, row in enumerate(rows) if type(row) is kind]
-            chosen = list(map(rows.__getitem__, positions))
+        else:  # a flag per row, not a list of a million positions (an int object each)
+            positions = np.fromiter(
+                map(is_, map(type, pieces(rows)), repeat(kind)), np.bool_, len(rows)
+            )
+            chosen = list(compress(rows, positions))
         table = getattr(kind, "key_hashes", None)
         if table is not None:
             ids = np.fromiter(map(_ID, pieces(chosen)), np.int64, len(chosen))

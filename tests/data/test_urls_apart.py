@@ -55,6 +55,8 @@ def test_rows_hold_their_id_for_a_url_and_none_for_no_url(index: Index) -> None:
     assert urls_of(apart) == [e.url for e in held]
     assert entry_keys(apart) == entry_keys(held)
     assert key_hashes(apart).tolist() == [hash(k) for k in entry_keys(held)]
+    mixed = apart[:10] + held[10:]  # rows of both kinds, each told its own way
+    assert key_hashes(mixed).tolist() == [hash(k) for k in entry_keys(held)]
 
 
 def test_marks_tell_the_same_rows_from_the_hashes(index: Index) -> None:
@@ -137,3 +139,20 @@ def test_the_unread_of_a_view_are_found_without_reading_a_url(
     unread = marks.unread_of(apart)
     expected = [e.id for e in held if not marks.is_read(e)]
     assert [e.id for e in unread] == expected and 0 < len(expected) < len(apart)
+
+
+def test_rows_patched_in_are_of_the_lists_kind_and_marked_alike(index: Index, cache: Path) -> None:
+    collection = Collection(index.entries_apart())
+    collection.sorted(SortKey.DATE)
+    write_article(cache, "new.md", "Body.", title="New", originalUrl="https://e9.test/new")
+    write_article(cache, "bare.md", "Body.", title="No URL")
+    result = index.scan(workers=1)
+    patched = collection.patched(index, result.touched)
+    rows = patched.sorted(SortKey.DATE)
+    assert {type(row) for row in rows} == {type(collection.entries[0])}  # one kind
+    new = next(row for row in rows if row.path == "new.md")
+    assert new[7] is new.id and new.url == "https://e9.test/new"
+    held = index.entries()
+    read = {"https://e9.test/new", "bare.md", entry_keys(held)[2]}
+    assert sum(marked(rows, read)) == sum(marked(held, read)) == 3
+    assert Counts(rows, read, set()).unread == Counts(held, read, set()).unread
