@@ -123,17 +123,20 @@ class IndexReads:
             entries: list[Entry] = []
             if decoder is None:  # one for every chunk: a provider's name is one string in all
                 decoder = EntryDecoder()
-            query, decoder.keys = ROWS_APART_QUERY, None
-            if top >= KEYS_APART_FROM:
-                from reader.key_hashes import KeyTable
-
-                query, decoder.keys = ROWS_KEYED_QUERY, KeyTable(top)
+            keyed = top >= KEYS_APART_FROM
+            query, decoder.keys = ROWS_KEYED_QUERY if keyed else ROWS_APART_QUERY, None
             for low in range(0, top, chunk):
                 if between is not None:
                     between()
+                if keyed and decoder.keys is None:
+                    # numpy loads here, once ``between`` has let the first chunk go: it held
+                    # the first screen's paint for tenths of a second made before it.
+                    from reader.key_hashes import KeyTable
+
+                    decoder.keys = KeyTable(top)
                 count, *texts = conn.execute(query, (low, low + chunk)).fetchone()
                 if count:
-                    entries += decoder.decode(count, texts, self.row_type(decoder.keys is not None))
+                    entries += decoder.decode(count, texts, self.row_type(keyed))
                 del texts
             if decoder.keys is not None:
                 self._key_table = decoder.keys
