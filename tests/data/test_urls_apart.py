@@ -12,6 +12,7 @@ import pytest
 from conftest import write_article
 
 from reader import index_reads
+from reader import key_hashes as key_hashes_module
 from reader.entry import entry_key, entry_keys, urls_of
 from reader.index import Index, index_path_for
 from reader.key_hashes import key_hashes, marked
@@ -59,7 +60,11 @@ def test_rows_hold_their_id_for_a_url_and_none_for_no_url(index: Index) -> None:
     assert key_hashes(mixed).tolist() == [hash(k) for k in entry_keys(held)]
 
 
-def test_marks_tell_the_same_rows_from_the_hashes(index: Index) -> None:
+@pytest.mark.parametrize("piece", [4, 1 << 17], ids=["in pieces", "at once"])
+def test_marks_tell_the_same_rows_from_the_hashes(
+    index: Index, piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(key_hashes_module, "MARKED_PIECE", piece)
     held, apart = index.entries(), index.entries_apart()
     keys = entry_keys(held)
     read = {keys[0], keys[3], "s05.md", "https://e1.test/story-1", "https://gone.test/x"}
