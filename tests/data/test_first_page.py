@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.filecheck import known_files
+from reader.filecheck import known_files, stamp
 from reader.first_page import ORDERS
 from reader.library import Source
 from reader.paths import Locations
@@ -64,7 +64,8 @@ def test_the_file_check_knows_what_the_index_knows(source):
             "SELECT path, size, mtime_ns FROM articles"
             " UNION ALL SELECT path, size, mtime_ns FROM skipped"
         ).fetchall()
-        assert known_files(conn) == {path: (size, mtime) for path, size, mtime in rows}
+        assert known_files(conn) == {path: stamp(size, mtime) for path, size, mtime in rows}
+        assert len(set(known_files(conn).values())) == len({(s, m) for _, s, m in rows})
     finally:
         conn.close()
 
