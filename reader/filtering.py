@@ -404,9 +404,15 @@ class Rows:
         kept = keep.count(1)
         if kept >= PICKED_FROM:
             return Picked(self.entries, _position_array(keep))
-        if kept * 3 < len(self.entries):
-            return list(map(self.entries.__getitem__, _positions(keep)))
-        return list(compress(self.entries, keep))
+        entries = self.entries
+        if isinstance(entries, Flipped) and kept:
+            # Reached in the list it flips, at their positions there: a Python call per row
+            # through the view took 15 ms for 30,000 rows kept of 100,000.
+            at = _flipped_at(entries.known, _position_array(keep)).tolist()
+            return list(map(entries.flipped.__getitem__, at))
+        if kept * 3 < len(entries):
+            return list(map(entries.__getitem__, _positions(keep)))
+        return list(compress(entries, keep))
 
     def _term_mask(self, name: str, value: Hashable, marks: Marks) -> int:
         """One qualifier's mask over these rows, packed (see :func:`_packed`).

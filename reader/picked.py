@@ -83,6 +83,16 @@ class Flipped(Sequence[Entry]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def flipped(self) -> Sequence[Entry]:
+        """The order this view reverses."""
+        return self._entries
+
+    @property
+    def known(self) -> int:
+        """How many of its first rows are reversed."""
+        return self._known
+
     def _at(self, index: int) -> int:
         """Where row ``index`` of this view is in the order it reverses."""
         size = len(self._entries)
