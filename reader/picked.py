@@ -25,7 +25,35 @@ PICKED_FROM = 50_000
 """Rows kept from this many on are :class:`Picked` (below, a list is made in a few ms)."""
 
 
-class Picked(Sequence[Entry]):
+class RowView(Sequence[Entry]):
+    """Rows of a list read through a view of it: one by position, a slice as a list (as slicing
+    a list gives), and ``+`` as a list."""
+
+    __slots__ = ()
+
+    def _one(self, index: int) -> Entry:
+        raise NotImplementedError
+
+    def _some(self, index: slice) -> list[Entry]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        return self._some(index) if isinstance(index, slice) else self._one(index)
+
+    def __add__(self, other: Iterable[Entry]) -> list[Entry]:
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[Entry]) -> list[Entry]:
+        return [*other, *self]
+
+
+class Picked(RowView):
     """The rows of ``entries`` at ``positions`` (ascending), in that order."""
 
     __slots__ = ("_entries", "_positions")
@@ -37,25 +65,14 @@ class Picked(Sequence[Entry]):
     def __len__(self) -> int:
         return len(self._positions)
 
-    @overload
-    def __getitem__(self, index: int) -> Entry: ...
+    def _some(self, index: slice) -> list[Entry]:
+        return list(map(self._entries.__getitem__, self._positions[index].tolist()))
 
-    @overload
-    def __getitem__(self, index: slice) -> list[Entry]: ...
-
-    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        if isinstance(index, slice):  # a list, as slicing a list gives
-            return list(map(self._entries.__getitem__, self._positions[index].tolist()))
+    def _one(self, index: int) -> Entry:
         return self._entries[int(self._positions[index])]  # IndexError past either end
 
     def __iter__(self) -> Iterator[Entry]:
         return map(self._entries.__getitem__, self._positions.tolist())
-
-    def __add__(self, other: Iterable[Entry]) -> list[Entry]:
-        return [*self, *other]
-
-    def __radd__(self, other: Iterable[Entry]) -> list[Entry]:
-        return [*other, *self]
 
     def __repr__(self) -> str:
         return f"<{len(self):,} picked rows>"
@@ -65,7 +82,7 @@ def _same(row: Entry, other: Entry) -> bool:
     return row is other or row == other
 
 
-class Flipped(Sequence[Entry]):
+class Flipped(RowView):
     """A long order reversed, as a view over it: its first ``known`` rows in reverse, then the
     rest as they are (a reversed sort order: the rows without a value stay last).
 
@@ -102,15 +119,10 @@ class Flipped(Sequence[Entry]):
             raise IndexError("flipped index out of range")
         return self._known - 1 - index if index < self._known else index
 
-    @overload
-    def __getitem__(self, index: int) -> Entry: ...
+    def _some(self, index: slice) -> list[Entry]:
+        return list(map(self._entries.__getitem__, map(self._at, range(len(self))[index])))
 
-    @overload
-    def __getitem__(self, index: slice) -> list[Entry]: ...
-
-    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        if isinstance(index, slice):  # a list, as slicing a list gives
-            return list(map(self._entries.__getitem__, map(self._at, range(len(self))[index])))
+    def _one(self, index: int) -> Entry:
         return self._entries[self._at(index)]
 
     def __iter__(self) -> Iterator[Entry]:
@@ -119,12 +131,6 @@ class Flipped(Sequence[Entry]):
             map(entries.__getitem__, range(known - 1, -1, -1)),
             islice(entries, known, None),
         )
-
-    def __add__(self, other: Iterable[Entry]) -> list[Entry]:
-        return [*self, *other]
-
-    def __radd__(self, other: Iterable[Entry]) -> list[Entry]:
-        return [*other, *self]
 
     def __eq__(self, other: object) -> bool:
         """Equal to a list (or another view) of the same rows, as the list it stands for is."""

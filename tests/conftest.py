@@ -122,3 +122,17 @@ def run_cli(tmp_path: Path) -> RunCli:
         )
 
     return run
+
+
+def count_reads(index: Any, name: str) -> list[int]:
+    """Make ``index``'s rows count the ids they read by its method ``name`` (``titles_by_id``,
+    ``paths_by_id``): call it before its rows are first read, as their type takes the method."""
+    asked: list[int] = []
+    read = getattr(index, name)
+
+    def counting(ids: list[int]) -> dict[int, str]:
+        asked.extend(ids)
+        return read(ids)
+
+    setattr(index, name, counting)
+    return asked

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import write_article
+from conftest import count_reads, write_article
 
 from reader.entry import Entry, file_key, paths_of, same_file_keys
 from reader.feeds.listing import _filed_rows
@@ -43,16 +43,7 @@ def index(cache: Path) -> Iterator[Index]:
 
 
 def _counted(index: Index) -> list[int]:
-    """Make ``index``'s rows count the paths they read (before its rows are first read)."""
-    asked: list[int] = []
-    read = index.paths_by_id
-
-    def counting(ids: list[int]) -> dict[int, str]:
-        asked.extend(ids)
-        return read(ids)
-
-    index.paths_by_id = counting  # type: ignore[method-assign]
-    return asked
+    return count_reads(index, "paths_by_id")
 
 
 def test_rows_apart_hold_their_id_for_a_path_and_read_it_by_id(index: Index) -> None:

@@ -7,7 +7,7 @@ from operator import attrgetter
 from pathlib import Path
 
 import pytest
-from conftest import write_article
+from conftest import count_reads, write_article
 
 from reader import index_reads
 from reader.entry import Entry, rows_apart, titles_of
@@ -37,16 +37,7 @@ def index(cache: Path) -> Iterator[Index]:
 
 
 def _counted(index: Index) -> list[int]:
-    """Make ``index``'s rows count the titles they read (before its rows are first read)."""
-    asked: list[int] = []
-    read = index.titles_by_id
-
-    def counting(ids: list[int]) -> dict[int, str]:
-        asked.extend(ids)
-        return read(ids)
-
-    index.titles_by_id = counting  # type: ignore[method-assign]
-    return asked
+    return count_reads(index, "titles_by_id")
 
 
 def test_rows_loaded_apart_hold_no_title_and_read_it_from_the_index(index: Index) -> None:
