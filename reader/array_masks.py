@@ -136,10 +136,8 @@ def marked(
     their keys' whole hashes compared with the marks' (:func:`reader.key_hashes.key_hashes`)."""
     import numpy as np
 
-    low = (1 << HASH_BITS) - 1
     wanted = key_hashes.mark_hashes(marks, len(marks))
-    table = np.zeros(1 << HASH_BITS, dtype=np.bool_)
-    table[wanted & low] = True
+    table = key_hashes.flags_table(wanted, HASH_BITS)
     maybe = np.flatnonzero(table[bits])
     found = np.zeros(len(bits), dtype=np.uint8)
     if maybe.size:

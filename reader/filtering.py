@@ -131,7 +131,7 @@ _NO_LOCK: contextlib.AbstractContextManager = contextlib.nullcontext()
 class Rows:
     """A list of entries in one order, with the columns that qualifiers filter it by."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry]) -> None:  # a list, or a Flipped view
         self.entries = entries
         self._made: dict[Column, list] = {}
         self._arrays: dict[Column, np.ndarray | None] = {}

@@ -108,12 +108,12 @@ MARKED_PIECE = 1 << 17
 hashes' bits and flags) held some 30 MiB more at the reader's peak, for no less time."""
 
 
-def flags_table(wanted: np.ndarray) -> np.ndarray:
-    """The table of flags by the low bits of the hashes ``wanted`` (see :func:`among`)."""
+def flags_table(wanted: np.ndarray, bits: int = TABLE_BITS) -> np.ndarray:
+    """The table of flags by the low ``bits`` of the hashes ``wanted`` (see :func:`among`)."""
     import numpy as np
 
-    table = np.zeros(1 << TABLE_BITS, dtype=np.bool_)
-    table[wanted & ((1 << TABLE_BITS) - 1)] = True
+    table = np.zeros(1 << bits, dtype=np.bool_)
+    table[wanted & ((1 << bits) - 1)] = True
     return table
 
 
