@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
-from reader import filecheck, index_db, index_store, search_halves
+from reader import filecheck, index_db, index_store, pending_groups, search_halves
 from reader.article_text import markdown_to_text
 from reader.entry import Entry, entries_from_json
 from reader.filecheck import (
@@ -53,6 +53,9 @@ from reader.similarity import Signature
 
 BULK_FILES = 2000
 """From this many files to parse, a scan counts as building the index (see ``bulk_indexing``)."""
+GROUP_LATER_FROM = 20_000
+"""From this many files to parse, a scan groups duplicates once at its end, not per batch (see
+:mod:`reader.pending_groups`)."""
 CLOSE_WAIT = 2.0
 """How long closing the index waits for a statement another thread runs on its connection."""
 BATCH = 2000
@@ -264,6 +267,10 @@ class Index(IndexReads):
         count = len(changed) - len(instant_skips)
         self._parse_all(jobs, count, result, progress, workers, stop)
         regrouped += result.regrouped
+        if not result.stopped:
+            grouped = self.group_pending(stop)
+            result.stopped = grouped is None
+            regrouped += grouped or []
         known = set(result.touched)
         result.touched += [path for path in dict.fromkeys(regrouped) if path not in known]
         result.skipped = self.skipped()
@@ -307,19 +314,23 @@ class Index(IndexReads):
         rows: list[ArticleRow] | None = None,
         skips: list[FileInfo] | None = None,
         gone: list[str] | None = None,
+        pending: bool = False,
     ) -> list[str]:
         """In one transaction: forget ``gone`` paths, record ``skips``, store parsed ``rows``.
 
         Returns the paths of other articles whose duplicate group changed with them (a new copy
-        of a story joins the copies already there): a loaded list must re-read those too.
+        of a story joins the copies already there): a loaded list must re-read those too. With
+        ``pending`` the rows are grouped later, by :meth:`group_pending`.
         """
         with self._lock, self.conn:
             stale = index_store.forget(self.conn, gone or [], skips or [], self.removed)
             added: dict[int, Signature] = {}
             if rows:
-                stale, added = self._store_rows(rows, stale)
+                stale, added = index_store.store_rows(
+                    self.conn, self.full_texts, rows, stale, self.removed, pending
+                )
             self._forget_removed()
-            return index_store.regroup(self.conn, added, stale)
+            return index_store.regroup(self.conn, {} if pending else added, stale)
 
     def _forget_removed(self) -> None:
         """Keep :attr:`removed` to its last :data:`REMOVED_KEPT`."""
@@ -334,11 +345,33 @@ class Index(IndexReads):
         rows: list[ArticleRow] | None = None,
         skips: list[FileInfo] | None = None,
         gone: list[str] | None = None,
+        pending: bool = False,
     ) -> list[str] | None:
         """:meth:`store`, ended and rolled back as soon as ``stop`` is set: None then."""
         with self._lock, index_store.stoppable(self.conn, stop) as interrupted:
-            regrouped = self.store(rows, skips, gone)
+            regrouped = self.store(rows, skips, gone, pending)
         return None if interrupted else regrouped
+
+    def group_pending(self, stop: threading.Event | None = None) -> list[str] | None:
+        """Group the articles a long scan stored without grouping them (see
+        :mod:`reader.pending_groups`): the paths whose group changed. None when ``stop`` cut it
+        short: rolled back, left for the next scan's end."""
+        with self._lock:
+            if not pending_groups.has_pending(self.conn):
+                return []
+        self.bulk_indexing = True
+        try:
+            with (
+                index_store.bulk_writes(self.conn, self._lock),
+                self._lock,
+                index_store.stoppable(self.conn, stop) as interrupted,
+                self.conn,
+            ):
+                changed = pending_groups.group_pending(self.conn)
+                paths = index_store.paths_of(self.conn, changed)
+        finally:
+            self.bulk_indexing = False
+        return None if interrupted else paths
 
     def known(self, paths: list[str]) -> dict[str, tuple[int, int, str | None]]:
         """What the index last saw of ``paths``: size, mtime and the skip reason (None: an article).
@@ -369,12 +402,6 @@ class Index(IndexReads):
                 (low, high, low, high),
             ).fetchall()
         return [row[0] for row in rows]
-
-    def _store_rows(
-        self, rows: list[ArticleRow], stale: set[int]
-    ) -> tuple[set[int], dict[int, Signature]]:
-        """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures."""
-        return index_store.store_rows(self.conn, self.full_texts, rows, stale, self.removed)
 
     def add_full_texts(self, texts: dict[str, str]) -> None:
         """Make downloaded full texts (Markdown, by URL) searchable, for articles without a body.
@@ -409,6 +436,7 @@ class Index(IndexReads):
         if not total:
             return
         self.bulk_indexing = total >= BULK_FILES
+        later = total >= GROUP_LATER_FROM
         bulk = index_store.bulk_writes(self.conn, self._lock) if self.bulk_indexing else None
         results = parse_files(jobs, workers or os.cpu_count() or 1, stop, total)
         rows: list[ArticleRow] = []
@@ -424,7 +452,7 @@ class Index(IndexReads):
                     if len(rows) + len(skips) >= batch or done == total:
                         if stop is not None and stop.is_set():
                             break  # a stop does not wait for a batch to be stored: parsed again
-                        regrouped = self.store_unless(stop, rows, skips)
+                        regrouped = self.store_unless(stop, rows, skips, pending=later)
                         if regrouped is None:
                             break  # the stop came while storing: the batch was rolled back
                         result.regrouped += regrouped

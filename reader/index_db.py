@@ -82,7 +82,11 @@ def connect(path: Path | None, wait_ms: int = WRITE_WAIT_MS) -> sqlite3.Connecti
     return conn
 
 
-ADDED_WITHIN_VERSION = ("CREATE INDEX IF NOT EXISTS", "CREATE TABLE IF NOT EXISTS folders")
+ADDED_WITHIN_VERSION = (
+    "CREATE INDEX IF NOT EXISTS",
+    "CREATE TABLE IF NOT EXISTS folders",
+    "CREATE TABLE IF NOT EXISTS same_keys_pending",
+)
 """What a schema may gain without a new version: made on a file that lacks it (see
 :func:`prepare`)."""
 
@@ -98,6 +102,7 @@ def prepare(conn: sqlite3.Connection, schema: str, version: int, probes: list[st
             conn.executescript(
                 "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;"
                 " DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS folders;"
+                " DROP TABLE IF EXISTS same_keys_pending;"
             )
         conn.executescript(schema)
     elif any(added in schema for added in ADDED_WITHIN_VERSION):

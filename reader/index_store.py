@@ -124,8 +124,10 @@ def store_rows(
     rows: list[ArticleRow],
     stale: set[int],
     removed: dict[int, str] | None = None,
+    pending: bool = False,
 ) -> tuple[set[int], dict[int, Signature]]:
-    """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures."""
+    """Store ``rows``: the groups left (with ``stale``) and the stored ids' signatures.
+    With ``pending``, their sameness keys wait to be grouped (see :mod:`reader.pending_groups`)."""
     paths = [r.path for r in rows]
     downloaded = full_texts.texts([r.url for r in rows if r.url and not r.body])
     fetched = {url: markdown_to_text(text) for url, text in downloaded.items()}
@@ -149,10 +151,13 @@ def store_rows(
         ),
     )
     added = {ids[r.path]: r.signature for r in rows if r.path in ids}
-    similar_store.add(
-        conn, added, {ids[r.path]: (r.title, r.excerpt) for r in rows if r.path in ids}
-    )
+    texts = {ids[r.path]: (r.title, r.excerpt) for r in rows if r.path in ids}
+    similar_store.add(conn, added, texts, pending)
     return stale, added
+
+
+BULK_CACHE_KIB = 64 * 1024
+"""SQLite's page cache while many files are stored (2 MiB otherwise)."""
 
 
 @contextmanager
@@ -168,11 +173,14 @@ def bulk_writes(conn: sqlite3.Connection, lock: AbstractContextManager) -> Itera
     """
     with lock, suppress(sqlite3.Error):  # ``lock``: the connection is shared with searches
         conn.execute("PRAGMA synchronous = OFF")
+        usual = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield
     finally:
         with lock, suppress(sqlite3.Error):
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = {usual}")
 
 
 PROGRESS_STEPS = 20000

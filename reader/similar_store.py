@@ -42,7 +42,8 @@ from reader.similarity import (
     url_key,
 )
 
-TABLES = """
+KEY_INDEX = "CREATE INDEX IF NOT EXISTS same_keys_by_key ON same_keys (key)"
+TABLES = f"""
 CREATE VIRTUAL TABLE IF NOT EXISTS similar USING fts5(
     title, excerpt,
     content = 'articles', content_rowid = 'id',
@@ -58,7 +59,14 @@ CREATE TABLE IF NOT EXISTS same_keys (
     key INTEGER NOT NULL,
     PRIMARY KEY (id, key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS same_keys_by_key ON same_keys (key);
+{KEY_INDEX};
+-- The keys of articles a long build stored without grouping them, see add(pending=True) and
+-- reader.pending_groups: kept here until the build ends, then moved and grouped in one pass.
+CREATE TABLE IF NOT EXISTS same_keys_pending (
+    id INTEGER NOT NULL,
+    key INTEGER NOT NULL,
+    PRIMARY KEY (id, key)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS articles_by_group ON articles (dup_group) WHERE dup_group IS NOT NULL;
 """
 PROBES = [
@@ -66,6 +74,7 @@ PROBES = [
     "SELECT term, articles FROM term_counts LIMIT 0",
     "SELECT id, key FROM same_keys LIMIT 0",
 ]
+PENDING_TABLE = "same_keys_pending"
 COMMON_KEY = 50
 """A sameness key more articles than this share is boilerplate: it proposes no pair."""
 SEED_TERMS = 16
@@ -108,7 +117,8 @@ def forget(conn: sqlite3.Connection, ids: Sequence[int]) -> set[int]:
             "INSERT INTO similar (similar, rowid, title, excerpt) VALUES ('delete', ?, ?, ?)",
             (row[:3] for row in rows),
         )
-        conn.executemany("DELETE FROM same_keys WHERE id = ?", ((row[0],) for row in rows))
+        for table in ("same_keys", PENDING_TABLE):
+            conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((row[0],) for row in rows))
         for _id, title, excerpt, group in rows:
             lost.update(key_terms(title, excerpt))
             if group is not None:
@@ -125,11 +135,14 @@ def add(
     conn: sqlite3.Connection,
     signatures: dict[int, Signature],
     texts: dict[int, tuple[str, str]] | None = None,
+    pending: bool = False,
 ) -> None:
     """Put articles (already in ``articles``) into the tables, with their signatures.
 
     ``texts``: their titles and excerpts as stored, when the caller has them (a scan
-    does): not read back.
+    does): not read back. With ``pending`` their sameness keys wait in ``same_keys_pending``
+    for :func:`reader.pending_groups.group_pending`, and the caller does not regroup: a build
+    of many files groups them all at its end.
     """
     ids = sorted(signatures)  # in rowid order: FTS5 writes its pending terms out otherwise
     if texts is None:
@@ -150,8 +163,9 @@ def add(
         gained.items(),
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO same_keys (id, key) VALUES (?, ?)",
-        ((at, key) for at, sig in signatures.items() for key in sig.keys),
+        f"INSERT OR IGNORE INTO {PENDING_TABLE if pending else 'same_keys'} (id, key)"
+        " VALUES (?, ?)",
+        ((at, key) for at in ids for key in signatures[at].keys),
     )
 
 
@@ -166,7 +180,7 @@ def signatures_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Sig
     return found
 
 
-def _copies(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Copy]:
+def copies_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Copy]:
     found = {}
     for chunk in _chunks(list(ids)):
         for row in conn.execute(
@@ -235,7 +249,7 @@ def regroup(
         return set()
     pairs = _candidate_pairs(conn, sorted(touched))
     facts = {
-        at: sameness(copy) for at, copy in _copies(conn, {a for p in pairs for a in p}).items()
+        at: sameness(copy) for at, copy in copies_of(conn, {a for p in pairs for a in p}).items()
     }
     found = UnionFind()
     root, join, parent = found.root, found.join, found.parent
@@ -259,11 +273,20 @@ def regroup(
             f"SELECT id, dup_group FROM articles WHERE dup_group IN ({_marks(chunk)})", chunk
         ):
             join(at, group)
-    sizes = Counter(root(at) for at in list(parent))
-    wanted = {at: (root(at) if sizes[root(at)] > 1 else None) for at in list(parent)}
+    return write_groups(conn, group_of(found))
+
+
+def group_of(found: UnionFind) -> dict[int, int | None]:
+    """Each article ``found`` holds, with its group (None for one alone)."""
+    root = found.root
+    sizes = Counter(root(at) for at in list(found.parent))
+    return {at: (root(at) if sizes[root(at)] > 1 else None) for at in list(found.parent)}
+
+
+def write_groups(conn: sqlite3.Connection, wanted: dict[int, int | None]) -> set[int]:
+    """Give each article in ``wanted`` its group: the ids whose group changed."""
     before: dict[int, int | None] = {}
-    nodes = list(wanted)
-    for chunk in _chunks(nodes):
+    for chunk in _chunks(list(wanted)):
         before.update(
             conn.execute(
                 f"SELECT id, dup_group FROM articles WHERE id IN ({_marks(chunk)})", chunk
