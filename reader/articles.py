@@ -322,6 +322,11 @@ def read_text(path: str | os.PathLike[str]) -> str:
         if isinstance(exc, NotRegularFileError):
             raise ArticleError(str(exc.strerror)) from None
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    return text_of(raw)
+
+
+def text_of(raw: bytes) -> str:
+    """A file's bytes as text, as :func:`read_text` takes them: no NUL, UTF-8."""
     if b"\x00" in raw:
         raise ArticleError("binary file (contains NUL bytes)")
     try:

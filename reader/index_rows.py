@@ -95,18 +95,20 @@ def entry_row(rel: str, size: int, mtime_ns: int, article: Article) -> ArticleRo
     )
 
 
-def parse_one(job: ParseJob) -> ArticleRow | FileInfo:
-    """Parse one file for the index: its row, or the file with its problem (a skip).
+def parse_one(job: ParseJob, raw: bytes | None = None) -> ArticleRow | FileInfo:
+    """Parse one file for the index: its row, or the file with its problem (a skip). ``raw``:
+    the file's bytes when they were read already (see :func:`read_ahead`).
 
     Top level so that worker processes can run it. The parser is imported on the first file: a
     start or ``list`` that finds no file changed never needs it (YAML and the front matter's
     reader are among the program's heaviest imports).
     """
-    from reader.articles import ArticleError, parse_text, read_text
+    from reader.articles import ArticleError, parse_text, read_text, text_of
 
     root, rel, size, mtime_ns = job
     try:  # a joined string: a Path costs as much as a tenth of the file's parse
-        article = parse_text(read_text(os.path.join(root, rel)), complete=False)
+        text = read_text(os.path.join(root, rel)) if raw is None else text_of(raw)
+        article = parse_text(text, complete=False)
     except ArticleError as exc:
         return FileInfo(rel, size, mtime_ns, str(exc))
     except Exception as exc:  # noqa: BLE001 - one odd file must never stop a scan
@@ -146,9 +148,13 @@ ANSWERS_AHEAD = 32
 """Answered chunks (~2,000 rows, ~2 MB) waiting for the caller before the processes wait."""
 
 
-def parse_chunk(jobs: list[ParseJob]) -> list[ArticleRow | FileInfo]:
-    """:func:`parse_one` for each of ``jobs``."""
-    return [parse_one(job) for job in jobs]
+def parse_chunk(
+    jobs: list[ParseJob], heads: list[bytes | None] | None = None
+) -> list[ArticleRow | FileInfo]:
+    """:func:`parse_one` for each of ``jobs``, with its file's bytes from ``heads`` if read."""
+    if heads is None:
+        return [parse_one(job) for job in jobs]
+    return [parse_one(job, raw) for job, raw in zip(jobs, heads, strict=True)]
 
 
 def serve(conn: Connection, parent_pid: int) -> None:
@@ -161,37 +167,48 @@ def serve(conn: Connection, parent_pid: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent_pid)
-    chunks: queue.SimpleQueue[list[ParseJob] | None] = queue.SimpleQueue()
+    chunks: queue.SimpleQueue[Chunk | None] = queue.SimpleQueue()
     threading.Thread(target=read_ahead, args=(conn, chunks), daemon=True).start()
     try:
-        while (jobs := chunks.get()) is not None:
-            conn.send(parse_chunk(jobs))
+        while (chunk := chunks.get()) is not None:
+            conn.send(parse_chunk(*chunk))
     except (EOFError, OSError):
         return
 
 
 READ_AHEAD_BYTES = 1 << 16
 """How much of each file :func:`read_ahead` reads: a whole article nearly always."""
+Chunk = tuple[list[ParseJob], list[bytes | None]]
+"""Files to parse, and for each its bytes when :func:`read_ahead` read it whole."""
 
 
-def read_ahead(conn: Connection, chunks: queue.SimpleQueue[list[ParseJob] | None]) -> None:
-    """Take each chunk off ``conn``, read the start of its files, and pass it on; None at the end.
+def read_ahead(conn: Connection, chunks: queue.SimpleQueue[Chunk | None]) -> None:
+    """Take each chunk off ``conn``, read its files, and pass both on; None at the end.
 
-    The reads only bring the files into the system's page cache, so that the parse finds them
-    there: a file not read for a while (a cold index after a reboot) costs a wait on the disk,
-    and a parser waiting on it left its core idle.
+    A file not read for a while (a cold index after a reboot) costs a wait on the disk, and a
+    parser waiting on it left its core idle: here a thread waits instead. A file no longer than
+    :data:`READ_AHEAD_BYTES` goes on with its bytes, and the parse opens it no more (a tenth of
+    its time at a million); of a longer one only the start is read, into the system's page
+    cache, and the parse reads it all.
     """
     try:
         while True:
             jobs = conn.recv()
-            for job in jobs:
-                with suppress(OSError):  # the parse says what is wrong with the file
-                    read_regular_head(os.path.join(job.root, job.path), READ_AHEAD_BYTES)
-            chunks.put(jobs)
+            chunks.put((jobs, [_read_whole(job) for job in jobs]))
     except (EOFError, OSError):
         pass
     finally:  # however the pipe ends, the parse loop ends with it
         chunks.put(None)
+
+
+def _read_whole(job: ParseJob) -> bytes | None:
+    """The file's bytes if it holds at most :data:`READ_AHEAD_BYTES`; None for a longer one,
+    and for one that cannot be read (the parse says why)."""
+    with suppress(OSError):  # through the same checks as the parse: a FIFO is not waited on
+        head = read_regular_head(os.path.join(job.root, job.path), READ_AHEAD_BYTES + 1)
+        if len(head) <= READ_AHEAD_BYTES:
+            return head
+    return None
 
 
 class ParserPool:

@@ -9,11 +9,12 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import write_article
 
-from reader import index_rows
+from reader import articles, index_rows
 from reader.index_rows import CHUNK, ArticleRow, ParseJob, ParserPool
 
 FILES = CHUNK * 12
@@ -141,14 +142,20 @@ def test_read_ahead_reads_each_chunk_before_passing_it_on(
     """A parser parses files already read from the disk (a cold index after a reboot waited on
     each one with its core idle): every file of a chunk is read before the chunk is passed on."""
     read: list[str] = []
-    monkeypatch.setattr(
-        index_rows, "read_regular_head", lambda path, size: read.append(os.path.basename(path))
-    )
+
+    def read_head(path: str, size: int) -> bytes:
+        read.append(os.path.basename(path))
+        return path.encode()
+
+    monkeypatch.setattr(index_rows, "read_regular_head", read_head)
     passed: list[tuple[list[ParseJob] | None, list[str]]] = []
 
     class Passed:
-        def put(self, chunk: list[ParseJob] | None) -> None:
-            passed.append((chunk, list(read)))  # the chunk, and every file read by then
+        def put(self, chunk: index_rows.Chunk | None) -> None:
+            if chunk is not None:  # each file goes on with what was read of it
+                jobs, heads = chunk
+                assert heads == [os.path.join(job.root, job.path).encode() for job in jobs]
+            passed.append((chunk and chunk[0], list(read)))  # the files, and every one read
 
     ours, theirs = multiprocessing.Pipe()
     chunks = [jobs[:CHUNK], jobs[CHUNK : 2 * CHUNK]]
@@ -178,8 +185,36 @@ def test_read_ahead_never_waits_on_a_fifo_or_stops_at_a_missing_file(tmp_path) -
     ours.close()
     reader.join(timeout=10)
     assert not reader.is_alive()
-    assert [passed.get(), passed.get()] == [chunk, None]
-    assert [row.problem for row in index_rows.parse_chunk(chunk[:2])] == [
+    jobs, heads = passed.get()
+    assert passed.get() is None
+    assert jobs == chunk
+    assert heads[:2] == [None, None]  # left for the parse to say what is wrong
+    assert heads[2] == (tmp_path / "real.md").read_bytes()
+    assert [row.problem for row in index_rows.parse_chunk(chunk[:2], heads[:2])] == [
         "is a FIFO (named pipe), not a regular file",
         "file vanished",
     ]
+
+
+def test_a_file_read_ahead_whole_is_not_opened_again_and_a_long_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse takes the bytes read ahead: the file is opened once. A file longer than what
+    is read ahead is read whole by the parse, with the same result as one read by it alone."""
+    write_article(tmp_path, "short.md", title="Short")
+    write_article(
+        tmp_path, "long.md", title="Long", body="word " * (index_rows.READ_AHEAD_BYTES // 4)
+    )
+    jobs = [ParseJob(str(tmp_path), name, 0, 0) for name in ("short.md", "long.md")]
+    heads = [index_rows._read_whole(job) for job in jobs]
+    assert heads[0] == (tmp_path / "short.md").read_bytes()
+    assert heads[1] is None
+    opened: list[str] = []
+    real = articles.read_regular_file
+    monkeypatch.setattr(
+        articles, "read_regular_file", lambda path, **kw: opened.append(path) or real(path, **kw)
+    )
+    rows = index_rows.parse_chunk(jobs, heads)
+    assert opened == [os.path.join(str(tmp_path), "long.md")]
+    assert [row.title for row in rows] == ["Short", "Long"]
+    assert rows == index_rows.parse_chunk(jobs)  # the same rows as read by the parse
