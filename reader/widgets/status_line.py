@@ -82,8 +82,6 @@ class StatusLine(Static):
         self.sync_problem, self.synced = marks.sync_problem, marks.synced
 
     def _show(self) -> None:
-        # One line high whatever it says (app.tcss): no layout pass. With one, a long scan's
-        # progress, shown ten times a second, re-arranged the whole screen each time.
         self.update(
             " · ".join(
                 ([self.note] if self.note else [])
@@ -100,6 +98,5 @@ class StatusLine(Static):
                     checking=self.checking,
                 )
                 + ([self.synced] if self.synced else [])
-            ),
-            layout=False,
+            )
         )
