@@ -42,6 +42,7 @@ from reader.index_rows import ArticleRow, ParseJob, parse_files
 from reader.index_schema import (
     BULK_QUERY,
     COLUMNS,
+    COUNTED,
     PROBES,
     SCHEMA,
     SCHEMA_VERSION,
@@ -169,7 +170,7 @@ class Index(IndexReads):
 
     def _open(self) -> sqlite3.Connection:
         """Open the index: rebuilt when damaged or of another version, in memory when unusable."""
-        opened = index_db.open_index(self.db_path, SCHEMA, SCHEMA_VERSION, PROBES)
+        opened = index_db.open_index(self.db_path, SCHEMA, SCHEMA_VERSION, PROBES, COUNTED)
         self.db_path, self.problem = opened.path, opened.problem
         return opened.conn
 
@@ -178,7 +179,7 @@ class Index(IndexReads):
         copy = Index(self.root, None)
         copy.conn.close()
         with self._lock:
-            copy.conn = index_db.memory_copy(self.conn, SCHEMA, SCHEMA_VERSION, PROBES)
+            copy.conn = index_db.memory_copy(self.conn, SCHEMA, SCHEMA_VERSION, PROBES, COUNTED)
         copy.problem = problem
         return copy
 

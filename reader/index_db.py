@@ -91,10 +91,18 @@ ADDED_WITHIN_VERSION = (
 :func:`prepare`)."""
 
 
-def prepare(conn: sqlite3.Connection, schema: str, version: int, probes: list[str]) -> None:
+def prepare(
+    conn: sqlite3.Connection,
+    schema: str,
+    version: int,
+    probes: list[str],
+    counted: str = "",
+) -> None:
     """Bring ``conn`` to ``schema`` (dropping the tables of another version) and check it.
 
-    Every ``probes`` query must run: an unversioned or foreign file fails here.
+    Every ``probes`` query must run: an unversioned or foreign file fails here. ``counted``:
+    the script of the article count (see :data:`reader.index_schema.COUNTED`), made when the
+    file lacks it.
     """
     found = conn.execute("PRAGMA user_version").fetchone()[0]
     if found != version:
@@ -102,7 +110,7 @@ def prepare(conn: sqlite3.Connection, schema: str, version: int, probes: list[st
             conn.executescript(
                 "DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS skipped;"
                 " DROP TABLE IF EXISTS search; DROP TABLE IF EXISTS folders;"
-                " DROP TABLE IF EXISTS same_keys_pending;"
+                " DROP TABLE IF EXISTS same_keys_pending; DROP TABLE IF EXISTS article_count;"
             )
         conn.executescript(schema)
     elif any(added in schema for added in ADDED_WITHIN_VERSION):
@@ -116,6 +124,38 @@ def prepare(conn: sqlite3.Connection, schema: str, version: int, probes: list[st
             )
     for probe in probes:
         conn.execute(probe).fetchall()
+    if counted:
+        add_count(conn, counted)
+
+
+COUNT_TABLE = "article_count"
+"""The index's one-row table of how many articles it holds (see
+:data:`reader.index_schema.COUNTED`)."""
+
+
+def article_count(conn: sqlite3.Connection) -> int:
+    """How many articles the index behind ``conn`` holds: its kept count (one page), else
+    counted (a file that could not take the count when it was opened)."""
+    try:
+        row = conn.execute(f"SELECT n FROM {COUNT_TABLE}").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    if row is None:
+        row = conn.execute("SELECT count(*) FROM articles").fetchone()
+    return row[0]
+
+
+def add_count(conn: sqlite3.Connection, counted: str) -> None:
+    """Make the article count and its triggers, counted once, unless the file has them: in one
+    transaction, so no row is stored between the count and its triggers. A file that refuses
+    the write is read without it (see :meth:`reader.index_reads.IndexReads.count`)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_counted_out'").fetchone():
+        return
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE; {counted} COMMIT;")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.rollback()
 
 
 def check_writable(conn: sqlite3.Connection, path: Path) -> None:
@@ -155,7 +195,11 @@ def read_only(path: Path) -> sqlite3.Connection | None:
 
 
 def memory_copy(
-    source: sqlite3.Connection | Path | None, schema: str, version: int, probes: list[str]
+    source: sqlite3.Connection | Path | None,
+    schema: str,
+    version: int,
+    probes: list[str],
+    counted: str = "",
 ) -> sqlite3.Connection:
     """An in-memory index holding what ``source`` (a connection or file) holds, else empty."""
     conn = connect(None)
@@ -165,12 +209,19 @@ def memory_copy(
             reader.backup(conn)
             if reader is not source:
                 reader.close()
-        prepare(conn, schema, version, probes)
+        prepare(conn, schema, version, probes, counted)
     except sqlite3.Error:
         conn.close()
         conn = connect(None)
-        conn.executescript(schema)
+        made(conn, schema, counted)
     return conn
+
+
+def made(conn: sqlite3.Connection, schema: str, counted: str = "") -> None:
+    """Make ``schema`` and the article count (``counted``, see :func:`prepare`) on a new file."""
+    conn.executescript(schema)
+    if counted:
+        add_count(conn, counted)
 
 
 @dataclass
@@ -182,31 +233,36 @@ class Opened:
     problem: str = ""
 
 
-def open_index(path: Path | None, schema: str, version: int, probes: list[str]) -> Opened:
-    """Open the index at ``path``: rebuilt when damaged, in memory when it cannot be used."""
+def open_index(
+    path: Path | None, schema: str, version: int, probes: list[str], counted: str = ""
+) -> Opened:
+    """Open the index at ``path``: rebuilt when damaged, in memory when it cannot be used
+    (``counted``: see :func:`prepare`)."""
     if path is None:
         conn = connect(None)
-        conn.executescript(schema)
+        made(conn, schema, counted)
         return Opened(conn, None)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a read-only cache still gets an index, in memory
-        return Opened(memory_copy(path, schema, version, probes), None, describe(exc, path.parent))
+        return Opened(
+            memory_copy(path, schema, version, probes, counted), None, describe(exc, path.parent)
+        )
     conn = None
     try:
         if path.exists() and not path.is_file():
             raise IsADirectoryError(21, "not a file", str(path))
         conn = connect(path)
-        prepare(conn, schema, version, probes)
+        prepare(conn, schema, version, probes, counted)
         check_writable(conn, path)
         return Opened(conn, path)
     except (sqlite3.Error, OSError) as exc:
         if conn is not None:
             conn.close()
         if is_damaged(exc) and _remove(path):
-            return open_index(path, schema, version, probes)
+            return open_index(path, schema, version, probes, counted)
         problem = f"{describe(exc, path)}: indexing in memory this run"
-        return Opened(memory_copy(path, schema, version, probes), None, problem)
+        return Opened(memory_copy(path, schema, version, probes, counted), None, problem)
 
 
 def _remove(path: Path) -> bool:

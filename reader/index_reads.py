@@ -14,7 +14,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from reader import prefix_answers, prefix_terms, search_halves, similar_store
+from reader import index_db, prefix_answers, prefix_terms, search_halves, similar_store
 from reader.entry import Entry, EntryDecoder, entry_keys, rows_apart
 from reader.index_db import in_use
 from reader.index_schema import BULK_QUERY, COLUMNS, bulk_query
@@ -261,8 +261,8 @@ class IndexReads:
             return self.conn.execute(query, values).fetchall()
 
     def count(self) -> int:
-        """How many articles the index holds."""
-        return self.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        """How many articles the index holds (see :func:`reader.index_db.article_count`)."""
+        return index_db.article_count(self.conn)
 
     def version(self) -> tuple[int, int, int]:
         """What changes whenever the index may have: a write through this connection, or a
@@ -453,9 +453,8 @@ class IndexReads:
             if stop.is_set() or self.conn.in_transaction:  # closed, or a write not committed
                 return
             version = self.version()
-            count, top = self.conn.execute(
-                "SELECT (SELECT count(*) FROM articles), (SELECT max(id) FROM articles)"
-            ).fetchone()
+            count = index_db.article_count(self.conn)
+            top = self.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
         if count < prefix_answers.WARM_FROM:
             self._prefixes.fill(version, {}, 0)  # a small index: nothing to find ahead
             return
@@ -585,10 +584,7 @@ class IndexReads:
         with self._aside() as conn:
             version = (id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone())
             if self._counted[0] != version:
-                self._counted = (
-                    version,
-                    conn.execute("SELECT count(*) FROM articles").fetchone()[0],
-                )
+                self._counted = (version, index_db.article_count(conn))
             try:
                 return similar_store.related(conn, article_id, limit, self._counted[1])
             except sqlite3.OperationalError:

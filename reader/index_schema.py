@@ -6,6 +6,7 @@ place, and the index's code stays short enough to read. No Textual.
 
 from __future__ import annotations
 
+from reader.index_db import COUNT_TABLE
 from reader.index_rows import stored_fields
 from reader.prefix_terms import INDEXED_PREFIXES
 from reader.similar_store import PROBES as SIMILAR_PROBES
@@ -86,6 +87,20 @@ CREATE TABLE IF NOT EXISTS folders (
 {SIMILAR_TABLES}
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+COUNTED = f"""
+CREATE TABLE IF NOT EXISTS {COUNT_TABLE} (n INTEGER NOT NULL);
+INSERT INTO {COUNT_TABLE} SELECT count(*) FROM articles
+    WHERE NOT EXISTS (SELECT 1 FROM {COUNT_TABLE});
+CREATE TRIGGER IF NOT EXISTS articles_counted_in AFTER INSERT ON articles
+BEGIN UPDATE {COUNT_TABLE} SET n = n + 1; END;
+CREATE TRIGGER IF NOT EXISTS articles_counted_out AFTER DELETE ON articles
+BEGIN UPDATE {COUNT_TABLE} SET n = n - 1; END;
+"""
+"""The article count, kept by triggers in the same transaction as every insert and delete:
+``count(*)`` reads a whole order index (some 4,000 pages at a million articles: 7 ms when they
+are in memory, 0.36 s from the disk, as on the first start of the day), this one page. The
+triggers cost about 1.6 s per million rows stored. Added within version 9: made, and counted
+once, on an index that lacks it (see :func:`reader.index_db.prepare`)."""
 PROBES = [  # every column used must be there: an unversioned or foreign file is rebuilt too
     f"SELECT {COLUMNS}, size, mtime_ns FROM articles LIMIT 0",
     "SELECT path, size, mtime_ns, reason FROM skipped LIMIT 0",

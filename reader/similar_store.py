@@ -29,6 +29,7 @@ from itertools import chain
 from math import log
 
 from reader.duplicates import UnionFind
+from reader.index_db import article_count
 from reader.similarity import (
     TITLE_WEIGHT,
     Copy,
@@ -302,10 +303,6 @@ def write_groups(conn: sqlite3.Connection, wanted: dict[int, int | None]) -> set
 # --- reading -------------------------------------------------------------------
 
 
-def _article_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-
-
 def _log_weight(weight: float) -> float:
     return 1.0 + math.log(weight) if weight > 0 else 0.0
 
@@ -350,7 +347,7 @@ def related(
     weights = term_weights(title, excerpt, body or "")
     if not weights:
         return []
-    n = total if total is not None else _article_count(conn)
+    n = total if total is not None else article_count(conn)
     counts: dict[str, int] = {}
     terms = list(weights)
     for chunk in _chunks(terms):
