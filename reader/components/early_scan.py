@@ -110,8 +110,10 @@ def index_first_files(source: Source, stop: threading.Event) -> Known:
 
 
 def without(files: FileDiff | None, stored: Known) -> FileDiff | None:
-    """The check's answer less the files stored ahead of it (unchanged since)."""
+    """The check's answer less the files stored ahead of it (unchanged since). The folder times
+    it took stay with it: without them a cold index recorded none, and the next start checked
+    every file (6 s at a million)."""
     if files is None or not stored:
         return files
     changed = [c for c in files.changed if (c.path, c.size, c.mtime_ns) not in stored]
-    return FileDiff(changed, files.gone, files.seen)
+    return files._replace(changed=changed)

@@ -266,6 +266,15 @@ def test_the_check_s_answer_drops_the_files_a_cold_start_stored_ahead_unless_cha
     assert early_scan.without(answer, set()) is answer and early_scan.without(None, stored) is None
 
 
+def test_the_answer_less_the_files_stored_ahead_keeps_its_folder_times():
+    times = filecheck.FolderTimes({"": 5, "a": 7}, [], True)
+    answer = FileDiff(
+        [FileInfo("a/x.md", 1, 1, None), FileInfo("a/y.md", 2, 2, None)], [], 2, times
+    )
+    left = early_scan.without(answer, {("a/x.md", 1, 1)})
+    assert left == FileDiff([answer.changed[1]], [], 2, times)
+
+
 def test_a_first_scan_looks_for_its_first_batch_again_until_one_is_stored(monkeypatch):
     """Not two seconds after a look that found nothing stored yet: every fraction of one."""
     from reader.components import scan_fill
