@@ -429,8 +429,8 @@ class LibraryLoader(Widget):
 
     def _show_page(self, source: Source, page: FirstPage, status: str) -> None:
         """Show the head of each order of the index, while the rest is loaded or indexed."""
+        self.post_message(self.PageLoaded(source, page))  # first: the status never runs ahead
         self.post_message(self.Scanning(status))
-        self.post_message(self.PageLoaded(source, page))
 
     def _report(self, source: Source, page: FirstPage | None, status: str) -> None:
         """A scan's progress, and the first page to show with it (None: the status only)."""
