@@ -272,6 +272,8 @@ class Index(IndexReads):
             grouped = self.group_pending(stop)
             result.stopped = grouped is None
             regrouped += grouped or []
+        if count >= BULK_FILES and not result.stopped:
+            result.stopped = not self.merge_full_text(stop)
         known = set(result.touched)
         result.touched += [path for path in dict.fromkeys(regrouped) if path not in known]
         result.skipped = self.skipped()
@@ -373,6 +375,18 @@ class Index(IndexReads):
         finally:
             self.bulk_indexing = False
         return None if interrupted else paths
+
+    def merge_full_text(self, stop: threading.Event | None = None) -> bool:
+        """Merge what a build left crowded in the full-text tables (see
+        :func:`reader.index_store.merge_crowded`); whether it ended (else ``stop`` cut it short,
+        and the next write merges the rest). A file that refuses the write is left as it is."""
+        with self._lock, index_store.stoppable(self.conn, stop) as interrupted:
+            try:
+                index_store.merge_crowded(self.conn)
+            except sqlite3.OperationalError:
+                if stop is not None and stop.is_set():
+                    raise  # an interrupt: stoppable() takes it
+        return not interrupted
 
     def known(self, paths: list[str]) -> dict[str, tuple[int, int, str | None]]:
         """What the index last saw of ``paths``: size, mtime and the skip reason (None: an article).
