@@ -377,12 +377,12 @@ class Index(IndexReads):
         return None if interrupted else paths
 
     def merge_full_text(self, stop: threading.Event | None = None) -> bool:
-        """Merge what a build left crowded in the full-text tables (see
-        :func:`reader.index_store.merge_crowded`); whether it ended (else ``stop`` cut it short,
-        and the next write merges the rest). A file that refuses the write is left as it is."""
+        """Merge the full-text tables a build wrote (see
+        :func:`reader.index_store.optimize_full_text`); whether it ended (else ``stop`` cut it
+        short). A file that refuses the write is left as it is."""
         with self._lock, index_store.stoppable(self.conn, stop) as interrupted:
             try:
-                index_store.merge_crowded(self.conn)
+                index_store.optimize_full_text(self.conn)
             except sqlite3.OperationalError:
                 if stop is not None and stop.is_set():
                     raise  # an interrupt: stoppable() takes it

@@ -1,5 +1,5 @@
-"""A build merges what it left crowded in the full-text tables before it ends: the first small
-write after it (the next start's few changed files) must not merge a whole level (10 s at a
+"""A build merges the full-text tables it wrote before it ends: the first small write after it
+(the next start's few changed files) must not go on merging what the build left (4.7 s at a
 million articles)."""
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def test_a_build_leaves_no_merge_to_the_next_write(built: Path) -> None:
 def test_without_the_merge_the_next_write_merges_a_level(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The premise of the test above: the same build, not merged at its end."""
+    """The premise of the test above: the same build, not merged at its end, leaves merging to
+    the next write."""
     monkeypatch.setattr(Index, "merge_full_text", lambda self, stop=None: True)
     index = Index(built, index_path_for(built))
     index.scan()
@@ -67,13 +68,13 @@ def test_a_stop_cuts_the_merge_short_and_leaves_the_index_whole(
 ) -> None:
     """A stop while merging ends the scan as stopped; what is stored stays, and searches on."""
     stop = threading.Event()
-    merge = index_store.merge_crowded
+    merge = index_store.optimize_full_text
 
     def stopped_midway(conn) -> None:
         stop.set()
         merge(conn)
 
-    monkeypatch.setattr(index_store, "merge_crowded", stopped_midway)
+    monkeypatch.setattr(index_store, "optimize_full_text", stopped_midway)
     monkeypatch.setattr(index_store, "PROGRESS_STEPS", 1)  # a small merge is stopped too
     index = Index(built, index_path_for(built))
     result = index.scan(stop=stop)
